@@ -1,0 +1,168 @@
+//! What controllers, the scheduler and the kubelet want done, and why they are waiting.
+//! They return these values; only `apply` turns them into store changes and events.
+
+use super::model::Object;
+use super::store::ObjectKey;
+use super::time::SimDuration;
+use std::fmt;
+
+/// Every actor that reconciles. Order is the order work is drained when several are due at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ControllerId {
+    NodeLifecycle,
+    TaintEviction,
+    Volume,
+    StatefulSet,
+    DaemonSet,
+    Deployment,
+    ReplicaSet,
+    GarbageCollector,
+    PodGc,
+    Endpoints,
+    Disruption,
+    Scheduler,
+    Kubelet,
+}
+
+impl ControllerId {
+    pub fn component(self) -> &'static str {
+        match self {
+            ControllerId::NodeLifecycle => "node-controller",
+            ControllerId::TaintEviction => "taint-eviction-controller",
+            ControllerId::Volume => "persistentvolume-controller",
+            ControllerId::StatefulSet => "statefulset-controller",
+            ControllerId::DaemonSet => "daemonset-controller",
+            ControllerId::Deployment => "deployment-controller",
+            ControllerId::ReplicaSet => "replicaset-controller",
+            ControllerId::GarbageCollector => "garbage-collector-controller",
+            ControllerId::PodGc => "pod-garbage-collector",
+            ControllerId::Endpoints => "endpoint-controller",
+            ControllerId::Disruption => "controllermanager",
+            ControllerId::Scheduler => "default-scheduler",
+            ControllerId::Kubelet => "kubelet",
+        }
+    }
+}
+
+/// How dependents are handled when an owner is deleted (`--cascade`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    /// The object the event is about.
+    pub regarding: ObjectKey,
+    pub warning: bool,
+    pub reason: String,
+    pub message: String,
+    pub source: ControllerId,
+    /// Node name for kubelet events (`source.host`).
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Create a new object. `metadata.generateName` is expanded with the seeded RNG; uid,
+    /// resourceVersion and creationTimestamp are filled in by apply.
+    Create(Object),
+    /// Replace an existing object's spec/status as given (controllers write status this way).
+    Update(Object),
+    /// Ask for deletion as the API server would: graceful for bound pods, finalizers honoured.
+    Delete { key: ObjectKey, grace_seconds: Option<i64>, propagation: Propagation },
+    /// Remove the object from the store now (kubelet after termination, GC, force delete).
+    Remove(ObjectKey),
+    /// Set `spec.nodeName` and the PodScheduled condition.
+    Bind { pod: ObjectKey, node: String },
+    Event(EventRecord),
+}
+
+/// Why an actor did not do (all of) what the user might expect. Shown by `sim why` and the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WhyReason {
+    /// OrderedReady: `pod` waits until `blocker` is Running and Ready.
+    WaitingForReady { blocker: String },
+    /// A pod is terminating and the controller waits for it to go.
+    WaitingForTermination { pod: String },
+    /// minReadySeconds has not elapsed for `pod`.
+    WaitingForAvailable { pod: String, seconds_left: u64 },
+    /// Rolling update partition keeps ordinals below `partition` on the old revision.
+    PartitionHolds { partition: i32, held: Vec<String> },
+    /// The scheduler could not place the pod; `message` is kube-scheduler's text.
+    Unschedulable { message: String },
+    /// A DaemonSet does not run on `node` for `reason`.
+    NodeNotEligible { node: String, reason: String },
+    /// Anything else, already worded for a learner.
+    Other(String),
+}
+
+impl fmt::Display for WhyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WhyReason::WaitingForReady { blocker } => {
+                write!(f, "waiting for {blocker} to be Running and Ready (OrderedReady)")
+            }
+            WhyReason::WaitingForTermination { pod } => write!(f, "waiting for {pod} to finish terminating"),
+            WhyReason::WaitingForAvailable { pod, seconds_left } => {
+                write!(f, "waiting {seconds_left}s more for {pod} to be available (minReadySeconds)")
+            }
+            WhyReason::PartitionHolds { partition, held } => write!(
+                f,
+                "partition {partition} holds {} on the current revision",
+                held.join(", ")
+            ),
+            WhyReason::Unschedulable { message } => write!(f, "unschedulable: {message}"),
+            WhyReason::NodeNotEligible { node, reason } => write!(f, "no pod on {node}: {reason}"),
+            WhyReason::Other(text) => write!(f, "{text}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Why {
+    /// The object that is waiting or blocked (a pod, a workload, a node).
+    pub subject: ObjectKey,
+    pub reason: WhyReason,
+}
+
+/// The result of one reconcile: what to do, why not more, and when to look again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reconcile {
+    pub actions: Vec<Action>,
+    pub why: Vec<Why>,
+    pub requeue_after: Option<SimDuration>,
+}
+
+impl Reconcile {
+    pub fn act(&mut self, a: Action) {
+        self.actions.push(a);
+    }
+    pub fn wait(&mut self, subject: ObjectKey, reason: WhyReason) {
+        self.why.push(Why { subject, reason });
+    }
+    /// Keeps the earliest requested requeue.
+    pub fn requeue(&mut self, after: SimDuration) {
+        self.requeue_after = Some(self.requeue_after.map_or(after, |d| d.min(after)));
+    }
+}
+
+/// A fault injected with `sim` verbs; the kubelet reads them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// Images whose pull fails (ErrImagePull / ImagePullBackOff).
+    pub broken_images: std::collections::BTreeSet<String>,
+    /// Images whose pull takes this long instead of the default.
+    pub slow_images: std::collections::BTreeMap<String, SimDuration>,
+    /// Pods (namespace, name) held unready by `sim pod unready`.
+    pub unready_pods: std::collections::BTreeSet<(String, String)>,
+    /// Pods whose container crashes on every start (`sim pod crash`).
+    pub crashing_pods: std::collections::BTreeSet<(String, String)>,
+    /// Pods told to fail once (`sim pod fail`): the container exits 1 and the pod goes Failed.
+    pub failed_pods: std::collections::BTreeSet<(String, String)>,
+    /// Nodes whose kubelet stopped heartbeating (`sim node fail`).
+    pub failed_nodes: std::collections::BTreeSet<String>,
+}

@@ -1,0 +1,404 @@
+//! The one place that mutates the store. Every create, update, delete, bind and event goes
+//! through here, so API-server semantics (uids, timestamps, graceful deletion, finalizers, event
+//! aggregation) live in one file and every change fans out to the actors that watch it.
+
+use super::action::{Action, ControllerId, EventRecord, Propagation};
+use super::model::*;
+use super::store::ObjectKey;
+use super::time::Timestamp;
+use super::Sim;
+use std::collections::BTreeMap;
+
+/// IP address management: pod IPs from each node's /24, ClusterIPs from 10.96.0.0/12.
+#[derive(Clone, Debug, Default)]
+pub struct Ipam {
+    next_pod_host: BTreeMap<String, u32>,
+    next_service: u32,
+    next_node_index: u32,
+}
+
+impl Ipam {
+    /// The index a new node gets (its podCIDR is 10.244.<index>.0/24).
+    pub fn next_node_index(&mut self) -> u32 {
+        let i = self.next_node_index;
+        self.next_node_index += 1;
+        i
+    }
+    pub fn pod_ip(&mut self, pod_cidr: &str) -> String {
+        let prefix = pod_cidr.trim_end_matches("0/24").to_string();
+        let next = self.next_pod_host.entry(prefix.clone()).or_insert(2);
+        let host = *next;
+        *next = if host >= 254 { 2 } else { host + 1 };
+        format!("{prefix}{host}")
+    }
+    pub fn cluster_ip(&mut self) -> String {
+        // 10.96.0.1 is the kubernetes service and 10.96.0.10 kube-dns, as on kind.
+        self.next_service += 1;
+        let n = self.next_service + 10;
+        format!("10.96.{}.{}", (n / 250) % 250, 10 + n % 240)
+    }
+}
+
+/// Outcome of an API-style request, for kubectl to report.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiResult {
+    Created(ObjectKey),
+    Configured(ObjectKey),
+    Unchanged(ObjectKey),
+    Deleted(ObjectKey),
+    NotFound(ObjectKey),
+}
+
+impl Sim {
+    /// Carries out one action on behalf of `actor`.
+    pub fn apply(&mut self, actor: ControllerId, action: Action) {
+        match action {
+            Action::Create(obj) => {
+                self.create_object(obj);
+            }
+            Action::Update(obj) => {
+                self.update_object(obj);
+            }
+            Action::Delete { key, grace_seconds, propagation } => {
+                self.delete_object(&key, grace_seconds, propagation);
+            }
+            Action::Remove(key) => {
+                self.remove_object(&key);
+            }
+            Action::Bind { pod, node } => self.bind_pod(&pod, &node),
+            Action::Event(record) => self.record_event(record),
+        }
+        let _ = actor;
+    }
+
+    /// Creates an object as the API server would: generateName expanded, uid, creation time,
+    /// generation 1. Returns its key.
+    pub fn create_object(&mut self, mut obj: Object) -> ObjectKey {
+        let now = self.now;
+        if obj.meta().name.is_empty() {
+            let prefix = obj.meta().generate_name.clone().unwrap_or_default();
+            let suffix = self.random_suffix(5);
+            obj.meta_mut().name = format!("{prefix}{suffix}");
+        }
+        let uid = self.new_uid();
+        let versioned = has_generation(obj.kind());
+        {
+            let meta = obj.meta_mut();
+            meta.uid = uid;
+            meta.creation_timestamp = Some(Timestamp(now));
+            meta.resource_version.clear();
+            meta.deletion_timestamp = None;
+            if versioned {
+                meta.generation = 1;
+            }
+        }
+        set_type_meta(&mut obj);
+        if let Object::Pod(pod) = &mut obj {
+            admit_pod(pod);
+        }
+        if let Object::Service(svc) = &mut obj {
+            if svc.spec.cluster_ip.is_none() && svc.spec.type_.as_deref() != Some("ExternalName") {
+                let ip = self.ipam.cluster_ip();
+                svc.spec.cluster_ip = Some(ip.clone());
+                svc.spec.cluster_ips = Some(vec![ip]);
+            } else if svc.spec.is_headless() {
+                svc.spec.cluster_ips = Some(vec!["None".into()]);
+            }
+        }
+        let key = ObjectKey::of(&obj);
+        self.store.put(obj.clone(), now);
+        self.on_change(None, Some(&obj));
+        key
+    }
+
+    /// Replaces an object. Spec changes to workloads bump `metadata.generation` (callers that
+    /// only write status leave the spec as it was, so generation stays).
+    pub fn update_object(&mut self, mut obj: Object) -> Option<ObjectKey> {
+        let key = ObjectKey::of(&obj);
+        let old = self.store.get_obj(&key)?.clone();
+        {
+            let (om, nm) = (old.meta(), obj.meta_mut());
+            nm.uid = om.uid.clone();
+            nm.creation_timestamp = om.creation_timestamp;
+            nm.generation = om.generation;
+        }
+        if has_generation(obj.kind()) && spec_of(&old) != spec_of(&obj) {
+            obj.meta_mut().generation += 1;
+        }
+        set_type_meta(&mut obj);
+        if old == obj {
+            return Some(key);
+        }
+        self.store.put(obj.clone(), self.now);
+        self.on_change(Some(&old), Some(&obj));
+        // An object whose last finalizer was removed while deleting goes away now.
+        if obj.meta().deletion_timestamp.is_some() && obj.meta().finalizers.is_empty() && obj.kind() != Kind::Pod {
+            self.remove_object(&key);
+        }
+        Some(key)
+    }
+
+    /// Deletes as the API server does. Bound pods get a deletionTimestamp and the kubelet stops
+    /// them; objects with finalizers wait for them; everything else goes at once.
+    pub fn delete_object(&mut self, key: &ObjectKey, grace_seconds: Option<i64>, propagation: Propagation) -> bool {
+        let Some(existing) = self.store.get_obj(key).cloned() else { return false };
+        let mut obj = existing.clone();
+        let now = self.now;
+        if let Object::Pod(pod) = &mut obj {
+            let grace = grace_seconds.unwrap_or_else(|| pod.spec.grace_period_secs()).max(0);
+            // Unbound pods have no kubelet to stop them; a zero grace period is a force delete.
+            if pod.node_name().is_none() || grace == 0 {
+                self.remove_object(key);
+                return true;
+            }
+            if let Some(current) = pod.metadata.deletion_grace_period_seconds {
+                // Already terminating: only a shorter grace period changes anything.
+                if pod.metadata.deletion_timestamp.is_some() && grace >= current {
+                    return true;
+                }
+            }
+            pod.metadata.deletion_timestamp =
+                Some(Timestamp(now + super::time::SimDuration::from_secs(grace as u64)));
+            pod.metadata.deletion_grace_period_seconds = Some(grace);
+            self.store.put(obj.clone(), now);
+            self.on_change(Some(&existing), Some(&obj));
+            return true;
+        }
+        match propagation {
+            Propagation::Foreground => {
+                if self.store.owned_by(&existing.meta().uid).next().is_some() {
+                    let meta = obj.meta_mut();
+                    if !meta.finalizers.iter().any(|f| f == "foregroundDeletion") {
+                        meta.finalizers.push("foregroundDeletion".into());
+                    }
+                }
+            }
+            Propagation::Orphan => {
+                if self.store.owned_by(&existing.meta().uid).next().is_some() {
+                    let meta = obj.meta_mut();
+                    if !meta.finalizers.iter().any(|f| f == "orphan") {
+                        meta.finalizers.push("orphan".into());
+                    }
+                }
+            }
+            Propagation::Background => {}
+        }
+        if obj.meta().finalizers.is_empty() {
+            self.remove_object(key);
+        } else {
+            if obj.meta().deletion_timestamp.is_none() {
+                obj.meta_mut().deletion_timestamp = Some(Timestamp(now));
+                obj.meta_mut().deletion_grace_period_seconds = Some(0);
+            }
+            self.store.put(obj.clone(), now);
+            self.on_change(Some(&existing), Some(&obj));
+        }
+        true
+    }
+
+    pub fn remove_object(&mut self, key: &ObjectKey) -> Option<Object> {
+        let old = self.store.remove(key, self.now)?;
+        self.on_change(Some(&old), None);
+        Some(old)
+    }
+
+    fn bind_pod(&mut self, key: &ObjectKey, node: &str) {
+        let Some(mut pod) = self.store.get::<Pod>(&key.namespace, &key.name).cloned() else { return };
+        if pod.node_name().is_some() {
+            return;
+        }
+        pod.spec.node_name = Some(node.to_string());
+        set_pod_condition(&mut pod, "PodScheduled", "True", None, None, self.now);
+        self.update_object(Object::Pod(pod));
+        self.record_event(EventRecord {
+            regarding: key.clone(),
+            warning: false,
+            reason: "Scheduled".into(),
+            message: format!("Successfully assigned {}/{} to {node}", key.namespace, key.name),
+            source: ControllerId::Scheduler,
+            host: None,
+        });
+    }
+
+    /// Records an event, folding repeats into a count as the event recorder's correlator does.
+    pub fn record_event(&mut self, record: EventRecord) {
+        let now = self.now;
+        let Some(target) = self.store.get_obj(&record.regarding) else { return };
+        let involved = ObjectReference {
+            api_version: Some(target.kind().info().api_version()),
+            field_path: None,
+            kind: target.kind().info().name.to_string(),
+            name: target.meta().name.clone(),
+            namespace: target.meta().namespace.clone(),
+            resource_version: Some(target.meta().resource_version.clone()),
+            uid: target.meta().uid.clone(),
+        };
+        let type_ = if record.warning { "Warning" } else { "Normal" };
+        let component = record.source.component().to_string();
+        let host = record.host.clone().unwrap_or_default();
+        let ns = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
+        let existing = self
+            .store
+            .list_in::<Event>(&ns)
+            .find(|e| {
+                e.involved_object.uid == involved.uid
+                    && e.reason == record.reason
+                    && e.message == record.message
+                    && e.type_ == type_
+                    && e.source.component == component
+            })
+            .cloned();
+        if let Some(mut e) = existing {
+            e.count += 1;
+            e.last_timestamp = Some(Timestamp(now));
+            self.store.put(Object::Event(e), now);
+            return;
+        }
+        let unique = self.next_random() & 0xffff_ffff;
+        let name = format!("{}.{:x}{:08x}", involved.name, 0x188_0000_0000u64 + now.0, unique);
+        let mut meta = ObjectMeta::named(&ns, &name);
+        meta.uid = self.new_uid();
+        meta.creation_timestamp = Some(Timestamp(now));
+        let event = Event {
+            api_version: "v1".into(),
+            kind: "Event".into(),
+            metadata: meta,
+            count: 1,
+            first_timestamp: Some(Timestamp(now)),
+            involved_object: involved,
+            last_timestamp: Some(Timestamp(now)),
+            message: record.message,
+            reason: record.reason,
+            reporting_component: component.clone(),
+            reporting_instance: host.clone(),
+            source: EventSource { component, host },
+            type_: type_.into(),
+        };
+        self.store.put(Object::Event(event), now);
+    }
+
+    /// A random RFC 4122 v4 uid from the seeded stream.
+    pub fn new_uid(&mut self) -> String {
+        let a = self.next_random();
+        let b = self.next_random();
+        let bytes: Vec<u8> = a.to_be_bytes().iter().chain(b.to_be_bytes().iter()).copied().collect();
+        let hex: String = bytes
+            .iter()
+            .enumerate()
+            .map(|(i, byte)| match i {
+                6 => format!("{:02x}", (byte & 0x0f) | 0x40),
+                8 => format!("{:02x}", (byte & 0x3f) | 0x80),
+                _ => format!("{byte:02x}"),
+            })
+            .collect();
+        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    }
+
+    /// `n` characters from apimachinery's rand.String alphabet (no vowels, no look-alikes).
+    pub fn random_suffix(&mut self, n: usize) -> String {
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..n)
+            .map(|_| ALPHABET[(self.next_random() % ALPHABET.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+fn has_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment | Kind::ReplicaSet | Kind::PodDisruptionBudget
+    )
+}
+
+/// The spec part of a workload, to tell a spec change (new generation) from a status write.
+fn spec_of(obj: &Object) -> Option<serde_json::Value> {
+    match obj {
+        Object::StatefulSet(o) => serde_json::to_value(&o.spec).ok(),
+        Object::DaemonSet(o) => serde_json::to_value(&o.spec).ok(),
+        Object::Deployment(o) => serde_json::to_value(&o.spec).ok(),
+        Object::ReplicaSet(o) => serde_json::to_value(&o.spec).ok(),
+        Object::PodDisruptionBudget(o) => serde_json::to_value(&o.spec).ok(),
+        _ => None,
+    }
+}
+
+fn set_type_meta(obj: &mut Object) {
+    let info = obj.kind().info();
+    let (api, kind) = (info.api_version(), info.name.to_string());
+    macro_rules! set {
+        ($o:expr) => {{
+            $o.api_version = api;
+            $o.kind = kind;
+        }};
+    }
+    match obj {
+        Object::Namespace(o) => set!(o),
+        Object::Node(o) => set!(o),
+        Object::Pod(o) => set!(o),
+        Object::Service(o) => set!(o),
+        Object::Endpoints(o) => set!(o),
+        Object::ConfigMap(o) => set!(o),
+        Object::Secret(o) => set!(o),
+        Object::PersistentVolumeClaim(o) => set!(o),
+        Object::PersistentVolume(o) => set!(o),
+        Object::Event(o) => set!(o),
+        Object::DaemonSet(o) => set!(o),
+        Object::Deployment(o) => set!(o),
+        Object::ReplicaSet(o) => set!(o),
+        Object::StatefulSet(o) => set!(o),
+        Object::ControllerRevision(o) => set!(o),
+        Object::PodDisruptionBudget(o) => set!(o),
+        Object::StorageClass(o) => set!(o),
+    }
+}
+
+/// Admission on pod create: the DefaultTolerationSeconds plugin adds 300 s NoExecute
+/// tolerations for not-ready and unreachable nodes unless the pod already tolerates them.
+pub fn admit_pod(pod: &mut Pod) {
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let covered = pod.spec.tolerations.iter().any(|t| {
+            let effect_ok = t.effect.is_none() || t.effect.as_deref() == Some("NoExecute");
+            let key_ok = t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists"));
+            effect_ok && key_ok
+        });
+        if !covered {
+            pod.spec.tolerations.push(Toleration {
+                effect: Some("NoExecute".into()),
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                toleration_seconds: Some(300),
+                value: None,
+            });
+        }
+    }
+}
+
+/// Sets a pod condition, moving lastTransitionTime only when the status changes.
+pub fn set_pod_condition(
+    pod: &mut Pod,
+    type_: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: super::time::SimTime,
+) {
+    let ts = Some(Timestamp(now));
+    if let Some(c) = pod.status.conditions.iter_mut().find(|c| c.type_ == type_) {
+        if c.status != status {
+            c.last_transition_time = ts;
+        }
+        c.status = status.into();
+        c.reason = reason.map(str::to_string);
+        c.message = message.map(str::to_string);
+        return;
+    }
+    pod.status.conditions.push(PodCondition {
+        last_probe_time: None,
+        last_transition_time: ts,
+        message: message.map(str::to_string),
+        observed_generation: None,
+        reason: reason.map(str::to_string),
+        status: status.into(),
+        type_: type_.into(),
+    });
+}

@@ -1,0 +1,46 @@
+//! Timings and sizes of the simulated cluster. Every figure is a realistic default, documented
+//! in the README, and settable with `sim set` so a lesson can slow down or speed up one step.
+
+use super::time::SimDuration;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterConfig {
+    /// Pulling an image a node has not seen before.
+    pub image_pull: SimDuration,
+    /// From "image present" to the container running (sandbox, create, start).
+    pub container_start: SimDuration,
+    /// How long a container takes to exit after SIGTERM when it handles it promptly.
+    pub container_stop: SimDuration,
+    /// Kubelet's first restart back-off after a crash; doubles up to `crash_backoff_max`.
+    pub crash_backoff_base: SimDuration,
+    pub crash_backoff_max: SimDuration,
+    /// Image pull back-off, likewise doubling.
+    pub image_backoff_base: SimDuration,
+    pub image_backoff_max: SimDuration,
+    /// Node lifecycle: a node that stops heartbeating is marked NotReady/Unknown after this.
+    pub node_monitor_grace: SimDuration,
+    /// Pod GC deletes pods of a node that no longer exists after about this long.
+    pub orphan_pod_gc_delay: SimDuration,
+    /// How far `sim settle` may run before it gives up on a cluster that never goes quiet.
+    pub settle_limit: SimDuration,
+    /// Dynamic provisioning time for a claim.
+    pub provision: SimDuration,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            image_pull: SimDuration::from_secs(3),
+            container_start: SimDuration::from_millis(1000),
+            container_stop: SimDuration::from_millis(1000),
+            crash_backoff_base: SimDuration::from_secs(10),
+            crash_backoff_max: SimDuration::from_secs(300),
+            image_backoff_base: SimDuration::from_secs(10),
+            image_backoff_max: SimDuration::from_secs(300),
+            node_monitor_grace: SimDuration::from_secs(40),
+            orphan_pod_gc_delay: SimDuration::from_secs(40),
+            settle_limit: SimDuration::from_secs(3600),
+            provision: SimDuration::from_millis(1000),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Who watches what: after every store change, queue the actors whose informers would fire.
+//! Keeping the whole fan-out here makes "why did X react to Y" answerable in one place.
+
+use super::action::ControllerId as C;
+use super::model::*;
+use super::store::ObjectKey;
+use super::Sim;
+
+impl Sim {
+    pub(super) fn on_change(&mut self, old: Option<&Object>, new: Option<&Object>) {
+        let Some(obj) = new.or(old) else { return };
+        let key = ObjectKey::of(obj);
+        let ns = obj.meta().namespace.clone();
+        let removed = new.is_none();
+
+        // Owners hear about their dependents (pods, replica sets, revisions).
+        for o in [old, new].into_iter().flatten() {
+            if let Some(r) = o.meta().controller_ref() {
+                let owner_kind = Kind::from_kind_name(&r.kind);
+                let controller = match owner_kind {
+                    Some(Kind::StatefulSet) => Some(C::StatefulSet),
+                    Some(Kind::DaemonSet) => Some(C::DaemonSet),
+                    Some(Kind::ReplicaSet) => Some(C::ReplicaSet),
+                    Some(Kind::Deployment) => Some(C::Deployment),
+                    _ => None,
+                };
+                if let (Some(c), Some(k)) = (controller, owner_kind) {
+                    self.enqueue(c, ObjectKey::new(k, &ns, &r.name));
+                }
+            }
+        }
+        // The garbage collector looks at dependents of removed owners and at owners being deleted.
+        if removed || obj.meta().deletion_timestamp.is_some() {
+            let uid = obj.meta().uid.clone();
+            let dependents: Vec<ObjectKey> = self.store.owned_by(&uid).cloned().collect();
+            for d in dependents {
+                self.enqueue(C::GarbageCollector, d);
+            }
+            if !removed && !obj.meta().finalizers.is_empty() {
+                self.enqueue(C::GarbageCollector, key.clone());
+            }
+        }
+
+        match obj.kind() {
+            Kind::Pod => self.pod_changed(&key, old, new),
+            Kind::Node => {
+                let ds: Vec<ObjectKey> =
+                    self.store.list::<DaemonSet>().map(|d| ObjectKey::new(Kind::DaemonSet, &d.metadata.namespace, &d.metadata.name)).collect();
+                for k in ds {
+                    self.enqueue(C::DaemonSet, k);
+                }
+                self.enqueue(C::NodeLifecycle, key.clone());
+                self.enqueue(C::TaintEviction, key.clone());
+                if removed {
+                    self.enqueue(C::PodGc, key.clone());
+                }
+                self.retry_pending_pods();
+            }
+            Kind::StatefulSet => self.enqueue(C::StatefulSet, key),
+            Kind::DaemonSet => self.enqueue(C::DaemonSet, key),
+            Kind::Deployment => self.enqueue(C::Deployment, key),
+            Kind::ReplicaSet => self.enqueue(C::ReplicaSet, key),
+            Kind::PersistentVolumeClaim => {
+                self.enqueue(C::Volume, key);
+                self.retry_pending_pods();
+            }
+            Kind::PersistentVolume => {
+                self.enqueue(C::Volume, key);
+                self.retry_pending_pods();
+            }
+            Kind::StorageClass => {
+                let claims: Vec<ObjectKey> = self
+                    .store
+                    .list::<PersistentVolumeClaim>()
+                    .filter(|c| c.phase() == "Pending")
+                    .map(|c| ObjectKey::new(Kind::PersistentVolumeClaim, &c.metadata.namespace, &c.metadata.name))
+                    .collect();
+                for k in claims {
+                    self.enqueue(C::Volume, k);
+                }
+            }
+            Kind::Service => self.enqueue(C::Endpoints, key),
+            Kind::ConfigMap | Kind::Secret => {
+                // Pods stuck on a missing secret or config map retry when it appears.
+                let waiting: Vec<ObjectKey> = self
+                    .store
+                    .list_in::<Pod>(&ns)
+                    .filter(|p| p.node_name().is_some() && p.status.phase == PodPhase::Pending)
+                    .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+                    .collect();
+                for k in waiting {
+                    self.enqueue(C::Kubelet, k);
+                }
+            }
+            Kind::PodDisruptionBudget => self.enqueue(C::Disruption, key),
+            _ => {}
+        }
+    }
+
+    fn pod_changed(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
+        let pod = |o: Option<&Object>| o.and_then(|o| Pod::from_object(o)).cloned();
+        let (old, new) = (pod(old), pod(new));
+        match &new {
+            Some(p) if p.node_name().is_none() && p.metadata.deletion_timestamp.is_none() => {
+                self.enqueue(C::Scheduler, key.clone());
+            }
+            Some(p) if p.node_name().is_some() => self.enqueue(C::Kubelet, key.clone()),
+            _ => {}
+        }
+        // A bound pod going away frees room: pending pods get another scheduling attempt.
+        if new.is_none() && old.as_ref().is_some_and(|p| p.node_name().is_some()) {
+            self.retry_pending_pods();
+        }
+        // Services and disruption budgets in the namespace recount their pods.
+        let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone()) != new.as_ref().map(|p| p.metadata.labels.clone());
+        let readiness_changed = old.as_ref().map(|p| (p.is_ready(), p.status.pod_ip.clone()))
+            != new.as_ref().map(|p| (p.is_ready(), p.status.pod_ip.clone()));
+        if labels_changed || readiness_changed || new.is_none() || old.is_none() {
+            let ns = key.namespace.clone();
+            let services: Vec<ObjectKey> = self
+                .store
+                .list_in::<Service>(&ns)
+                .map(|s| ObjectKey::new(Kind::Service, &ns, &s.metadata.name))
+                .collect();
+            for s in services {
+                self.enqueue(C::Endpoints, s);
+            }
+            let pdbs: Vec<ObjectKey> = self
+                .store
+                .list_in::<PodDisruptionBudget>(&ns)
+                .map(|s| ObjectKey::new(Kind::PodDisruptionBudget, &ns, &s.metadata.name))
+                .collect();
+            for s in pdbs {
+                self.enqueue(C::Disruption, s);
+            }
+        }
+        // Claims a pod uses may now be provisioned (WaitForFirstConsumer) or released.
+        if let Some(p) = new.as_ref().or(old.as_ref()) {
+            for v in &p.spec.volumes {
+                if let Some(c) = &v.persistent_volume_claim {
+                    self.enqueue(C::Volume, ObjectKey::new(Kind::PersistentVolumeClaim, &key.namespace, &c.claim_name));
+                }
+            }
+        }
+    }
+
+    /// Queues every unbound pod for another scheduling attempt (the scheduler's "move to
+    /// active queue on cluster event").
+    fn retry_pending_pods(&mut self) {
+        let pending: Vec<ObjectKey> = self
+            .store
+            .list::<Pod>()
+            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+            .collect();
+        for k in pending {
+            self.enqueue(C::Scheduler, k);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Engine state -> plain view structs. Components only render these, so what the UI shows is
+//! computed (and tested) natively.
+
+use crate::engine::model::{Node, Pod, PodPhase};
+use crate::engine::Sim;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterView {
+    pub time_ms: u64,
+    pub nodes: Vec<NodeLane>,
+    /// Pods not bound to any node, with the scheduler's reason.
+    pub pending: Vec<PodChip>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeLane {
+    pub name: String,
+    pub roles: Vec<String>,
+    pub ready: bool,
+    pub cordoned: bool,
+    pub labels: Vec<(String, String)>,
+    pub taints: Vec<String>,
+    pub pods: Vec<PodChip>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodChip {
+    pub uid: String,
+    pub namespace: String,
+    pub name: String,
+    pub phase: PodPhase,
+    /// kubectl's STATUS column (`Running`, `ContainerCreating`, `Terminating`...).
+    pub status: String,
+    pub ready: bool,
+    pub owner_kind: Option<String>,
+    pub owner_name: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub fn pod_chip(pod: &Pod) -> PodChip {
+    let owner = pod.metadata.controller_ref();
+    PodChip {
+        uid: pod.metadata.uid.clone(),
+        namespace: pod.metadata.namespace.clone(),
+        name: pod.metadata.name.clone(),
+        phase: pod.status.phase,
+        status: crate::kubectl::pod_status_text(pod),
+        ready: pod.is_ready(),
+        owner_kind: owner.map(|o| o.kind.clone()),
+        owner_name: owner.map(|o| o.name.clone()),
+        reason: pod.condition("PodScheduled").filter(|c| c.status == "False").and_then(|c| c.message.clone()),
+    }
+}
+
+fn lane(sim: &Sim, node: &Node) -> NodeLane {
+    NodeLane {
+        name: node.metadata.name.clone(),
+        roles: node.roles(),
+        ready: node.is_ready(),
+        cordoned: node.is_unschedulable(),
+        labels: node.metadata.labels().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        taints: node.spec.taints.iter().map(|t| t.display()).collect(),
+        pods: sim.store().pods_on_node(&node.metadata.name).map(pod_chip).collect(),
+    }
+}
+
+pub fn cluster_view(sim: &Sim) -> ClusterView {
+    ClusterView {
+        time_ms: sim.now().0,
+        nodes: sim.store().list::<Node>().map(|n| lane(sim, n)).collect(),
+        pending: sim.store().list::<Pod>().filter(|p| p.node_name().is_none()).map(pod_chip).collect(),
+    }
+}

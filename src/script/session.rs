@@ -1,0 +1,122 @@
+//! A session: one simulated cluster plus the commands run against it. The CLI, the browser
+//! console and the tests all drive kubeplay through this type.
+
+use super::parse::{parse_script, ScriptLine};
+use super::{sim_verbs, Output};
+use crate::engine::Sim;
+
+/// The printed record of a script run: `$ command` then its output, per command.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Transcript {
+    pub text: String,
+    /// Commands that failed (1-based script line, command).
+    pub failures: Vec<(usize, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub sim: Sim,
+    /// Every command run so far, with its heredoc body, so a session can be exported as a
+    /// script and replayed to the same state.
+    history: Vec<ScriptLine>,
+}
+
+impl Session {
+    /// The default cluster with the given seed.
+    pub fn new(seed: u64) -> Session {
+        Session { sim: Sim::new(seed), history: Vec::new() }
+    }
+
+    pub fn with_sim(sim: Sim) -> Session {
+        Session { sim, history: Vec::new() }
+    }
+
+    pub fn history(&self) -> &[ScriptLine] {
+        &self.history
+    }
+
+    /// The session as a script that rebuilds it (`sim seed N` first).
+    pub fn export_script(&self) -> String {
+        let mut out = format!("sim seed {}\n", self.sim.seed());
+        for line in &self.history {
+            out.push_str(&line.command);
+            out.push('\n');
+            if let Some(body) = &line.stdin {
+                out.push_str(body);
+                out.push_str("EOF\n");
+            }
+        }
+        out
+    }
+
+    /// Runs one already-parsed command.
+    pub fn execute(&mut self, line: &ScriptLine) -> Output {
+        let out = self.dispatch(line);
+        self.history.push(line.clone());
+        out
+    }
+
+    /// Runs one line typed at a console (no heredoc).
+    pub fn execute_text(&mut self, text: &str) -> Output {
+        match parse_script(text) {
+            Ok(lines) if lines.is_empty() => Output::ok(""),
+            Ok(lines) => {
+                let mut combined = Output::ok("");
+                for l in &lines {
+                    let o = self.execute(l);
+                    combined.text.push_str(&o.text);
+                    combined.ok &= o.ok;
+                }
+                combined
+            }
+            Err(e) => Output::error(format!("error: {e}")),
+        }
+    }
+
+    /// Runs a whole script, printing `$ command` and its output for each command. With
+    /// `strict`, stops at the first failing command.
+    pub fn run_script(&mut self, text: &str, strict: bool) -> Transcript {
+        let mut t = Transcript::default();
+        let lines = match parse_script(text) {
+            Ok(l) => l,
+            Err(e) => {
+                t.text = format!("error: {e}\n");
+                t.failures.push((e.line, String::new()));
+                return t;
+            }
+        };
+        for line in &lines {
+            t.text.push_str("$ ");
+            t.text.push_str(&line.command);
+            t.text.push('\n');
+            if let Some(body) = &line.stdin {
+                t.text.push_str(body);
+                t.text.push_str("EOF\n");
+            }
+            let out = self.execute(line);
+            t.text.push_str(&out.text);
+            if !out.text.is_empty() && !out.text.ends_with('\n') {
+                t.text.push('\n');
+            }
+            if !out.ok {
+                t.failures.push((line.line, line.command.clone()));
+                if strict {
+                    break;
+                }
+            }
+        }
+        t
+    }
+
+    fn dispatch(&mut self, line: &ScriptLine) -> Output {
+        let Some(first) = line.words.first() else { return Output::ok("") };
+        match first.as_str() {
+            "kubectl" | "k" => crate::kubectl::run(&mut self.sim, &line.words[1..], line.stdin.as_deref()),
+            "sim" => sim_verbs::run(&mut self.sim, &line.words[1..]),
+            "cat" | "echo" => Output::ok(line.stdin.clone().unwrap_or_else(|| line.words[1..].join(" ") + "\n")),
+            other => Output::error(format!(
+                "error: unknown command {other:?}: a script line starts with `kubectl` or `sim` (see `sim --help`)\n"
+            )),
+        }
+    }
+}
