@@ -56,6 +56,11 @@ impl Sim {
             Action::Create(obj) => {
                 self.create_object(obj);
             }
+            Action::CreateAndRecord { object, mut event } => {
+                let key = self.create_object(object);
+                event.message = event.message.replace("{name}", &key.name);
+                self.record_event(event);
+            }
             Action::Update(obj) => {
                 self.update_object(obj);
             }
@@ -218,63 +223,6 @@ impl Sim {
             source: ControllerId::Scheduler,
             host: None,
         });
-    }
-
-    /// Records an event, folding repeats into a count as the event recorder's correlator does.
-    pub fn record_event(&mut self, record: EventRecord) {
-        let now = self.now;
-        let Some(target) = self.store.get_obj(&record.regarding) else { return };
-        let involved = ObjectReference {
-            api_version: Some(target.kind().info().api_version()),
-            field_path: None,
-            kind: target.kind().info().name.to_string(),
-            name: target.meta().name.clone(),
-            namespace: target.meta().namespace.clone(),
-            resource_version: Some(target.meta().resource_version.clone()),
-            uid: target.meta().uid.clone(),
-        };
-        let type_ = if record.warning { "Warning" } else { "Normal" };
-        let component = record.source.component().to_string();
-        let host = record.host.clone().unwrap_or_default();
-        let ns = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
-        let existing = self
-            .store
-            .list_in::<Event>(&ns)
-            .find(|e| {
-                e.involved_object.uid == involved.uid
-                    && e.reason == record.reason
-                    && e.message == record.message
-                    && e.type_ == type_
-                    && e.source.component == component
-            })
-            .cloned();
-        if let Some(mut e) = existing {
-            e.count += 1;
-            e.last_timestamp = Some(Timestamp(now));
-            self.store.put(Object::Event(e), now);
-            return;
-        }
-        let unique = self.next_random() & 0xffff_ffff;
-        let name = format!("{}.{:x}{:08x}", involved.name, 0x188_0000_0000u64 + now.0, unique);
-        let mut meta = ObjectMeta::named(&ns, &name);
-        meta.uid = self.new_uid();
-        meta.creation_timestamp = Some(Timestamp(now));
-        let event = Event {
-            api_version: "v1".into(),
-            kind: "Event".into(),
-            metadata: meta,
-            count: 1,
-            first_timestamp: Some(Timestamp(now)),
-            involved_object: involved,
-            last_timestamp: Some(Timestamp(now)),
-            message: record.message,
-            reason: record.reason,
-            reporting_component: component.clone(),
-            reporting_instance: host.clone(),
-            source: EventSource { component, host },
-            type_: type_.into(),
-        };
-        self.store.put(Object::Event(event), now);
     }
 
     /// A random RFC 4122 v4 uid from the seeded stream.

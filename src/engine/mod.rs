@@ -9,6 +9,7 @@ pub mod apply;
 pub mod cluster;
 pub mod config;
 pub mod controllers;
+pub mod events;
 pub mod kubelet;
 pub mod manifest;
 pub mod model;
@@ -83,6 +84,8 @@ pub struct Sim {
     why: BTreeMap<WorkItem, Vec<Why>>,
     /// Next pod IP host part per node, and next ClusterIP.
     pub(crate) ipam: apply::Ipam,
+    /// The event recorder's correlation state (dedup and aggregation).
+    events: events::EventCorrelator,
     /// Number of reconciles run, for benchmarks.
     reconciles: u64,
 }
@@ -101,6 +104,7 @@ impl Sim {
             timers: TimerQueue::default(),
             why: BTreeMap::new(),
             ipam: apply::Ipam::default(),
+            events: events::EventCorrelator::default(),
             reconciles: 0,
         };
         cluster::bootstrap_namespaces(&mut sim);

@@ -84,13 +84,15 @@ impl Store {
         self.list_kind(R::KIND).filter_map(R::from_object)
     }
 
-    pub fn list_in<'a, R: Resource>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a R> + 'a {
-        let range = self.objects.get(&R::KIND).into_iter().flat_map(move |m| {
-            m.range((namespace.to_string(), String::new())..)
-                .take_while(move |((ns, _), _)| ns == namespace)
-                .map(|(_, o)| o)
-        });
-        range.filter_map(R::from_object)
+    pub fn list_in<'a, R: Resource>(&'a self, namespace: &str) -> impl Iterator<Item = &'a R> + 'a {
+        let namespace = namespace.to_string();
+        let start = (namespace.clone(), String::new());
+        self.objects
+            .get(&R::KIND)
+            .into_iter()
+            .flat_map(move |m| m.range(start.clone()..))
+            .take_while(move |((ns, _), _)| *ns == namespace)
+            .filter_map(|(_, o)| R::from_object(o))
     }
 
     pub fn count(&self, kind: Kind) -> usize {
