@@ -43,6 +43,9 @@ impl Sim {
 
         match obj.kind() {
             Kind::Pod => self.pod_changed(&key, old, new),
+            Kind::Node if !node_change_matters(old, new) => {
+                // Heartbeats and image lists change nothing a controller or the scheduler uses.
+            }
             Kind::Node => {
                 let ds: Vec<ObjectKey> =
                     self.store.list::<DaemonSet>().map(|d| ObjectKey::new(Kind::DaemonSet, &d.metadata.namespace, &d.metadata.name)).collect();
@@ -156,5 +159,21 @@ impl Sim {
         for k in pending {
             self.enqueue(C::Scheduler, k);
         }
+    }
+}
+
+/// Whether a node change can change scheduling or daemon placement: labels, taints, cordon,
+/// allocatable, readiness or pressure conditions, or the node appearing/disappearing.
+fn node_change_matters(old: Option<&Object>, new: Option<&Object>) -> bool {
+    let view = |o: Option<&Object>| {
+        o.and_then(|o| Node::from_object(o)).map(|n| {
+            let conditions: Vec<(String, String)> =
+                n.status.conditions.iter().map(|c| (c.type_.clone(), c.status.clone())).collect();
+            (n.metadata.labels.clone(), n.spec.clone(), n.status.allocatable.clone(), conditions)
+        })
+    };
+    match (old, new) {
+        (Some(_), Some(_)) => view(old) != view(new),
+        _ => true,
     }
 }
