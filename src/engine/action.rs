@@ -70,6 +70,11 @@ pub enum Action {
     /// Create a new object. `metadata.generateName` is expanded with the seeded RNG; uid,
     /// resourceVersion and creationTimestamp are filled in by apply.
     Create(Object),
+    /// Create an object whose name the API server generates from `metadata.generateName`, then
+    /// record `event`; `{name}` in its message becomes the generated name, as the controllers'
+    /// pod control does after the create call returns (`Created pod: {name}` ->
+    /// `Created pod: fluentd-x7k2p`).
+    CreateAndRecord { object: Object, event: EventRecord },
     /// Replace an existing object's spec/status as given (controllers write status this way).
     Update(Object),
     /// Ask for deletion as the API server would: graceful for bound pods, finalizers honoured.
@@ -96,6 +101,17 @@ pub enum WhyReason {
     Unschedulable { message: String },
     /// A DaemonSet does not run on `node` for `reason`.
     NodeNotEligible { node: String, reason: String },
+    /// StatefulSet OrderedReady: `pod` is not at the update revision and not Running and Ready,
+    /// so the replica pass stops there and the rolling update never replaces it.
+    StuckRollout { pod: String },
+    /// A rolling update waits for the pod it just replaced before replacing the next one.
+    RollingUpdateWaits { pod: String },
+    /// A pod is not created because its claim is being deleted (`pvc X is being deleted`).
+    ClaimBeingDeleted { claim: String },
+    /// `whenScaled: Delete`: the claim still belongs to an earlier pod of the same name.
+    StaleClaim { claim: String },
+    /// OnDelete update strategy: these pods keep their revision until someone deletes them.
+    OnDeleteHolds { pods: Vec<String> },
     /// Anything else, already worded for a learner.
     Other(String),
 }
@@ -117,6 +133,24 @@ impl fmt::Display for WhyReason {
             ),
             WhyReason::Unschedulable { message } => write!(f, "unschedulable: {message}"),
             WhyReason::NodeNotEligible { node, reason } => write!(f, "no pod on {node}: {reason}"),
+            WhyReason::StuckRollout { pod } => write!(
+                f,
+                "{pod} is not Running and Ready and not at the update revision; under OrderedReady the \
+                 controller never replaces it, so the rollout is stuck until you delete it (kubectl delete pod {pod})"
+            ),
+            WhyReason::RollingUpdateWaits { pod } => {
+                write!(f, "the rolling update waits for {pod} to be Running and Ready before replacing the next pod")
+            }
+            WhyReason::ClaimBeingDeleted { claim } => {
+                write!(f, "claim {claim} is being deleted; the pod is created once the claim is gone")
+            }
+            WhyReason::StaleClaim { claim } => write!(
+                f,
+                "claim {claim} still belongs to an earlier pod (whenScaled: Delete); waiting for the garbage collector to delete it"
+            ),
+            WhyReason::OnDeleteHolds { pods } => {
+                write!(f, "OnDelete: {} keep their revision until you delete them", pods.join(", "))
+            }
             WhyReason::Other(text) => write!(f, "{text}"),
         }
     }
@@ -165,4 +199,11 @@ pub struct Faults {
     pub failed_pods: std::collections::BTreeSet<(String, String)>,
     /// Nodes whose kubelet stopped heartbeating (`sim node fail`).
     pub failed_nodes: std::collections::BTreeSet<String>,
+    /// When each failed node's kubelet last heartbeated (the `sim node fail` time); the node
+    /// lifecycle controller marks it NotReady a grace period later.
+    pub node_failed_at: std::collections::BTreeMap<String, super::time::SimTime>,
+    /// When `sim pod unready` was given: probes fail from then on.
+    pub unready_since: std::collections::BTreeMap<(String, String), super::time::SimTime>,
+    /// When `sim pod fail` was given: only the pod that existed then fails (not its replacement).
+    pub failed_since: std::collections::BTreeMap<(String, String), super::time::SimTime>,
 }
