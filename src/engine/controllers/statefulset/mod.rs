@@ -1,9 +1,17 @@
-//! The statefulset controller. (Stub: filled in by its own work item.)
+//! The StatefulSet controller, faithful to kube-controller-manager v1.36
+//! (pkg/controller/statefulset): ordered or parallel pod management, one claim per
+//! volumeClaimTemplate per pod, ControllerRevisions, RollingUpdate with partition, OnDelete,
+//! the claim retention policy, and the status fields as the controller computes them.
+//!
+//! `reconcile` is pure: it reads the store and returns actions plus the reasons it waits.
 
-use crate::engine::action::Reconcile;
-use crate::engine::store::ObjectKey;
-use crate::engine::Ctx;
+mod claims;
+mod identity;
+mod ownership;
+mod reconcile;
+mod revisions;
+mod status;
 
-pub fn reconcile(_ctx: &Ctx, _key: &ObjectKey) -> Reconcile {
-    Reconcile::default()
-}
+pub use identity::{POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL};
+pub use reconcile::reconcile;
+pub use revisions::{go_json, patch_for, revision_hash, template_of};
