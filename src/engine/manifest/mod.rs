@@ -1,85 +1,90 @@
-//! Manifest text -> typed objects: YAML parsing (the only module that touches serde_yaml),
-//! API-server defaults, validation with the API server's wording, unknown-field warnings.
-//! (Minimal version: parsing only; defaults and validation are their own work item.)
+//! Manifest text -> validated, defaulted typed objects, with the API server's wording.
+//!
+//! The pipeline a manifest goes through, and who calls what:
+//!
+//! 1. [`parse_documents`] (kubectl's side): splits the text at `---` lines, parses each document
+//!    on its own ([`yaml`], the only module using serde_yaml), checks apiVersion/kind and decodes
+//!    the typed object ([`decode`]). Each [`Document`] carries its start line, its object or a
+//!    [`ManifestError`] (render with [`ManifestError::kubectl_text`]`(source)`), unknown/duplicate
+//!    field warnings (with kubectl's default `--validate=strict` those are an error instead:
+//!    [`Document::strict_error`]) and a path -> line index ([`lines`]). Input over 3 MiB is
+//!    refused whole ([`limits`]).
+//! 2. [`apply_defaults`] (the API server, on create): the v1.36 defaults, so `kubectl get -o yaml`
+//!    shows what a real cluster shows. Keep the undefaulted object for
+//!    `last-applied-configuration`.
+//! 3. [`validate_create`] / [`validate_update`] (the API server, after defaulting): `Err` is an
+//!    [`ApiError`] with structured causes; [`ApiError::kubectl_text`] prints what kubectl prints
+//!    (`The StatefulSet "web" is invalid: ...`; other reasons as `Error from server (Reason):
+//!    error when creating "STDIN": ...`); [`Document::validate_create`] also fills each cause's
+//!    line; [`ApiError::message`] is the server's message that controllers quote in events.
 
-use super::model::{Kind, Object};
-use serde_json::Value;
+pub mod decode;
+pub mod defaults;
+pub mod document;
+pub mod errors;
+pub mod gotypes;
+pub mod limits;
+pub mod lines;
+pub mod validation;
+pub mod yaml;
 
-/// One YAML document of a manifest.
-#[derive(Clone, Debug)]
-pub struct Document {
-    /// 0-based position in the stream.
-    pub index: usize,
-    /// 1-based line where the document starts in the text.
-    pub line: usize,
-    pub object: Result<Object, ManifestError>,
-    /// kubectl-style warnings such as `unknown field "spec.replica"`.
-    pub warnings: Vec<String>,
-}
+pub use defaults::apply_defaults;
+pub use document::{Document, ManifestError, ManifestErrorKind};
+pub use errors::{ApiError, ErrorType, FieldError, StatusReason};
+pub use lines::LineIndex;
+pub use validation::names::validate_dns1123_subdomain;
+pub use validation::{validate_create, validate_update};
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct ManifestError {
-    /// The message as kubectl prints it.
-    pub message: String,
-    /// 1-based line and column in the whole text, when known.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-}
-
-/// Splits a multi-document manifest and decodes each document.
+/// Splits a multi-document manifest and decodes each document. `Err` only when the whole text
+/// is refused (over the API server's 3 MiB request limit); every other problem belongs to one
+/// document, and the documents after it are still decoded.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
+    if text.len() > limits::MAX_REQUEST_BYTES {
+        return Err(ManifestError::new(ManifestErrorKind::TooLarge, limits::too_large_message()));
+    }
     let mut docs = Vec::new();
-    for (index, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value: Value = match serde::Deserialize::deserialize(de) {
-            Ok(v) => v,
+    for (index, chunk) in yaml::split_documents(text).into_iter().enumerate() {
+        let parsed = match yaml::parse_chunk(&chunk) {
+            Ok(p) => p,
             Err(e) => {
-                let loc = e.location();
-                return Err(ManifestError {
-                    message: format!("error converting YAML to JSON: {e}"),
-                    line: loc.as_ref().map(|l| l.line()),
-                    column: loc.as_ref().map(|l| l.column()),
+                let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
+                err.line = e.line;
+                err.column = e.column;
+                docs.push(Document {
+                    index,
+                    line: chunk.content_line,
+                    object: Err(err),
+                    warnings: vec![],
+                    unknown_fields: vec![],
+                    duplicate_fields: vec![],
+                    paths: LineIndex::default(),
                 });
+                continue;
             }
         };
-        if value.is_null() {
+        // Empty and comment-only documents are skipped, as kubectl skips them.
+        if parsed.value.is_null() {
             continue;
         }
-        let object = decode(value);
-        docs.push(Document { index, line: 1, object, warnings: Vec::new() });
-    }
-    Ok(docs)
-}
-
-fn decode(value: Value) -> Result<Object, ManifestError> {
-    let err = |m: String| ManifestError { message: m, line: None, column: None };
-    let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
-    let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
-    let kind = Kind::from_api(&api, &kind_name)
-        .ok_or_else(|| err(format!("no matches for kind \"{kind_name}\" in version \"{api}\"")))?;
-    macro_rules! de {
-        ($($v:ident),*) => {
-            match kind {
-                $(Kind::$v => serde_json::from_value(value).map(Object::$v),)*
+        let paths = LineIndex::build(chunk.text, chunk.first_line);
+        let (object, unknown_fields) = match decode::decode(parsed.value) {
+            Ok(d) => (Ok(d.object), d.unknown_fields),
+            Err(mut e) => {
+                e.line = Some(chunk.content_line);
+                (Err(e), vec![])
             }
         };
-    }
-    de!(Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, PersistentVolumeClaim, PersistentVolume, Event, DaemonSet, Deployment, ReplicaSet, StatefulSet, ControllerRevision, PodDisruptionBudget, StorageClass)
-        .map_err(|e| err(e.to_string()))
-}
-
-/// DNS-1123 subdomain check with the API server's message.
-pub fn validate_dns1123_subdomain(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|part| {
-            !part.is_empty()
-                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !part.starts_with('-')
-                && !part.ends_with('-')
+        let mut warnings: Vec<String> = unknown_fields.iter().map(|p| format!("unknown field {p:?}")).collect();
+        warnings.extend(parsed.duplicate_paths.iter().map(|p| format!("duplicate field {p:?}")));
+        docs.push(Document {
+            index,
+            line: chunk.content_line,
+            object,
+            warnings,
+            unknown_fields,
+            duplicate_fields: parsed.duplicate_paths,
+            paths,
         });
-    if ok {
-        Ok(())
-    } else {
-        Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".to_string())
     }
+    Ok(docs)
 }

@@ -1,0 +1,214 @@
+//! JSON value -> typed `Object`: apiVersion/kind lookup (kubectl's client-side checks), the typed
+//! decode with unknown fields collected (serde_ignored) and wrong types worded as the API
+//! server's Go decoder words them (serde_path_to_error gives the path).
+
+use super::document::{ManifestError, ManifestErrorKind};
+use super::gotypes::unmarshal_error;
+use crate::engine::model::{Kind, Object};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A decoded object and the fields the API does not know (`spec.replica`,
+/// `spec.template.spec.containers[0].imagePullPolicyy`); those fields are dropped.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    pub object: Object,
+    pub unknown_fields: Vec<String>,
+}
+
+const STOP_VALIDATE: &str = "if you choose to ignore these errors, turn validation off with --validate=false";
+
+/// kubectl's own check before sending (`getObjectKind` in kubectl's validation package).
+fn type_meta(value: &Value) -> Result<(String, String), ManifestError> {
+    let Some(map) = value.as_object() else {
+        let go_kind = match value {
+            Value::Array(_) => "array",
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+            _ => "null",
+        };
+        return Err(ManifestError::new(
+            ManifestErrorKind::Schema,
+            format!(
+                "error validating data: json: cannot unmarshal {go_kind} into Go value of type map[string]interface {{}}; {STOP_VALIDATE}"
+            ),
+        ));
+    };
+    let mut errs = Vec::new();
+    let mut field = |name: &str| match map.get(name) {
+        None | Some(Value::Null) => {
+            errs.push(format!("{name} not set"));
+            String::new()
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            errs.push(format!("{name} isn't string type"));
+            String::new()
+        }
+    };
+    let api_version = field("apiVersion");
+    let kind = field("kind");
+    if errs.is_empty() && kind.is_empty() {
+        errs.push("kind not set".into());
+    }
+    match errs.len() {
+        0 => Ok((api_version, kind)),
+        1 => Err(ManifestError::new(
+            ManifestErrorKind::Schema,
+            format!("error validating data: {}; {STOP_VALIDATE}", errs[0]),
+        )),
+        _ => Err(ManifestError::new(
+            ManifestErrorKind::Schema,
+            format!("error validating data: [{}]; {STOP_VALIDATE}", errs.join(", ")),
+        )),
+    }
+}
+
+/// Decodes one document's value.
+pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
+    let (api_version, kind_name) = type_meta(&value)?;
+    let Some(kind) = Kind::from_api(&api_version, &kind_name) else {
+        let meta = value.get("metadata");
+        let text = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or_default().to_string();
+        return Err(ManifestError::new(
+            ManifestErrorKind::NoKindMatch { name: text("name"), namespace: text("namespace") },
+            format!("no matches for kind {kind_name:?} in version {api_version:?}"),
+        ));
+    };
+    // Go's decoder treats `null` as "leave the zero value"; serde would reject it.
+    strip_nulls(&mut value, 0);
+    let mut unknown = Vec::new();
+    macro_rules! typed {
+        ($($v:ident),*) => {
+            match kind {
+                $(Kind::$v => decode_typed(kind, value, &mut unknown).map(Object::$v),)*
+            }
+        };
+    }
+    let object = typed!(
+        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, PersistentVolumeClaim,
+        PersistentVolume, Event, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+        ControllerRevision, PodDisruptionBudget, StorageClass
+    )
+    .map_err(|go_message| {
+        let info = kind.info();
+        ManifestError::new(
+            ManifestErrorKind::BadRequest,
+            format!("{} in version {:?} cannot be handled as a {}: {go_message}", info.name, info.version, info.name),
+        )
+    })?;
+    Ok(Decoded { object, unknown_fields: unknown })
+}
+
+fn strip_nulls(v: &mut Value, depth: usize) {
+    if depth > super::limits::MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, x| !x.is_null());
+            for x in map.values_mut() {
+                strip_nulls(x, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                strip_nulls(x, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Typed decode. A field our model requires but Go would leave at its zero value (a volume
+/// mount without `mountPath`) is filled with that zero value and decoding retried, so
+/// validation can report it the API server's way (`...mountPath: Required value`).
+fn decode_typed<T: DeserializeOwned>(kind: Kind, mut value: Value, unknown: &mut Vec<String>) -> Result<T, String> {
+    const MAX_RETRIES: usize = 64;
+    let mut inserted: Vec<String> = Vec::new();
+    for _ in 0..MAX_RETRIES {
+        unknown.clear();
+        let mut track = serde_path_to_error::Track::new();
+        let result = {
+            let de = serde_path_to_error::Deserializer::new(value.clone(), &mut track);
+            serde_ignored::deserialize(de, |path| unknown.push(ignored_path(&path)))
+        };
+        let err = match result {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let path = track.path();
+        let msg = err.to_string();
+        if let Some(field) = msg.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            if let Some(pointer) = fill_zero(&mut value, &path, field) {
+                inserted.push(pointer);
+                continue;
+            }
+        }
+        if msg.starts_with("invalid type: string \"\", expected") && inserted.contains(&pointer_of(&path)) {
+            if let Some(v) = value.pointer_mut(&pointer_of(&path)) {
+                *v = Value::from(0);
+                continue;
+            }
+        }
+        let keys: Vec<String> = path
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        return Err(unmarshal_error(kind, &keys, &msg));
+    }
+    Err("json: the document has too many missing fields".to_string())
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    let mut p = String::new();
+    for seg in path.iter() {
+        match seg {
+            serde_path_to_error::Segment::Map { key } => {
+                p.push('/');
+                p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            serde_path_to_error::Segment::Seq { index } => {
+                p.push('/');
+                p.push_str(&index.to_string());
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// Inserts `field: ""` into the object at `path` (only if absent, so this cannot loop) and
+/// returns the new field's JSON pointer; a number field gets 0 on the next round.
+fn fill_zero(value: &mut Value, path: &serde_path_to_error::Path, field: &str) -> Option<String> {
+    let pointer = pointer_of(path);
+    let obj = value.pointer_mut(&pointer).and_then(Value::as_object_mut)?;
+    if obj.contains_key(field) {
+        return None;
+    }
+    obj.insert(field.to_string(), Value::String(String::new()));
+    Some(format!("{pointer}/{}", field.replace('~', "~0").replace('/', "~1")))
+}
+
+/// serde_ignored's path as the API server prints it: `spec.template.spec.containers[0].x`.
+fn ignored_path(path: &serde_ignored::Path) -> String {
+    match path {
+        serde_ignored::Path::Root => String::new(),
+        serde_ignored::Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
+        serde_ignored::Path::Map { parent, key } => {
+            let p = ignored_path(parent);
+            if p.is_empty() {
+                key.clone()
+            } else {
+                format!("{p}.{key}")
+            }
+        }
+        serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
+    }
+}

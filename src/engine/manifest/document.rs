@@ -1,0 +1,122 @@
+//! One document of a manifest, its problems, and how kubectl prints them.
+
+use super::errors::{ApiError, StatusReason};
+use super::lines::LineIndex;
+use crate::engine::model::Object;
+
+/// One YAML document of a manifest.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// 0-based position in the stream (counting empty documents).
+    pub index: usize,
+    /// 1-based line where the document's content starts in the whole text (its first line that
+    /// is not blank or a comment), for showing errors inline.
+    pub line: usize,
+    pub object: Result<Object, ManifestError>,
+    /// What kubectl prints after `Warning: ` with `--validate=warn`: `unknown field
+    /// "spec.replica"`, `duplicate field "spec.replicas"`. Those fields are dropped (a repeated
+    /// key keeps its last value). kubectl's default `--validate=strict` refuses such a document
+    /// instead: see [`Document::strict_error`].
+    pub warnings: Vec<String>,
+    /// Unknown field paths, as in the warnings.
+    pub unknown_fields: Vec<String>,
+    /// Repeated keys, as paths.
+    pub duplicate_fields: Vec<String>,
+    /// Field path -> line, for pointing validation errors at their line.
+    pub paths: LineIndex,
+}
+
+impl Document {
+    /// The server's refusal under kubectl's default `--validate=strict` when the document has
+    /// unknown or repeated fields: `StatefulSet in version "v1" cannot be handled as a
+    /// StatefulSet: strict decoding error: unknown field "spec.replica"`.
+    pub fn strict_error(&self) -> Option<ApiError> {
+        let obj = self.object.as_ref().ok()?;
+        if self.warnings.is_empty() {
+            return None;
+        }
+        let info = obj.kind().info();
+        let message = format!(
+            "{} in version {:?} cannot be handled as a {}: strict decoding error: {}",
+            info.name,
+            info.version,
+            info.name,
+            self.warnings.join(", ")
+        );
+        let mut e = ApiError::bad_request(info.name, &obj.meta().name, message);
+        e.reason = StatusReason::BadRequest;
+        Some(e)
+    }
+
+    /// `validate_create` with each cause pointed at its line in the text.
+    pub fn validate_create(&self) -> Result<(), ApiError> {
+        let Ok(obj) = &self.object else { return Ok(()) };
+        super::validation::validate_create(obj).map_err(|mut e| {
+            e.attach_lines(&self.paths);
+            e
+        })
+    }
+}
+
+/// Why a document could not become an object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ManifestErrorKind {
+    /// YAML syntax (kubectl: `error: error parsing STDIN: <message>`).
+    Syntax,
+    /// kubectl's client-side check: apiVersion/kind missing, not a mapping
+    /// (`error: error validating "STDIN": <message>`).
+    Schema,
+    /// Unknown apiVersion/kind (`error: resource mapping not found for name: ...`).
+    NoKindMatch { name: String, namespace: String },
+    /// The server could not decode it (wrong types): `Error from server (BadRequest): ...`.
+    BadRequest,
+    /// Over the 3 MiB request limit.
+    TooLarge,
+}
+
+/// A document that is not an object, with kubectl's wording.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestError {
+    /// The message without the source-dependent prefix kubectl adds (see `kubectl_text`).
+    pub message: String,
+    /// 1-based line and column in the whole text, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub kind: ManifestErrorKind,
+}
+
+impl ManifestError {
+    pub fn new(kind: ManifestErrorKind, message: String) -> Self {
+        ManifestError { message, line: None, column: None, kind }
+    }
+
+    /// What kubectl prints for this document read from `source` (`STDIN` or the file name),
+    /// when it would create the object.
+    pub fn kubectl_text(&self, source: &str) -> String {
+        match &self.kind {
+            ManifestErrorKind::Syntax => format!("error: error parsing {source}: {}", self.message),
+            ManifestErrorKind::Schema => format!("error: error validating {source:?}: {}", self.message),
+            ManifestErrorKind::NoKindMatch { name, namespace } => format!(
+                "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {source:?}: {}\nensure CRDs are installed first",
+                self.message
+            ),
+            ManifestErrorKind::BadRequest => {
+                format!("Error from server (BadRequest): error when creating {source:?}: {}", self.message)
+            }
+            ManifestErrorKind::TooLarge => {
+                format!("Error from server (RequestEntityTooLarge): error when creating {source:?}: {}", self.message)
+            }
+        }
+    }
+
+    /// kubectl stops reading a stream at a syntax error (documents before it are applied).
+    pub fn stops_stream(&self) -> bool {
+        self.kind == ManifestErrorKind::Syntax
+    }
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,229 @@
+//! Go type names for the API server's JSON decoding errors. A value of the wrong type is
+//! reported by Go's decoder as `json: cannot unmarshal string into Go struct field
+//! StatefulSetSpec.spec.replicas of type int32`: the Go struct holding the field, the JSON path
+//! without list indices, and the field's Go type. This table knows the structs a workload
+//! manifest is made of; anything else falls back to `Go value of type ...`.
+
+use crate::engine::model::Kind;
+
+/// The Go struct under `key` of Go struct `parent` (`("PodSpec", "containers")` -> `Container`).
+pub fn child_struct(parent: &str, key: &str) -> Option<&'static str> {
+    let s = match (parent, key) {
+        (_, "metadata") => "ObjectMeta",
+        ("StatefulSet", "spec") => "StatefulSetSpec",
+        ("StatefulSet", "status") => "StatefulSetStatus",
+        ("DaemonSet", "spec") => "DaemonSetSpec",
+        ("DaemonSet", "status") => "DaemonSetStatus",
+        ("Deployment", "spec") => "DeploymentSpec",
+        ("Deployment", "status") => "DeploymentStatus",
+        ("ReplicaSet", "spec") => "ReplicaSetSpec",
+        ("ReplicaSet", "status") => "ReplicaSetStatus",
+        ("Pod", "spec") | ("PodTemplateSpec", "spec") => "PodSpec",
+        ("Pod", "status") => "PodStatus",
+        ("Service", "spec") => "ServiceSpec",
+        ("PersistentVolumeClaim", "spec") => "PersistentVolumeClaimSpec",
+        ("PersistentVolume", "spec") => "PersistentVolumeSpec",
+        ("Node", "spec") => "NodeSpec",
+        ("Namespace", "spec") => "NamespaceSpec",
+        ("PodDisruptionBudget", "spec") => "PodDisruptionBudgetSpec",
+        ("StatefulSetSpec" | "DaemonSetSpec" | "DeploymentSpec" | "ReplicaSetSpec", "template") => "PodTemplateSpec",
+        (
+            "StatefulSetSpec" | "DaemonSetSpec" | "DeploymentSpec" | "ReplicaSetSpec" | "PersistentVolumeClaimSpec"
+            | "PodDisruptionBudgetSpec",
+            "selector",
+        ) => "LabelSelector",
+        ("StatefulSetSpec", "updateStrategy") => "StatefulSetUpdateStrategy",
+        ("StatefulSetUpdateStrategy", "rollingUpdate") => "RollingUpdateStatefulSetStrategy",
+        ("StatefulSetSpec", "volumeClaimTemplates") => "PersistentVolumeClaim",
+        ("StatefulSetSpec", "persistentVolumeClaimRetentionPolicy") => "StatefulSetPersistentVolumeClaimRetentionPolicy",
+        ("StatefulSetSpec", "ordinals") => "StatefulSetOrdinals",
+        ("DaemonSetSpec", "updateStrategy") => "DaemonSetUpdateStrategy",
+        ("DaemonSetUpdateStrategy", "rollingUpdate") => "RollingUpdateDaemonSet",
+        ("DeploymentSpec", "strategy") => "DeploymentStrategy",
+        ("DeploymentStrategy", "rollingUpdate") => "RollingUpdateDeployment",
+        ("PodSpec", "containers" | "initContainers") => "Container",
+        ("PodSpec", "volumes") => "Volume",
+        ("PodSpec", "tolerations") => "Toleration",
+        ("PodSpec", "affinity") => "Affinity",
+        ("Affinity", "nodeAffinity") => "NodeAffinity",
+        ("Container", "ports") => "ContainerPort",
+        ("Container", "env") => "EnvVar",
+        ("Container", "resources") => "ResourceRequirements",
+        ("Container", "livenessProbe" | "readinessProbe" | "startupProbe") => "Probe",
+        ("Container", "volumeMounts") => "VolumeMount",
+        ("Probe", "httpGet") => "HTTPGetAction",
+        ("ServiceSpec", "ports") => "ServicePort",
+        ("PersistentVolumeClaimSpec", "resources") => "VolumeResourceRequirements",
+        ("LabelSelector", "matchExpressions") => "LabelSelectorRequirement",
+        ("Volume", "persistentVolumeClaim") => "PersistentVolumeClaimVolumeSource",
+        ("Volume", "configMap") => "ConfigMapVolumeSource",
+        ("Volume", "secret") => "SecretVolumeSource",
+        ("Volume", "emptyDir") => "EmptyDirVolumeSource",
+        ("Volume", "hostPath") => "HostPathVolumeSource",
+        ("ObjectMeta", "ownerReferences") => "OwnerReference",
+        ("NodeSpec", "taints") => "Taint",
+        _ => return None,
+    };
+    Some(s)
+}
+
+/// Go package qualifier of an API struct (`metav1.ObjectMeta` prints as `v1.ObjectMeta`).
+fn qualified(s: &str) -> String {
+    format!("v1.{s}")
+}
+
+/// The Go error for a value of the wrong JSON type.
+///
+/// `keys` are the JSON keys from the object root to the field (no list indices); `serde_msg` is
+/// serde's description (`invalid type: string "3", expected i32`).
+pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
+    let (json_kind, expected) = describe(serde_msg);
+    // Walk the structs down to the field's parent and, where known, the field's own struct.
+    let mut current: Option<&'static str> = Some(kind.info().name);
+    let mut parent: Option<&'static str> = None;
+    for key in keys {
+        parent = current;
+        current = current.and_then(|c| child_struct(c, key));
+    }
+    let go_type = go_type(&expected, current, serde_msg);
+    let value = if json_kind == "number" && is_integer_type(&go_type) {
+        // Go names the number when it does not fit the integer type (1.5, 1e+12, 2^40).
+        number_literal(serde_msg).map(|n| format!("number {n}")).unwrap_or(json_kind.clone())
+    } else {
+        json_kind.clone()
+    };
+    match (parent, keys.is_empty()) {
+        (Some(p), false) => {
+            format!("json: cannot unmarshal {value} into Go struct field {p}.{} of type {go_type}", keys.join("."))
+        }
+        _ => format!("json: cannot unmarshal {value} into Go value of type {go_type}"),
+    }
+}
+
+fn is_integer_type(t: &str) -> bool {
+    matches!(t, "int32" | "int64" | "uint32" | "uint64" | "int" | "uint8" | "int16")
+}
+
+/// (JSON kind, serde's "expected ..." text).
+fn describe(msg: &str) -> (String, String) {
+    let expected = msg.rsplit_once(", expected ").map(|(_, e)| e.to_string()).unwrap_or_default();
+    let json_kind = if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+        if rest.starts_with("string") {
+            "string"
+        } else if rest.starts_with("integer") || rest.starts_with("floating point") {
+            "number"
+        } else if rest.starts_with("boolean") {
+            "bool"
+        } else if rest.starts_with("sequence") {
+            "array"
+        } else if rest.starts_with("map") {
+            "object"
+        } else {
+            "null"
+        }
+    } else if let Some((_, got)) = msg.rsplit_once(", got ") {
+        match got.chars().next() {
+            Some('t' | 'f') => "bool",
+            Some('[') => "array",
+            Some('{') => "object",
+            Some('"') => "string",
+            _ => "number",
+        }
+    } else {
+        "value"
+    };
+    (json_kind.to_string(), expected)
+}
+
+/// The number between backticks in `integer `1000000000000`` / `floating point `1.5``.
+fn number_literal(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    let text = &msg[start..start + len];
+    // Go prints large floats in exponent form (1e+12); integers as written.
+    if let Ok(f) = text.parse::<f64>() {
+        if text.contains('.') || text.contains('e') || text.contains('E') {
+            if f.fract() == 0.0 && f.abs() >= 1e21 {
+                return Some(format!("{f:e}").replace('e', "e+"));
+            }
+            if f.fract() == 0.0 {
+                return Some(format!("{}", f as i128));
+            }
+        }
+    }
+    Some(text.to_string())
+}
+
+fn go_type(expected: &str, field_struct: Option<&str>, msg: &str) -> String {
+    if msg.contains("an integer or a string") {
+        return "intstr.IntOrString".into();
+    }
+    if msg.contains("quantities") {
+        return "resource.Quantity".into();
+    }
+    let simple = match expected {
+        "i8" => "int8",
+        "i16" => "int16",
+        "i32" => "int32",
+        "i64" => "int64",
+        "u8" => "uint8",
+        "u16" => "uint16",
+        "u32" => "uint32",
+        "u64" => "uint64",
+        "f32" => "float32",
+        "f64" => "float64",
+        "a string" => "string",
+        "a boolean" => "bool",
+        "a map" => "map[string]string",
+        _ => "",
+    };
+    if !simple.is_empty() {
+        return simple.to_string();
+    }
+    if expected == "a sequence" {
+        return match field_struct {
+            Some(s) => format!("[]{}", qualified(s)),
+            None => "[]string".to_string(),
+        };
+    }
+    if let Some(name) = expected.strip_prefix("struct ") {
+        return qualified(field_struct.unwrap_or(name));
+    }
+    match field_struct {
+        Some(s) => qualified(s),
+        None => "string".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(p: &str) -> Vec<String> {
+        p.split('.').map(String::from).collect()
+    }
+
+    #[test]
+    fn go_wording_for_wrong_types() {
+        assert_eq!(
+            unmarshal_error(Kind::StatefulSet, &keys("spec.replicas"), "invalid type: string \"3\", expected i32"),
+            "json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"
+        );
+        assert_eq!(
+            unmarshal_error(
+                Kind::StatefulSet,
+                &keys("spec.template.spec.containers"),
+                "invalid type: map, expected a sequence"
+            ),
+            "json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers of type []v1.Container"
+        );
+        assert_eq!(
+            unmarshal_error(Kind::StatefulSet, &keys("spec.replicas"), "invalid value: integer `1000000000000`, expected i32"),
+            "json: cannot unmarshal number 1000000000000 into Go struct field StatefulSetSpec.spec.replicas of type int32"
+        );
+        assert_eq!(
+            unmarshal_error(Kind::Pod, &keys("spec.containers.image"), "invalid type: integer `5`, expected a string"),
+            "json: cannot unmarshal number into Go struct field Container.spec.containers.image of type string"
+        );
+    }
+}
