@@ -47,8 +47,15 @@ impl Sim {
                 // Heartbeats and image lists change nothing a controller or the scheduler uses.
             }
             Kind::Node => {
-                let ds: Vec<ObjectKey> =
-                    self.store.list::<DaemonSet>().map(|d| ObjectKey::new(Kind::DaemonSet, &d.metadata.namespace, &d.metadata.name)).collect();
+                // The DaemonSet controller's node handler decides (no handler for node deletion).
+                let ds: Vec<ObjectKey> = match new.and_then(Node::from_object) {
+                    Some(n) => super::controllers::daemonset::daemonsets_for_node_change(
+                        &self.store,
+                        old.and_then(Node::from_object),
+                        n,
+                    ),
+                    None => Vec::new(),
+                };
                 for k in ds {
                     self.enqueue(C::DaemonSet, k);
                 }
@@ -64,11 +71,26 @@ impl Sim {
             Kind::Deployment => self.enqueue(C::Deployment, key),
             Kind::ReplicaSet => self.enqueue(C::ReplicaSet, key),
             Kind::PersistentVolumeClaim => {
+                // A claim handed to a provisioner gets its volume `config.provision` later.
+                if new.and_then(PersistentVolumeClaim::from_object).is_some_and(super::controllers::volume::provisioner::wants_provisioning) {
+                    let delay = self.config.provision;
+                    self.enqueue_after(C::Provisioner, key.clone(), delay);
+                }
                 self.enqueue(C::Volume, key);
                 self.retry_pending_pods();
             }
             Kind::PersistentVolume => {
                 self.enqueue(C::Volume, key);
+                // Pending claims may bind to a new or freed volume.
+                let pending: Vec<ObjectKey> = self
+                    .store
+                    .list::<PersistentVolumeClaim>()
+                    .filter(|c| c.phase() == "Pending")
+                    .map(|c| ObjectKey::new(Kind::PersistentVolumeClaim, &c.metadata.namespace, &c.metadata.name))
+                    .collect();
+                for k in pending {
+                    self.enqueue(C::Volume, k);
+                }
                 self.retry_pending_pods();
             }
             Kind::StorageClass => {

@@ -23,6 +23,7 @@ pub fn reconcile(id: ControllerId, ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         ControllerId::NodeLifecycle => node_lifecycle::reconcile(ctx, key),
         ControllerId::TaintEviction => taint_eviction::reconcile(ctx, key),
         ControllerId::Volume => volume::reconcile(ctx, key),
+        ControllerId::Provisioner => volume::provisioner::reconcile(ctx, key),
         ControllerId::StatefulSet => statefulset::reconcile(ctx, key),
         ControllerId::DaemonSet => daemonset::reconcile(ctx, key),
         ControllerId::Deployment => deployment::reconcile(ctx, key),

@@ -1,0 +1,147 @@
+//! The node filters of kube-scheduler's default profile, in its order (NodeUnschedulable,
+//! NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit; VolumeBinding lives in
+//! `volumes.rs`). A node reports only its first failing filter, as the framework does.
+
+use super::node_selector::{first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by};
+use crate::engine::model::{Node, Pod, Taint, TaintEffect};
+
+/// Why one node was rejected: the plugin's reasons and whether preemption could ever help
+/// (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeStatus {
+    pub reasons: Vec<String>,
+    pub unresolvable: bool,
+}
+
+impl NodeStatus {
+    pub fn unresolvable(reason: &str) -> Self {
+        NodeStatus { reasons: vec![reason.to_string()], unresolvable: true }
+    }
+    pub fn resolvable(reason: &str) -> Self {
+        NodeStatus { reasons: vec![reason.to_string()], unresolvable: false }
+    }
+}
+
+pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+pub const REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
+pub const REASON_NODE_NAME: &str = "node(s) didn't match the requested node name";
+pub const REASON_TAINT: &str = "node(s) had untolerated taint(s)";
+pub const REASON_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const REASON_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
+/// Nodes the NodeAffinity PreFilter left out (a DaemonSet pod's `matchFields` names one node).
+pub const REASON_PREFILTER_AFFINITY: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+
+/// Pods the scheduler counts on a node: every pod bound there that has not finished
+/// (terminating pods still hold their resources and ports until they are gone).
+pub fn pods_holding_node<'a>(pods: impl Iterator<Item = &'a Pod>, incoming: &'a Pod) -> Vec<&'a Pod> {
+    pods.filter(|p| !p.is_terminal() && p.metadata.uid != incoming.metadata.uid).collect()
+}
+
+/// Runs the node filters in order; `None` means the node passes them all.
+pub fn run_node_filters(pod: &Pod, node: &Node, on_node: &[&Pod]) -> Option<NodeStatus> {
+    node_unschedulable(pod, node)
+        .or_else(|| node_name(pod, node))
+        .or_else(|| taint_toleration(pod, node))
+        .or_else(|| node_affinity(pod, node))
+        .or_else(|| node_ports(pod, on_node))
+        .or_else(|| node_resources_fit(pod, node, on_node))
+}
+
+/// NodeUnschedulable: a cordoned node only takes pods that tolerate
+/// `node.kubernetes.io/unschedulable:NoSchedule`.
+fn node_unschedulable(pod: &Pod, node: &Node) -> Option<NodeStatus> {
+    if !node.is_unschedulable() {
+        return None;
+    }
+    let taint = Taint { effect: TaintEffect::NoSchedule, key: UNSCHEDULABLE_TAINT.into(), time_added: None, value: None };
+    if tolerated_by(&pod.spec.tolerations, &taint) {
+        None
+    } else {
+        Some(NodeStatus::unresolvable(REASON_UNSCHEDULABLE))
+    }
+}
+
+/// NodeName: only relevant for pods that name a node but were not bound directly.
+fn node_name(pod: &Pod, node: &Node) -> Option<NodeStatus> {
+    match pod.node_name() {
+        Some(n) if n != node.metadata.name => Some(NodeStatus::unresolvable(REASON_NODE_NAME)),
+        _ => None,
+    }
+}
+
+/// TaintToleration: NoSchedule and NoExecute taints must be tolerated (PreferNoSchedule only
+/// lowers the score). Since 1.36 the reason no longer names the taint.
+fn taint_toleration(pod: &Pod, node: &Node) -> Option<NodeStatus> {
+    first_untolerated_hard_taint(pod, node).map(|_| NodeStatus::unresolvable(REASON_TAINT))
+}
+
+fn node_affinity(pod: &Pod, node: &Node) -> Option<NodeStatus> {
+    if pod_required_affinity_matches(pod, node) {
+        None
+    } else {
+        Some(NodeStatus::unresolvable(REASON_AFFINITY))
+    }
+}
+
+/// (protocol, hostIP, hostPort) a pod asks for. hostNetwork pods use their container ports on
+/// the host (the API server defaults hostPort to containerPort for them).
+pub fn host_ports(pod: &Pod) -> Vec<(String, String, i64)> {
+    let host_network = pod.spec.uses_host_network();
+    pod.spec
+        .containers
+        .iter()
+        .flat_map(|c| c.ports.iter())
+        .filter_map(|p| {
+            let port = p.host_port.filter(|h| *h > 0).or(if host_network { Some(p.container_port) } else { None })?;
+            let protocol = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+            let ip = p.host_ip.clone().filter(|i| !i.is_empty()).unwrap_or_else(|| "0.0.0.0".into());
+            Some((protocol, ip, port))
+        })
+        .collect()
+}
+
+fn ports_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> bool {
+    a.0 == b.0 && a.2 == b.2 && (a.1 == "0.0.0.0" || b.1 == "0.0.0.0" || a.1 == b.1)
+}
+
+/// NodePorts: a host port (per protocol and IP) can be used by one pod per node.
+fn node_ports(pod: &Pod, on_node: &[&Pod]) -> Option<NodeStatus> {
+    let wanted = host_ports(pod);
+    if wanted.is_empty() {
+        return None;
+    }
+    let used: Vec<_> = on_node.iter().flat_map(|p| host_ports(p)).collect();
+    let conflict = wanted.iter().any(|w| used.iter().any(|u| ports_conflict(w, u)));
+    conflict.then(|| NodeStatus::resolvable(REASON_PORTS))
+}
+
+/// NodeResourcesFit: pod count, then cpu, memory and ephemeral-storage requests against what is
+/// left of allocatable. All failing resources are reported; a request larger than the whole
+/// node makes the failure unresolvable (no preemption can help).
+fn node_resources_fit(pod: &Pod, node: &Node, on_node: &[&Pod]) -> Option<NodeStatus> {
+    let mut reasons = Vec::new();
+    let mut unresolvable = false;
+    let allowed_pods = node.allocatable_milli("pods") / 1000;
+    if on_node.len() as i128 + 1 > allowed_pods {
+        reasons.push("Too many pods".to_string());
+    }
+    for resource in ["cpu", "memory", "ephemeral-storage"] {
+        let request = pod.request_milli(resource);
+        if request == 0 {
+            continue;
+        }
+        let allocatable = node.allocatable_milli(resource);
+        let used: i128 = on_node.iter().map(|p| p.request_milli(resource)).sum();
+        if request > allocatable - used {
+            reasons.push(format!("Insufficient {resource}"));
+            if request > allocatable {
+                unresolvable = true;
+            }
+        }
+    }
+    if reasons.is_empty() {
+        None
+    } else {
+        Some(NodeStatus { reasons, unresolvable })
+    }
+}
