@@ -1,0 +1,188 @@
+//! The cluster: one lane per node holding its pods, and a lane for pods no node has taken,
+//! with the scheduler's reason. Pods are keyed by uid so a pod keeps its element (and its CSS
+//! transition) while its phase changes.
+
+use super::format::pod_tone;
+use crate::present::{ClusterView, NodeLane, PodChip};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+const SYSTEM_NAMESPACE: &str = "kube-system";
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub view: Rc<ClusterView>,
+    pub show_system: bool,
+    pub on_show_system: Callback<bool>,
+}
+
+#[component]
+pub fn ClusterPanel(props: &ClusterProps) -> Html {
+    let view = &props.view;
+    let visible = |chip: &&PodChip| props.show_system || chip.namespace != SYSTEM_NAMESPACE;
+    let pod_count: usize = view
+        .nodes
+        .iter()
+        .map(|n| n.pods.iter().filter(visible).count())
+        .sum::<usize>()
+        + view.pending.len();
+    let ready_nodes = view.nodes.iter().filter(|n| n.ready).count();
+    let toggle = {
+        let cb = props.on_show_system.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.checked());
+        })
+    };
+    html! {
+        <section class="panel cluster-panel" aria-labelledby="cluster-title" data-testid="cluster">
+            <div class="panel-head">
+                <h2 id="cluster-title">{"Cluster"}</h2>
+                <p class="cluster-summary" data-testid="cluster-summary">
+                    {format!("{} nodes ({} Ready) · {} pods", view.nodes.len(), ready_nodes, pod_count)}
+                </p>
+                <label class="toggle">
+                    <input type="checkbox" checked={props.show_system} onchange={toggle} data-testid="show-system" />
+                    <span>{"kube-system pods"}</span>
+                </label>
+            </div>
+            <ul class="lanes" aria-label="Nodes">
+                { for view.nodes.iter().map(|lane| html! {
+                    <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
+                }) }
+            </ul>
+            <PendingLane pods={view.pending.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LaneProps {
+    lane: NodeLane,
+    show_system: bool,
+}
+
+#[component]
+fn NodeLaneView(props: &LaneProps) -> Html {
+    let lane = &props.lane;
+    let pods: Vec<&PodChip> = lane
+        .pods
+        .iter()
+        .filter(|p| props.show_system || p.namespace != SYSTEM_NAMESPACE)
+        .collect();
+    let class = classes!(
+        "lane",
+        (!lane.ready).then_some("not-ready"),
+        lane.cordoned.then_some("cordoned")
+    );
+    let pods_label = format!("Pods on {}", lane.name);
+    html! {
+        <li class={class} data-testid="node" data-node={lane.name.clone()} data-ready={lane.ready.to_string()}>
+            <div class="lane-head">
+                <span class="node-icon" aria-hidden="true">{"▣"}</span>
+                <h3 class="node-name">{&lane.name}</h3>
+                { for lane.roles.iter().map(|r| html! { <span class="badge role">{r}</span> }) }
+                if lane.ready {
+                    <span class="badge ready" data-testid="node-status">{"Ready"}</span>
+                } else {
+                    <span class="badge not-ready" data-testid="node-status">{"NotReady"}</span>
+                }
+                if lane.cordoned {
+                    <span class="badge cordoned" title="kubectl cordon: no new pods are scheduled here">
+                        {"SchedulingDisabled"}
+                    </span>
+                }
+            </div>
+            if !lane.taints.is_empty() {
+                <ul class="taints" aria-label="Taints">
+                    { for lane.taints.iter().map(|t| html! { <li class="taint" title="taint">{breakable(t)}</li> }) }
+                </ul>
+            }
+            if pods.is_empty() {
+                <p class="lane-empty">{"No pods"}</p>
+            } else {
+                <ul class="pods" aria-label={pods_label}>
+                    { for pods.into_iter().map(|p| html! { <Chip key={p.uid.clone()} chip={p.clone()} /> }) }
+                </ul>
+            }
+        </li>
+    }
+}
+
+/// A taint with a line-break opportunity after the key's prefix, so long keys such as
+/// `node-role.kubernetes.io/control-plane:NoSchedule` wrap at the slash, not mid-word.
+fn breakable(text: &str) -> Html {
+    match text.split_once('/') {
+        Some((prefix, rest)) => html! { <>{prefix}{"/"}<wbr />{rest}</> },
+        None => html! { {text} },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PendingProps {
+    pods: Vec<PodChip>,
+}
+
+#[component]
+fn PendingLane(props: &PendingProps) -> Html {
+    html! {
+        <div class="lane pending-lane" data-testid="pending-lane">
+            <div class="lane-head">
+                <span class="node-icon" aria-hidden="true">{"◌"}</span>
+                <h3 class="node-name">{"Pending"}</h3>
+                <span class="lane-note">{"not on a node yet"}</span>
+            </div>
+            if props.pods.is_empty() {
+                <p class="lane-empty">{"No pods waiting for a node"}</p>
+            } else {
+                <ul class="pods pending" aria-label="Pods waiting for a node">
+                    { for props.pods.iter().map(|p| html! {
+                        <Chip key={p.uid.clone()} chip={p.clone()} show_reason=true />
+                    }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChipProps {
+    chip: PodChip,
+    #[prop_or_default]
+    show_reason: bool,
+}
+
+#[component]
+fn Chip(props: &ChipProps) -> Html {
+    let chip = &props.chip;
+    let tone = pod_tone(chip);
+    let owner = match (&chip.owner_kind, &chip.owner_name) {
+        (Some(k), Some(n)) => format!(" · {k} {n}"),
+        _ => String::new(),
+    };
+    let ready_text = if chip.ready { "Ready" } else { "not Ready" };
+    let title = format!(
+        "{}/{} — {}, {}{}",
+        chip.namespace, chip.name, chip.status, ready_text, owner
+    );
+    let class = classes!(
+        "pod",
+        format!("tone-{tone}"),
+        (chip.namespace == SYSTEM_NAMESPACE).then_some("system")
+    );
+    html! {
+        <li class={class} title={title.clone()} data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
+            data-phase={chip.phase.as_str()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}>
+            <span class={classes!("ready-mark", chip.ready.then_some("is-ready"))} aria-hidden="true" />
+            <span class="pod-name">{&chip.name}</span>
+            <span class="pod-status">{&chip.status}</span>
+            <span class="sr-only">{format!(", {ready_text}")}</span>
+            if props.show_reason {
+                if let Some(reason) = &chip.reason {
+                    <span class="pod-reason" data-testid="pending-reason">{reason}</span>
+                }
+            }
+        </li>
+    }
+}

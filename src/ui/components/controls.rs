@@ -1,0 +1,78 @@
+//! Play/pause, step, speed, the simulated clock and reset.
+
+use super::format::clock;
+use crate::ui::state::SPEEDS;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub time_ms: u64,
+    pub playing: bool,
+    pub speed: u32,
+    pub on_play: Callback<bool>,
+    pub on_step: Callback<()>,
+    pub on_speed: Callback<u32>,
+    pub on_reset: Callback<()>,
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let playing = props.playing;
+    let toggle = {
+        let on_play = props.on_play.clone();
+        Callback::from(move |_: MouseEvent| on_play.emit(!playing))
+    };
+    let step = {
+        let on_step = props.on_step.clone();
+        Callback::from(move |_: MouseEvent| on_step.emit(()))
+    };
+    let reset = {
+        let on_reset = props.on_reset.clone();
+        Callback::from(move |_: MouseEvent| on_reset.emit(()))
+    };
+    let speed = {
+        let on_speed = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(v) = select.value().parse() {
+                on_speed.emit(v);
+            }
+        })
+    };
+    let (play_icon, play_label) = if playing {
+        ("❚❚", "Pause")
+    } else {
+        ("▶", "Play")
+    };
+    html! {
+        <div class="controls" role="group" aria-label="Simulated time">
+            <button type="button" class="btn btn-primary play" data-testid="play"
+                aria-pressed={playing.to_string()} title={format!("{play_label} simulated time")}
+                onclick={toggle}>
+                <span aria-hidden="true" class="icon">{play_icon}</span>
+                <span>{play_label}</span>
+            </button>
+            <button type="button" class="btn" data-testid="step" disabled={playing}
+                title="Advance simulated time by one second" onclick={step}>
+                <span>{"Step +1s"}</span>
+            </button>
+            <label class="speed">
+                <span class="speed-label">{"Speed"}</span>
+                <select data-testid="speed" onchange={speed} aria-label="Simulated seconds per real second">
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={*s == props.speed}>{format!("{s}×")}</option>
+                    }) }
+                </select>
+            </label>
+            <output class="clock" data-testid="sim-time" aria-label="Simulated time" aria-live="off">
+                <span class="clock-label" aria-hidden="true">{"t ="}</span>
+                {clock(props.time_ms)}
+            </output>
+            <button type="button" class="btn btn-quiet" data-testid="reset"
+                title="Throw the cluster away and start again with the default one" onclick={reset}>
+                {"Reset"}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,13 @@
+//! Leaf components: they take props and callbacks, render view structs, and own no cluster
+//! state (only local UI state such as a console draft).
+
+mod cluster;
+mod console;
+mod controls;
+mod editor;
+pub mod format;
+
+pub use cluster::ClusterPanel;
+pub use console::ConsolePanel;
+pub use controls::Controls;
+pub use editor::EditorPanel;

@@ -1,0 +1,233 @@
+//! The one reducer at the UI root. `AppState` owns the session (and so the `Sim`); every user
+//! action goes through `reduce`, which returns a new `Rc` whenever something visible changed so
+//! Yew re-renders. Timers and localStorage live in effects (see `app.rs`), never here.
+
+use super::editor_check::{check_manifest, EditorProblem};
+use super::examples::EXAMPLES;
+use super::journal::{apply_line, Journal};
+use crate::engine::time::SimDuration;
+use crate::present::{cluster_view, ClusterView};
+use crate::script::{parse_script, Session};
+use crate::Output;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::{AttrValue, Reducible};
+
+/// The seed of the default cluster; saved with the journal so a reload rebuilds the same one.
+pub const DEFAULT_SEED: u64 = 1;
+/// Console lines kept on screen.
+const CONSOLE_LIMIT: usize = 200;
+/// Simulated time one press of "step" moves.
+pub const STEP: SimDuration = SimDuration(1000);
+/// Play speeds offered, in simulated seconds per real second.
+pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 30];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleEntry {
+    pub command: AttrValue,
+    pub output: AttrValue,
+    pub ok: bool,
+}
+
+pub enum Action {
+    EditorChanged(String),
+    /// `kubectl apply -f -` with the editor text.
+    Apply,
+    /// A line typed at the console (kubectl or sim).
+    Console(String),
+    /// Move simulated time forward (play ticks and the step button).
+    Advance(SimDuration),
+    SetPlaying(bool),
+    SetSpeed(u32),
+    LoadExample(usize),
+    /// A fresh default cluster and the first example.
+    Reset,
+    ShowSystemPods(bool),
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    /// Shared, not cloned per action: a Sim can be large, and the reducer is its only writer.
+    session: Rc<RefCell<Session>>,
+    pub seed: u64,
+    pub journal: Rc<Journal>,
+    pub view: Rc<ClusterView>,
+    pub editor: AttrValue,
+    pub editor_problem: Option<EditorProblem>,
+    pub last_apply: Option<Rc<Output>>,
+    pub console: Rc<Vec<ConsoleEntry>>,
+    pub playing: bool,
+    pub speed: u32,
+    pub show_system_pods: bool,
+    /// Bumped on every change that should be saved.
+    pub revision: u64,
+    /// Set when a saved session could not be restored.
+    pub notice: Option<AttrValue>,
+}
+
+impl AppState {
+    /// A fresh default cluster with the first example in the editor.
+    pub fn fresh() -> AppState {
+        AppState::from_parts(
+            DEFAULT_SEED,
+            Session::new(DEFAULT_SEED),
+            Journal::default(),
+            EXAMPLES[0].text.to_string(),
+        )
+    }
+
+    /// Restores a saved tab: replays the journal; falls back to a fresh cluster (and says so)
+    /// when the saved script no longer runs.
+    pub fn restore(seed: u64, script: &str, editor: Option<String>) -> AppState {
+        let editor = editor.unwrap_or_else(|| EXAMPLES[0].text.to_string());
+        match Journal::replay(seed, script) {
+            Ok((session, journal)) => AppState::from_parts(seed, session, journal, editor),
+            Err(e) => {
+                let mut s = AppState::from_parts(
+                    DEFAULT_SEED,
+                    Session::new(DEFAULT_SEED),
+                    Journal::default(),
+                    editor,
+                );
+                s.notice = Some(
+                    format!(
+                        "Your saved session could not be replayed ({e}); started a fresh cluster."
+                    )
+                    .into(),
+                );
+                s
+            }
+        }
+    }
+
+    fn from_parts(seed: u64, session: Session, journal: Journal, editor: String) -> AppState {
+        let view = Rc::new(cluster_view(&session.sim));
+        AppState {
+            session: Rc::new(RefCell::new(session)),
+            seed,
+            journal: Rc::new(journal),
+            view,
+            editor_problem: check_manifest(&editor),
+            editor: editor.into(),
+            last_apply: None,
+            console: Rc::new(Vec::new()),
+            playing: false,
+            speed: SPEEDS[1],
+            show_system_pods: true,
+            revision: 0,
+            notice: None,
+        }
+    }
+
+    /// Read access for components that need more than the view (tests, future panels).
+    pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
+        f(&self.session.borrow())
+    }
+
+    fn refresh_view(&mut self) {
+        self.view = Rc::new(cluster_view(&self.session.borrow().sim));
+        self.revision += 1;
+    }
+
+    fn run_console(&mut self, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let output = match parse_script(text) {
+            Ok(lines) => {
+                let mut combined = Output::ok("");
+                let mut session = self.session.borrow_mut();
+                let journal = Rc::make_mut(&mut self.journal);
+                for line in &lines {
+                    let o = session.execute(line);
+                    journal.record_command(line);
+                    combined.text.push_str(&o.text);
+                    combined.ok &= o.ok;
+                }
+                combined
+            }
+            Err(e) => Output::error(format!("error: {e}\n")),
+        };
+        let console = Rc::make_mut(&mut self.console);
+        console.push(ConsoleEntry {
+            command: text.to_string().into(),
+            output: output.text.trim_end().to_string().into(),
+            ok: output.ok,
+        });
+        if console.len() > CONSOLE_LIMIT {
+            let extra = console.len() - CONSOLE_LIMIT;
+            console.drain(..extra);
+        }
+        self.refresh_view();
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::EditorChanged(text) => {
+                if *next.editor == *text {
+                    return self;
+                }
+                next.editor_problem = check_manifest(&text);
+                next.editor = text.into();
+                next.revision += 1;
+            }
+            Action::Apply => {
+                let line = apply_line(&next.editor);
+                let out = next.session.borrow_mut().execute(&line);
+                Rc::make_mut(&mut next.journal).record_command(&line);
+                next.last_apply = Some(Rc::new(out));
+                next.refresh_view();
+            }
+            Action::Console(text) => next.run_console(&text),
+            Action::Advance(d) => {
+                if d == SimDuration::ZERO {
+                    return self;
+                }
+                next.session.borrow_mut().sim.advance_by(d);
+                Rc::make_mut(&mut next.journal).record_advance(d.0);
+                next.refresh_view();
+            }
+            Action::SetPlaying(playing) => {
+                if next.playing == playing {
+                    return self;
+                }
+                next.playing = playing;
+            }
+            Action::SetSpeed(speed) => {
+                if next.speed == speed || !SPEEDS.contains(&speed) {
+                    return self;
+                }
+                next.speed = speed;
+            }
+            Action::LoadExample(i) => {
+                let Some(example) = EXAMPLES.get(i) else {
+                    return self;
+                };
+                next.editor_problem = check_manifest(example.text);
+                next.editor = example.text.into();
+                next.last_apply = None;
+                next.revision += 1;
+            }
+            Action::Reset => {
+                let mut fresh = AppState::fresh();
+                fresh.revision = next.revision + 1;
+                fresh.show_system_pods = next.show_system_pods;
+                fresh.speed = next.speed;
+                return Rc::new(fresh);
+            }
+            Action::ShowSystemPods(show) => {
+                if next.show_system_pods == show {
+                    return self;
+                }
+                next.show_system_pods = show;
+            }
+        }
+        Rc::new(next)
+    }
+}

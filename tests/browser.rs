@@ -1,0 +1,249 @@
+//! Component tests in headless Chromium (wasm-bindgen-test). Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser`
+//! (scripts/test.sh does). Each test mounts its own App in its own element and waits for Yew
+//! with `yew::scheduler::flush()`, never a timer.
+#![cfg(target_arch = "wasm32")]
+
+use kubeplay::engine::time::SimDuration;
+use kubeplay::ui::journal::Journal;
+use kubeplay::ui::state::{Action, AppState};
+use kubeplay::ui::App;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh App in its own element, with no saved session.
+async fn mount() -> (Element, yew::AppHandle<App>) {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    let document = window.document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    (root, handle)
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+}
+
+/// Sets a field's value and fires a bubbling `input` event, as typing does.
+async fn type_into(root: &Element, selector: &str, value: &str) {
+    let el = find(root, selector);
+    if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(value);
+    } else {
+        el.unchecked_ref::<HtmlInputElement>().set_value(value);
+    }
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn first_screen_shows_the_default_cluster_and_the_example() {
+    let (root, handle) = mount().await;
+    assert_eq!(count(&root, "[data-testid=node]"), 4);
+    assert!(text(&root, "[data-node=kind-control-plane]")
+        .contains("node-role.kubernetes.io/control-plane:NoSchedule"));
+    assert!(text(&root, "[data-node=kind-worker]").contains("Ready"));
+    let editor = find(&root, "[data-testid=editor]")
+        .unchecked_into::<HtmlTextAreaElement>()
+        .value();
+    assert!(editor.contains("kind: StatefulSet") && editor.contains("volumeClaimTemplates"));
+    assert_eq!(text(&root, "[data-testid=sim-time]").trim(), "t =0s");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn step_moves_the_clock_one_second() {
+    let (root, handle) = mount().await;
+    click(&root, "[data-testid=step]").await;
+    click(&root, "[data-testid=step]").await;
+    assert_eq!(text(&root, "[data-testid=sim-time]").trim(), "t =2s");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn play_toggles_and_disables_step() {
+    let (root, handle) = mount().await;
+    click(&root, "[data-testid=play]").await;
+    let play = find(&root, "[data-testid=play]");
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert!(find(&root, "[data-testid=step]").has_attribute("disabled"));
+    click(&root, "[data-testid=play]").await;
+    assert_eq!(
+        find(&root, "[data-testid=play]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn console_runs_sim_verbs_and_shows_their_output() {
+    let (root, handle) = mount().await;
+    type_into(
+        &root,
+        "[data-testid=console-input]",
+        "sim node add kind-worker4 --label disktype=ssd",
+    )
+    .await;
+    click(&root, "[data-testid=run]").await;
+    assert_eq!(
+        count(&root, "[data-testid=node]"),
+        5,
+        "the new node gets a lane"
+    );
+    assert!(root
+        .query_selector("[data-node=kind-worker4]")
+        .unwrap()
+        .is_some());
+    type_into(&root, "[data-testid=console-input]", "sim time").await;
+    click(&root, "[data-testid=run]").await;
+    let log = text(&root, "[data-testid=console-output]");
+    assert!(
+        log.contains("$ sim time") && log.contains("t=0s"),
+        "console log: {log}"
+    );
+    type_into(&root, "[data-testid=console-input]", "frobnicate").await;
+    click(&root, "[data-testid=run]").await;
+    assert_eq!(
+        count(&root, "[data-testid=console-output] .entry.bad"),
+        1,
+        "an unknown command is shown as an error"
+    );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn broken_yaml_names_its_line_while_typing() {
+    let (root, handle) = mount().await;
+    assert!(root
+        .query_selector("[data-testid=editor-error]")
+        .unwrap()
+        .is_none());
+    type_into(
+        &root,
+        "[data-testid=editor]",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [app\n",
+    )
+    .await;
+    let err = text(&root, "[data-testid=editor-error]");
+    assert!(err.contains("Line "), "error without a line: {err}");
+    assert_eq!(
+        count(&root, ".gutter .ln.err"),
+        1,
+        "the gutter marks the line"
+    );
+    type_into(&root, "[data-testid=editor]", "apiVersion: v1\nkind: Pod\n").await;
+    assert!(
+        root.query_selector("[data-testid=editor-error]")
+            .unwrap()
+            .is_none(),
+        "fixing the text clears the error"
+    );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn work_is_saved_to_local_storage() {
+    let (root, handle) = mount().await;
+    click(&root, "[data-testid=step]").await;
+    type_into(&root, "[data-testid=editor]", "# my notes\n").await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let script = storage
+        .get_item("kubeplay.script")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        script.contains("sim advance 1000ms"),
+        "saved script: {script:?}"
+    );
+    let editor = storage
+        .get_item("kubeplay.editor")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(editor.contains("my notes"), "saved editor: {editor:?}");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_replays_the_saved_session() {
+    let (root, handle) = mount().await;
+    type_into(
+        &root,
+        "[data-testid=console-input]",
+        "sim node add kind-worker4",
+    )
+    .await;
+    click(&root, "[data-testid=run]").await;
+    click(&root, "[data-testid=step]").await;
+    handle.destroy();
+    // A second App on the same storage is what a reload sees.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root2 = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root2).unwrap();
+    let handle2 = yew::Renderer::<App>::with_root(root2.clone()).render();
+    yew::scheduler::flush().await;
+    assert_eq!(count(&root2, "[data-testid=node]"), 5);
+    assert_eq!(text(&root2, "[data-testid=sim-time]").trim(), "t =1s");
+    handle2.destroy();
+    drop(root);
+}
+
+#[wasm_bindgen_test]
+fn journal_round_trips_heredocs_that_contain_eof() {
+    let state = Rc::new(AppState::fresh());
+    let state = state.reduce(Action::EditorChanged(
+        "kind: ConfigMap\nEOF\ndata: {}\n".into(),
+    ));
+    let state = state.reduce(Action::Apply);
+    let state = state.reduce(Action::Advance(SimDuration(1500)));
+    let state = state.reduce(Action::Advance(SimDuration(500)));
+    let script = state.journal.to_script();
+    assert!(
+        script.contains("<<EOF1\n"),
+        "delimiter must avoid the body's EOF line: {script}"
+    );
+    assert!(
+        script.ends_with("sim advance 2000ms\n"),
+        "advances coalesce: {script}"
+    );
+    let (session, journal) = Journal::replay(state.seed, &script).expect("replays");
+    assert_eq!(journal.to_script(), script);
+    assert_eq!(session.sim.now().0, 2000);
+}
+
+#[wasm_bindgen_test]
+fn reset_gives_a_fresh_cluster() {
+    let state = Rc::new(AppState::fresh());
+    let state = state.reduce(Action::Console("sim node add extra".into()));
+    assert_eq!(state.view.nodes.len(), 5);
+    let state = state.reduce(Action::Reset);
+    assert_eq!(state.view.nodes.len(), 4);
+    assert!(state.journal.is_empty());
+}

@@ -1,0 +1,231 @@
+// End-to-end test of the built playground (dist/) in headless Chromium, driven by
+// playwright-core. Serves dist/ on a free localhost port, then walks a learner's first visit:
+// the default cluster, the example StatefulSet applied, web-0/web-1/web-2 created in order,
+// the console, a reload that keeps the work, and a broken manifest that names its line.
+// Screenshots go to tests/screenshots/ (gitignored). Every wait is on a condition.
+//
+// Run: node tests/e2e/playground.mjs   (scripts/test.sh builds dist/ first)
+
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(root, '.tools', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const dist = path.join(root, 'dist');
+const shots = path.join(root, 'tests', 'screenshots');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const WAIT = 20_000;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
+};
+
+function serve() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const results = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`test e2e::${name} ... ok (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`test e2e::${name} ... FAILED\n    ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n    ')}`);
+    throw e;
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function simTime(page) {
+  return (await page.getByTestId('sim-time').textContent()).trim();
+}
+
+/** Names, phases and readiness of the web-N pods on screen. */
+async function webPods(page) {
+  return page.$$eval('[data-testid="cluster"] [data-pod^="web-"]', (els) =>
+    els.map((e) => ({ name: e.dataset.pod, phase: e.dataset.phase, ready: e.dataset.ready === 'true' })));
+}
+
+/** Clicks "Step 1s" and waits until the clock shows the new time. */
+async function step(page) {
+  const before = await simTime(page);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b, before, { timeout: WAIT });
+}
+
+async function main() {
+  await mkdir(shots, { recursive: true });
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+
+  // Every check runs even after a failure (later ones may then fail for the same cause), so
+  // one run shows everything that is wrong.
+  let failed = false;
+  const run = async (name, fn) => { try { await check(name, fn); } catch { failed = true; } };
+
+  await run('loads_the_default_cluster', async () => {
+    await page.goto(base);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 4, null, { timeout: WAIT });
+    const nodes = await page.$$eval('[data-testid="node"]', (els) => els.map((e) => e.dataset.node));
+    assert(JSON.stringify(nodes) === JSON.stringify(['kind-control-plane', 'kind-worker', 'kind-worker2', 'kind-worker3']),
+      `unexpected nodes ${nodes}`);
+    const cp = page.locator('[data-node="kind-control-plane"]');
+    assert((await cp.textContent()).includes('node-role.kubernetes.io/control-plane:NoSchedule'), 'control-plane taint not shown');
+    const editor = await page.getByTestId('editor').inputValue();
+    assert(editor.includes('kind: StatefulSet') && editor.includes('name: web'), 'example manifest not in the editor');
+    const firstRender = await page.evaluate(() => {
+      const m = performance.getEntriesByName('kubeplay-first-render')[0];
+      return m ? Math.round(m.startTime) : null;
+    });
+    assert(firstRender !== null, 'first-render mark missing');
+    console.log(`first render: ${firstRender} ms after navigation start (headless Chromium, 1280x800)`);
+    await page.screenshot({ path: path.join(shots, 'desktop-initial.png') });
+  });
+
+  await run('applies_the_example', async () => {
+    await page.getByTestId('apply').click();
+    const out = page.getByTestId('apply-output');
+    await out.waitFor({ timeout: WAIT });
+    const text = await out.textContent();
+    assert(await out.getAttribute('data-ok') === 'true', `kubectl apply failed: ${text}`);
+    assert(text.includes('service/nginx created') && text.includes('statefulset.apps/web created'),
+      `unexpected apply output: ${text}`);
+  });
+
+  await run('creates_web_0_1_2_in_order', async () => {
+    // Step one simulated second at a time and note the step at which each pod first shows up,
+    // and whether its predecessor was Running and Ready by then (OrderedReady).
+    const firstSeen = {};
+    const predecessorReady = {};
+    for (let i = 0; i < 180 && Object.keys(firstSeen).length < 3; i++) {
+      await step(page);
+      const pods = await webPods(page);
+      for (const p of pods) {
+        if (!(p.name in firstSeen)) {
+          firstSeen[p.name] = i;
+          const ord = Number(p.name.slice(4));
+          if (ord > 0) {
+            const prev = pods.find((q) => q.name === `web-${ord - 1}`);
+            predecessorReady[p.name] = !!(prev && prev.ready && prev.phase === 'Running');
+          }
+        }
+      }
+    }
+    const order = Object.entries(firstSeen).sort((a, b) => a[1] - b[1]).map(([n]) => n);
+    assert(JSON.stringify(order) === '["web-0","web-1","web-2"]', `pods appeared as ${JSON.stringify(firstSeen)} by ${await simTime(page)}`);
+    assert(firstSeen['web-0'] < firstSeen['web-1'] && firstSeen['web-1'] < firstSeen['web-2'],
+      `web pods appeared together: ${JSON.stringify(firstSeen)}`);
+    assert(predecessorReady['web-1'] && predecessorReady['web-2'],
+      `a pod was created before its predecessor was Running and Ready: ${JSON.stringify(predecessorReady)}`);
+    // Then play until all three are Running and Ready.
+    await page.getByTestId('speed').selectOption('10');
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => {
+      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-pod^="web-"]')];
+      return pods.length === 3 && pods.every((p) => p.dataset.ready === 'true' && p.dataset.phase === 'Running');
+    }, null, { timeout: WAIT });
+    await page.getByTestId('play').click();
+    assert(await page.getByTestId('play').getAttribute('aria-pressed') === 'false', 'pause did not stop play');
+    await page.screenshot({ path: path.join(shots, 'desktop-running.png') });
+  });
+
+  await run('console_runs_kubectl', async () => {
+    await page.getByTestId('console-input').fill('kubectl get pods');
+    await page.getByTestId('console-input').press('Enter');
+    const entry = page.locator('[data-testid="console-output"] .entry').last();
+    await entry.waitFor({ timeout: WAIT });
+    const text = await entry.textContent();
+    assert(text.includes('NAME') && text.includes('web-0'), `kubectl get pods printed: ${text}`);
+  });
+
+  await run('reload_keeps_the_work', async () => {
+    const before = await simTime(page);
+    const podsBefore = (await webPods(page)).map((p) => `${p.name}:${p.phase}:${p.ready}`).sort();
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 4, null, { timeout: WAIT });
+    await page.waitForFunction(() => document.querySelectorAll('[data-pod^="web-"]').length === 3, null, { timeout: WAIT });
+    const after = await simTime(page);
+    const podsAfter = (await webPods(page)).map((p) => `${p.name}:${p.phase}:${p.ready}`).sort();
+    assert(after === before, `clock was ${before}, after reload ${after}`);
+    assert(JSON.stringify(podsAfter) === JSON.stringify(podsBefore), `pods were ${podsBefore}, after reload ${podsAfter}`);
+    assert((await page.getByTestId('editor').inputValue()).includes('name: web'), 'editor text lost');
+  });
+
+  await run('broken_manifest_names_its_line', async () => {
+    const broken = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\n  labels: [app\nspec: {}\n';
+    await page.getByTestId('editor').fill(broken);
+    const err = page.getByTestId('editor-error');
+    await err.waitFor({ timeout: WAIT });
+    const text = await err.textContent();
+    assert(/[Ll]ine \d+/.test(text), `error without a line number: ${text}`);
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => {
+      const out = document.querySelector('[data-testid="apply-output"]');
+      return out && out.dataset.ok === 'false';
+    }, null, { timeout: WAIT });
+    await page.screenshot({ path: path.join(shots, 'desktop-broken.png') });
+  });
+
+  await run('narrow_and_dark_layouts', async () => {
+    await page.getByTestId('examples').selectOption({ index: 1 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('kind: StatefulSet'),
+      null, { timeout: WAIT });
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `page scrolls sideways by ${overflow}px at 375px`);
+    await page.screenshot({ path: path.join(shots, 'narrow.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(shots, 'narrow-dark.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(shots, 'desktop-dark.png') });
+  });
+
+  await run('no_errors_in_the_page', async () => {
+    assert(pageErrors.length === 0, `page errors:\n${pageErrors.join('\n')}`);
+  });
+
+  await browser.close();
+  server.close();
+  const passed = results.filter((r) => r.ok).length;
+  const failedCount = results.length - passed;
+  console.log(`\ne2e: ${passed} passed; ${failedCount} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
