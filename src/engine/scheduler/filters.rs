@@ -2,7 +2,9 @@
 //! NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit; VolumeBinding lives in
 //! `volumes.rs`). A node reports only its first failing filter, as the framework does.
 
-use super::node_selector::{first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by};
+use super::node_selector::{
+    first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by,
+};
 use crate::engine::model::{Node, Pod, Taint, TaintEffect};
 
 /// Why one node was rejected: the plugin's reasons and whether preemption could ever help
@@ -15,10 +17,16 @@ pub struct NodeStatus {
 
 impl NodeStatus {
     pub fn unresolvable(reason: &str) -> Self {
-        NodeStatus { reasons: vec![reason.to_string()], unresolvable: true }
+        NodeStatus {
+            reasons: vec![reason.to_string()],
+            unresolvable: true,
+        }
     }
     pub fn resolvable(reason: &str) -> Self {
-        NodeStatus { reasons: vec![reason.to_string()], unresolvable: false }
+        NodeStatus {
+            reasons: vec![reason.to_string()],
+            unresolvable: false,
+        }
     }
 }
 
@@ -33,8 +41,12 @@ pub const REASON_PREFILTER_AFFINITY: &str = "node(s) didn't satisfy plugin(s) [N
 
 /// Pods the scheduler counts on a node: every pod bound there that has not finished
 /// (terminating pods still hold their resources and ports until they are gone).
-pub fn pods_holding_node<'a>(pods: impl Iterator<Item = &'a Pod>, incoming: &'a Pod) -> Vec<&'a Pod> {
-    pods.filter(|p| !p.is_terminal() && p.metadata.uid != incoming.metadata.uid).collect()
+pub fn pods_holding_node<'a>(
+    pods: impl Iterator<Item = &'a Pod>,
+    incoming: &'a Pod,
+) -> Vec<&'a Pod> {
+    pods.filter(|p| !p.is_terminal() && p.metadata.uid != incoming.metadata.uid)
+        .collect()
 }
 
 /// Runs the node filters in order; `None` means the node passes them all.
@@ -53,7 +65,12 @@ fn node_unschedulable(pod: &Pod, node: &Node) -> Option<NodeStatus> {
     if !node.is_unschedulable() {
         return None;
     }
-    let taint = Taint { effect: TaintEffect::NoSchedule, key: UNSCHEDULABLE_TAINT.into(), time_added: None, value: None };
+    let taint = Taint {
+        effect: TaintEffect::NoSchedule,
+        key: UNSCHEDULABLE_TAINT.into(),
+        time_added: None,
+        value: None,
+    };
     if tolerated_by(&pod.spec.tolerations, &taint) {
         None
     } else {
@@ -92,9 +109,17 @@ pub fn host_ports(pod: &Pod) -> Vec<(String, String, i64)> {
         .iter()
         .flat_map(|c| c.ports.iter())
         .filter_map(|p| {
-            let port = p.host_port.filter(|h| *h > 0).or(if host_network { Some(p.container_port) } else { None })?;
+            let port = p.host_port.filter(|h| *h > 0).or(if host_network {
+                Some(p.container_port)
+            } else {
+                None
+            })?;
             let protocol = p.protocol.clone().unwrap_or_else(|| "TCP".into());
-            let ip = p.host_ip.clone().filter(|i| !i.is_empty()).unwrap_or_else(|| "0.0.0.0".into());
+            let ip = p
+                .host_ip
+                .clone()
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| "0.0.0.0".into());
             Some((protocol, ip, port))
         })
         .collect()
@@ -111,7 +136,9 @@ fn node_ports(pod: &Pod, on_node: &[&Pod]) -> Option<NodeStatus> {
         return None;
     }
     let used: Vec<_> = on_node.iter().flat_map(|p| host_ports(p)).collect();
-    let conflict = wanted.iter().any(|w| used.iter().any(|u| ports_conflict(w, u)));
+    let conflict = wanted
+        .iter()
+        .any(|w| used.iter().any(|u| ports_conflict(w, u)));
     conflict.then(|| NodeStatus::resolvable(REASON_PORTS))
 }
 
@@ -142,6 +169,9 @@ fn node_resources_fit(pod: &Pod, node: &Node, on_node: &[&Pod]) -> Option<NodeSt
     if reasons.is_empty() {
         None
     } else {
-        Some(NodeStatus { reasons, unresolvable })
+        Some(NodeStatus {
+            reasons,
+            unresolvable,
+        })
     }
 }

@@ -37,13 +37,18 @@ pub fn filter_rejection(num_nodes: usize, node_reasons: &[String], postfilter: &
     if !hist.is_empty() {
         msg.push_str(&format!(" {hist}."));
     }
-    msg.push_str(&format!(" no new claims to deallocate, preemption: {postfilter}"));
+    msg.push_str(&format!(
+        " no new claims to deallocate, preemption: {postfilter}"
+    ));
     msg
 }
 
 /// The preemption FitError: one entry per node.
 pub fn preemption_summary(num_nodes: usize, node_reasons: &[String]) -> String {
-    format!("0/{num_nodes} nodes are available: {}.", histogram(node_reasons.iter().map(String::as_str)))
+    format!(
+        "0/{num_nodes} nodes are available: {}.",
+        histogram(node_reasons.iter().map(String::as_str))
+    )
 }
 
 #[cfg(test)]
@@ -52,7 +57,9 @@ mod tests {
 
     #[test]
     fn histogram_sorts_entries_as_strings() {
-        let reasons = ["b", "a", "b"].into_iter().chain(std::iter::repeat_n("z", 10));
+        let reasons = ["b", "a", "b"]
+            .into_iter()
+            .chain(std::iter::repeat_n("z", 10));
         assert_eq!(histogram(reasons), "1 a, 10 z, 2 b");
     }
 

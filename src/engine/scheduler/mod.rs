@@ -30,26 +30,47 @@ pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
 enum Decision<'a> {
     Bind(&'a Node),
     /// PreBind: volumes must be bound or provisioned on `node` first.
-    PrepareVolumes { node: &'a Node, actions: Vec<Action> },
+    PrepareVolumes {
+        node: &'a Node,
+        actions: Vec<Action>,
+    },
     Unschedulable(String),
 }
 
 pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     let mut out = Reconcile::default();
-    let Some(pod) = ctx.store.get::<Pod>(&key.namespace, &key.name) else { return out };
+    let Some(pod) = ctx.store.get::<Pod>(&key.namespace, &key.name) else {
+        return out;
+    };
     if pod.node_name().is_some() || pod.metadata.deletion_timestamp.is_some() {
         return out;
     }
-    if let Some(other) = pod.spec.scheduler_name.as_deref().filter(|s| *s != DEFAULT_SCHEDULER) {
-        out.wait(key.clone(), WhyReason::Other(format!("waiting for scheduler \"{other}\", which this cluster does not run")));
+    if let Some(other) = pod
+        .spec
+        .scheduler_name
+        .as_deref()
+        .filter(|s| *s != DEFAULT_SCHEDULER)
+    {
+        out.wait(
+            key.clone(),
+            WhyReason::Other(format!(
+                "waiting for scheduler \"{other}\", which this cluster does not run"
+            )),
+        );
         return out;
     }
     if has_scheduling_gates(pod) {
-        out.wait(key.clone(), WhyReason::Other("scheduling gates hold the pod (SchedulingGated)".into()));
+        out.wait(
+            key.clone(),
+            WhyReason::Other("scheduling gates hold the pod (SchedulingGated)".into()),
+        );
         return out;
     }
     match decide(ctx.store, pod) {
-        Decision::Bind(node) => out.act(Action::Bind { pod: key.clone(), node: node.metadata.name.clone() }),
+        Decision::Bind(node) => out.act(Action::Bind {
+            pod: key.clone(),
+            node: node.metadata.name.clone(),
+        }),
         Decision::PrepareVolumes { node, actions } => {
             out.actions.extend(actions);
             out.wait(
@@ -70,7 +91,14 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
                 host: None,
             }));
             let mut updated = pod.clone();
-            set_pod_condition(&mut updated, "PodScheduled", "False", Some("Unschedulable"), Some(&message), ctx.now);
+            set_pod_condition(
+                &mut updated,
+                "PodScheduled",
+                "False",
+                Some("Unschedulable"),
+                Some(&message),
+                ctx.now,
+            );
             if updated != *pod {
                 out.act(Action::Update(Object::Pod(updated)));
             }
@@ -81,20 +109,30 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
 }
 
 fn has_scheduling_gates(pod: &Pod) -> bool {
-    pod.spec.scheduling_gates.as_ref().and_then(|v| v.as_array()).is_some_and(|a| !a.is_empty())
+    pod.spec
+        .scheduling_gates
+        .as_ref()
+        .and_then(|v| v.as_array())
+        .is_some_and(|a| !a.is_empty())
 }
 
 /// NodeAffinity PreFilter: `matchFields metadata.name In [...]` in every required term narrows
 /// the candidates to those nodes. `Err` when the terms contradict each other.
 fn prefilter_node_names(pod: &Pod) -> Result<Option<BTreeSet<String>>, String> {
-    let Some(required) = node_selector::required_terms(pod) else { return Ok(None) };
+    let Some(required) = node_selector::required_terms(pod) else {
+        return Ok(None);
+    };
     if required.node_selector_terms.is_empty() {
         return Ok(None);
     }
     let mut union: BTreeSet<String> = BTreeSet::new();
     for term in &required.node_selector_terms {
         let mut names: Option<BTreeSet<String>> = None;
-        for r in term.match_fields.iter().filter(|r| r.key == "metadata.name" && r.operator == "In") {
+        for r in term
+            .match_fields
+            .iter()
+            .filter(|r| r.key == "metadata.name" && r.operator == "In")
+        {
             let set: BTreeSet<String> = r.values.iter().cloned().collect();
             names = Some(match names {
                 None => set,
@@ -118,22 +156,32 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     let num_nodes = nodes.len();
     let allowed = match prefilter_node_names(pod) {
         Ok(a) => a,
-        Err(reason) => return Decision::Unschedulable(messages::prefilter_rejection(num_nodes, &reason)),
+        Err(reason) => {
+            return Decision::Unschedulable(messages::prefilter_rejection(num_nodes, &reason))
+        }
     };
     let claims = match volumes::prefilter(store, pod) {
         Ok(c) => c,
-        Err(reason) => return Decision::Unschedulable(messages::prefilter_rejection(num_nodes, &reason)),
+        Err(reason) => {
+            return Decision::Unschedulable(messages::prefilter_rejection(num_nodes, &reason))
+        }
     };
     if let Some(node) = volumes::node_selected_for_provisioning(store, &claims) {
         // Waiting in PreBind for the provisioner; the pod binds once the claims are bound.
-        return Decision::PrepareVolumes { node, actions: Vec::new() };
+        return Decision::PrepareVolumes {
+            node,
+            actions: Vec::new(),
+        };
     }
 
     let mut feasible: Vec<(&Node, Vec<&Pod>, Vec<ClaimPlan>)> = Vec::new();
     let mut failed: Vec<(&Node, NodeStatus, Vec<&Pod>)> = Vec::new();
     let mut absent = 0usize;
     for node in &nodes {
-        if allowed.as_ref().is_some_and(|a| !a.contains(&node.metadata.name)) {
+        if allowed
+            .as_ref()
+            .is_some_and(|a| !a.contains(&node.metadata.name))
+        {
             absent += 1;
             continue;
         }
@@ -151,16 +199,23 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     if feasible.is_empty() {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     }
-    let candidates: Vec<(&Node, Vec<&Pod>)> = feasible.iter().map(|(n, p, _)| (*n, p.clone())).collect();
+    let candidates: Vec<(&Node, Vec<&Pod>)> =
+        feasible.iter().map(|(n, p, _)| (*n, p.clone())).collect();
     let Some(chosen) = scoring::pick_node(pod, &candidates) else {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     };
-    let plans = feasible.into_iter().find(|(n, _, _)| n.metadata.name == chosen.metadata.name).map(|(_, _, p)| p);
+    let plans = feasible
+        .into_iter()
+        .find(|(n, _, _)| n.metadata.name == chosen.metadata.name)
+        .map(|(_, _, p)| p);
     let actions = prebind_actions(chosen, plans.unwrap_or_default());
     if claims.delayed.is_empty() {
         Decision::Bind(chosen)
     } else {
-        Decision::PrepareVolumes { node: chosen, actions }
+        Decision::PrepareVolumes {
+            node: chosen,
+            actions,
+        }
     }
 }
 
@@ -172,20 +227,29 @@ fn prebind_actions(node: &Node, plans: Vec<ClaimPlan>) -> Vec<Action> {
     for plan in plans {
         match plan {
             ClaimPlan::UseVolume(claim, pv) => {
-                if crate::engine::controllers::volume::matching::pv_bound_to_claim(pv, claim) && pv.spec.claim_ref.is_some() {
+                if crate::engine::controllers::volume::matching::pv_bound_to_claim(pv, claim)
+                    && pv.spec.claim_ref.is_some()
+                {
                     continue;
                 }
                 let mut pv = pv.clone();
                 pv.spec.claim_ref = Some(crate::engine::controllers::volume::claim_ref(claim));
-                pv.metadata.annotations_mut().insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+                pv.metadata
+                    .annotations_mut()
+                    .insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
                 actions.push(Action::Update(Object::PersistentVolume(pv)));
             }
             ClaimPlan::Provision(claim) => {
-                if claim.metadata.annotations().get(SELECTED_NODE_ANNOTATION) == Some(&node.metadata.name) {
+                if claim.metadata.annotations().get(SELECTED_NODE_ANNOTATION)
+                    == Some(&node.metadata.name)
+                {
                     continue;
                 }
                 let mut claim = claim.clone();
-                claim.metadata.annotations_mut().insert(SELECTED_NODE_ANNOTATION.into(), node.metadata.name.clone());
+                claim
+                    .metadata
+                    .annotations_mut()
+                    .insert(SELECTED_NODE_ANNOTATION.into(), node.metadata.name.clone());
                 actions.push(Action::Update(Object::PersistentVolumeClaim(claim)));
             }
         }
@@ -194,9 +258,20 @@ fn prebind_actions(node: &Node, plans: Vec<ClaimPlan>) -> Vec<Action> {
 }
 
 /// FitError text, with the preemption plugin's verdict for every node.
-fn unschedulable_message(pod: &Pod, num_nodes: usize, failed: &[(&Node, NodeStatus, Vec<&Pod>)], absent: usize) -> String {
-    let mut reasons: Vec<String> = failed.iter().flat_map(|(_, s, _)| s.reasons.iter().cloned()).collect();
-    reasons.extend(std::iter::repeat_n(REASON_PREFILTER_AFFINITY.to_string(), absent));
+fn unschedulable_message(
+    pod: &Pod,
+    num_nodes: usize,
+    failed: &[(&Node, NodeStatus, Vec<&Pod>)],
+    absent: usize,
+) -> String {
+    let mut reasons: Vec<String> = failed
+        .iter()
+        .flat_map(|(_, s, _)| s.reasons.iter().cloned())
+        .collect();
+    reasons.extend(std::iter::repeat_n(
+        REASON_PREFILTER_AFFINITY.to_string(),
+        absent,
+    ));
     let postfilter = if pod.spec.preemption_policy.as_deref() == Some("Never") {
         "not eligible due to preemptionPolicy=Never.".to_string()
     } else {
@@ -204,7 +279,10 @@ fn unschedulable_message(pod: &Pod, num_nodes: usize, failed: &[(&Node, NodeStat
         for (node, status, on_node) in failed {
             verdicts.extend(preemption_verdict(pod, node, status, on_node));
         }
-        verdicts.extend(std::iter::repeat_n(messages::PREEMPTION_NOT_HELPFUL.to_string(), absent));
+        verdicts.extend(std::iter::repeat_n(
+            messages::PREEMPTION_NOT_HELPFUL.to_string(),
+            absent,
+        ));
         messages::preemption_summary(num_nodes, &verdicts)
     };
     messages::filter_rejection(num_nodes, &reasons, &postfilter)
@@ -214,12 +292,21 @@ fn unschedulable_message(pod: &Pod, num_nodes: usize, failed: &[(&Node, NodeStat
 /// lower priority and filter again. With no such pod (the usual case: everything at priority
 /// 0) the node has "No preemption victims". Evicting victims is not simulated: when removing
 /// them would make room we still report no victims (only reachable with explicit priorities).
-fn preemption_verdict(pod: &Pod, node: &Node, status: &NodeStatus, on_node: &[&Pod]) -> Vec<String> {
+fn preemption_verdict(
+    pod: &Pod,
+    node: &Node,
+    status: &NodeStatus,
+    on_node: &[&Pod],
+) -> Vec<String> {
     if status.unresolvable {
         return vec![messages::PREEMPTION_NOT_HELPFUL.to_string()];
     }
     let priority = pod.spec.priority.unwrap_or(0);
-    let remaining: Vec<&Pod> = on_node.iter().copied().filter(|p| p.spec.priority.unwrap_or(0) >= priority).collect();
+    let remaining: Vec<&Pod> = on_node
+        .iter()
+        .copied()
+        .filter(|p| p.spec.priority.unwrap_or(0) >= priority)
+        .collect();
     if remaining.len() == on_node.len() {
         return vec![messages::NO_VICTIMS.to_string()];
     }

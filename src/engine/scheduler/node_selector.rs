@@ -2,7 +2,10 @@
 //! node affinity, as `k8s.io/component-helpers/scheduling/corev1` does. Shared by the scheduler
 //! filters, its scoring and the volume controller.
 
-use crate::engine::model::{Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Pod, Taint, TaintEffect, Toleration};
+use crate::engine::model::{
+    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Pod, Taint,
+    TaintEffect, Toleration,
+};
 
 /// One `matchExpressions` requirement against a label set (`In`, `NotIn`, `Exists`,
 /// `DoesNotExist`, `Gt`, `Lt`). An unknown operator never matches.
@@ -15,7 +18,9 @@ fn expression_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> boo
         "Gt" | "Lt" => {
             // Gt/Lt take exactly one integer value; anything else is a parse error, which the
             // scheduler treats as "does not match".
-            let (Some(v), [bound]) = (value, req.values.as_slice()) else { return false };
+            let (Some(v), [bound]) = (value, req.values.as_slice()) else {
+                return false;
+            };
             match (v.parse::<i64>(), bound.parse::<i64>()) {
                 (Ok(v), Ok(b)) if req.operator == "Gt" => v > b,
                 (Ok(v), Ok(b)) => v < b,
@@ -39,14 +44,19 @@ pub fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
         .all(|r| expression_matches(r, labels.get(&r.key).map(String::as_str)));
     let fields_ok = term.match_fields.iter().all(|r| {
         // Only metadata.name is a supported field selector for nodes.
-        r.key == "metadata.name" && matches!(r.operator.as_str(), "In" | "NotIn") && expression_matches(r, Some(&node.metadata.name))
+        r.key == "metadata.name"
+            && matches!(r.operator.as_str(), "In" | "NotIn")
+            && expression_matches(r, Some(&node.metadata.name))
     });
     exprs_ok && fields_ok
 }
 
 /// Terms are ORed.
 pub fn selector_matches(selector: &NodeSelector, node: &Node) -> bool {
-    selector.node_selector_terms.iter().any(|t| term_matches(t, node))
+    selector
+        .node_selector_terms
+        .iter()
+        .any(|t| term_matches(t, node))
 }
 
 /// `nodeSelector` and `requiredDuringSchedulingIgnoredDuringExecution` together

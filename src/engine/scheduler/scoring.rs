@@ -17,7 +17,11 @@ const DEFAULT_MILLI_CPU: i128 = 100;
 const DEFAULT_MEMORY_MILLI: i128 = 200 * 1024 * 1024 * 1000;
 
 fn nonzero_request(pod: &Pod, resource: &str) -> i128 {
-    let default = if resource == "cpu" { DEFAULT_MILLI_CPU } else { DEFAULT_MEMORY_MILLI };
+    let default = if resource == "cpu" {
+        DEFAULT_MILLI_CPU
+    } else {
+        DEFAULT_MEMORY_MILLI
+    };
     let regular: i128 = pod
         .spec
         .containers
@@ -27,14 +31,21 @@ fn nonzero_request(pod: &Pod, resource: &str) -> i128 {
             r => r,
         })
         .sum();
-    let init = pod.spec.init_containers.iter().map(|c| c.request_milli(resource)).max().unwrap_or(0);
+    let init = pod
+        .spec
+        .init_containers
+        .iter()
+        .map(|c| c.request_milli(resource))
+        .max()
+        .unwrap_or(0);
     regular.max(init)
 }
 
 /// (fraction-free) requested and allocatable for cpu and memory with the pod placed there.
 fn usage(pod: &Pod, node: &Node, on_node: &[&Pod]) -> [(i128, i128); 2] {
     ["cpu", "memory"].map(|r| {
-        let requested: i128 = on_node.iter().map(|p| nonzero_request(p, r)).sum::<i128>() + nonzero_request(pod, r);
+        let requested: i128 =
+            on_node.iter().map(|p| nonzero_request(p, r)).sum::<i128>() + nonzero_request(pod, r);
         (requested, node.allocatable_milli(r))
     })
 }
@@ -42,7 +53,13 @@ fn usage(pod: &Pod, node: &Node, on_node: &[&Pod]) -> [(i128, i128); 2] {
 fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
     let scores: Vec<i64> = usage(pod, node, on_node)
         .iter()
-        .map(|&(req, alloc)| if alloc == 0 || req > alloc { 0 } else { ((alloc - req) * MAX_NODE_SCORE as i128 / alloc) as i64 })
+        .map(|&(req, alloc)| {
+            if alloc == 0 || req > alloc {
+                0
+            } else {
+                ((alloc - req) * MAX_NODE_SCORE as i128 / alloc) as i64
+            }
+        })
         .collect();
     scores.iter().sum::<i64>() / scores.len().max(1) as i64
 }
@@ -50,14 +67,27 @@ fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
 fn balanced_allocation(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
     let fractions: Vec<f64> = usage(pod, node, on_node)
         .iter()
-        .map(|&(req, alloc)| if alloc == 0 { 1.0 } else { (req as f64 / alloc as f64).min(1.0) })
+        .map(|&(req, alloc)| {
+            if alloc == 0 {
+                1.0
+            } else {
+                (req as f64 / alloc as f64).min(1.0)
+            }
+        })
         .collect();
     let std = (fractions[0] - fractions[1]).abs() / 2.0;
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
 }
 
 fn preferred_affinity_raw(pod: &Pod, node: &Node) -> i64 {
-    let Some(aff) = pod.spec.affinity.as_ref().and_then(|a| a.node_affinity.as_ref()) else { return 0 };
+    let Some(aff) = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+    else {
+        return 0;
+    };
     aff.preferred_during_scheduling_ignored_during_execution
         .iter()
         .filter(|t| t.weight != 0 && term_matches(&t.preference, node))
@@ -71,7 +101,12 @@ fn intolerable_prefer_no_schedule(pod: &Pod, node: &Node) -> i64 {
         .spec
         .tolerations
         .iter()
-        .filter(|t| matches!(t.effect.as_deref(), None | Some("") | Some("PreferNoSchedule")))
+        .filter(|t| {
+            matches!(
+                t.effect.as_deref(),
+                None | Some("") | Some("PreferNoSchedule")
+            )
+        })
         .cloned()
         .collect();
     node.spec
@@ -94,15 +129,32 @@ fn fnv1a(parts: &[&str]) -> u64 {
 
 /// The chosen node among `feasible` (each with the pods it already holds).
 pub fn pick_node<'a>(pod: &Pod, feasible: &[(&'a Node, Vec<&Pod>)]) -> Option<&'a Node> {
-    let affinity_raw: Vec<i64> = feasible.iter().map(|(n, _)| preferred_affinity_raw(pod, n)).collect();
-    let taint_raw: Vec<i64> = feasible.iter().map(|(n, _)| intolerable_prefer_no_schedule(pod, n)).collect();
+    let affinity_raw: Vec<i64> = feasible
+        .iter()
+        .map(|(n, _)| preferred_affinity_raw(pod, n))
+        .collect();
+    let taint_raw: Vec<i64> = feasible
+        .iter()
+        .map(|(n, _)| intolerable_prefer_no_schedule(pod, n))
+        .collect();
     let max_affinity = affinity_raw.iter().copied().max().unwrap_or(0);
     let max_taint = taint_raw.iter().copied().max().unwrap_or(0);
     let mut best: Option<(i64, u64, &'a Node)> = None;
     for (i, (node, on_node)) in feasible.iter().enumerate() {
-        let affinity = if max_affinity > 0 { affinity_raw[i] * MAX_NODE_SCORE / max_affinity } else { 0 };
-        let taint = if max_taint > 0 { MAX_NODE_SCORE - taint_raw[i] * MAX_NODE_SCORE / max_taint } else { MAX_NODE_SCORE };
-        let total = least_allocated(pod, node, on_node) + balanced_allocation(pod, node, on_node) + 2 * affinity + 3 * taint;
+        let affinity = if max_affinity > 0 {
+            affinity_raw[i] * MAX_NODE_SCORE / max_affinity
+        } else {
+            0
+        };
+        let taint = if max_taint > 0 {
+            MAX_NODE_SCORE - taint_raw[i] * MAX_NODE_SCORE / max_taint
+        } else {
+            MAX_NODE_SCORE
+        };
+        let total = least_allocated(pod, node, on_node)
+            + balanced_allocation(pod, node, on_node)
+            + 2 * affinity
+            + 3 * taint;
         let tie = fnv1a(&[&pod.metadata.uid, &node.metadata.name]);
         let better = match best {
             None => true,

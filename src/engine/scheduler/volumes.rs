@@ -11,7 +11,8 @@ use crate::engine::store::Store;
 pub const SELECTED_NODE_ANNOTATION: &str = "volume.kubernetes.io/selected-node";
 pub const REASON_BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
 pub const REASON_NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
-pub const REASON_PV_NOT_EXIST: &str = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+pub const REASON_PV_NOT_EXIST: &str =
+    "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
 
 /// The pod's claims, split as `GetPodVolumeClaims` does.
 #[derive(Default)]
@@ -49,9 +50,13 @@ pub fn prefilter<'a>(store: &'a Store, pod: &Pod) -> Result<PodClaims<'a>, Strin
         }
         match claim.spec.volume_name.as_deref().filter(|v| !v.is_empty()) {
             Some(pv_name) if claim.phase() == "Bound" => {
-                claims.bound.push((claim, store.get::<PersistentVolume>("", pv_name)));
+                claims
+                    .bound
+                    .push((claim, store.get::<PersistentVolume>("", pv_name)));
             }
-            _ if is_delay_binding(store, claim) && claim.spec.volume_name.as_deref().unwrap_or("").is_empty() => {
+            _ if is_delay_binding(store, claim)
+                && claim.spec.volume_name.as_deref().unwrap_or("").is_empty() =>
+            {
                 claims.delayed.push(claim)
             }
             _ => unbound_immediate = true,
@@ -73,7 +78,11 @@ pub enum ClaimPlan<'a> {
 }
 
 /// Filter for one node: `Ok` carries the plan for the delayed claims.
-pub fn filter<'a>(store: &'a Store, claims: &PodClaims<'a>, node: &Node) -> Result<Vec<ClaimPlan<'a>>, NodeStatus> {
+pub fn filter<'a>(
+    store: &'a Store,
+    claims: &PodClaims<'a>,
+    node: &Node,
+) -> Result<Vec<ClaimPlan<'a>>, NodeStatus> {
     let mut reasons: Vec<String> = Vec::new();
     for (_, pv) in &claims.bound {
         match pv {
@@ -105,13 +114,19 @@ pub fn filter<'a>(store: &'a Store, claims: &PodClaims<'a>, node: &Node) -> Resu
     if reasons.is_empty() {
         Ok(plans)
     } else {
-        Err(NodeStatus { reasons, unresolvable: true })
+        Err(NodeStatus {
+            reasons,
+            unresolvable: true,
+        })
     }
 }
 
 /// A delayed claim already handed to a provisioner for a node that still exists: the real
 /// scheduler is then waiting in PreBind for that node, so we must not pick another one.
-pub fn node_selected_for_provisioning<'a>(store: &'a Store, claims: &PodClaims) -> Option<&'a Node> {
+pub fn node_selected_for_provisioning<'a>(
+    store: &'a Store,
+    claims: &PodClaims,
+) -> Option<&'a Node> {
     claims.delayed.iter().find_map(|c| {
         let node = c.metadata.annotations().get(SELECTED_NODE_ANNOTATION)?;
         store.get::<Node>("", node)

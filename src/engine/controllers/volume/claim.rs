@@ -2,7 +2,9 @@
 //! protection finalizer, bind to a volume, ask a provisioner for one, or explain why it waits.
 
 use super::matching::{best_match, claim_class, is_delay_binding};
-use super::{pv, BETA_STORAGE_PROVISIONER_ANNOTATION, PVC_PROTECTION, STORAGE_PROVISIONER_ANNOTATION};
+use super::{
+    pv, BETA_STORAGE_PROVISIONER_ANNOTATION, PVC_PROTECTION, STORAGE_PROVISIONER_ANNOTATION,
+};
 use crate::engine::action::{Action, ControllerId, EventRecord, Reconcile, WhyReason};
 use crate::engine::model::{Object, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass};
 use crate::engine::scheduler::volumes::{pod_claim_names, SELECTED_NODE_ANNOTATION};
@@ -15,7 +17,12 @@ pub fn sync(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         // The claim is gone: volumes bound to it are released and reclaimed.
         let mut out = Reconcile::default();
         for volume in store.list::<PersistentVolume>() {
-            if volume.spec.claim_ref.as_ref().is_some_and(|r| r.namespace == key.namespace && r.name == key.name) {
+            if volume
+                .spec
+                .claim_ref
+                .as_ref()
+                .is_some_and(|r| r.namespace == key.namespace && r.name == key.name)
+            {
                 out.actions.extend(pv::sync(ctx, volume).actions);
             }
         }
@@ -24,7 +31,12 @@ pub fn sync(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     if claim.metadata.deletion_timestamp.is_some() {
         return protect(store, key, claim);
     }
-    if !claim.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
+    if !claim
+        .metadata
+        .finalizers
+        .iter()
+        .any(|f| f == PVC_PROTECTION)
+    {
         // Real clusters add it at admission; the next sync continues from the updated claim.
         let mut c = claim.clone();
         c.metadata.finalizers.push(PVC_PROTECTION.into());
@@ -77,7 +89,12 @@ pub fn pods_using_claim<'a>(store: &'a Store, claim: &PersistentVolumeClaim) -> 
 /// pvc-protection: the finalizer goes once no scheduled, unfinished pod uses the claim.
 fn protect(store: &Store, key: &ObjectKey, claim: &PersistentVolumeClaim) -> Reconcile {
     let mut out = Reconcile::default();
-    if !claim.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
+    if !claim
+        .metadata
+        .finalizers
+        .iter()
+        .any(|f| f == PVC_PROTECTION)
+    {
         return out;
     }
     let users = pods_using_claim(store, claim);
@@ -103,9 +120,15 @@ fn protect(store: &Store, key: &ObjectKey, claim: &PersistentVolumeClaim) -> Rec
 fn bind(ctx: &Ctx, claim: &PersistentVolumeClaim, volume: &PersistentVolume) -> Reconcile {
     let mut out = Reconcile::default();
     let mut v = volume.clone();
-    if v.spec.claim_ref.as_ref().is_none_or(|r| r.uid.as_deref().unwrap_or("").is_empty()) {
+    if v.spec
+        .claim_ref
+        .as_ref()
+        .is_none_or(|r| r.uid.as_deref().unwrap_or("").is_empty())
+    {
         if v.spec.claim_ref.is_none() {
-            v.metadata.annotations_mut().insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+            v.metadata
+                .annotations_mut()
+                .insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
         }
         v.spec.claim_ref = Some(super::claim_ref(claim));
     }
@@ -138,24 +161,45 @@ fn set_claim_phase(claim: &PersistentVolumeClaim, phase: &str, out: &mut Reconci
 }
 
 /// A claim that names its volume: finish or confirm the binding.
-fn sync_with_volume_name(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim, volume_name: &str) -> Reconcile {
+fn sync_with_volume_name(
+    ctx: &Ctx,
+    key: &ObjectKey,
+    claim: &PersistentVolumeClaim,
+    volume_name: &str,
+) -> Reconcile {
     let mut out = Reconcile::default();
     let Some(volume) = ctx.store.get::<PersistentVolume>("", volume_name) else {
         if claim.phase() == "Bound" || claim.phase() == "Lost" {
             if claim.phase() == "Bound" {
-                out.act(event(key, true, "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!".into()));
+                out.act(event(
+                    key,
+                    true,
+                    "ClaimLost",
+                    "Bound claim has lost its PersistentVolume. Data on the volume is lost!".into(),
+                ));
             }
             set_claim_phase(claim, "Lost", &mut out);
         } else {
             set_claim_phase(claim, "Pending", &mut out);
-            out.wait(key.clone(), WhyReason::Other(format!("claim waits for PersistentVolume {volume_name} to exist")));
+            out.wait(
+                key.clone(),
+                WhyReason::Other(format!(
+                    "claim waits for PersistentVolume {volume_name} to exist"
+                )),
+            );
         }
         return out;
     };
     match &volume.spec.claim_ref {
         Some(r) if !(r.name == claim.metadata.name && r.namespace == claim.metadata.namespace) => {
             set_claim_phase(claim, "Pending", &mut out);
-            out.wait(key.clone(), WhyReason::Other(format!("volume {volume_name} is bound to another claim ({}/{})", r.namespace, r.name)));
+            out.wait(
+                key.clone(),
+                WhyReason::Other(format!(
+                    "volume {volume_name} is bound to another claim ({}/{})",
+                    r.namespace, r.name
+                )),
+            );
             out
         }
         // Identical writes are no-ops in apply, so confirming a finished binding is cheap.
@@ -172,14 +216,22 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
     if is_delay_binding(store, claim) && selected_node.is_none() {
         let (reason, message) = waiting_for_consumer(store, claim);
         out.act(event(key, false, reason, message.clone()));
-        out.wait(key.clone(), WhyReason::Other(format!("WaitForFirstConsumer: {message}")));
+        out.wait(
+            key.clone(),
+            WhyReason::Other(format!("WaitForFirstConsumer: {message}")),
+        );
         set_claim_phase(claim, "Pending", &mut out);
         return out;
     }
     if class_name.is_empty() {
         let message = "no persistent volumes available for this claim and no storage class is set";
         out.act(event(key, false, "FailedBinding", message.into()));
-        out.wait(key.clone(), WhyReason::Other(format!("{message}: create a matching PersistentVolume or set a storageClassName")));
+        out.wait(
+            key.clone(),
+            WhyReason::Other(format!(
+                "{message}: create a matching PersistentVolume or set a storageClassName"
+            )),
+        );
         set_claim_phase(claim, "Pending", &mut out);
         return out;
     }
@@ -195,7 +247,10 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
     let mut c = claim.clone();
     c.status.phase = Some("Pending".into());
     let annotations = c.metadata.annotations_mut();
-    annotations.insert(BETA_STORAGE_PROVISIONER_ANNOTATION.into(), provisioner.clone());
+    annotations.insert(
+        BETA_STORAGE_PROVISIONER_ANNOTATION.into(),
+        provisioner.clone(),
+    );
     annotations.insert(STORAGE_PROVISIONER_ANNOTATION.into(), provisioner.clone());
     if c != *claim {
         out.act(Action::Update(Object::PersistentVolumeClaim(c)));
@@ -226,8 +281,17 @@ fn waiting_for_consumer(store: &Store, claim: &PersistentVolumeClaim) -> (&'stat
         .map(|p| p.metadata.name.as_str())
         .collect();
     match waiting.as_slice() {
-        [] => ("WaitForFirstConsumer", "waiting for first consumer to be created before binding".into()),
-        [one] => ("WaitForPodScheduled", format!("waiting for pod {one} to be scheduled")),
-        many => ("WaitForPodScheduled", format!("waiting for pods {} to be scheduled", many.join(","))),
+        [] => (
+            "WaitForFirstConsumer",
+            "waiting for first consumer to be created before binding".into(),
+        ),
+        [one] => (
+            "WaitForPodScheduled",
+            format!("waiting for pod {one} to be scheduled"),
+        ),
+        many => (
+            "WaitForPodScheduled",
+            format!("waiting for pods {} to be scheduled", many.join(",")),
+        ),
     }
 }

@@ -26,11 +26,19 @@ pub fn is_delay_binding(store: &Store, claim: &PersistentVolumeClaim) -> bool {
 }
 
 pub fn claim_request_milli(claim: &PersistentVolumeClaim) -> i128 {
-    claim.requested_storage().map(|q| q.milli_or_zero()).unwrap_or(0)
+    claim
+        .requested_storage()
+        .map(|q| q.milli_or_zero())
+        .unwrap_or(0)
 }
 
 pub fn pv_capacity_milli(pv: &PersistentVolume) -> i128 {
-    pv.spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.milli_or_zero()).unwrap_or(0)
+    pv.spec
+        .capacity
+        .as_ref()
+        .and_then(|c| c.get("storage"))
+        .map(|q| q.milli_or_zero())
+        .unwrap_or(0)
 }
 
 /// The PV's claimRef names this claim (and, when the ref carries a uid, this very claim).
@@ -38,16 +46,26 @@ pub fn pv_bound_to_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -
     pv.spec.claim_ref.as_ref().is_some_and(|r| {
         r.name == claim.metadata.name
             && r.namespace == claim.metadata.namespace
-            && r.uid.as_deref().is_none_or(|u| u.is_empty() || u == claim.metadata.uid)
+            && r.uid
+                .as_deref()
+                .is_none_or(|u| u.is_empty() || u == claim.metadata.uid)
     })
 }
 
 /// Static properties: class, capacity, access modes, volume mode, selector.
 fn pv_satisfies_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -> bool {
     let pv_class = pv.spec.storage_class_name.as_deref().unwrap_or("");
-    let modes_ok = claim.spec.access_modes.iter().all(|m| pv.spec.access_modes.contains(m));
+    let modes_ok = claim
+        .spec
+        .access_modes
+        .iter()
+        .all(|m| pv.spec.access_modes.contains(m));
     let volume_mode = |m: &Option<String>| m.clone().unwrap_or_else(|| "Filesystem".into());
-    let selector_ok = claim.spec.selector.as_ref().is_none_or(|s| s.matches(pv.metadata.labels()));
+    let selector_ok = claim
+        .spec
+        .selector
+        .as_ref()
+        .is_none_or(|s| s.matches(pv.metadata.labels()));
     pv_class == claim_class(claim)
         && pv_capacity_milli(pv) >= claim_request_milli(claim)
         && modes_ok
@@ -72,7 +90,8 @@ pub fn best_match<'a>(
             && pv_satisfies_claim(pv, claim)
             && node.is_none_or(|n| pv_allows_node(pv, n))
     };
-    let candidates: Vec<&PersistentVolume> = store.list::<PersistentVolume>().filter(usable).collect();
+    let candidates: Vec<&PersistentVolume> =
+        store.list::<PersistentVolume>().filter(usable).collect();
     if let Some(pre) = candidates.iter().find(|pv| pv_bound_to_claim(pv, claim)) {
         return Some(pre);
     }
@@ -82,5 +101,9 @@ pub fn best_match<'a>(
     candidates
         .into_iter()
         .filter(|pv| pv.spec.claim_ref.is_none() && pv.status.phase.as_deref() == Some("Available"))
-        .min_by(|a, b| pv_capacity_milli(a).cmp(&pv_capacity_milli(b)).then_with(|| a.metadata.name.cmp(&b.metadata.name)))
+        .min_by(|a, b| {
+            pv_capacity_milli(a)
+                .cmp(&pv_capacity_milli(b))
+                .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+        })
 }

@@ -25,7 +25,8 @@ use crate::engine::Ctx;
 pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 pub const STORAGE_PROVISIONER_ANNOTATION: &str = "volume.kubernetes.io/storage-provisioner";
-pub const BETA_STORAGE_PROVISIONER_ANNOTATION: &str = "volume.beta.kubernetes.io/storage-provisioner";
+pub const BETA_STORAGE_PROVISIONER_ANNOTATION: &str =
+    "volume.beta.kubernetes.io/storage-provisioner";
 pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
 pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {

@@ -15,8 +15,12 @@ pub fn claim_ready_for_pod(store: &Store, pod: &Pod) -> Result<(), String> {
     let ns = &pod.metadata.namespace;
     for name in pod_claim_names(pod) {
         let problem = match store.get::<PersistentVolumeClaim>(ns, name) {
-            None => Some(format!("failed to fetch PVC from API server: persistentvolumeclaims \"{name}\" not found")),
-            Some(c) if c.metadata.deletion_timestamp.is_some() => Some("PVC is being deleted".to_string()),
+            None => Some(format!(
+                "failed to fetch PVC from API server: persistentvolumeclaims \"{name}\" not found"
+            )),
+            Some(c) if c.metadata.deletion_timestamp.is_some() => {
+                Some("PVC is being deleted".to_string())
+            }
             Some(c) if c.phase() != "Bound" => Some("PVC is not bound".to_string()),
             Some(_) => None,
         };
@@ -28,10 +32,16 @@ pub fn claim_ready_for_pod(store: &Store, pod: &Pod) -> Result<(), String> {
 }
 
 /// The volume bound to a claim, for the UI.
-pub fn volume_of_claim<'a>(store: &'a Store, namespace: &str, claim: &str) -> Option<&'a PersistentVolume> {
+pub fn volume_of_claim<'a>(
+    store: &'a Store,
+    namespace: &str,
+    claim: &str,
+) -> Option<&'a PersistentVolume> {
     let c = store.get::<PersistentVolumeClaim>(namespace, claim)?;
     let name = c.spec.volume_name.as_deref().filter(|n| !n.is_empty())?;
-    store.get::<PersistentVolume>("", name).filter(|pv| pv_bound_to_claim(pv, c))
+    store
+        .get::<PersistentVolume>("", name)
+        .filter(|pv| pv_bound_to_claim(pv, c))
 }
 
 /// Attachable volumes (CSI here; hostPath and local volumes are never attached) that only one
@@ -39,8 +49,12 @@ pub fn volume_of_claim<'a>(store: &'a Store, namespace: &str, claim: &str) -> Op
 fn single_attach(pv: &PersistentVolume) -> bool {
     let modes = &pv.spec.access_modes;
     pv.spec.csi.is_some()
-        && modes.iter().any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod")
-        && !modes.iter().any(|m| m == "ReadWriteMany" || m == "ReadOnlyMany")
+        && modes
+            .iter()
+            .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod")
+        && !modes
+            .iter()
+            .any(|m| m == "ReadWriteMany" || m == "ReadOnlyMany")
 }
 
 /// The attach/detach controller's Warning `FailedAttachVolume` text when `pod` (bound to a node)
@@ -51,7 +65,9 @@ pub fn attach_conflict(store: &Store, pod: &Pod) -> Option<String> {
     let node = pod.node_name()?;
     let ns = &pod.metadata.namespace;
     for claim in pod_claim_names(pod) {
-        let Some(pv) = volume_of_claim(store, ns, claim) else { continue };
+        let Some(pv) = volume_of_claim(store, ns, claim) else {
+            continue;
+        };
         if !single_attach(pv) {
             continue;
         }
@@ -61,9 +77,14 @@ pub fn attach_conflict(store: &Store, pod: &Pod) -> Option<String> {
             .filter(|p| pod_claim_names(p).contains(&claim))
             .collect();
         users.sort_by(|a, b| {
-            a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp).then_with(|| a.metadata.name.cmp(&b.metadata.name))
+            a.metadata
+                .creation_timestamp
+                .cmp(&b.metadata.creation_timestamp)
+                .then_with(|| a.metadata.name.cmp(&b.metadata.name))
         });
-        let Some(attached_to) = users.first().and_then(|p| p.node_name()) else { continue };
+        let Some(attached_to) = users.first().and_then(|p| p.node_name()) else {
+            continue;
+        };
         if attached_to == node {
             continue;
         }

@@ -3,13 +3,13 @@
 //! a provisioner (`volume.kubernetes.io/storage-provisioner`); it then creates `pvc-<claim uid>`
 //! with the claim pre-bound, and the PV controller completes the binding.
 
-use super::matching::{class_of, claim_request_milli};
+use super::matching::{claim_request_milli, class_of};
 use super::pv::PROVISIONED_BY_ANNOTATION;
 use super::{claim_ref, PV_PROTECTION, STORAGE_PROVISIONER_ANNOTATION};
 use crate::engine::action::{Action, ControllerId, EventRecord, Reconcile};
 use crate::engine::model::{
-    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Object, ObjectMeta, PersistentVolume, PersistentVolumeClaim, PvSpec,
-    Quantity,
+    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Object, ObjectMeta,
+    PersistentVolume, PersistentVolumeClaim, PvSpec, Quantity,
 };
 use crate::engine::scheduler::volumes::SELECTED_NODE_ANNOTATION;
 use crate::engine::store::ObjectKey;
@@ -32,15 +32,29 @@ pub fn wants_provisioning(claim: &PersistentVolumeClaim) -> bool {
 pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     let mut out = Reconcile::default();
     let store = ctx.store;
-    let Some(claim) = store.get::<PersistentVolumeClaim>(&key.namespace, &key.name) else { return out };
+    let Some(claim) = store.get::<PersistentVolumeClaim>(&key.namespace, &key.name) else {
+        return out;
+    };
     if !wants_provisioning(claim) {
         return out;
     }
-    let Some(class) = class_of(store, claim) else { return out };
-    if !class.provisions_dynamically() || claim.metadata.annotations().get(STORAGE_PROVISIONER_ANNOTATION) != Some(&class.provisioner) {
+    let Some(class) = class_of(store, claim) else {
+        return out;
+    };
+    if !class.provisions_dynamically()
+        || claim
+            .metadata
+            .annotations()
+            .get(STORAGE_PROVISIONER_ANNOTATION)
+            != Some(&class.provisioner)
+    {
         return out;
     }
-    let selected = claim.metadata.annotations().get(SELECTED_NODE_ANNOTATION).and_then(|n| store.get::<Node>("", n));
+    let selected = claim
+        .metadata
+        .annotations()
+        .get(SELECTED_NODE_ANNOTATION)
+        .and_then(|n| store.get::<Node>("", n));
     if class.waits_for_first_consumer() && selected.is_none() {
         return out;
     }
@@ -48,10 +62,25 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     if store.get::<PersistentVolume>("", &name).is_some() {
         return out;
     }
-    out.act(Action::Create(Object::PersistentVolume(build_volume(claim, &name, &class.provisioner, class.reclaim_policy.as_deref(), selected))));
+    out.act(Action::Create(Object::PersistentVolume(build_volume(
+        claim,
+        &name,
+        &class.provisioner,
+        class.reclaim_policy.as_deref(),
+        selected,
+    ))));
     for (reason, message) in [
-        ("Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.namespace, key.name)),
-        ("ProvisioningSucceeded", format!("Successfully provisioned volume {name}")),
+        (
+            "Provisioning",
+            format!(
+                "External provisioner is provisioning volume for claim \"{}/{}\"",
+                key.namespace, key.name
+            ),
+        ),
+        (
+            "ProvisioningSucceeded",
+            format!("Successfully provisioned volume {name}"),
+        ),
     ] {
         out.act(Action::Event(EventRecord {
             regarding: key.clone(),
@@ -65,12 +94,23 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     out
 }
 
-fn build_volume(claim: &PersistentVolumeClaim, name: &str, provisioner: &str, reclaim: Option<&str>, node: Option<&Node>) -> PersistentVolume {
+fn build_volume(
+    claim: &PersistentVolumeClaim,
+    name: &str,
+    provisioner: &str,
+    reclaim: Option<&str>,
+    node: Option<&Node>,
+) -> PersistentVolume {
     let mut metadata = ObjectMeta::named("", name);
-    metadata.annotations_mut().insert(PROVISIONED_BY_ANNOTATION.into(), provisioner.into());
+    metadata
+        .annotations_mut()
+        .insert(PROVISIONED_BY_ANNOTATION.into(), provisioner.into());
     metadata.finalizers.push(PV_PROTECTION.into());
     let mut capacity = BTreeMap::new();
-    let request = claim.requested_storage().cloned().unwrap_or_else(|| Quantity(format!("{}", claim_request_milli(claim) / 1000)));
+    let request = claim
+        .requested_storage()
+        .cloned()
+        .unwrap_or_else(|| Quantity(format!("{}", claim_request_milli(claim) / 1000)));
     capacity.insert("storage".to_string(), request);
     let mut spec = PvSpec {
         access_modes: claim.spec.access_modes.clone(),
@@ -78,18 +118,32 @@ fn build_volume(claim: &PersistentVolumeClaim, name: &str, provisioner: &str, re
         claim_ref: Some(claim_ref(claim)),
         persistent_volume_reclaim_policy: Some(reclaim.unwrap_or("Delete").to_string()),
         storage_class_name: claim.spec.storage_class_name.clone(),
-        volume_mode: Some(claim.spec.volume_mode.clone().unwrap_or_else(|| "Filesystem".into())),
+        volume_mode: Some(
+            claim
+                .spec
+                .volume_mode
+                .clone()
+                .unwrap_or_else(|| "Filesystem".into()),
+        ),
         ..Default::default()
     };
     match node {
         Some(node) if provisioner == LOCAL_PATH => {
             // local-path volumes are directories on one node: pinned there by node affinity.
-            metadata.annotations_mut().insert("local.path.provisioner/selected-node".into(), node.metadata.name.clone());
+            metadata.annotations_mut().insert(
+                "local.path.provisioner/selected-node".into(),
+                node.metadata.name.clone(),
+            );
             spec.host_path = Some(serde_json::json!({
                 "path": format!("/var/local-path-provisioner/{name}_{}_{}", claim.metadata.namespace, claim.metadata.name),
                 "type": "DirectoryOrCreate"
             }));
-            let hostname = node.metadata.labels().get("kubernetes.io/hostname").cloned().unwrap_or_else(|| node.metadata.name.clone());
+            let hostname = node
+                .metadata
+                .labels()
+                .get("kubernetes.io/hostname")
+                .cloned()
+                .unwrap_or_else(|| node.metadata.name.clone());
             let affinity = NodeSelector {
                 node_selector_terms: vec![NodeSelectorTerm {
                     match_expressions: vec![NodeSelectorRequirement {
@@ -104,8 +158,14 @@ fn build_volume(claim: &PersistentVolumeClaim, name: &str, provisioner: &str, re
         }
         _ => {
             // Any other provisioner: an attachable CSI volume usable from every node.
-            spec.csi = Some(serde_json::json!({ "driver": provisioner, "volumeHandle": name, "fsType": "ext4" }));
+            spec.csi = Some(
+                serde_json::json!({ "driver": provisioner, "volumeHandle": name, "fsType": "ext4" }),
+            );
         }
     }
-    PersistentVolume { metadata, spec, ..Default::default() }
+    PersistentVolume {
+        metadata,
+        spec,
+        ..Default::default()
+    }
 }

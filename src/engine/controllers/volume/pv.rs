@@ -48,11 +48,17 @@ pub fn sync(ctx: &Ctx, volume: &PersistentVolume) -> Reconcile {
     match pv.spec.claim_ref.clone() {
         None => set_phase(&mut pv, "Available", ctx.now),
         // Pre-bound by hand to a claim that may not exist yet.
-        Some(r) if r.uid.as_deref().unwrap_or("").is_empty() => set_phase(&mut pv, "Available", ctx.now),
+        Some(r) if r.uid.as_deref().unwrap_or("").is_empty() => {
+            set_phase(&mut pv, "Available", ctx.now)
+        }
         Some(r) => {
-            let claim = ctx.store.get::<PersistentVolumeClaim>(&r.namespace, &r.name);
+            let claim = ctx
+                .store
+                .get::<PersistentVolumeClaim>(&r.namespace, &r.name);
             match claim.filter(|c| Some(c.metadata.uid.as_str()) == r.uid.as_deref()) {
-                Some(c) if c.spec.volume_name.as_deref() == Some(pv.metadata.name.as_str()) => set_phase(&mut pv, "Bound", ctx.now),
+                Some(c) if c.spec.volume_name.as_deref() == Some(pv.metadata.name.as_str()) => {
+                    set_phase(&mut pv, "Bound", ctx.now)
+                }
                 // Binding in progress (the scheduler or a provisioner set the claimRef).
                 Some(_) => {
                     if pv.status.phase.is_none() {
@@ -60,7 +66,10 @@ pub fn sync(ctx: &Ctx, volume: &PersistentVolume) -> Reconcile {
                     }
                 }
                 None => {
-                    if !matches!(pv.status.phase.as_deref(), Some("Released") | Some("Failed")) {
+                    if !matches!(
+                        pv.status.phase.as_deref(),
+                        Some("Released") | Some("Failed")
+                    ) {
                         set_phase(&mut pv, "Released", ctx.now);
                     }
                     reclaim = pv.status.phase.as_deref() == Some("Released");
@@ -69,12 +78,20 @@ pub fn sync(ctx: &Ctx, volume: &PersistentVolume) -> Reconcile {
         }
     }
     if reclaim && pv.spec.persistent_volume_reclaim_policy.as_deref() == Some("Delete") {
-        if pv.metadata.annotations().contains_key(PROVISIONED_BY_ANNOTATION) {
+        if pv
+            .metadata
+            .annotations()
+            .contains_key(PROVISIONED_BY_ANNOTATION)
+        {
             // The provisioner that made it deletes it.
             if pv != *volume {
                 out.act(Action::Update(Object::PersistentVolume(pv)));
             }
-            out.act(Action::Delete { key: key_of(volume), grace_seconds: None, propagation: Propagation::Background });
+            out.act(Action::Delete {
+                key: key_of(volume),
+                grace_seconds: None,
+                propagation: Propagation::Background,
+            });
             return out;
         }
         // A hand-made volume has no plugin that can delete it.
