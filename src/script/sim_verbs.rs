@@ -233,12 +233,15 @@ fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
             Output::ok(format!("node/{name} removed\n"))
         }
         "fail" => {
+            let now = sim.now();
             sim.faults_mut().failed_nodes.insert(name.clone());
+            sim.faults_mut().node_failed_at.entry(name.clone()).or_insert(now);
             sim.enqueue(ControllerId::NodeLifecycle, key);
             Output::ok(format!("node/{name} failed: its kubelet stopped posting status\n"))
         }
         "recover" => {
             sim.faults_mut().failed_nodes.remove(&name);
+            sim.faults_mut().node_failed_at.remove(&name);
             sim.enqueue(ControllerId::NodeLifecycle, key);
             let pods: Vec<ObjectKey> = sim
                 .store()
@@ -283,18 +286,22 @@ fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
         return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found\n"));
     }
     let id = (ns.clone(), name.clone());
+    let now = sim.now();
     let faults = sim.faults_mut();
     let message = match verb.as_str() {
         "ready" => {
             faults.unready_pods.remove(&id);
+            faults.unready_since.remove(&id);
             faults.crashing_pods.remove(&id);
             format!("pod/{name}: readiness probe passes\n")
         }
         "unready" => {
+            faults.unready_since.entry(id.clone()).or_insert(now);
             faults.unready_pods.insert(id);
             format!("pod/{name}: readiness probe fails\n")
         }
         "fail" => {
+            faults.failed_since.insert(id.clone(), now);
             faults.failed_pods.insert(id);
             format!("pod/{name}: container exited with code 1\n")
         }
