@@ -1,31 +1,182 @@
 //! kubectl: tokens and flags -> a typed command -> execution against the engine -> the exact
-//! text kubectl v1.36 prints. (Minimal version; the full surface is its own work item.)
+//! text kubectl prints (client v1.32 against a v1.36.2 server, like the reference transcripts).
+//!
+//! One module per verb family; shared pieces: `args` (pflag parsing), `resources` (type and
+//! name resolution), `printers` (table rows), `table` (Go's tabwriter), `output` (-o formats),
+//! `duration` (ages), `yaml`/`jsonpath`, `selector` (-l / --field-selector), `wait` (stepping the
+//! simulation while a command "waits").
+
+pub mod args;
+mod apply;
+mod create;
+mod delete;
+mod describe;
+pub mod duration;
+mod exec;
+mod get;
+mod help;
+mod info;
+pub mod jsonpath;
+mod label;
+mod logs;
+mod nodes;
+pub mod output;
+mod patch;
+pub mod printers;
+pub mod resources;
+mod rollout;
+mod scale;
+pub mod selector;
+pub mod table;
+mod wait;
+pub mod yaml;
 
 use crate::engine::Sim;
 use crate::script::Output;
+use args::{Args, Flag, GLOBAL};
+
+/// One parsed invocation, handed to a verb.
+pub struct Ctx<'a> {
+    pub sim: &'a mut Sim,
+    pub args: Args,
+    pub stdin: Option<&'a str>,
+    /// `get`, `rollout status`...: for `See 'kubectl <verb> -h'` lines.
+    pub verb: String,
+}
+
+impl Ctx<'_> {
+    /// `-n` or `default`.
+    pub fn namespace(&self) -> String {
+        self.args.value("namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+    }
+    pub fn explicit_namespace(&self) -> Option<String> {
+        self.args.value("namespace").map(str::to_string)
+    }
+    pub fn all_namespaces(&self) -> bool {
+        self.args.flag("all-namespaces")
+    }
+}
+
+/// Builds an error output; kubectl's error lines end with a newline.
+pub fn fail(text: impl Into<String>) -> Output {
+    let mut t: String = text.into();
+    if !t.ends_with('\n') {
+        t.push('\n');
+    }
+    Output::error(t)
+}
+
+pub fn ok(text: impl Into<String>) -> Output {
+    Output::ok(text)
+}
+
+type Runner = fn(&mut Ctx) -> Output;
+
+/// Verb name, its flags, and what runs it.
+fn verb_table(verb: &str) -> Option<(&'static [Flag], Runner)> {
+    Some(match verb {
+        "get" => (get::FLAGS, get::run),
+        "describe" => (describe::FLAGS, describe::run),
+        "apply" => (apply::APPLY_FLAGS, apply::run_apply),
+        "create" => (create::FLAGS, create::run),
+        "replace" => (apply::APPLY_FLAGS, apply::run_replace),
+        "delete" => (delete::FLAGS, delete::run),
+        "scale" => (scale::FLAGS, scale::run),
+        "rollout" => (rollout::FLAGS, rollout::run),
+        "set" => (scale::SET_FLAGS, scale::run_set),
+        "label" => (label::FLAGS, label::run_label),
+        "annotate" => (label::FLAGS, label::run_annotate),
+        "taint" => (nodes::TAINT_FLAGS, nodes::run_taint),
+        "cordon" => (nodes::CORDON_FLAGS, nodes::run_cordon),
+        "uncordon" => (nodes::CORDON_FLAGS, nodes::run_uncordon),
+        "drain" => (nodes::DRAIN_FLAGS, nodes::run_drain),
+        "logs" => (logs::FLAGS, logs::run),
+        "exec" => (exec::FLAGS, exec::run),
+        "events" => (get::EVENTS_FLAGS, get::run_events),
+        "api-resources" => (info::API_RESOURCES_FLAGS, info::run_api_resources),
+        "api-versions" => (info::NO_FLAGS, info::run_api_versions),
+        "explain" => (info::EXPLAIN_FLAGS, info::run_explain),
+        "version" => (info::VERSION_FLAGS, info::run_version),
+        "cluster-info" => (info::NO_FLAGS, info::run_cluster_info),
+        "config" => (info::CONFIG_FLAGS, info::run_config),
+        "run" => (create::RUN_FLAGS, create::run_run),
+        "expose" => (create::EXPOSE_FLAGS, create::run_expose),
+        "patch" => (patch::FLAGS, patch::run),
+        "edit" => (info::NO_FLAGS, info::run_edit),
+        "top" => (info::NO_FLAGS, info::run_top),
+        "wait" => (wait::FLAGS, wait::run_wait),
+        "help" => (info::NO_FLAGS, help::run_help),
+        _ => return None,
+    })
+}
 
 /// Runs one kubectl invocation. `args` excludes the leading `kubectl`; `stdin` carries `-f -`
 /// input (heredocs).
 pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
-    let _ = (sim, stdin);
-    Output::error(format!("error: unknown command \"{}\" for \"kubectl\"", args.first().cloned().unwrap_or_default()))
+    let Some(at) = args::find_verb(args) else {
+        if args.iter().any(|a| a == "-h" || a == "--help") || args.is_empty() {
+            return ok(help::overview());
+        }
+        return match args::parse(args, &[GLOBAL]) {
+            Err(e) => fail(format!("Error: {}\nSee 'kubectl --help' for usage.", e.0)),
+            Ok(_) => ok(help::overview()),
+        };
+    };
+    let verb = args[at].as_str();
+    let Some((flags, runner)) = verb_table(verb) else {
+        return fail(format!("Error: unknown command \"{verb}\" for \"kubectl\"{}", suggestion(verb)));
+    };
+    let mut words: Vec<String> = args[..at].to_vec();
+    words.extend_from_slice(&args[at + 1..]);
+    let parsed = match args::parse(&words, &[flags, GLOBAL]) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("Error: {}\nSee 'kubectl {verb} --help' for usage.", e.0)),
+    };
+    if parsed.flag("help") {
+        return ok(help::for_verb(verb, parsed.positionals.first().map(String::as_str)));
+    }
+    let mut ctx = Ctx { sim, args: parsed, stdin, verb: verb.to_string() };
+    runner(&mut ctx)
 }
 
-/// The STATUS column of `kubectl get pods` (printers.go printPod): the pod's reason, a
-/// container's waiting/terminated reason, or `Terminating`.
-pub fn pod_status_text(pod: &crate::engine::model::Pod) -> String {
-    let mut reason = pod.status.reason.clone().unwrap_or_else(|| pod.status.phase.as_str().to_string());
-    for c in pod.status.container_statuses.iter().rev() {
-        if let Some(state) = &c.state {
-            if let Some(w) = state.waiting.as_ref().and_then(|w| w.reason.clone()) {
-                reason = w;
-            } else if let Some(t) = &state.terminated {
-                reason = t.reason.clone().unwrap_or_else(|| format!("ExitCode:{}", t.exit_code));
-            }
+/// Cobra's "Did you mean this?": commands within edit distance 2 or starting with the typed
+/// word, in kubectl's command-group order.
+fn suggestion(verb: &str) -> String {
+    const VERBS: &[&str] = &[
+        "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale",
+        "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint", "describe", "logs", "attach",
+        "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait",
+        "kustomize", "label", "annotate", "completion", "alpha", "api-resources", "api-versions", "config", "plugin",
+        "version",
+    ];
+    let typed = verb.to_ascii_lowercase();
+    let close: Vec<&str> =
+        VERBS.iter().copied().filter(|v| levenshtein(v, &typed) <= 2 || v.starts_with(typed.as_str())).collect();
+    if close.is_empty() || verb.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\n\nDid you mean this?\n");
+    for c in close {
+        s.push_str(&format!("\t{c}\n"));
+    }
+    s + "\n"
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
         }
+        prev = cur;
     }
-    if pod.metadata.deletion_timestamp.is_some() {
-        reason = "Terminating".into();
-    }
-    reason
+    prev[b.len()]
+}
+
+/// The STATUS column of `kubectl get pods` (printers.go printPod).
+pub fn pod_status_text(pod: &crate::engine::model::Pod) -> String {
+    printers::pod::summarize(pod).status
 }

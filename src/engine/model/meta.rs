@@ -34,7 +34,8 @@ pub struct ObjectMeta {
     /// Accepted so pasted `kubectl get -o yaml` output applies; never written back.
     #[serde(default, skip_serializing)]
     pub managed_fields: Option<Value>,
-    #[serde(default)]
+    // Skipped when empty: pod templates have no name and the API never prints `name: ""`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub namespace: String,

@@ -1,0 +1,8 @@
+//! stub
+use super::args::Flag;
+use super::Ctx;
+use crate::script::Output;
+pub const FLAGS: &[Flag] = &[];
+pub const SET_FLAGS: &[Flag] = &[];
+pub fn run(_c: &mut Ctx) -> Output { super::fail("todo") }
+pub fn run_set(_c: &mut Ctx) -> Output { super::fail("todo") }
