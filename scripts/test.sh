@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order: installs (scripts/setup.sh), formatting, clippy for the host
+# and for wasm32, the native tests, the release wasm build and its size budget, the browser
+# component tests (wasm-bindgen-test in headless Chromium) and the end-to-end test
+# (playwright-core against the built dist/). Every stage runs even when an earlier one failed
+# (except those that need its output), and the last line sums them up: `N passed, N failed`.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$here/.tools/node_modules/.bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"   # never geckodriver, if one is on PATH
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+SIZE_BUDGET_KIB=400
+
+passed=0
+failed=0
+failures=()
+
+# stage NAME COMMAND...: runs one stage, prints its time and verdict, counts it.
+stage() {
+  local name=$1
+  shift
+  printf '\n==> %s\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf '==> %s: ok (%ss)\n' "$name" $((SECONDS - start))
+    return 0
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '==> %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+    return 1
+  fi
+}
+
+# The gzipped size of everything the browser downloads for the app.
+size_budget() {
+  local total=0 file bytes
+  shopt -s nullglob
+  local files=(dist/*.wasm dist/*.js dist/*.css)
+  shopt -u nullglob
+  if [ ${#files[@]} -eq 0 ]; then
+    echo "dist/ has no wasm, js or css: the build did not run"
+    return 1
+  fi
+  for file in "${files[@]}"; do
+    bytes=$(gzip -9 -c "$file" | wc -c)
+    total=$((total + bytes))
+    printf '  %-48s %8d bytes raw %8d bytes gzipped\n' "$file" "$(wc -c < "$file")" "$bytes"
+  done
+  printf '  total gzipped: %d bytes (%d KiB), budget %d KiB\n' "$total" $((total / 1024)) "$SIZE_BUDGET_KIB"
+  [ "$total" -le $((SIZE_BUDGET_KIB * 1024)) ]
+}
+
+if ! stage "setup (scripts/setup.sh)" scripts/setup.sh; then
+  printf '\n%d passed, %d failed\n' "$passed" "$failed"
+  exit 1
+fi
+stage "cargo fmt --check" cargo fmt --check
+stage "clippy (host)" cargo clippy --all-targets -- -D warnings
+stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser -- -D warnings
+stage "native tests (cargo test)" cargo test
+if stage "wasm build (trunk build --release)" trunk build --release; then
+  stage "size budget (gzipped wasm+js+css <= ${SIZE_BUDGET_KIB} KiB)" size_budget
+  built=yes
+else
+  built=no
+fi
+stage "browser tests (wasm-bindgen-test, headless Chromium)" \
+  cargo test --target wasm32-unknown-unknown --test browser
+if [ "$built" = yes ]; then
+  stage "end-to-end test (playwright-core, dist/)" node tests/e2e/playground.mjs
+else
+  failed=$((failed + 1))
+  failures+=("end-to-end test (no dist/ to test)")
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'failed stages:\n'
+  printf '  %s\n' "${failures[@]}"
+fi
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
