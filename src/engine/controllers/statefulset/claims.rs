@@ -20,7 +20,13 @@ pub struct Policy {
 
 impl Policy {
     pub fn of(set: &StatefulSet) -> Policy {
-        let parse = |v: Option<&str>| if v == Some("Delete") { Retention::Delete } else { Retention::Retain };
+        let parse = |v: Option<&str>| {
+            if v == Some("Delete") {
+                Retention::Delete
+            } else {
+                Retention::Retain
+            }
+        };
         let p = set.spec.persistent_volume_claim_retention_policy.as_ref();
         Policy {
             when_deleted: parse(p.and_then(|p| p.when_deleted.as_deref())),
@@ -35,7 +41,12 @@ impl Policy {
 /// The claims a pod of `ordinal` needs: template copies named `<template>-<set>-<ordinal>`,
 /// with the set's selector matchLabels added to the template labels (selector wins).
 pub fn claims_for(set: &StatefulSet, ordinal: u32) -> Vec<PersistentVolumeClaim> {
-    let selector_labels = set.spec.selector.as_ref().and_then(|s| s.match_labels.clone()).unwrap_or_default();
+    let selector_labels = set
+        .spec
+        .selector
+        .as_ref()
+        .and_then(|s| s.match_labels.clone())
+        .unwrap_or_default();
     set.spec
         .volume_claim_templates
         .iter()
@@ -69,7 +80,12 @@ fn has_ref(claim: &PersistentVolumeClaim, uid: &str) -> bool {
 
 /// A ref that names the object but not its uid (left over from an earlier set or pod).
 fn stale_ref(claim: &PersistentVolumeClaim, matches: impl Fn(&OwnerReference) -> bool, uid: &str) -> bool {
-    claim.metadata.owner_references.iter().find(|r| matches(r)).is_some_and(|r| r.uid != uid)
+    claim
+        .metadata
+        .owner_references
+        .iter()
+        .find(|r| matches(r))
+        .is_some_and(|r| r.uid != uid)
 }
 
 /// `hasUnexpectedController`: with a non-Retain policy, another controller owns the claim.
@@ -135,7 +151,10 @@ fn wanted_refs(set: &StatefulSet, ordinal: u32) -> (bool, bool) {
 /// `updateClaimOwnerRefForSetAndPod`: our refs scrubbed, then the wanted ones added.
 pub fn fix_owner_refs(claim: &mut PersistentVolumeClaim, set: &StatefulSet, pod: &Pod, ordinal: u32) {
     let unexpected = has_unexpected_controller(claim, set, pod);
-    claim.metadata.owner_references.retain(|r| !matches_set(r, set) && !matches_pod(r, &pod.metadata.name));
+    claim
+        .metadata
+        .owner_references
+        .retain(|r| !matches_set(r, set) && !matches_pod(r, &pod.metadata.name));
     if unexpected {
         return;
     }

@@ -1,9 +1,7 @@
 //! Pod identity: names `<set>-<ordinal>`, the ordinal range, the labels the controller writes,
 //! hostname/subdomain, and the per-pod claim volumes (stateful_set_utils.go).
 
-use crate::engine::model::{
-    ObjectMeta, OwnerReference, Pod, PodTemplateSpec, PvcVolumeSource, StatefulSet, Volume,
-};
+use crate::engine::model::{ObjectMeta, OwnerReference, Pod, PodTemplateSpec, PvcVolumeSource, StatefulSet, Volume};
 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
@@ -72,7 +70,11 @@ pub fn controller_ref(set: &StatefulSet) -> OwnerReference {
 }
 
 pub fn pod_revision(pod: &Pod) -> &str {
-    pod.metadata.labels().get(REVISION_LABEL).map(String::as_str).unwrap_or_default()
+    pod.metadata
+        .labels()
+        .get(REVISION_LABEL)
+        .map(String::as_str)
+        .unwrap_or_default()
 }
 
 /// `identityMatches`: name, namespace and the pod-name label (the pod-index label is not checked).
@@ -84,7 +86,9 @@ pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
 
 /// `storageMatches`: every claim template has a same-named volume pointing at the right claim.
 pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
-    let Some(ordinal) = member_ordinal(set, pod) else { return false };
+    let Some(ordinal) = member_ordinal(set, pod) else {
+        return false;
+    };
     set.spec.volume_claim_templates.iter().all(|t| {
         let want = claim_name(set, &t.metadata.name, ordinal);
         pod.spec.volumes.iter().any(|v| {
@@ -118,7 +122,11 @@ pub fn update_storage(set: &StatefulSet, pod: &mut Pod, ordinal: u32) {
             ..Default::default()
         })
         .collect();
-    let others = pod.spec.volumes.iter().filter(|v| !templates.iter().any(|t| t.metadata.name == v.name));
+    let others = pod
+        .spec
+        .volumes
+        .iter()
+        .filter(|v| !templates.iter().any(|t| t.metadata.name == v.name));
     volumes.extend(others.cloned());
     pod.spec.volumes = volumes;
 }
@@ -133,14 +141,20 @@ pub fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, ordinal: u32, revi
     metadata.annotations = template.metadata.annotations.clone();
     metadata.finalizers = template.metadata.finalizers.clone();
     metadata.owner_references = vec![controller_ref(set)];
-    let mut pod = Pod { metadata, spec: template.spec.clone(), ..Default::default() };
+    let mut pod = Pod {
+        metadata,
+        spec: template.spec.clone(),
+        ..Default::default()
+    };
     update_identity(set, &mut pod, ordinal);
     // initIdentity: hostname and subdomain are immutable, so they are set only at creation.
     pod.spec.hostname = Some(pod.metadata.name.clone());
     let service = service_name(set);
     pod.spec.subdomain = (!service.is_empty()).then(|| service.to_string());
     update_storage(set, &mut pod, ordinal);
-    pod.metadata.labels_mut().insert(REVISION_LABEL.into(), revision.to_string());
+    pod.metadata
+        .labels_mut()
+        .insert(REVISION_LABEL.into(), revision.to_string());
     pod
 }
 

@@ -6,6 +6,7 @@
 //! `reconcile` is pure: it reads the store and returns actions plus the reasons it waits.
 
 mod claims;
+mod explain;
 mod identity;
 mod ownership;
 mod reconcile;

@@ -6,7 +6,7 @@
 use super::claims;
 use super::identity::{self, member_ordinal, pod_name, pod_revision, start_ordinal};
 use super::revisions::{self, RevisionPlan};
-use super::status::{self, is_created, is_healthy, is_running_and_available, is_running_and_ready, is_terminating};
+use super::status::{self, is_healthy, is_running_and_available, is_running_and_ready, is_terminating};
 use crate::engine::action::{Action, ControllerId, EventRecord, Propagation, Reconcile, WhyReason};
 use crate::engine::model::{
     ControllerRevision, Event, Kind, Object, PersistentVolumeClaim, Pod, PodPhase, PodTemplateSpec, StatefulSet,
@@ -27,20 +27,20 @@ enum Flow {
 const MAX_BATCH: usize = 500;
 
 pub(super) struct SetSync<'a> {
-    ctx: &'a Ctx<'a>,
-    set: &'a StatefulSet,
-    key: ObjectKey,
-    plan: RevisionPlan,
-    current_template: PodTemplateSpec,
-    monotonic: bool,
-    min_ready: i32,
+    pub(super) ctx: &'a Ctx<'a>,
+    pub(super) set: &'a StatefulSet,
+    pub(super) key: ObjectKey,
+    pub(super) plan: RevisionPlan,
+    pub(super) current_template: PodTemplateSpec,
+    pub(super) monotonic: bool,
+    pub(super) min_ready: i32,
     /// In-range slots by index (ordinal - start); `None` means not created yet.
-    replicas: Vec<Option<&'a Pod>>,
+    pub(super) replicas: Vec<Option<&'a Pod>>,
     /// Out-of-range pods, highest ordinal first.
-    condemned: Vec<&'a Pod>,
-    out: Reconcile,
+    pub(super) condemned: Vec<&'a Pod>,
+    pub(super) out: Reconcile,
     /// Set when a claim error needs a retry with back-off (the message of the failure event).
-    failure: Option<String>,
+    pub(super) failure: Option<String>,
 }
 
 pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
@@ -49,7 +49,10 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     };
     let mut out = Reconcile::default();
     let Some(selector) = set.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
-        out.wait(key.clone(), WhyReason::Other("spec.selector is empty: the set selects no pods".into()));
+        out.wait(
+            key.clone(),
+            WhyReason::Other("spec.selector is empty: the set selects no pods".into()),
+        );
         return out;
     };
     let revision_list = super::ownership::claim_revisions(ctx.store, set, selector, &mut out.actions);
@@ -97,7 +100,9 @@ impl<'a> SetSync<'a> {
         let start = start_ordinal(self.set);
         self.replicas = vec![None; identity::replicas(self.set) as usize];
         for pod in pods {
-            let Some(ordinal) = member_ordinal(self.set, pod) else { continue };
+            let Some(ordinal) = member_ordinal(self.set, pod) else {
+                continue;
+            };
             if identity::in_range(self.set, ordinal) {
                 if let Some(slot) = self.replicas.get_mut((ordinal - start) as usize) {
                     *slot = Some(*pod);
@@ -106,19 +111,20 @@ impl<'a> SetSync<'a> {
                 self.condemned.push(pod);
             }
         }
-        self.condemned.sort_by_key(|p| std::cmp::Reverse(member_ordinal(self.set, p)));
+        self.condemned
+            .sort_by_key(|p| std::cmp::Reverse(member_ordinal(self.set, p)));
     }
 
-    fn ordinal_of(&self, index: usize) -> u32 {
+    pub(super) fn ordinal_of(&self, index: usize) -> u32 {
         start_ordinal(self.set) + index as u32
     }
 
-    fn rolling(&self) -> bool {
+    pub(super) fn rolling(&self) -> bool {
         self.set.spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) != Some("OnDelete")
     }
 
     /// The partition, when a `rollingUpdate` block exists (the API defaults one with 0).
-    fn partition(&self) -> Option<u32> {
+    pub(super) fn partition(&self) -> Option<u32> {
         match &self.set.spec.update_strategy {
             None => Some(0),
             Some(s) if s.type_.as_deref() == Some("OnDelete") => None,
@@ -135,7 +141,12 @@ impl<'a> SetSync<'a> {
         let below = match self.partition() {
             Some(p) => self.rolling() && (index as u64) < u64::from(p),
             None => {
-                let has_block = self.set.spec.update_strategy.as_ref().is_some_and(|s| s.rolling_update.is_some());
+                let has_block = self
+                    .set
+                    .spec
+                    .update_strategy
+                    .as_ref()
+                    .is_some_and(|s| s.rolling_update.is_some());
                 self.rolling() && !has_block && (index as i64) < i64::from(self.set.status.current_replicas)
             }
         };
@@ -147,14 +158,14 @@ impl<'a> SetSync<'a> {
     }
 
     /// The revision a slot's pod has, or will have when created.
-    fn slot_revision(&self, index: usize) -> String {
+    pub(super) fn slot_revision(&self, index: usize) -> String {
         match self.replicas.get(index).copied().flatten() {
             Some(p) => pod_revision(p).to_string(),
             None => self.revision_for_new(index).0.to_string(),
         }
     }
 
-    fn pod_key(&self, name: &str) -> ObjectKey {
+    pub(super) fn pod_key(&self, name: &str) -> ObjectKey {
         ObjectKey::new(Kind::Pod, &self.set.metadata.namespace, name)
     }
 
@@ -224,7 +235,10 @@ impl<'a> SetSync<'a> {
             if !is_terminating(Some(pod)) {
                 self.delete_pod(pod);
             }
-            self.out.wait(self.pod_key(&name), WhyReason::WaitingForTermination { pod: name.clone() });
+            self.out.wait(
+                self.pod_key(&name),
+                WhyReason::WaitingForTermination { pod: name.clone() },
+            );
             return Flow::Stop;
         }
         if pod.status.phase == PodPhase::Pending && self.create_missing_claims(pod, ordinal).is_err() {
@@ -232,7 +246,10 @@ impl<'a> SetSync<'a> {
         }
         if self.monotonic {
             if is_terminating(Some(pod)) {
-                self.out.wait(self.pod_key(&name), WhyReason::WaitingForTermination { pod: name.clone() });
+                self.out.wait(
+                    self.pod_key(&name),
+                    WhyReason::WaitingForTermination { pod: name.clone() },
+                );
                 return Flow::Stop;
             }
             if !is_running_and_ready(Some(pod)) {
@@ -242,7 +259,13 @@ impl<'a> SetSync<'a> {
             if !is_running_and_available(Some(pod), self.min_ready, self.ctx.now) {
                 let left = status::available_at(pod, self.min_ready)
                     .map_or(0, |at| (at.0.saturating_sub(self.ctx.now.0)).div_ceil(1000));
-                self.explain_blocked_by(i, WhyReason::WaitingForAvailable { pod: name.clone(), seconds_left: left });
+                self.explain_blocked_by(
+                    i,
+                    WhyReason::WaitingForAvailable {
+                        pod: name.clone(),
+                        seconds_left: left,
+                    },
+                );
                 return Flow::Stop;
             }
         }
@@ -267,13 +290,20 @@ impl<'a> SetSync<'a> {
         };
         let pod = identity::new_pod(self.set, &template, ordinal, &revision);
         if let Err(err) = self.create_claims(&pod, ordinal) {
-            let message = format!("Create Pod {name} in StatefulSet {} failed error: {err}", self.set.metadata.name);
+            let message = format!(
+                "Create Pod {name} in StatefulSet {} failed error: {err}",
+                self.set.metadata.name
+            );
             self.event(true, "FailedCreate", message.clone());
             self.failure = Some(message);
             return Flow::Error;
         }
         self.out.act(Action::Create(Object::Pod(pod)));
-        self.event(false, "SuccessfulCreate", format!("Create Pod {name} in StatefulSet {} successful", self.set.metadata.name));
+        self.event(
+            false,
+            "SuccessfulCreate",
+            format!("Create Pod {name} in StatefulSet {} successful", self.set.metadata.name),
+        );
         if self.monotonic {
             Flow::Stop
         } else {
@@ -309,7 +339,9 @@ impl<'a> SetSync<'a> {
                     errors.push(format!("pvc {} is being deleted", c.metadata.name));
                     self.out.wait(
                         self.pod_key(&pod.metadata.name),
-                        WhyReason::ClaimBeingDeleted { claim: c.metadata.name.clone() },
+                        WhyReason::ClaimBeingDeleted {
+                            claim: c.metadata.name.clone(),
+                        },
                     );
                 }
                 Some(c) => self.fix_claim_refs(c, pod, ordinal),
@@ -351,7 +383,10 @@ impl<'a> SetSync<'a> {
     }
 
     fn claims_match_policy(&self, pod: &Pod, ordinal: u32) -> bool {
-        self.existing_claims(ordinal).into_iter().flatten().all(|c| claims::owner_up_to_date(c, self.set, pod, ordinal))
+        self.existing_claims(ordinal)
+            .into_iter()
+            .flatten()
+            .all(|c| claims::owner_up_to_date(c, self.set, pod, ordinal))
     }
 
     /// `UpdateStatefulPod`: labels, claim volumes and claim owner references put back.
@@ -378,17 +413,23 @@ impl<'a> SetSync<'a> {
         if fixed != *pod {
             self.out.act(Action::Update(Object::Pod(fixed)));
         }
-        self.event(false, "SuccessfulUpdate", format!(
-            "Update Pod {} in StatefulSet {} successful",
-            pod.metadata.name, self.set.metadata.name
-        ));
+        self.event(
+            false,
+            "SuccessfulUpdate",
+            format!(
+                "Update Pod {} in StatefulSet {} successful",
+                pod.metadata.name, self.set.metadata.name
+            ),
+        );
     }
 
     /// Before scaling down, condemned pods' claims get the owner references the policy wants
     /// (a Pod owner under `whenScaled: Delete`, so the garbage collector deletes them).
     fn claim_fix_pass(&mut self) -> bool {
         for pod in self.condemned.clone() {
-            let Some(ordinal) = member_ordinal(self.set, pod) else { continue };
+            let Some(ordinal) = member_ordinal(self.set, pod) else {
+                continue;
+            };
             for claim in self.existing_claims(ordinal).into_iter().flatten() {
                 self.fix_claim_refs(claim, pod, ordinal);
             }
@@ -420,18 +461,20 @@ impl<'a> SetSync<'a> {
             let name = pod.metadata.name.clone();
             if is_terminating(Some(pod)) {
                 if self.monotonic {
-                    self.out.wait(self.key.clone(), WhyReason::WaitingForTermination { pod: name });
+                    self.out
+                        .wait(self.key.clone(), WhyReason::WaitingForTermination { pod: name });
                     return true;
                 }
                 continue;
             }
             let is_first = first_unavailable.as_deref() == Some(name.as_str());
-            if self.monotonic && !is_first {
-                if !is_running_and_ready(Some(pod)) || !is_running_and_available(Some(pod), self.min_ready, self.ctx.now) {
-                    let blocker = first_unavailable.clone().unwrap_or_else(|| name.clone());
-                    self.out.wait(self.pod_key(&name), WhyReason::WaitingForReady { blocker });
-                    return true;
-                }
+            let unhealthy =
+                !is_running_and_ready(Some(pod)) || !is_running_and_available(Some(pod), self.min_ready, self.ctx.now);
+            if self.monotonic && !is_first && unhealthy {
+                let blocker = first_unavailable.clone().unwrap_or_else(|| name.clone());
+                self.out
+                    .wait(self.pod_key(&name), WhyReason::WaitingForReady { blocker });
+                return true;
             }
             self.delete_pod(pod);
             if self.monotonic {
@@ -447,10 +490,14 @@ impl<'a> SetSync<'a> {
             grace_seconds: None,
             propagation: Propagation::Background,
         });
-        self.event(false, "SuccessfulDelete", format!(
-            "Delete Pod {} in StatefulSet {} successful",
-            pod.metadata.name, self.set.metadata.name
-        ));
+        self.event(
+            false,
+            "SuccessfulDelete",
+            format!(
+                "Delete Pod {} in StatefulSet {} successful",
+                pod.metadata.name, self.set.metadata.name
+            ),
+        );
     }
 
     /// RollingUpdate with maxUnavailable 1 (the MaxUnavailableStatefulSet gate is off in
@@ -474,9 +521,13 @@ impl<'a> SetSync<'a> {
                 let name = pod_name(self.set, self.ordinal_of(target));
                 if let Some(next) = self.next_to_update(target, update_min, &update) {
                     let reason = if is_healthy(slot) {
-                        let left = slot.and_then(|p| status::available_at(p, self.min_ready))
+                        let left = slot
+                            .and_then(|p| status::available_at(p, self.min_ready))
                             .map_or(0, |at| at.0.saturating_sub(now.0).div_ceil(1000));
-                        WhyReason::WaitingForAvailable { pod: name, seconds_left: left }
+                        WhyReason::WaitingForAvailable {
+                            pod: name,
+                            seconds_left: left,
+                        }
                     } else {
                         WhyReason::RollingUpdateWaits { pod: name }
                     };
@@ -487,63 +538,6 @@ impl<'a> SetSync<'a> {
         }
         self.explain_partition(update_min, &update);
         deleted
-    }
-
-    fn next_to_update(&self, below: usize, update_min: usize, update: &str) -> Option<String> {
-        (update_min..below).rev().find(|&i| self.slot_revision(i) != update).map(|i| pod_name(self.set, self.ordinal_of(i)))
-    }
-
-    fn explain_partition(&mut self, update_min: usize, update: &str) {
-        if update_min == 0 {
-            return;
-        }
-        let held: Vec<String> = (0..update_min.min(self.replicas.len()))
-            .filter(|&i| is_created(self.replicas[i]) && self.slot_revision(i) != update)
-            .map(|i| pod_name(self.set, self.ordinal_of(i)))
-            .collect();
-        if !held.is_empty() {
-            self.out.wait(self.key.clone(), WhyReason::PartitionHolds { partition: update_min as i32, held });
-        }
-    }
-
-    fn explain_on_delete(&mut self) {
-        let update = self.plan.update.metadata.name.clone();
-        let pods: Vec<String> = self
-            .replicas
-            .iter()
-            .flatten()
-            .filter(|p| pod_revision(p) != update)
-            .map(|p| p.metadata.name.clone())
-            .collect();
-        if !pods.is_empty() {
-            self.out.wait(self.key.clone(), WhyReason::OnDeleteHolds { pods });
-        }
-    }
-
-    /// An OrderedReady stop at slot `i`: says what it holds up (the next pod to create, a
-    /// scale-down, or the rolling update), and names a stuck rollout for what it is.
-    fn explain_blocked_by(&mut self, i: usize, reason: WhyReason) {
-        let update = self.plan.update.metadata.name.clone();
-        let blocker = pod_name(self.set, self.ordinal_of(i));
-        let update_min = self.partition().unwrap_or(0) as usize;
-        if self.rolling() && i >= update_min && self.slot_revision(i) != update {
-            self.out.wait(self.pod_key(&blocker), WhyReason::StuckRollout { pod: blocker.clone() });
-            return;
-        }
-        let waiting = (i + 1..self.replicas.len())
-            .find(|&j| self.replicas[j].is_none())
-            .map(|j| pod_name(self.set, self.ordinal_of(j)))
-            .or_else(|| self.condemned.first().map(|p| p.metadata.name.clone()))
-            .or_else(|| {
-                if self.rolling() {
-                    self.next_to_update(self.replicas.len(), update_min, &update)
-                } else {
-                    None
-                }
-            });
-        if let Some(w) = waiting {
-            self.out.wait(self.pod_key(&w), reason);
-        }
     }
 
     fn write_status(&mut self, deleted_for_update: bool) {
@@ -584,7 +578,8 @@ impl<'a> SetSync<'a> {
             .min();
         if let Some(at) = soonest {
             // Available means strictly after; one millisecond later the check passes.
-            self.out.requeue(SimDuration::from_millis(at.0.saturating_sub(now.0) + 1));
+            self.out
+                .requeue(SimDuration::from_millis(at.0.saturating_sub(now.0) + 1));
         }
     }
 

@@ -135,7 +135,9 @@ fn fnv1_32(bytes: &[u8], mut h: u32) -> u32 {
 /// `rand.SafeEncodeString`: each character mapped into an alphabet without vowels.
 fn safe_encode(s: &str) -> String {
     const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    s.bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+    s.bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
 }
 
 /// `HashControllerRevision(revision, &collisionCount)`.
@@ -166,7 +168,12 @@ pub fn new_revision(set: &StatefulSet, patch: Value, number: i64, collision_coun
     meta.owner_references = vec![controller_ref(set)];
     // The set's annotations are copied, so `kubernetes.io/change-cause` reaches rollout history.
     meta.annotations = Some(set.metadata.annotations().clone());
-    ControllerRevision { metadata: meta, data: patch, revision: number, ..Default::default() }
+    ControllerRevision {
+        metadata: meta,
+        data: patch,
+        revision: number,
+        ..Default::default()
+    }
 }
 
 /// What the revision step decided for this sync.
@@ -230,7 +237,13 @@ pub fn plan<'a>(
         .find(|r| r.metadata.name == current_name)
         .map(|r| (*r).clone())
         .unwrap_or_else(|| update.clone());
-    RevisionPlan { current, update, collision_count, create, renumber }
+    RevisionPlan {
+        current,
+        update,
+        collision_count,
+        create,
+        renumber,
+    }
 }
 
 /// `truncateHistory`: revisions that are neither current, update nor used by a pod are deleted,
@@ -251,8 +264,11 @@ pub fn to_truncate<'a>(
     for p in pods {
         live.insert(super::identity::pod_revision(p));
     }
-    let history: Vec<&ControllerRevision> =
-        revisions.iter().copied().filter(|r| !live.contains(r.metadata.name.as_str())).collect();
+    let history: Vec<&ControllerRevision> = revisions
+        .iter()
+        .copied()
+        .filter(|r| !live.contains(r.metadata.name.as_str()))
+        .collect();
     let excess = history.len().saturating_sub(limit as usize);
     history.into_iter().take(excess).collect()
 }
