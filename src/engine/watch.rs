@@ -132,6 +132,14 @@ impl Sim {
             Some(p) if p.node_name().is_some() => self.enqueue(C::Kubelet, key.clone()),
             _ => {}
         }
+        // An orphan pod (added, or relabelled) wakes the DaemonSets and ReplicaSets whose selector
+        // matches it, so they can adopt it (`addPod`/`updatePod` orphan branches).
+        if let Some(p) = new.as_ref().filter(|p| p.metadata.controller_ref().is_none()) {
+            let relabelled = old.as_ref().is_none_or(|o| o.metadata.labels != p.metadata.labels);
+            if relabelled {
+                self.wake_selecting_controllers(p);
+            }
+        }
         // A bound pod going away frees room: pending pods get another scheduling attempt.
         if new.is_none() && old.as_ref().is_some_and(|p| p.node_name().is_some()) {
             self.retry_pending_pods();
@@ -166,6 +174,23 @@ impl Sim {
                     self.enqueue(C::Volume, ObjectKey::new(Kind::PersistentVolumeClaim, &key.namespace, &c.claim_name));
                 }
             }
+        }
+    }
+
+    /// Queues the DaemonSets and ReplicaSets in the pod's namespace whose selector matches it.
+    fn wake_selecting_controllers(&mut self, pod: &Pod) {
+        let ns = pod.metadata.namespace.as_str();
+        let labels = pod.metadata.labels();
+        let selects = |s: &Option<LabelSelector>| s.as_ref().is_some_and(|s| !s.is_empty() && s.matches(labels));
+        let mut keys: Vec<(C, ObjectKey)> = Vec::new();
+        for d in self.store.list_in::<DaemonSet>(ns).filter(|d| selects(&d.spec.selector)) {
+            keys.push((C::DaemonSet, ObjectKey::new(Kind::DaemonSet, ns, &d.metadata.name)));
+        }
+        for r in self.store.list_in::<ReplicaSet>(ns).filter(|r| selects(&r.spec.selector)) {
+            keys.push((C::ReplicaSet, ObjectKey::new(Kind::ReplicaSet, ns, &r.metadata.name)));
+        }
+        for (c, k) in keys {
+            self.enqueue(c, k);
         }
     }
 

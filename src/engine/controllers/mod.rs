@@ -1,6 +1,7 @@
 //! The controllers of kube-controller-manager, each a pure function from the cluster to a
 //! `Reconcile` (actions plus the reasons it is waiting).
 
+pub mod controller_utils;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
