@@ -16,7 +16,8 @@ pub struct Decoded {
     pub unknown_fields: Vec<String>,
 }
 
-const STOP_VALIDATE: &str = "if you choose to ignore these errors, turn validation off with --validate=false";
+const STOP_VALIDATE: &str =
+    "if you choose to ignore these errors, turn validation off with --validate=false";
 
 /// kubectl's own check before sending (`getObjectKind` in kubectl's validation package).
 fn type_meta(value: &Value) -> Result<(String, String), ManifestError> {
@@ -60,7 +61,10 @@ fn type_meta(value: &Value) -> Result<(String, String), ManifestError> {
         )),
         _ => Err(ManifestError::new(
             ManifestErrorKind::Schema,
-            format!("error validating data: [{}]; {STOP_VALIDATE}", errs.join(", ")),
+            format!(
+                "error validating data: [{}]; {STOP_VALIDATE}",
+                errs.join(", ")
+            ),
         )),
     }
 }
@@ -70,9 +74,17 @@ pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
     let (api_version, kind_name) = type_meta(&value)?;
     let Some(kind) = Kind::from_api(&api_version, &kind_name) else {
         let meta = value.get("metadata");
-        let text = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or_default().to_string();
+        let text = |k: &str| {
+            meta.and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         return Err(ManifestError::new(
-            ManifestErrorKind::NoKindMatch { name: text("name"), namespace: text("namespace") },
+            ManifestErrorKind::NoKindMatch {
+                name: text("name"),
+                namespace: text("namespace"),
+            },
             format!("no matches for kind {kind_name:?} in version {api_version:?}"),
         ));
     };
@@ -87,18 +99,38 @@ pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
         };
     }
     let object = typed!(
-        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, PersistentVolumeClaim,
-        PersistentVolume, Event, DaemonSet, Deployment, ReplicaSet, StatefulSet,
-        ControllerRevision, PodDisruptionBudget, StorageClass
+        Namespace,
+        Node,
+        Pod,
+        Service,
+        Endpoints,
+        ConfigMap,
+        Secret,
+        PersistentVolumeClaim,
+        PersistentVolume,
+        Event,
+        DaemonSet,
+        Deployment,
+        ReplicaSet,
+        StatefulSet,
+        ControllerRevision,
+        PodDisruptionBudget,
+        StorageClass
     )
     .map_err(|go_message| {
         let info = kind.info();
         ManifestError::new(
             ManifestErrorKind::BadRequest,
-            format!("{} in version {:?} cannot be handled as a {}: {go_message}", info.name, info.version, info.name),
+            format!(
+                "{} in version {:?} cannot be handled as a {}: {go_message}",
+                info.name, info.version, info.name
+            ),
         )
     })?;
-    Ok(Decoded { object, unknown_fields: unknown })
+    Ok(Decoded {
+        object,
+        unknown_fields: unknown,
+    })
 }
 
 fn strip_nulls(v: &mut Value, depth: usize) {
@@ -124,7 +156,11 @@ fn strip_nulls(v: &mut Value, depth: usize) {
 /// Typed decode. A field our model requires but Go would leave at its zero value (a volume
 /// mount without `mountPath`) is filled with that zero value and decoding retried, so
 /// validation can report it the API server's way (`...mountPath: Required value`).
-fn decode_typed<T: DeserializeOwned>(kind: Kind, mut value: Value, unknown: &mut Vec<String>) -> Result<T, String> {
+fn decode_typed<T: DeserializeOwned>(
+    kind: Kind,
+    mut value: Value,
+    unknown: &mut Vec<String>,
+) -> Result<T, String> {
     const MAX_RETRIES: usize = 64;
     let mut inserted: Vec<String> = Vec::new();
     for _ in 0..MAX_RETRIES {
@@ -140,13 +176,18 @@ fn decode_typed<T: DeserializeOwned>(kind: Kind, mut value: Value, unknown: &mut
         };
         let path = track.path();
         let msg = err.to_string();
-        if let Some(field) = msg.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        if let Some(field) = msg
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
             if let Some(pointer) = fill_zero(&mut value, &path, field) {
                 inserted.push(pointer);
                 continue;
             }
         }
-        if msg.starts_with("invalid type: string \"\", expected") && inserted.contains(&pointer_of(&path)) {
+        if msg.starts_with("invalid type: string \"\", expected")
+            && inserted.contains(&pointer_of(&path))
+        {
             if let Some(v) = value.pointer_mut(&pointer_of(&path)) {
                 *v = Value::from(0);
                 continue;
@@ -191,7 +232,10 @@ fn fill_zero(value: &mut Value, path: &serde_path_to_error::Path, field: &str) -
         return None;
     }
     obj.insert(field.to_string(), Value::String(String::new()));
-    Some(format!("{pointer}/{}", field.replace('~', "~0").replace('/', "~1")))
+    Some(format!(
+        "{pointer}/{}",
+        field.replace('~', "~0").replace('/', "~1")
+    ))
 }
 
 /// serde_ignored's path as the API server prints it: `spec.template.spec.containers[0].x`.

@@ -25,19 +25,27 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Service(s) => default_service(&mut s.spec),
         Object::PersistentVolumeClaim(c) => default_claim(c),
         Object::PersistentVolume(v) => {
-            v.spec.persistent_volume_reclaim_policy.get_or_insert_with(|| "Retain".into());
-            v.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+            v.spec
+                .persistent_volume_reclaim_policy
+                .get_or_insert_with(|| "Retain".into());
+            v.spec
+                .volume_mode
+                .get_or_insert_with(|| "Filesystem".into());
             v.status.phase.get_or_insert_with(|| "Pending".into());
         }
         Object::Secret(s) => default_secret(s),
         Object::Namespace(n) => {
             let name = n.metadata.name.clone();
-            n.metadata.labels_mut().entry("kubernetes.io/metadata.name".into()).or_insert(name);
+            n.metadata
+                .labels_mut()
+                .entry("kubernetes.io/metadata.name".into())
+                .or_insert(name);
             n.status.phase.get_or_insert_with(|| "Active".into());
         }
         Object::StorageClass(c) => {
             c.reclaim_policy.get_or_insert_with(|| "Delete".into());
-            c.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
+            c.volume_binding_mode
+                .get_or_insert_with(|| "Immediate".into());
         }
         Object::Node(_)
         | Object::Endpoints(_)
@@ -50,7 +58,8 @@ pub fn apply_defaults(obj: &mut Object) {
 
 fn default_statefulset(s: &mut StatefulSet) {
     let spec = &mut s.spec;
-    spec.pod_management_policy.get_or_insert_with(|| "OrderedReady".into());
+    spec.pod_management_policy
+        .get_or_insert_with(|| "OrderedReady".into());
     let strategy = spec.update_strategy.get_or_insert_with(Default::default);
     if strategy.type_.as_deref().unwrap_or("").is_empty() {
         strategy.type_ = Some("RollingUpdate".into());
@@ -64,7 +73,9 @@ fn default_statefulset(s: &mut StatefulSet) {
             ru.max_unavailable = None;
         }
     }
-    let retention = spec.persistent_volume_claim_retention_policy.get_or_insert_with(Default::default);
+    let retention = spec
+        .persistent_volume_claim_retention_policy
+        .get_or_insert_with(Default::default);
     fill_empty(&mut retention.when_deleted, "Retain");
     fill_empty(&mut retention.when_scaled, "Retain");
     spec.replicas.get_or_insert(1);
@@ -100,8 +111,10 @@ fn default_deployment(d: &mut Deployment) {
     fill_empty(&mut strategy.type_, "RollingUpdate");
     if strategy.type_.as_deref() == Some("RollingUpdate") {
         let ru = strategy.rolling_update.get_or_insert_with(Default::default);
-        ru.max_unavailable.get_or_insert(IntOrString::String("25%".into()));
-        ru.max_surge.get_or_insert(IntOrString::String("25%".into()));
+        ru.max_unavailable
+            .get_or_insert(IntOrString::String("25%".into()));
+        ru.max_surge
+            .get_or_insert(IntOrString::String("25%".into()));
     }
     spec.revision_history_limit.get_or_insert(10);
     spec.progress_deadline_seconds.get_or_insert(600);
@@ -109,7 +122,9 @@ fn default_deployment(d: &mut Deployment) {
 }
 
 fn default_claim(c: &mut PersistentVolumeClaim) {
-    c.spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+    c.spec
+        .volume_mode
+        .get_or_insert_with(|| "Filesystem".into());
     c.status.phase.get_or_insert_with(|| "Pending".into());
 }
 
@@ -146,7 +161,10 @@ fn default_secret(s: &mut Secret) {
     if let Some(string_data) = s.string_data.take() {
         let data = s.data.get_or_insert_with(Default::default);
         for (k, v) in string_data {
-            data.insert(k, base64::engine::general_purpose::STANDARD.encode(v.as_bytes()));
+            data.insert(
+                k,
+                base64::engine::general_purpose::STANDARD.encode(v.as_bytes()),
+            );
         }
     }
 }
@@ -157,13 +175,22 @@ fn default_pod(p: &mut Pod) {
     spec.enable_service_links.get_or_insert(true);
     // Priority admission (no PriorityClass): priority 0, PreemptLowerPriority.
     spec.priority.get_or_insert(0);
-    spec.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+    spec.preemption_policy
+        .get_or_insert_with(|| "PreemptLowerPriority".into());
     // ServiceAccount admission; `serviceAccount` is the deprecated mirror of the name.
-    let sa = spec.service_account_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into());
+    let sa = spec
+        .service_account_name
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "default".into());
     spec.service_account_name = Some(sa.clone());
     spec.service_account.get_or_insert(sa);
     // Pods (not templates): a limit without a request sets the request.
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
         if let Some(res) = &mut c.resources {
             if let Some(limits) = res.limits.clone() {
                 let requests = res.requests.get_or_insert_with(Default::default);
@@ -187,7 +214,10 @@ fn qos_class(spec: &PodSpec) -> &'static str {
         let requests = res.requests.unwrap_or_default();
         let limits = res.limits.unwrap_or_default();
         for r in ["cpu", "memory"] {
-            let req = requests.get(r).map(|q| q.milli_or_zero()).filter(|v| *v != 0);
+            let req = requests
+                .get(r)
+                .map(|q| q.milli_or_zero())
+                .filter(|v| *v != 0);
             let lim = limits.get(r).map(|q| q.milli_or_zero()).filter(|v| *v != 0);
             any |= req.is_some() || lim.is_some();
             if lim.is_none() || req.is_some_and(|q| Some(q) != lim) {
@@ -212,7 +242,11 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     }
     spec.termination_grace_period_seconds.get_or_insert(30);
     let host_network = spec.uses_host_network();
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
         default_container(c, host_network);
     }
     for v in &mut spec.volumes {
@@ -233,7 +267,14 @@ fn default_container(c: &mut Container, host_network: bool) {
             port.host_port = Some(port.container_port);
         }
     }
-    for probe in [&mut c.liveness_probe, &mut c.readiness_probe, &mut c.startup_probe].into_iter().flatten() {
+    for probe in [
+        &mut c.liveness_probe,
+        &mut c.readiness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
         probe.timeout_seconds.get_or_insert(1);
         probe.period_seconds.get_or_insert(10);
         probe.success_threshold.get_or_insert(1);

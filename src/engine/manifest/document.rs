@@ -87,7 +87,12 @@ pub struct ManifestError {
 
 impl ManifestError {
     pub fn new(kind: ManifestErrorKind, message: String) -> Self {
-        ManifestError { message, line: None, column: None, kind }
+        ManifestError {
+            message,
+            line: None,
+            column: None,
+            kind,
+        }
     }
 
     /// What kubectl prints for this document read from `source` (`STDIN` or the file name),

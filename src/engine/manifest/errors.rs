@@ -62,7 +62,13 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(path: &str, error_type: ErrorType, value: Option<String>, detail: &str) -> Self {
-        FieldError { path: path.to_string(), error_type, value, detail: detail.to_string(), line: None }
+        FieldError {
+            path: path.to_string(),
+            error_type,
+            value,
+            detail: detail.to_string(),
+            line: None,
+        }
     }
     pub fn required(path: &str, detail: &str) -> Self {
         Self::new(path, ErrorType::Required, None, detail)
@@ -87,7 +93,12 @@ impl FieldError {
         Self::new(path, ErrorType::NotSupported, Some(value), &detail)
     }
     pub fn too_long(path: &str, max_bytes: usize) -> Self {
-        Self::new(path, ErrorType::TooLong, None, &format!("may not be more than {max_bytes} bytes"))
+        Self::new(
+            path,
+            ErrorType::TooLong,
+            None,
+            &format!("may not be more than {max_bytes} bytes"),
+        )
     }
     /// `field.Error.ErrorBody()`: what follows `<path>: `.
     pub fn body(&self) -> String {
@@ -175,8 +186,11 @@ impl ApiError {
     /// `apierrors.NewInvalid`: the causes become the message, deduplicated, `[a, b]` when several.
     pub fn invalid(kind: Kind, name: &str, causes: Vec<FieldError>) -> Self {
         let info = kind.info();
-        let qualified =
-            if info.group.is_empty() { info.name.to_string() } else { format!("{}.{}", info.name, info.group) };
+        let qualified = if info.group.is_empty() {
+            info.name.to_string()
+        } else {
+            format!("{}.{}", info.name, info.group)
+        };
         let mut texts: Vec<String> = Vec::new();
         for c in &causes {
             let t = c.to_string();
@@ -184,7 +198,11 @@ impl ApiError {
                 texts.push(t);
             }
         }
-        let joined = if texts.len() == 1 { texts[0].clone() } else { format!("[{}]", texts.join(", ")) };
+        let joined = if texts.len() == 1 {
+            texts[0].clone()
+        } else {
+            format!("[{}]", texts.join(", "))
+        };
         ApiError {
             reason: StatusReason::Invalid,
             kind: info.name.to_string(),
@@ -195,7 +213,13 @@ impl ApiError {
     }
 
     pub fn bad_request(kind: &str, name: &str, message: String) -> Self {
-        ApiError { reason: StatusReason::BadRequest, kind: kind.to_string(), name: name.to_string(), causes: vec![], message }
+        ApiError {
+            reason: StatusReason::BadRequest,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            causes: vec![],
+            message,
+        }
     }
 
     pub fn too_large() -> Self {

@@ -26,16 +26,24 @@ pub fn child_struct(parent: &str, key: &str) -> Option<&'static str> {
         ("Node", "spec") => "NodeSpec",
         ("Namespace", "spec") => "NamespaceSpec",
         ("PodDisruptionBudget", "spec") => "PodDisruptionBudgetSpec",
-        ("StatefulSetSpec" | "DaemonSetSpec" | "DeploymentSpec" | "ReplicaSetSpec", "template") => "PodTemplateSpec",
+        ("StatefulSetSpec" | "DaemonSetSpec" | "DeploymentSpec" | "ReplicaSetSpec", "template") => {
+            "PodTemplateSpec"
+        }
         (
-            "StatefulSetSpec" | "DaemonSetSpec" | "DeploymentSpec" | "ReplicaSetSpec" | "PersistentVolumeClaimSpec"
+            "StatefulSetSpec"
+            | "DaemonSetSpec"
+            | "DeploymentSpec"
+            | "ReplicaSetSpec"
+            | "PersistentVolumeClaimSpec"
             | "PodDisruptionBudgetSpec",
             "selector",
         ) => "LabelSelector",
         ("StatefulSetSpec", "updateStrategy") => "StatefulSetUpdateStrategy",
         ("StatefulSetUpdateStrategy", "rollingUpdate") => "RollingUpdateStatefulSetStrategy",
         ("StatefulSetSpec", "volumeClaimTemplates") => "PersistentVolumeClaim",
-        ("StatefulSetSpec", "persistentVolumeClaimRetentionPolicy") => "StatefulSetPersistentVolumeClaimRetentionPolicy",
+        ("StatefulSetSpec", "persistentVolumeClaimRetentionPolicy") => {
+            "StatefulSetPersistentVolumeClaimRetentionPolicy"
+        }
         ("StatefulSetSpec", "ordinals") => "StatefulSetOrdinals",
         ("DaemonSetSpec", "updateStrategy") => "DaemonSetUpdateStrategy",
         ("DaemonSetUpdateStrategy", "rollingUpdate") => "RollingUpdateDaemonSet",
@@ -88,26 +96,40 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
     let go_type = go_type(&expected, current, serde_msg);
     let value = if json_kind == "number" && is_integer_type(&go_type) {
         // Go names the number when it does not fit the integer type (1.5, 1e+12, 2^40).
-        number_literal(serde_msg).map(|n| format!("number {n}")).unwrap_or(json_kind.clone())
+        number_literal(serde_msg)
+            .map(|n| format!("number {n}"))
+            .unwrap_or(json_kind.clone())
     } else {
         json_kind.clone()
     };
     match (parent, keys.is_empty()) {
         (Some(p), false) => {
-            format!("json: cannot unmarshal {value} into Go struct field {p}.{} of type {go_type}", keys.join("."))
+            format!(
+                "json: cannot unmarshal {value} into Go struct field {p}.{} of type {go_type}",
+                keys.join(".")
+            )
         }
         _ => format!("json: cannot unmarshal {value} into Go value of type {go_type}"),
     }
 }
 
 fn is_integer_type(t: &str) -> bool {
-    matches!(t, "int32" | "int64" | "uint32" | "uint64" | "int" | "uint8" | "int16")
+    matches!(
+        t,
+        "int32" | "int64" | "uint32" | "uint64" | "int" | "uint8" | "int16"
+    )
 }
 
 /// (JSON kind, serde's "expected ..." text).
 fn describe(msg: &str) -> (String, String) {
-    let expected = msg.rsplit_once(", expected ").map(|(_, e)| e.to_string()).unwrap_or_default();
-    let json_kind = if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+    let expected = msg
+        .rsplit_once(", expected ")
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default();
+    let json_kind = if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+    {
         if rest.starts_with("string") {
             "string"
         } else if rest.starts_with("integer") || rest.starts_with("floating point") {

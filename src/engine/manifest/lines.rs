@@ -27,7 +27,12 @@ impl LineIndex {
     /// Scans `text`, whose first line is line `first_line` of the whole manifest.
     pub fn build(text: &str, first_line: usize) -> Self {
         let mut index = LineIndex::default();
-        let mut stack = vec![Frame { col: -1, path: String::new(), next_index: 0, item: false }];
+        let mut stack = vec![Frame {
+            col: -1,
+            path: String::new(),
+            next_index: 0,
+            item: false,
+        }];
         // Lines more indented than this belong to a block scalar and are skipped.
         let mut scalar_above: Option<i64> = None;
         for (offset, raw) in text.lines().enumerate() {
@@ -69,12 +74,19 @@ impl LineIndex {
         }
         // Sequence items: `- a`, `- key: v`, `- - x`.
         while is_dash(content) {
-            let Some(parent) = stack.last_mut() else { return };
+            let Some(parent) = stack.last_mut() else {
+                return;
+            };
             let i = parent.next_index;
             parent.next_index += 1;
             let path = format!("{}[{i}]", parent.path);
             self.lines.entry(path.clone()).or_insert(line_no);
-            stack.push(Frame { col, path, next_index: 0, item: true });
+            stack.push(Frame {
+                col,
+                path,
+                next_index: 0,
+                item: true,
+            });
             let rest = content[1..].trim_start_matches(' ');
             col += (content.len() - rest.len()) as i64;
             content = rest;
@@ -89,12 +101,21 @@ impl LineIndex {
             return;
         };
         let Some(parent) = stack.last() else { return };
-        let path = if parent.path.is_empty() { key.to_string() } else { format!("{}.{key}", parent.path) };
+        let path = if parent.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", parent.path)
+        };
         self.lines.entry(path.clone()).or_insert(line_no);
         let value = value.trim();
         let value = strip_anchor(value);
         if value.is_empty() || value.starts_with('#') {
-            stack.push(Frame { col, path, next_index: 0, item: false });
+            stack.push(Frame {
+                col,
+                path,
+                next_index: 0,
+                item: false,
+            });
         } else if value.starts_with('|') || value.starts_with('>') {
             *scalar_above = Some(col);
         }
@@ -168,7 +189,9 @@ fn split_key(content: &str) -> Option<(&str, &str)> {
     }
     let bytes = content.as_bytes();
     for i in 0..bytes.len() {
-        if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+        if bytes[i] == b':'
+            && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
+        {
             let key = content[..i].trim_end();
             if key.is_empty() || key.contains(" #") {
                 return None;
@@ -217,10 +240,22 @@ spec:
         assert_eq!(ix.line_of("metadata.name"), Some(4));
         assert_eq!(ix.line_of("spec.selector"), Some(7));
         assert_eq!(ix.line_of("spec.template.spec.containers[0]"), Some(13));
-        assert_eq!(ix.line_of("spec.template.spec.containers[0].image"), Some(14));
-        assert_eq!(ix.line_of("spec.template.spec.containers[0].volumeMounts[0].name"), Some(16));
-        assert_eq!(ix.line_of("spec.template.spec.containers[1].name"), Some(18));
-        assert_eq!(ix.line_of("spec.template.spec.containers[1].image"), Some(23));
+        assert_eq!(
+            ix.line_of("spec.template.spec.containers[0].image"),
+            Some(14)
+        );
+        assert_eq!(
+            ix.line_of("spec.template.spec.containers[0].volumeMounts[0].name"),
+            Some(16)
+        );
+        assert_eq!(
+            ix.line_of("spec.template.spec.containers[1].name"),
+            Some(18)
+        );
+        assert_eq!(
+            ix.line_of("spec.template.spec.containers[1].image"),
+            Some(23)
+        );
     }
 
     #[test]

@@ -40,7 +40,10 @@ pub use validation::{validate_create, validate_update};
 /// document, and the documents after it are still decoded.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
     if text.len() > limits::MAX_REQUEST_BYTES {
-        return Err(ManifestError::new(ManifestErrorKind::TooLarge, limits::too_large_message()));
+        return Err(ManifestError::new(
+            ManifestErrorKind::TooLarge,
+            limits::too_large_message(),
+        ));
     }
     let mut docs = Vec::new();
     for (index, chunk) in yaml::split_documents(text).into_iter().enumerate() {
@@ -74,8 +77,16 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
                 (Err(e), vec![])
             }
         };
-        let mut warnings: Vec<String> = unknown_fields.iter().map(|p| format!("unknown field {p:?}")).collect();
-        warnings.extend(parsed.duplicate_paths.iter().map(|p| format!("duplicate field {p:?}")));
+        let mut warnings: Vec<String> = unknown_fields
+            .iter()
+            .map(|p| format!("unknown field {p:?}"))
+            .collect();
+        warnings.extend(
+            parsed
+                .duplicate_paths
+                .iter()
+                .map(|p| format!("duplicate field {p:?}")),
+        );
         docs.push(Document {
             index,
             line: chunk.content_line,

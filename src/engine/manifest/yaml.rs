@@ -45,7 +45,9 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
 }
 
 fn is_separator(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix("---") else { return false };
+    let Some(rest) = line.strip_prefix("---") else {
+        return false;
+    };
     let rest = rest.trim();
     rest.is_empty() || rest.starts_with('#')
 }
@@ -58,7 +60,11 @@ fn make_chunk(text: &str, first_line: usize) -> Chunk<'_> {
             !t.is_empty() && !t.starts_with('#')
         })
         .unwrap_or(0);
-    Chunk { text, first_line, content_line: first_line + content_offset }
+    Chunk {
+        text,
+        first_line,
+        content_line: first_line + content_offset,
+    }
 }
 
 /// A YAML syntax (or structure) error, located in the whole text.
@@ -80,10 +86,17 @@ pub struct ParsedChunk {
 
 pub fn parse_chunk(chunk: &Chunk<'_>) -> Result<ParsedChunk, SyntaxError> {
     let duplicates = RefCell::new(Vec::new());
-    let seed = Tracked { depth: 0, path: FieldPath::default(), duplicates: &duplicates };
+    let seed = Tracked {
+        depth: 0,
+        path: FieldPath::default(),
+        duplicates: &duplicates,
+    };
     let de = serde_yaml::Deserializer::from_str(chunk.text);
     match seed.deserialize(de) {
-        Ok(value) => Ok(ParsedChunk { value, duplicate_paths: duplicates.into_inner() }),
+        Ok(value) => Ok(ParsedChunk {
+            value,
+            duplicate_paths: duplicates.into_inner(),
+        }),
         Err(e) => Err(syntax_error(&e, chunk.first_line)),
     }
 }
@@ -104,11 +117,17 @@ fn syntax_error(e: &serde_yaml::Error, first_line: usize) -> SyntaxError {
         (_, "repetition limit exceeded") => {
             "error converting YAML to JSON: yaml: document contains excessive aliasing".to_string()
         }
-        (_, "recursion limit exceeded") => format!("error converting YAML to JSON: {}", too_deep_message()),
+        (_, "recursion limit exceeded") => {
+            format!("error converting YAML to JSON: {}", too_deep_message())
+        }
         (Some(l), p) => {
             // go-yaml reports scanner errors with 1-based lines and parser errors with the
             // 0-based line of the problem mark; kubectl shows whichever it got.
-            let go_line = if is_parser { l.line().saturating_sub(1) } else { l.line() };
+            let go_line = if is_parser {
+                l.line().saturating_sub(1)
+            } else {
+                l.line()
+            };
             if go_line == 0 {
                 format!("error converting YAML to JSON: yaml: {p}")
             } else {
@@ -157,7 +176,9 @@ impl<'de> Visitor<'de> for Tracked<'_> {
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         // YAML `.inf`/`.nan` have no JSON form; sigs.k8s.io/yaml fails on them too.
-        Ok(Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null))
+        Ok(Number::from_f64(v)
+            .map(Value::Number)
+            .unwrap_or(Value::Null))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
@@ -177,7 +198,11 @@ impl<'de> Visitor<'de> for Tracked<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
         loop {
-            let seed = Tracked { depth: self.depth + 1, path: self.path.index(out.len()), duplicates: self.duplicates };
+            let seed = Tracked {
+                depth: self.depth + 1,
+                path: self.path.index(out.len()),
+                duplicates: self.duplicates,
+            };
             match seq.next_element_seed(seed)? {
                 Some(v) => out.push(v),
                 None => break,
@@ -188,10 +213,16 @@ impl<'de> Visitor<'de> for Tracked<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let seed = Tracked { depth: self.depth + 1, path: self.path.child(&key), duplicates: self.duplicates };
+            let seed = Tracked {
+                depth: self.depth + 1,
+                path: self.path.child(&key),
+                duplicates: self.duplicates,
+            };
             let value = map.next_value_seed(seed)?;
             if out.insert(key.clone(), value).is_some() {
-                self.duplicates.borrow_mut().push(self.path.child(&key).to_string());
+                self.duplicates
+                    .borrow_mut()
+                    .push(self.path.child(&key).to_string());
             }
         }
         Ok(Value::Object(out))

@@ -1,11 +1,86 @@
-//! Validation.
+//! Create and update validation with the API server's wording and order. One module per kind
+//! family: [`meta`] (names, labels, selectors), [`pod`] (pod specs and templates),
+//! [`workloads`] (StatefulSet, DaemonSet, Deployment, ReplicaSet), [`storage`] (claims,
+//! volumes, classes), [`core`] (Service, Secret, ConfigMap); [`names`] holds the name formats.
+//!
+//! Both entry points expect a defaulted object (`apply_defaults`), as the API server validates
+//! after defaulting.
+
+pub mod core;
+pub mod meta;
 pub mod names;
-use super::errors::ApiError;
+pub mod pod;
+pub mod storage;
+pub mod workloads;
+
+use super::errors::{ApiError, FieldError};
 use crate::engine::model::Object;
 
-pub fn validate_create(_obj: &Object) -> Result<(), ApiError> {
-    Ok(())
+/// `ValidateXxx` for a new object.
+pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
+    let mut errs = Vec::new();
+    meta::validate_object_meta(obj.kind(), obj.meta(), &mut errs);
+    validate_spec(obj, &mut errs);
+    finish(obj, errs)
 }
-pub fn validate_update(_old: &Object, _new: &Object) -> Result<(), ApiError> {
-    Ok(())
+
+fn validate_spec(obj: &Object, errs: &mut Vec<FieldError>) {
+    match obj {
+        Object::StatefulSet(s) => workloads::validate_statefulset_spec(s, errs),
+        Object::DaemonSet(d) => workloads::validate_daemonset_spec(d, errs),
+        Object::Deployment(d) => workloads::validate_deployment_spec(d, errs),
+        Object::ReplicaSet(r) => workloads::validate_replicaset_spec(r, errs),
+        Object::Pod(p) => pod::validate_pod_spec(&p.spec, "spec", &[], errs),
+        Object::Service(s) => core::validate_service(s, errs),
+        Object::PersistentVolumeClaim(c) => storage::validate_claim_spec(&c.spec, "spec", errs),
+        Object::PersistentVolume(v) => storage::validate_pv(v, errs),
+        Object::StorageClass(c) => storage::validate_storage_class(c, errs),
+        Object::ConfigMap(c) => {
+            let keys = c
+                .data
+                .iter()
+                .flatten()
+                .map(|(k, _)| k)
+                .chain(c.binary_data.iter().flatten().map(|(k, _)| k));
+            core::validate_data_keys(keys, "data", errs);
+        }
+        Object::Secret(s) => {
+            core::validate_data_keys(s.data.iter().flatten().map(|(k, _)| k), "data", errs)
+        }
+        _ => {}
+    }
+}
+
+/// `ValidateXxxUpdate`: names are not re-checked; immutable fields are.
+pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
+    let mut errs = Vec::new();
+    meta::validate_labels(new.meta().labels(), "metadata.labels", &mut errs);
+    meta::validate_annotations(new.meta().annotations(), "metadata.annotations", &mut errs);
+    match (old, new) {
+        (Object::StatefulSet(o), Object::StatefulSet(n)) => {
+            workloads::validate_statefulset_update(o, n, &mut errs)
+        }
+        (Object::DaemonSet(o), Object::DaemonSet(n)) => {
+            workloads::validate_daemonset_update(o, n, &mut errs)
+        }
+        (Object::Deployment(o), Object::Deployment(n)) => {
+            workloads::validate_deployment_update(o, n, &mut errs)
+        }
+        (Object::ReplicaSet(o), Object::ReplicaSet(n)) => {
+            workloads::validate_replicaset_update(o, n, &mut errs)
+        }
+        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
+            storage::validate_claim_update(o, n, &mut errs)
+        }
+        _ => validate_spec(new, &mut errs),
+    }
+    finish(new, errs)
+}
+
+fn finish(obj: &Object, errs: Vec<FieldError>) -> Result<(), ApiError> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(obj.kind(), &obj.meta().name, errs))
+    }
 }

@@ -2,7 +2,8 @@
 //! DNS-1035 labels, qualified names (label keys), label values — with the exact messages.
 
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
 
 /// `validation.RegexError`: `<msg> (e.g. 'a',  or 'b', regex used for validation is '<fmt>')`
@@ -102,7 +103,8 @@ const QUALIFIED_NAME_ERR: &str = "must consist of alphanumeric characters, '-', 
 fn matches_qualified(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         && b.first().is_some_and(|c| c.is_ascii_alphanumeric())
         && b.last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
@@ -124,11 +126,14 @@ pub fn qualified_name(value: &str) -> Vec<String> {
             *n
         }
         _ => {
-            errs.push(regex_error(
-                &format!("a qualified name {QUALIFIED_NAME_ERR}"),
-                QUALIFIED_NAME_FMT,
-                &["MyName", "my.name", "123-abc"],
-            ) .replace("a qualified name", "a qualified name"));
+            errs.push(
+                regex_error(
+                    &format!("a qualified name {QUALIFIED_NAME_ERR}"),
+                    QUALIFIED_NAME_FMT,
+                    &["MyName", "my.name", "123-abc"],
+                )
+                .replace("a qualified name", "a qualified name"),
+            );
             return errs;
         }
     };
@@ -140,7 +145,11 @@ pub fn qualified_name(value: &str) -> Vec<String> {
     if !name.is_empty() && !matches_qualified(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_NAME_ERR,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -181,7 +190,10 @@ mod tests {
             dns1123_label("Web"),
             vec!["a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]
         );
-        assert_eq!(dns1123_label(&"w".repeat(64)), vec!["must be no more than 63 characters"]);
+        assert_eq!(
+            dns1123_label(&"w".repeat(64)),
+            vec!["must be no more than 63 characters"]
+        );
         assert!(dns1123_subdomain("web.v1").is_empty());
         assert!(!dns1035_label("1abc").is_empty());
         assert!(qualified_name("app.kubernetes.io/name").is_empty());

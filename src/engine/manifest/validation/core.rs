@@ -1,0 +1,106 @@
+//! Service, Secret, ConfigMap (pkg/apis/core/validation).
+
+use super::super::errors::{render_int, render_str, FieldError};
+use super::meta::validate_labels;
+use super::names;
+use crate::engine::model::*;
+use std::collections::BTreeSet;
+
+pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
+    let spec = &s.spec;
+    let type_ = spec.type_.as_deref().unwrap_or("ClusterIP");
+    if type_ != "ExternalName"
+        && spec.ports.is_empty()
+        && spec.cluster_ip.as_deref() != Some("None")
+    {
+        errs.push(FieldError::required("spec.ports", ""));
+    }
+    let mut port_names = BTreeSet::new();
+    for (i, port) in spec.ports.iter().enumerate() {
+        let p = format!("spec.ports[{i}]");
+        let name = port.name.as_deref().unwrap_or("");
+        if spec.ports.len() > 1 && name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else if !name.is_empty() {
+            for msg in names::dns1123_label(name) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.name"),
+                    render_str(name),
+                    &msg,
+                ));
+            }
+            if !port_names.insert(name.to_string()) {
+                errs.push(FieldError::duplicate(
+                    &format!("{p}.name"),
+                    render_str(name),
+                ));
+            }
+        }
+        if !(1..=65535).contains(&port.port) {
+            errs.push(FieldError::invalid(
+                &format!("{p}.port"),
+                render_int(port.port),
+                "must be between 1 and 65535, inclusive",
+            ));
+        }
+        if let Some(proto) = &port.protocol {
+            if !matches!(proto.as_str(), "SCTP" | "TCP" | "UDP") {
+                errs.push(FieldError::not_supported(
+                    &format!("{p}.protocol"),
+                    render_str(proto),
+                    &["SCTP", "TCP", "UDP"],
+                ));
+            }
+        }
+        if let Some(IntOrString::Int(t)) = &port.target_port {
+            if !(1..=65535).contains(t) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.targetPort"),
+                    render_int(*t),
+                    "must be between 1 and 65535, inclusive",
+                ));
+            }
+        }
+    }
+    if !matches!(
+        type_,
+        "ClusterIP" | "ExternalName" | "LoadBalancer" | "NodePort"
+    ) {
+        errs.push(FieldError::not_supported(
+            "spec.type",
+            render_str(type_),
+            &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+        ));
+    }
+    if let Some(a) = &spec.session_affinity {
+        if a != "ClientIP" && a != "None" {
+            errs.push(FieldError::not_supported(
+                "spec.sessionAffinity",
+                render_str(a),
+                &["ClientIP", "None"],
+            ));
+        }
+    }
+    if let Some(sel) = &spec.selector {
+        validate_labels(sel, "spec.selector", errs);
+    }
+}
+
+pub fn validate_data_keys<'a>(
+    keys: impl Iterator<Item = &'a String>,
+    path: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    for k in keys {
+        let ok = !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !ok {
+            errs.push(FieldError::invalid(
+                &format!("{path}[{k}]"),
+                render_str(k),
+                "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+            ));
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Pod spec validation (`ValidatePodSpec` and the container, volume, port, toleration and
+//! resource checks under it) — the subset a workload manifest exercises, with the API
+//! server's wording and order (volumes, containers, restartPolicy, dnsPolicy, tolerations...).
+
+use super::super::errors::{render_int, render_json, render_str, FieldError};
+use super::meta::{validate_annotations, validate_labels};
+use super::names;
+use crate::engine::model::{Container, PodSpec, PodTemplateSpec, Quantity, Toleration};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Validates a template's metadata and spec. `extra_volumes` are names that count as volumes
+/// besides `spec.volumes` (a StatefulSet's volumeClaimTemplates).
+pub fn validate_template(
+    t: &PodTemplateSpec,
+    path: &str,
+    extra_volumes: &[String],
+    errs: &mut Vec<FieldError>,
+) {
+    validate_labels(
+        t.metadata.labels(),
+        &format!("{path}.metadata.labels"),
+        errs,
+    );
+    validate_annotations(
+        t.metadata.annotations(),
+        &format!("{path}.metadata.annotations"),
+        errs,
+    );
+    validate_pod_spec(&t.spec, &format!("{path}.spec"), extra_volumes, errs);
+}
+
+pub fn validate_pod_spec(
+    spec: &PodSpec,
+    path: &str,
+    extra_volumes: &[String],
+    errs: &mut Vec<FieldError>,
+) {
+    let mut volumes: BTreeSet<String> = extra_volumes.iter().cloned().collect();
+    for (i, v) in spec.volumes.iter().enumerate() {
+        let p = format!("{path}.volumes[{i}]");
+        if v.name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else {
+            for msg in names::dns1123_label(&v.name) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.name"),
+                    render_str(&v.name),
+                    &msg,
+                ));
+            }
+            if !volumes.insert(v.name.clone()) && !extra_volumes.contains(&v.name) {
+                errs.push(FieldError::duplicate(
+                    &format!("{p}.name"),
+                    render_str(&v.name),
+                ));
+            }
+        }
+    }
+    if spec.containers.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.containers"), ""));
+    }
+    let mut names_seen = BTreeSet::new();
+    for (i, c) in spec.init_containers.iter().enumerate() {
+        validate_container(
+            c,
+            &format!("{path}.initContainers[{i}]"),
+            &volumes,
+            &mut names_seen,
+            errs,
+        );
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        validate_container(
+            c,
+            &format!("{path}.containers[{i}]"),
+            &volumes,
+            &mut names_seen,
+            errs,
+        );
+    }
+    if let Some(rp) = &spec.restart_policy {
+        if !matches!(rp.as_str(), "Always" | "OnFailure" | "Never") {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.restartPolicy"),
+                render_str(rp),
+                &["Always", "OnFailure", "Never"],
+            ));
+        }
+    }
+    if let Some(dp) = &spec.dns_policy {
+        if !matches!(
+            dp.as_str(),
+            "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None"
+        ) {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.dnsPolicy"),
+                render_str(dp),
+                &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+            ));
+        }
+    }
+    if let Some(ns) = &spec.node_selector {
+        validate_labels(ns, &format!("{path}.nodeSelector"), errs);
+    }
+    if let Some(g) = spec.termination_grace_period_seconds {
+        if g < 0 {
+            errs.push(FieldError::invalid(
+                &format!("{path}.terminationGracePeriodSeconds"),
+                render_int(g),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    if let Some(a) = spec.active_deadline_seconds {
+        if a <= 0 {
+            errs.push(FieldError::invalid(
+                &format!("{path}.activeDeadlineSeconds"),
+                render_int(a),
+                "must be between 1 and 2147483647, inclusive",
+            ));
+        }
+    }
+    for (i, t) in spec.tolerations.iter().enumerate() {
+        validate_toleration(t, &format!("{path}.tolerations[{i}]"), errs);
+    }
+}
+
+fn validate_container(
+    c: &Container,
+    path: &str,
+    volumes: &BTreeSet<String>,
+    names_seen: &mut BTreeSet<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    if c.name.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.name"), ""));
+    } else {
+        for msg in names::dns1123_label(&c.name) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.name"),
+                render_str(&c.name),
+                &msg,
+            ));
+        }
+        if !names_seen.insert(c.name.clone()) {
+            errs.push(FieldError::duplicate(
+                &format!("{path}.name"),
+                render_str(&c.name),
+            ));
+        }
+    }
+    if c.image.trim().is_empty() {
+        errs.push(FieldError::required(&format!("{path}.image"), ""));
+    }
+    if let Some(p) = &c.image_pull_policy {
+        if !matches!(p.as_str(), "Always" | "IfNotPresent" | "Never") {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.imagePullPolicy"),
+                render_str(p),
+                &["Always", "IfNotPresent", "Never"],
+            ));
+        }
+    }
+    let mut port_names = BTreeSet::new();
+    for (i, port) in c.ports.iter().enumerate() {
+        let p = format!("{path}.ports[{i}]");
+        if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
+            for msg in iana_svc_name(name) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.name"),
+                    render_str(name),
+                    &msg,
+                ));
+            }
+            if !port_names.insert(name.to_string()) {
+                errs.push(FieldError::duplicate(
+                    &format!("{p}.name"),
+                    render_str(name),
+                ));
+            }
+        }
+        if !(1..=65535).contains(&port.container_port) {
+            errs.push(FieldError::invalid(
+                &format!("{p}.containerPort"),
+                render_int(port.container_port),
+                "must be between 1 and 65535, inclusive",
+            ));
+        }
+        if let Some(h) = port.host_port.filter(|h| *h != 0) {
+            if !(1..=65535).contains(&h) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.hostPort"),
+                    render_int(h),
+                    "must be between 1 and 65535, inclusive",
+                ));
+            }
+        }
+        if let Some(proto) = &port.protocol {
+            if !matches!(proto.as_str(), "SCTP" | "TCP" | "UDP") {
+                errs.push(FieldError::not_supported(
+                    &format!("{p}.protocol"),
+                    render_str(proto),
+                    &["SCTP", "TCP", "UDP"],
+                ));
+            }
+        }
+    }
+    for (i, m) in c.volume_mounts.iter().enumerate() {
+        let p = format!("{path}.volumeMounts[{i}]");
+        if m.name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else if !volumes.contains(&m.name) {
+            errs.push(FieldError::not_found(
+                &format!("{p}.name"),
+                render_str(&m.name),
+            ));
+        }
+        if m.mount_path.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.mountPath"), ""));
+        }
+    }
+    if let Some(res) = &c.resources {
+        let limits = res.limits.clone().unwrap_or_default();
+        let requests = res.requests.clone().unwrap_or_default();
+        validate_quantities(&limits, &format!("{path}.resources.limits"), errs);
+        validate_quantities(&requests, &format!("{path}.resources.requests"), errs);
+        for (name, req) in &requests {
+            let (Some(lim), Ok(r)) = (limits.get(name), req.to_milli()) else {
+                continue;
+            };
+            if let Ok(l) = lim.to_milli() {
+                if r > l {
+                    errs.push(FieldError::invalid(
+                        &format!("{path}.resources.requests"),
+                        render_str(&req.0),
+                        &format!("must be less than or equal to {name} limit of {}", lim.0),
+                    ));
+                }
+            }
+        }
+    }
+    for (field, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        let Some(probe) = probe else { continue };
+        let p = format!("{path}.{field}");
+        for (name, v) in [
+            ("initialDelaySeconds", probe.initial_delay_seconds),
+            ("timeoutSeconds", probe.timeout_seconds),
+            ("periodSeconds", probe.period_seconds),
+            ("successThreshold", probe.success_threshold),
+            ("failureThreshold", probe.failure_threshold),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.{name}"),
+                    render_int(v),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+        let handlers = [
+            probe.exec.is_some(),
+            probe.http_get.is_some(),
+            probe.tcp_socket.is_some(),
+            probe.grpc.is_some(),
+        ];
+        if handlers.iter().filter(|h| **h).count() == 0 {
+            errs.push(FieldError::required(&p, "must specify a handler type"));
+        }
+    }
+}
+
+fn validate_quantities(q: &BTreeMap<String, Quantity>, path: &str, errs: &mut Vec<FieldError>) {
+    for (name, value) in q {
+        match value.to_milli() {
+            Err(msg) => errs.push(FieldError::invalid(
+                &format!("{path}[{name}]"),
+                render_str(&value.0),
+                &msg,
+            )),
+            Ok(m) if m < 0 => errs.push(FieldError::invalid(
+                &format!("{path}[{name}]"),
+                render_str(&value.0),
+                "must be greater than or equal to 0",
+            )),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// `IsValidPortName` (IANA_SVC_NAME).
+fn iana_svc_name(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    if !port
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_string());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_string());
+    }
+    errs
+}
+
+/// `ValidateTolerations`.
+fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
+    let key = t.key.as_deref().unwrap_or("");
+    if !key.is_empty() {
+        for msg in names::qualified_name(key) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.key"),
+                render_str(key),
+                &msg,
+            ));
+        }
+    }
+    let operator = t.operator.as_deref().unwrap_or("");
+    if key.is_empty() && operator != "Exists" {
+        errs.push(FieldError::invalid(
+            &format!("{path}.operator"),
+            render_str(operator),
+            "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+        ));
+    }
+    if t.toleration_seconds.is_some() && t.effect.as_deref() != Some("NoExecute") {
+        errs.push(FieldError::invalid(
+            &format!("{path}.effect"),
+            render_str(t.effect.as_deref().unwrap_or("")),
+            "effect must be 'NoExecute' when `tolerationSeconds` is set",
+        ));
+    }
+    let value = t.value.as_deref().unwrap_or("");
+    match operator {
+        "" | "Equal" => {
+            for msg in names::label_value(value) {
+                errs.push(FieldError::invalid(
+                    &format!("{path}.operator"),
+                    render_str(value),
+                    &msg,
+                ));
+            }
+        }
+        "Exists" => {
+            if !value.is_empty() {
+                errs.push(FieldError::invalid(
+                    &format!("{path}.operator"),
+                    render_json(&serde_json::json!(t)),
+                    "value must be empty when `operator` is 'Exists'",
+                ));
+            }
+        }
+        other => errs.push(FieldError::not_supported(
+            &format!("{path}.operator"),
+            render_str(other),
+            &["Equal", "Exists"],
+        )),
+    }
+    if let Some(effect) = t.effect.as_deref().filter(|e| !e.is_empty()) {
+        if !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.effect"),
+                render_str(effect),
+                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+            ));
+        }
+    }
+}

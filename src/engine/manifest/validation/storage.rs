@@ -1,0 +1,155 @@
+//! PersistentVolumeClaim (also as StatefulSet claim templates), PersistentVolume, StorageClass.
+
+use super::super::errors::{render_str, FieldError};
+use crate::engine::model::*;
+
+const ACCESS_MODES: &[&str] = &[
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
+
+/// `ValidatePersistentVolumeClaimSpec` (SC-27: `...accessModes: Required value: at least 1
+/// access mode is required`).
+pub fn validate_claim_spec(spec: &PvcSpec, path: &str, errs: &mut Vec<FieldError>) {
+    if spec.access_modes.is_empty() {
+        errs.push(FieldError::required(
+            &format!("{path}.accessModes"),
+            "at least 1 access mode is required",
+        ));
+    }
+    for mode in &spec.access_modes {
+        if !ACCESS_MODES.contains(&mode.as_str()) {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.accessModes"),
+                render_str(mode),
+                ACCESS_MODES,
+            ));
+        }
+    }
+    let storage = spec
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.as_ref())
+        .and_then(|r| r.get("storage"));
+    match storage {
+        None => errs.push(FieldError::required(
+            &format!("{path}.resources[storage]"),
+            "",
+        )),
+        Some(q) => match q.to_milli() {
+            Err(msg) => errs.push(FieldError::invalid(
+                &format!("{path}.resources[storage]"),
+                render_str(&q.0),
+                &msg,
+            )),
+            Ok(m) if m <= 0 => errs.push(FieldError::invalid(
+                &format!("{path}.resources[storage]"),
+                render_str(&q.0),
+                "must be greater than zero",
+            )),
+            Ok(_) => {}
+        },
+    }
+    if let Some(mode) = &spec.volume_mode {
+        if mode != "Block" && mode != "Filesystem" {
+            errs.push(FieldError::not_supported(
+                &format!("{path}.volumeMode"),
+                render_str(mode),
+                &["Block", "Filesystem"],
+            ));
+        }
+    }
+}
+
+/// Only `resources.requests` (and volumeAttributesClassName) may change after creation.
+pub fn validate_claim_update(
+    old: &PersistentVolumeClaim,
+    new: &PersistentVolumeClaim,
+    errs: &mut Vec<FieldError>,
+) {
+    validate_claim_spec(&new.spec, "spec", errs);
+    let mut a = old.spec.clone();
+    let mut b = new.spec.clone();
+    for s in [&mut a, &mut b] {
+        if let Some(r) = &mut s.resources {
+            r.requests = None;
+        }
+        s.volume_attributes_class_name = None;
+        // The binder fills volumeName; changing it from empty is allowed.
+        s.volume_name = None;
+    }
+    if serde_json::to_value(&a).ok() != serde_json::to_value(&b).ok() {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+        ));
+    }
+}
+
+pub fn validate_pv(pv: &PersistentVolume, errs: &mut Vec<FieldError>) {
+    if pv.spec.access_modes.is_empty() {
+        errs.push(FieldError::required("spec.accessModes", ""));
+    }
+    for mode in &pv.spec.access_modes {
+        if !ACCESS_MODES.contains(&mode.as_str()) {
+            errs.push(FieldError::not_supported(
+                "spec.accessModes",
+                render_str(mode),
+                ACCESS_MODES,
+            ));
+        }
+    }
+    if pv
+        .spec
+        .capacity
+        .as_ref()
+        .and_then(|c| c.get("storage"))
+        .is_none()
+    {
+        errs.push(FieldError::required("spec.capacity", ""));
+    }
+    if let Some(p) = &pv.spec.persistent_volume_reclaim_policy {
+        if !matches!(p.as_str(), "Delete" | "Recycle" | "Retain") {
+            errs.push(FieldError::not_supported(
+                "spec.persistentVolumeReclaimPolicy",
+                render_str(p),
+                &["Delete", "Recycle", "Retain"],
+            ));
+        }
+    }
+    let sources = [
+        pv.spec.host_path.is_some(),
+        pv.spec.local.is_some(),
+        pv.spec.nfs.is_some(),
+        pv.spec.csi.is_some(),
+    ];
+    if !sources.iter().any(|s| *s) {
+        errs.push(FieldError::required("spec", "must specify a volume type"));
+    }
+}
+
+pub fn validate_storage_class(sc: &StorageClass, errs: &mut Vec<FieldError>) {
+    if sc.provisioner.is_empty() {
+        errs.push(FieldError::required("provisioner", ""));
+    }
+    if let Some(p) = &sc.reclaim_policy {
+        if p != "Delete" && p != "Retain" {
+            errs.push(FieldError::not_supported(
+                "reclaimPolicy",
+                render_str(p),
+                &["Delete", "Retain"],
+            ));
+        }
+    }
+    if let Some(m) = &sc.volume_binding_mode {
+        if m != "Immediate" && m != "WaitForFirstConsumer" {
+            errs.push(FieldError::not_supported(
+                "volumeBindingMode",
+                render_str(m),
+                &["Immediate", "WaitForFirstConsumer"],
+            ));
+        }
+    }
+}
