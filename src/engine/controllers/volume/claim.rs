@@ -214,7 +214,7 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
     let class_name = claim_class(claim);
     let selected_node = claim.metadata.annotations().get(SELECTED_NODE_ANNOTATION);
     if is_delay_binding(store, claim) && selected_node.is_none() {
-        let (reason, message) = waiting_for_consumer(store, claim);
+        let (reason, message) = waiting_for_consumer(ctx, claim);
         out.act(event(key, false, reason, message.clone()));
         out.wait(
             key.clone(),
@@ -272,19 +272,33 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
     out
 }
 
+/// The PV controller's resync period: a claim is first synced when it is added, before the pod
+/// that uses it exists; only later resyncs name the pods still waiting to be scheduled.
+const RESYNC_MS: u64 = 15_000;
+
 /// emitEventForUnboundDelayBindingClaim.
-fn waiting_for_consumer(store: &Store, claim: &PersistentVolumeClaim) -> (&'static str, String) {
-    let waiting: Vec<&str> = store
+fn waiting_for_consumer(ctx: &Ctx, claim: &PersistentVolumeClaim) -> (&'static str, String) {
+    let first = (
+        "WaitForFirstConsumer",
+        "waiting for first consumer to be created before binding".to_string(),
+    );
+    let created = claim
+        .metadata
+        .creation_timestamp
+        .map(|t| t.0 .0)
+        .unwrap_or(0);
+    if ctx.now.0.saturating_sub(created) < RESYNC_MS {
+        return first;
+    }
+    let waiting: Vec<&str> = ctx
+        .store
         .list_in::<Pod>(&claim.metadata.namespace)
         .filter(|p| p.node_name().is_none() && !p.is_terminal())
         .filter(|p| pod_claim_names(p).contains(&claim.metadata.name.as_str()))
         .map(|p| p.metadata.name.as_str())
         .collect();
     match waiting.as_slice() {
-        [] => (
-            "WaitForFirstConsumer",
-            "waiting for first consumer to be created before binding".into(),
-        ),
+        [] => first,
         [one] => (
             "WaitForPodScheduled",
             format!("waiting for pod {one} to be scheduled"),

@@ -1,0 +1,292 @@
+//! Storage: dynamic provisioning with its events, WaitForFirstConsumer, static binding,
+//! claims without a class, reclaim policies, pvc-protection, Multi-Attach; and Services'
+//! endpoints and cluster DNS.
+
+use kubeplay::engine::cluster::{add_node, NodeRequest};
+use kubeplay::engine::controllers::volume::{attach_conflict, claim_ready_for_pod, volume_of_claim};
+use kubeplay::engine::manifest::parse_documents;
+use kubeplay::engine::model::*;
+use kubeplay::engine::store::ObjectKey;
+use kubeplay::Sim;
+
+fn apply(sim: &mut Sim, yaml: &str) {
+    for doc in parse_documents(yaml).expect("manifest parses") {
+        let mut obj = doc.object.expect("object decodes");
+        if obj.kind().info().namespaced && obj.meta().namespace.is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        sim.create_object(obj);
+    }
+}
+
+fn claim(sim: &Sim, name: &str) -> PersistentVolumeClaim {
+    sim.store().get::<PersistentVolumeClaim>("default", name).expect("claim exists").clone()
+}
+
+fn pod(sim: &Sim, name: &str) -> Pod {
+    sim.store().get::<Pod>("default", name).expect("pod exists").clone()
+}
+
+fn events(sim: &Sim, kind: Kind, name: &str) -> Vec<(String, String, String)> {
+    let key = ObjectKey::new(kind, "default", name);
+    let mut list: Vec<&Event> = sim.events_for(&key);
+    list.sort_by_key(|e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
+    list.iter().map(|e| (e.type_.clone(), e.reason.clone(), e.message.clone())).collect()
+}
+
+fn reasons(sim: &Sim, kind: Kind, name: &str) -> Vec<String> {
+    events(sim, kind, name).into_iter().map(|(_, r, _)| r).collect()
+}
+
+fn pvc(name: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: 1Gi}}}}\n{extra}"
+    )
+}
+
+fn pod_with_claim(name: &str, claim: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n{extra}  containers:\n  - name: app\n    image: nginx\n    volumeMounts: [{{name: data, mountPath: /data}}]\n  volumes:\n  - name: data\n    persistentVolumeClaim: {{claimName: {claim}}}\n"
+    )
+}
+
+fn pv(name: &str, size: &str, class: Option<&str>, node: Option<&str>, reclaim: &str) -> String {
+    let class = class.map(|c| format!("  storageClassName: {c}\n")).unwrap_or_default();
+    let affinity = node
+        .map(|n| {
+            format!("  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{{key: kubernetes.io/hostname, operator: In, values: [{n}]}}]\n")
+        })
+        .unwrap_or_default();
+    format!(
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: {size}}}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: {reclaim}\n  hostPath: {{path: /mnt/{name}}}\n{class}{affinity}"
+    )
+}
+
+/// The reference transcripts' three untainted nodes, without any StorageClass.
+fn three_nodes() -> Sim {
+    let mut sim = Sim::empty(5);
+    for n in ["node-1", "node-2", "node-3"] {
+        add_node(&mut sim, &NodeRequest::worker(n));
+    }
+    sim.settle();
+    sim
+}
+
+#[test]
+fn wait_for_first_consumer_provisions_on_the_pods_node_with_the_provisioner_events() {
+    let mut sim = Sim::new(1);
+    apply(&mut sim, &pvc("data", ""));
+    sim.settle();
+    let c = claim(&sim, "data");
+    assert_eq!(c.spec.storage_class_name.as_deref(), Some("standard"), "the default class is assigned");
+    assert_eq!(c.phase(), "Pending");
+    assert_eq!(c.metadata.finalizers, vec!["kubernetes.io/pvc-protection".to_string()]);
+    assert_eq!(
+        events(&sim, Kind::PersistentVolumeClaim, "data"),
+        vec![("Normal".into(), "WaitForFirstConsumer".into(), "waiting for first consumer to be created before binding".into())]
+    );
+
+    apply(&mut sim, &pod_with_claim("app", "data", ""));
+    sim.settle();
+    let c = claim(&sim, "data");
+    let p = pod(&sim, "app");
+    let node = p.spec.node_name.clone().expect("pod is bound once its volume is");
+    assert_eq!(c.phase(), "Bound");
+    let volume_name = format!("pvc-{}", c.metadata.uid);
+    assert_eq!(c.spec.volume_name.as_deref(), Some(volume_name.as_str()));
+    assert_eq!(c.status.capacity.as_ref().and_then(|m| m.get("storage")).map(|q| q.0.as_str()), Some("1Gi"));
+    assert_eq!(c.metadata.annotations().get("volume.kubernetes.io/selected-node"), Some(&node));
+    let v = volume_of_claim(sim.store(), "default", "data").expect("volume");
+    assert_eq!(v.status.phase.as_deref(), Some("Bound"));
+    assert_eq!(v.spec.persistent_volume_reclaim_policy.as_deref(), Some("Delete"));
+    assert_eq!(v.metadata.finalizers, vec!["kubernetes.io/pv-protection".to_string()]);
+    let affinity = v.spec.node_affinity.as_ref().expect("local-path volumes are pinned").to_string();
+    assert!(affinity.contains(&node), "{affinity}");
+    assert_eq!(
+        reasons(&sim, Kind::PersistentVolumeClaim, "data"),
+        vec!["WaitForFirstConsumer", "ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"]
+    );
+    let evs = events(&sim, Kind::PersistentVolumeClaim, "data");
+    assert_eq!(evs[1].2, "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
+    assert_eq!(evs[2].2, "External provisioner is provisioning volume for claim \"default/data\"");
+    assert_eq!(evs[3].2, format!("Successfully provisioned volume {volume_name}"));
+    assert!(reasons(&sim, Kind::Pod, "app").contains(&"Scheduled".to_string()));
+    assert_eq!(claim_ready_for_pod(sim.store(), &p), Ok(()));
+}
+
+#[test]
+fn immediate_classes_provision_before_any_pod() {
+    let mut sim = Sim::new(2);
+    apply(&mut sim, "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: ebs.csi.aws.com\nreclaimPolicy: Retain\nvolumeBindingMode: Immediate\n");
+    apply(&mut sim, &pvc("fast-data", "  storageClassName: fast\n"));
+    sim.settle();
+    let c = claim(&sim, "fast-data");
+    assert_eq!(c.phase(), "Bound");
+    let v = volume_of_claim(sim.store(), "default", "fast-data").expect("volume");
+    assert_eq!(v.spec.persistent_volume_reclaim_policy.as_deref(), Some("Retain"));
+    assert!(v.spec.node_affinity.is_none());
+    assert_eq!(reasons(&sim, Kind::PersistentVolumeClaim, "fast-data"), vec!["ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"]);
+}
+
+#[test]
+fn a_claim_without_class_waits_for_a_volume_as_in_the_a0_transcript() {
+    let mut sim = three_nodes();
+    apply(&mut sim, &pvc("data-nosc-0", ""));
+    apply(&mut sim, &pod_with_claim("nosc-0", "data-nosc-0", ""));
+    sim.settle();
+    assert_eq!(claim(&sim, "data-nosc-0").phase(), "Pending");
+    let evs = events(&sim, Kind::PersistentVolumeClaim, "data-nosc-0");
+    assert_eq!(evs[0], ("Normal".into(), "FailedBinding".into(), "no persistent volumes available for this claim and no storage class is set".into()));
+    let sched = events(&sim, Kind::Pod, "nosc-0");
+    // transcript a0
+    assert_eq!(sched.last().map(|e| e.2.as_str()), Some("0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"));
+    assert_eq!(
+        claim_ready_for_pod(sim.store(), &pod(&sim, "nosc-0")),
+        Err("error processing PVC default/data-nosc-0: PVC is not bound".into())
+    );
+
+    // A matching class-less volume: the claim binds and the pod schedules.
+    apply(&mut sim, &pv("pv-nosc-0", "1Gi", None, None, "Retain"));
+    sim.settle();
+    let c = claim(&sim, "data-nosc-0");
+    assert_eq!(c.phase(), "Bound");
+    assert_eq!(c.spec.volume_name.as_deref(), Some("pv-nosc-0"));
+    assert!(pod(&sim, "nosc-0").spec.node_name.is_some());
+}
+
+#[test]
+fn a_missing_claim_or_class_is_reported() {
+    let mut sim = three_nodes();
+    apply(&mut sim, &pod_with_claim("web-0", "www-web-0", ""));
+    apply(&mut sim, &pvc("odd", "  storageClassName: fast\n"));
+    sim.settle();
+    // transcript SC-25
+    assert_eq!(
+        events(&sim, Kind::Pod, "web-0").last().map(|e| e.2.clone()),
+        Some("0/3 nodes are available: persistentvolumeclaim \"www-web-0\" not found. not found".into())
+    );
+    assert_eq!(
+        events(&sim, Kind::PersistentVolumeClaim, "odd").last().cloned(),
+        Some(("Warning".into(), "ProvisioningFailed".into(), "storageclass.storage.k8s.io \"fast\" not found".into()))
+    );
+}
+
+#[test]
+fn static_local_volumes_bind_to_the_smallest_fit_on_their_node() {
+    let mut sim = three_nodes();
+    apply(&mut sim, "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local-wffc}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n");
+    apply(&mut sim, &pvc("www-web-0", "  storageClassName: local-wffc\n"));
+    apply(&mut sim, &pod_with_claim("web-0", "www-web-0", ""));
+    sim.settle();
+    // transcript a-sts-create-orderedready
+    assert_eq!(
+        events(&sim, Kind::Pod, "web-0").last().map(|e| e.2.clone()),
+        Some("0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.".into())
+    );
+    assert_eq!(reasons(&sim, Kind::PersistentVolumeClaim, "www-web-0")[0], "WaitForFirstConsumer");
+    // Later syncs (after the 15 s resync period) name the waiting pod.
+    sim.advance_by(kubeplay::engine::time::SimDuration::from_secs(20));
+    apply(&mut sim, &pv("pv-elsewhere", "1Gi", Some("other"), None, "Retain"));
+    sim.settle();
+    assert_eq!(
+        events(&sim, Kind::PersistentVolumeClaim, "www-web-0").last().cloned(),
+        Some(("Normal".into(), "WaitForPodScheduled".into(), "waiting for pod web-0 to be scheduled".into()))
+    );
+
+    // A volume on node-3 appears: the claim binds to it and the pod follows it there.
+    apply(&mut sim, &pv("pv-node-3", "1Gi", Some("local-wffc"), Some("node-3"), "Retain"));
+    sim.settle();
+    assert_eq!(claim(&sim, "www-web-0").spec.volume_name.as_deref(), Some("pv-node-3"));
+    assert_eq!(pod(&sim, "web-0").spec.node_name.as_deref(), Some("node-3"));
+}
+
+#[test]
+fn the_smallest_fitting_volume_is_chosen() {
+    let mut sim = three_nodes();
+    apply(&mut sim, "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local-wffc}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n");
+    // On node-2 the smaller of two fitting volumes wins; node-1's is too small.
+    let volumes = [
+        pv("pv-big", "5Gi", Some("local-wffc"), Some("node-2"), "Retain"),
+        pv("pv-small", "1Gi", Some("local-wffc"), Some("node-2"), "Retain"),
+        pv("pv-tiny", "500Mi", Some("local-wffc"), Some("node-1"), "Retain"),
+    ];
+    apply(&mut sim, &volumes.join("---\n"));
+    sim.settle();
+    apply(&mut sim, &pvc("www-web-0", "  storageClassName: local-wffc\n"));
+    apply(&mut sim, &pod_with_claim("web-0", "www-web-0", ""));
+    sim.settle();
+    let c = claim(&sim, "www-web-0");
+    assert_eq!(c.spec.volume_name.as_deref(), Some("pv-small"));
+    assert_eq!(pod(&sim, "web-0").spec.node_name.as_deref(), Some("node-2"));
+    let v = sim.store().get::<PersistentVolume>("", "pv-small").unwrap();
+    assert_eq!(v.status.phase.as_deref(), Some("Bound"));
+    assert_eq!(v.metadata.annotations().get("pv.kubernetes.io/bound-by-controller").map(String::as_str), Some("yes"));
+    assert_eq!(sim.store().get::<PersistentVolume>("", "pv-big").unwrap().status.phase.as_deref(), Some("Available"));
+}
+
+#[test]
+fn deleting_a_claim_waits_for_its_pod_then_reclaims_the_volume() {
+    let mut sim = Sim::new(3);
+    apply(&mut sim, &pvc("data", ""));
+    apply(&mut sim, &pod_with_claim("app", "data", ""));
+    sim.settle();
+    let volume = claim(&sim, "data").spec.volume_name.clone().expect("bound");
+    sim.delete_object(&ObjectKey::new(Kind::PersistentVolumeClaim, "default", "data"), None, Default::default());
+    sim.settle();
+    let c = claim(&sim, "data");
+    assert!(c.metadata.deletion_timestamp.is_some(), "pvc-protection keeps a claim in use");
+    let p = pod(&sim, "app");
+    assert_eq!(claim_ready_for_pod(sim.store(), &p), Err("error processing PVC default/data: PVC is being deleted".into()));
+
+    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "app"), Some(0), Default::default());
+    sim.settle();
+    assert!(sim.store().get::<PersistentVolumeClaim>("default", "data").is_none());
+    assert!(sim.store().get::<PersistentVolume>("", &volume).is_none(), "reclaimPolicy Delete removes the volume");
+}
+
+#[test]
+fn retained_volumes_are_released_not_deleted() {
+    let mut sim = three_nodes();
+    apply(&mut sim, &pv("keep", "1Gi", None, None, "Retain"));
+    apply(&mut sim, &pv("hand-made", "2Gi", None, None, "Delete"));
+    apply(&mut sim, &pvc("a", "  storageClassName: \"\"\n"));
+    sim.settle();
+    assert_eq!(claim(&sim, "a").spec.volume_name.as_deref(), Some("keep"));
+    apply(&mut sim, "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: b}\nspec:\n  storageClassName: \"\"\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 2Gi}}\n");
+    sim.settle();
+    assert_eq!(claim(&sim, "b").spec.volume_name.as_deref(), Some("hand-made"));
+    for c in ["a", "b"] {
+        sim.delete_object(&ObjectKey::new(Kind::PersistentVolumeClaim, "default", c), None, Default::default());
+    }
+    sim.settle();
+    let keep = sim.store().get::<PersistentVolume>("", "keep").expect("Retain keeps the volume");
+    assert_eq!(keep.status.phase.as_deref(), Some("Released"));
+    assert_eq!(keep.spec.claim_ref.as_ref().map(|r| r.name.as_str()), Some("a"));
+    // No plugin can delete a hand-made hostPath volume.
+    let hand = sim.store().get::<PersistentVolume>("", "hand-made").expect("volume stays");
+    assert_eq!(hand.status.phase.as_deref(), Some("Failed"));
+    // A released volume does not bind to a new claim.
+    apply(&mut sim, &pvc("a", "  storageClassName: \"\"\n"));
+    sim.settle();
+    assert_eq!(claim(&sim, "a").phase(), "Pending");
+}
+
+#[test]
+fn a_second_node_cannot_attach_a_read_write_once_volume() {
+    let mut sim = Sim::new(4);
+    apply(&mut sim, "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ebs}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: Immediate\n");
+    apply(&mut sim, &pvc("shared", "  storageClassName: ebs\n"));
+    sim.settle();
+    apply(&mut sim, &pod_with_claim("first", "shared", "  nodeSelector: {kubernetes.io/hostname: kind-worker}\n"));
+    sim.settle();
+    apply(&mut sim, &pod_with_claim("second", "shared", "  nodeSelector: {kubernetes.io/hostname: kind-worker2}\n"));
+    apply(&mut sim, &pod_with_claim("neighbour", "shared", "  nodeSelector: {kubernetes.io/hostname: kind-worker}\n"));
+    sim.settle();
+    let volume = claim(&sim, "shared").spec.volume_name.clone().expect("bound");
+    assert_eq!(
+        attach_conflict(sim.store(), &pod(&sim, "second")),
+        Some(format!("Multi-Attach error for volume \"{volume}\" Volume is already used by pod(s) first, neighbour"))
+    );
+    assert_eq!(attach_conflict(sim.store(), &pod(&sim, "first")), None);
+    assert_eq!(attach_conflict(sim.store(), &pod(&sim, "neighbour")), None, "same node shares the attachment");
+}
