@@ -18,6 +18,8 @@ pub struct ClusterConfig {
     pub image_backoff_base: SimDuration,
     pub image_backoff_max: SimDuration,
     /// Node lifecycle: a node that stops heartbeating is marked NotReady/Unknown after this.
+    /// 50 s since v1.32 (`--node-monitor-grace-period`); the v1.36 transcript
+    /// `g-node-heartbeat-loss.txt` shows ~52 s from the last lease renewal.
     pub node_monitor_grace: SimDuration,
     /// Pod GC deletes pods of a node that no longer exists after about this long.
     pub orphan_pod_gc_delay: SimDuration,
@@ -37,7 +39,7 @@ impl Default for ClusterConfig {
             crash_backoff_max: SimDuration::from_secs(300),
             image_backoff_base: SimDuration::from_secs(10),
             image_backoff_max: SimDuration::from_secs(300),
-            node_monitor_grace: SimDuration::from_secs(40),
+            node_monitor_grace: SimDuration::from_secs(50),
             orphan_pod_gc_delay: SimDuration::from_secs(40),
             settle_limit: SimDuration::from_secs(3600),
             provision: SimDuration::from_millis(1000),

@@ -40,6 +40,20 @@ impl Sim {
                 self.enqueue(C::GarbageCollector, key.clone());
             }
         }
+        // An owner waiting in foreground deletion looks again when a dependent goes or changes;
+        // a new object naming an owner that does not exist is collected.
+        for r in &obj.meta().owner_references {
+            match self.store.key_of_uid(&r.uid).cloned() {
+                Some(owner) => {
+                    let deleting = self.store.get_obj(&owner).is_some_and(|o| o.meta().deletion_timestamp.is_some());
+                    if deleting {
+                        self.enqueue(C::GarbageCollector, owner);
+                    }
+                }
+                None if old.is_none() => self.enqueue(C::GarbageCollector, key.clone()),
+                None => {}
+            }
+        }
 
         match obj.kind() {
             Kind::Pod => self.pod_changed(&key, old, new),
@@ -61,9 +75,8 @@ impl Sim {
                 }
                 self.enqueue(C::NodeLifecycle, key.clone());
                 self.enqueue(C::TaintEviction, key.clone());
-                if removed {
-                    self.enqueue(C::PodGc, key.clone());
-                }
+                // Pod GC: orphans of a removed node; force-deletes on an out-of-service node.
+                self.enqueue(C::PodGc, key.clone());
                 self.retry_pending_pods();
             }
             Kind::StatefulSet => self.enqueue(C::StatefulSet, key),
@@ -131,6 +144,20 @@ impl Sim {
             }
             Some(p) if p.node_name().is_some() => self.enqueue(C::Kubelet, key.clone()),
             _ => {}
+        }
+        // A pod arriving on a node (or changing tolerations there) is checked against the node's
+        // NoExecute taints; one bound to a node that does not exist is pod GC's to collect.
+        if let Some(node) = new.as_ref().and_then(|p| p.node_name().map(str::to_string)) {
+            let arrived = old.as_ref().is_none_or(|o| o.node_name() != Some(node.as_str()));
+            let tolerations_changed = old.as_ref().is_some_and(|o| new.as_ref().is_some_and(|n| o.spec.tolerations != n.spec.tolerations));
+            if arrived || tolerations_changed {
+                let node_key = ObjectKey::new(Kind::Node, "", &node);
+                if self.store.contains(&node_key) {
+                    self.enqueue(C::TaintEviction, node_key);
+                } else {
+                    self.enqueue(C::PodGc, node_key);
+                }
+            }
         }
         // An orphan pod (added, or relabelled) wakes the DaemonSets and ReplicaSets whose selector
         // matches it, so they can adopt it (`addPod`/`updatePod` orphan branches).

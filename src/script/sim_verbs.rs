@@ -15,7 +15,7 @@ Control the simulated cluster: what kubectl cannot do on a real one.
 Nodes:
   sim node add NAME [--label k=v]... [--taint k=v:Effect]... [--cpu N] [--memory Q] [--pods N] [--control-plane]
   sim node remove NAME        delete the Node object (its pods stay until pod GC removes them)
-  sim node fail NAME          the kubelet stops heartbeating: NotReady after 40s, evictions after 300s
+  sim node fail NAME          the kubelet stops heartbeating: NotReady after 50s, evictions after 300s
   sim node recover NAME       the kubelet comes back and reports Ready
 
 Pods and images:
