@@ -48,10 +48,13 @@ impl Document {
         Some(e)
     }
 
-    /// `validate_create` with each cause pointed at its line in the text.
+    /// Defaults a copy of the object and validates it for create, each cause pointed at its
+    /// line in the text (`Ok` when the document did not decode: that error is `object`'s).
     pub fn validate_create(&self) -> Result<(), ApiError> {
         let Ok(obj) = &self.object else { return Ok(()) };
-        super::validation::validate_create(obj).map_err(|mut e| {
+        let mut obj = obj.clone();
+        super::defaults::apply_defaults(&mut obj);
+        super::validation::validate_create(&obj).map_err(|mut e| {
             e.attach_lines(&self.paths);
             e
         })

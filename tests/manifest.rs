@@ -1,0 +1,764 @@
+//! Manifest parsing, defaults and validation against the real v1.36 transcripts
+//! (shared/reference/v1.36/f-validation-errors.txt and scenarios/*.txt). Expected strings are
+//! copied verbatim from those transcripts.
+
+use kubeplay::engine::manifest::{
+    apply_defaults, parse_documents, validate_create, validate_update, ApiError, Document,
+    ManifestErrorKind,
+};
+use kubeplay::engine::model::Object;
+
+fn docs(text: &str) -> Vec<Document> {
+    parse_documents(text).expect("within limits")
+}
+
+/// The first document, decoded and defaulted, as the API server sees it.
+fn object(text: &str) -> Object {
+    let mut obj = docs(text).remove(0).object.expect("decodes");
+    apply_defaults(&mut obj);
+    obj
+}
+
+fn create_error(text: &str) -> ApiError {
+    validate_create(&object(text)).expect_err("should be invalid")
+}
+
+/// What kubectl prints for `kubectl apply -f` of an invalid object.
+fn create_text(text: &str) -> String {
+    create_error(text).kubectl_text(Some(("creating", "STDIN")))
+}
+
+fn update_text(old: &str, new: &str) -> String {
+    validate_update(&object(old), &object(new))
+        .expect_err("should be refused")
+        .kubectl_text(None)
+}
+
+const WEB: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 3
+  podManagementPolicy: OrderedReady
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      terminationGracePeriodSeconds: 10
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [\"ReadWriteOnce\"]
+      storageClassName: local-wffc
+      resources:
+        requests:
+          storage: 1Gi
+";
+
+const FORBIDDEN: &str = "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+
+const AGENT_DS: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: ds}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - {name: agent, image: \"registry.k8s.io/pause:3.10\"}
+";
+
+fn fluentd_ds(spec_extra: &str, pod_extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: fluentd, namespace: default}}
+spec:
+{spec_extra}  selector: {{matchLabels: {{app: fluentd}}}}
+  template:
+    metadata: {{labels: {{app: fluentd}}}}
+    spec:
+{pod_extra}      containers:
+      - {{name: fluentd, image: \"fluentd:v1\"}}
+"
+    )
+}
+
+// ---------------------------------------------------------------- f-validation-errors.txt
+
+#[test]
+fn f1_statefulset_selector_not_matching_template() {
+    let text = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: badsel
+spec:
+  serviceName: badsel
+  replicas: 1
+  selector:
+    matchLabels:
+      app: foo
+  template:
+    metadata:
+      labels:
+        app: bar
+    spec:
+      containers:
+      - name: c
+        image: registry.k8s.io/pause:3.10
+";
+    assert_eq!(
+        create_text(text),
+        "The StatefulSet \"badsel\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"bar\"}: `selector` does not match template `labels`"
+    );
+}
+
+#[test]
+fn f2_statefulset_forbidden_updates() {
+    let other_service = WEB.replace("serviceName: nginx", "serviceName: other");
+    assert_eq!(
+        update_text(WEB, &other_service),
+        format!("The StatefulSet \"web\" is invalid: {FORBIDDEN}")
+    );
+    let parallel = WEB.replace("OrderedReady", "Parallel");
+    assert_eq!(
+        update_text(WEB, &parallel),
+        format!("The StatefulSet \"web\" is invalid: {FORBIDDEN}")
+    );
+    let bigger = WEB.replace("storage: 1Gi", "storage: 2Gi");
+    assert_eq!(
+        update_text(WEB, &bigger),
+        format!("The StatefulSet \"web\" is invalid: {FORBIDDEN}")
+    );
+    let selector = WEB.replace(
+        "      app: nginx\n  template",
+        "      app: nginx\n      x: y\n  template",
+    );
+    assert_eq!(
+        update_text(WEB, &selector),
+        format!("The StatefulSet \"web\" is invalid: \n* spec.template.metadata.labels: Invalid value: {{\"app\":\"nginx\"}}: `selector` does not match template `labels`\n* {FORBIDDEN}")
+    );
+    // Allowed: replicas, minReadySeconds, revisionHistoryLimit, retention policy.
+    let allowed = WEB.replace("replicas: 3", "replicas: 5\n  minReadySeconds: 5\n  revisionHistoryLimit: 3\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}");
+    assert_eq!(validate_update(&object(WEB), &object(&allowed)), Ok(()));
+}
+
+#[test]
+fn f3_negative_replicas() {
+    let text = WEB
+        .replace("replicas: 3", "replicas: -1")
+        .replace("name: web\n", "name: neg\n");
+    assert_eq!(
+        create_text(&text),
+        "The StatefulSet \"neg\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+    );
+    let patched = WEB.replace("replicas: 3", "replicas: -1");
+    assert_eq!(
+        update_text(WEB, &patched),
+        "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+    );
+}
+
+#[test]
+fn f4_several_errors_in_the_api_servers_order() {
+    let text = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: many
+spec:
+  serviceName: many
+  replicas: 1
+  minReadySeconds: -5
+  podManagementPolicy: Sideways
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate:
+      partition: -1
+  selector:
+    matchLabels:
+      app: many
+  template:
+    metadata:
+      labels:
+        app: many
+    spec:
+      restartPolicy: OnFailure
+      containers:
+      - name: c
+        image: registry.k8s.io/pause:3.10
+";
+    assert_eq!(
+        create_text(text),
+        "The StatefulSet \"many\" is invalid: \n\
+* spec.podManagementPolicy: Invalid value: \"Sideways\": must be 'OrderedReady' or 'Parallel'\n\
+* spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0\n\
+* spec.minReadySeconds: Invalid value: -5: must be greater than or equal to 0\n\
+* spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\""
+    );
+    let err = create_error(text);
+    assert_eq!(err.causes.len(), 4);
+    assert_eq!(err.causes[0].path, "spec.podManagementPolicy");
+}
+
+#[test]
+fn f5_daemonset_selector_rules() {
+    let bad = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: badsel-ds
+spec:
+  selector:
+    matchLabels:
+      app: foo
+  template:
+    metadata:
+      labels:
+        app: bar
+    spec:
+      containers:
+      - name: c
+        image: registry.k8s.io/pause:3.10
+";
+    assert_eq!(
+        create_text(bad),
+        "The DaemonSet \"badsel-ds\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"bar\"}: `selector` does not match template `labels`"
+    );
+    let new_selector = AGENT_DS.replace(
+        "selector: {matchLabels: {app: agent}}",
+        "selector: {matchLabels: {app: agent, x: y}}",
+    );
+    assert_eq!(
+        update_text(AGENT_DS, &new_selector),
+        "The DaemonSet \"agent\" is invalid: \n* spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"agent\",\"x\":\"y\"}}: field is immutable\n* spec.template.metadata.labels: Invalid value: {\"app\":\"agent\"}: `selector` does not match template `labels`"
+    );
+    let zeros = AGENT_DS.replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 0}}\n  selector",
+    );
+    assert_eq!(
+        update_text(AGENT_DS, &zeros),
+        "The DaemonSet \"agent\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"
+    );
+    let bogus = AGENT_DS.replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {type: Bogus, rollingUpdate: {maxUnavailable: 1, maxSurge: 0}}\n  selector",
+    );
+    assert_eq!(
+        update_text(AGENT_DS, &bogus),
+        "The DaemonSet \"agent\" is invalid: spec.updateStrategy: Unsupported value: {\"Type\":\"Bogus\",\"RollingUpdate\":{\"MaxUnavailable\":1,\"MaxSurge\":0}}: supported values: \"RollingUpdate\", \"OnDelete\""
+    );
+}
+
+// ---------------------------------------------------------------- scenarios
+
+#[test]
+fn s43_daemonset_selector_change_is_immutable() {
+    let old = fluentd_ds("", "");
+    let both = old.replace("app: fluentd", "app: fluentd-v2");
+    assert_eq!(
+        update_text(&old, &both),
+        "The DaemonSet \"fluentd\" is invalid: spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"fluentd-v2\"}}: field is immutable"
+    );
+}
+
+#[test]
+fn s45_daemonset_create_errors() {
+    assert_eq!(
+        create_text(&fluentd_ds("", "      restartPolicy: Never\n")),
+        "The DaemonSet \"fluentd\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+    );
+    assert_eq!(
+        create_text(&fluentd_ds("", "      activeDeadlineSeconds: 30\n")),
+        "The DaemonSet \"fluentd\" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported"
+    );
+    assert_eq!(
+        create_text(&fluentd_ds("  minReadySeconds: -5\n", "")),
+        "The DaemonSet \"fluentd\" is invalid: spec.minReadySeconds: Invalid value: -5: must be greater than or equal to 0"
+    );
+    assert_eq!(
+        create_text(&fluentd_ds("  updateStrategy: {type: Recreate}\n", "")),
+        "The DaemonSet \"fluentd\" is invalid: spec.updateStrategy: Unsupported value: {\"Type\":\"Recreate\",\"RollingUpdate\":null}: supported values: \"RollingUpdate\", \"OnDelete\""
+    );
+    assert_eq!(
+        create_text(&fluentd_ds("  revisionHistoryLimit: -1\n", "")),
+        "The DaemonSet \"fluentd\" is invalid: spec.revisionHistoryLimit: Invalid value: -1: must be greater than or equal to 0"
+    );
+}
+
+#[test]
+fn errata_daemonset_percent_and_empty_selector() {
+    assert_eq!(
+        create_text(&fluentd_ds("  updateStrategy: {rollingUpdate: {maxUnavailable: \"150%\"}}\n", "")),
+        "The DaemonSet \"fluentd\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: \"150%\": must not be greater than 100%"
+    );
+    let empty =
+        fluentd_ds("", "").replace("selector: {matchLabels: {app: fluentd}}", "selector: {}");
+    assert_eq!(
+        create_text(&empty),
+        "The DaemonSet \"fluentd\" is invalid: spec.selector: Invalid value: {}: empty selector is invalid for daemonset"
+    );
+    // maxSurge alone: maxUnavailable defaults to 1 and both may not be non-zero.
+    assert_eq!(
+        create_text(&fluentd_ds("  updateStrategy: {rollingUpdate: {maxSurge: 1}}\n", "")),
+        "The DaemonSet \"fluentd\" is invalid: spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero"
+    );
+}
+
+#[test]
+fn sc27_claim_template_without_access_modes() {
+    let text = WEB.replace("      accessModes: [\"ReadWriteOnce\"]\n", "");
+    assert_eq!(
+        create_text(&text),
+        "The StatefulSet \"web\" is invalid: spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"
+    );
+}
+
+#[test]
+fn sc45_service_name_must_be_a_dns_label() {
+    let text = WEB.replace("serviceName: nginx", "serviceName: My_Svc");
+    assert_eq!(
+        create_text(&text),
+        "The StatefulSet \"web\" is invalid: spec.serviceName: Invalid value: \"My_Svc\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    );
+}
+
+#[test]
+fn sc47_missing_selector() {
+    let text = WEB.replace("  selector:\n    matchLabels:\n      app: nginx\n", "");
+    assert_eq!(
+        create_text(&text),
+        "The StatefulSet \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`"
+    );
+}
+
+#[test]
+fn sc49_statefulset_names() {
+    let named = |n: &str| WEB.replacen("name: web\n", &format!("name: {n}\n"), 1);
+    assert_eq!(
+        create_text(&named("Web")),
+        "The StatefulSet \"Web\" is invalid: metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    );
+    assert_eq!(
+        create_text(&named("web.v1")),
+        "The StatefulSet \"web.v1\" is invalid: metadata.name: Invalid value: \"web.v1\": must not contain dots"
+    );
+    let long = "w234567890123456789012345678901234567890123456789012345678901234";
+    assert_eq!(
+        create_text(&named(long)),
+        format!("The StatefulSet \"{long}\" is invalid: metadata.name: Invalid value: \"{long}\": must be no more than 63 characters")
+    );
+}
+
+#[test]
+fn sc51_statefulset_spec_errors() {
+    assert_eq!(
+        create_text(&WEB.replace("terminationGracePeriodSeconds: 10", "terminationGracePeriodSeconds: 10\n      restartPolicy: Never")),
+        "The StatefulSet \"web\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+    );
+    assert_eq!(
+        create_text(&WEB.replace("terminationGracePeriodSeconds: 10", "terminationGracePeriodSeconds: 10\n      activeDeadlineSeconds: 30")),
+        "The StatefulSet \"web\" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"
+    );
+    assert_eq!(
+        create_text(&WEB.replace("OrderedReady", "Random")),
+        "The StatefulSet \"web\" is invalid: spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'"
+    );
+    assert_eq!(
+        create_text(&WEB.replace("replicas: 3", "replicas: 3\n  updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}")),
+        "The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: {\"Partition\":1,\"MaxUnavailable\":null}: only allowed for updateStrategy 'RollingUpdate'"
+    );
+    assert_eq!(
+        create_text(&WEB.replace("replicas: 3", "replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Keep}")),
+        "The StatefulSet \"web\" is invalid: spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: \"Keep\": supported values: \"Retain\", \"Delete\""
+    );
+}
+
+#[test]
+fn errata_template_volume_mount_must_name_a_volume_or_claim() {
+    let text = WEB.replace("        - name: www\n", "        - name: wwww\n");
+    assert_eq!(
+        create_text(&text),
+        "The StatefulSet \"web\" is invalid: spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"wwww\""
+    );
+    assert_eq!(validate_create(&object(WEB)), Ok(()));
+}
+
+// ---------------------------------------------------------------- defaults
+
+fn yaml_of(obj: &Object) -> serde_json::Value {
+    obj.to_json()
+}
+
+#[test]
+fn statefulset_defaults_match_get_o_yaml() {
+    let v = yaml_of(&object(WEB));
+    let spec = &v["spec"];
+    assert_eq!(
+        spec["persistentVolumeClaimRetentionPolicy"],
+        serde_json::json!({"whenDeleted": "Retain", "whenScaled": "Retain"})
+    );
+    assert_eq!(spec["revisionHistoryLimit"], 10);
+    assert_eq!(
+        spec["updateStrategy"],
+        serde_json::json!({"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"})
+    );
+    let pod = &spec["template"]["spec"];
+    assert_eq!(pod["dnsPolicy"], "ClusterFirst");
+    assert_eq!(pod["restartPolicy"], "Always");
+    assert_eq!(pod["schedulerName"], "default-scheduler");
+    assert_eq!(pod["securityContext"], serde_json::json!({}));
+    assert_eq!(pod["terminationGracePeriodSeconds"], 10);
+    // Pod-only values stay off the template (a-sts-create-orderedready.txt).
+    assert!(pod.get("enableServiceLinks").is_none() && pod.get("priority").is_none());
+    let c = &pod["containers"][0];
+    assert_eq!(c["imagePullPolicy"], "IfNotPresent");
+    assert_eq!(c["ports"][0]["protocol"], "TCP");
+    assert_eq!(c["resources"], serde_json::json!({}));
+    assert_eq!(c["terminationMessagePath"], "/dev/termination-log");
+    assert_eq!(c["terminationMessagePolicy"], "File");
+    let claim = &spec["volumeClaimTemplates"][0];
+    assert_eq!(claim["apiVersion"], "v1");
+    assert_eq!(claim["kind"], "PersistentVolumeClaim");
+    assert_eq!(claim["spec"]["volumeMode"], "Filesystem");
+    assert_eq!(claim["status"]["phase"], "Pending");
+}
+
+#[test]
+fn statefulset_strategy_defaults_follow_the_subtle_rules() {
+    // `type: RollingUpdate` alone keeps rollingUpdate nil; maxUnavailable is dropped (gate off).
+    let explicit = object(&WEB.replace(
+        "replicas: 3",
+        "replicas: 3\n  updateStrategy: {type: RollingUpdate}",
+    ));
+    assert_eq!(
+        yaml_of(&explicit)["spec"]["updateStrategy"],
+        serde_json::json!({"type": "RollingUpdate"})
+    );
+    let max = object(&WEB.replace(
+        "replicas: 3",
+        "replicas: 3\n  updateStrategy: {rollingUpdate: {maxUnavailable: 2}}",
+    ));
+    assert_eq!(
+        yaml_of(&max)["spec"]["updateStrategy"],
+        serde_json::json!({"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"})
+    );
+    let bare = object(&WEB.replace("  replicas: 3\n", ""));
+    assert_eq!(yaml_of(&bare)["spec"]["replicas"], 1);
+}
+
+#[test]
+fn daemonset_and_deployment_defaults() {
+    let ds = yaml_of(&object(&fluentd_ds("", "")));
+    assert_eq!(
+        ds["spec"]["updateStrategy"],
+        serde_json::json!({"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}, "type": "RollingUpdate"})
+    );
+    assert_eq!(ds["spec"]["revisionHistoryLimit"], 10);
+    let deploy = yaml_of(&object(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
+    ));
+    assert_eq!(deploy["spec"]["replicas"], 1);
+    assert_eq!(
+        deploy["spec"]["strategy"],
+        serde_json::json!({"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}, "type": "RollingUpdate"})
+    );
+    assert_eq!(deploy["spec"]["progressDeadlineSeconds"], 600);
+    assert_eq!(deploy["spec"]["revisionHistoryLimit"], 10);
+    // Untagged image: Always.
+    assert_eq!(
+        deploy["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+        "Always"
+    );
+}
+
+#[test]
+fn pod_service_storage_and_secret_defaults() {
+    let pod = yaml_of(&object(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox:latest\n    readinessProbe: {httpGet: {port: 80}}\n    resources: {limits: {cpu: 500m, memory: 64Mi}}\n",
+    ));
+    let spec = &pod["spec"];
+    assert_eq!(spec["enableServiceLinks"], true);
+    assert_eq!(spec["preemptionPolicy"], "PreemptLowerPriority");
+    assert_eq!(spec["priority"], 0);
+    assert_eq!(spec["terminationGracePeriodSeconds"], 30);
+    assert_eq!(spec["serviceAccountName"], "default");
+    let c = &spec["containers"][0];
+    assert_eq!(c["imagePullPolicy"], "Always");
+    assert_eq!(
+        c["readinessProbe"],
+        serde_json::json!({"failureThreshold": 3, "httpGet": {"path": "/", "port": 80, "scheme": "HTTP"}, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1})
+    );
+    assert_eq!(
+        c["resources"]["requests"],
+        serde_json::json!({"cpu": "500m", "memory": "64Mi"})
+    );
+    assert_eq!(pod["status"]["qosClass"], "Guaranteed");
+
+    let svc = yaml_of(&object("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"));
+    assert_eq!(svc["spec"]["type"], "ClusterIP");
+    assert_eq!(svc["spec"]["sessionAffinity"], "None");
+    assert_eq!(
+        svc["spec"]["ports"][0],
+        serde_json::json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+    );
+    assert_eq!(svc["spec"]["ipFamilies"], serde_json::json!(["IPv4"]));
+    assert_eq!(svc["spec"]["ipFamilyPolicy"], "SingleStack");
+    assert_eq!(svc["spec"]["internalTrafficPolicy"], "Cluster");
+
+    let pvc = yaml_of(&object("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n"));
+    assert_eq!(pvc["spec"]["volumeMode"], "Filesystem");
+    let pv = yaml_of(&object("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /tmp}\n"));
+    assert_eq!(pv["spec"]["persistentVolumeReclaimPolicy"], "Retain");
+    assert_eq!(pv["spec"]["volumeMode"], "Filesystem");
+    let sc = yaml_of(&object(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: s}\nprovisioner: x\n",
+    ));
+    assert_eq!(sc["reclaimPolicy"], "Delete");
+    assert_eq!(sc["volumeBindingMode"], "Immediate");
+    let secret = yaml_of(&object(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {password: hunter2}\n",
+    ));
+    assert_eq!(secret["type"], "Opaque");
+    assert_eq!(secret["data"]["password"], "aHVudGVyMg==");
+    assert!(secret.get("stringData").is_none());
+    let ns = yaml_of(&object(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n",
+    ));
+    assert_eq!(
+        ns["metadata"]["labels"]["kubernetes.io/metadata.name"],
+        "team-a"
+    );
+    assert_eq!(ns["status"]["phase"], "Active");
+}
+
+// ---------------------------------------------------------------- parsing
+
+#[test]
+fn unknown_and_duplicate_fields_are_reported_with_paths() {
+    let text = WEB.replace("  replicas: 3\n", "  replica: 3\n").replace(
+        "        image: registry",
+        "        imagePullPolicyy: Always\n        image: registry",
+    );
+    let d = docs(&text).remove(0);
+    assert_eq!(
+        d.warnings,
+        vec![
+            "unknown field \"spec.replica\"".to_string(),
+            "unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"".to_string(),
+        ]
+    );
+    let strict = d
+        .strict_error()
+        .expect("strict mode refuses")
+        .kubectl_text(Some(("creating", "STDIN")));
+    assert_eq!(
+        strict,
+        "Error from server (BadRequest): error when creating \"STDIN\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""
+    );
+    // The unknown field is dropped: replicas falls back to its default.
+    let mut obj = d.object.expect("decodes");
+    apply_defaults(&mut obj);
+    assert_eq!(obj.to_json()["spec"]["replicas"], 1);
+
+    let dup = docs(&WEB.replace("  replicas: 3\n", "  replicas: 3\n  replicas: 4\n")).remove(0);
+    assert_eq!(
+        dup.warnings,
+        vec!["duplicate field \"spec.replicas\"".to_string()]
+    );
+    assert_eq!(
+        dup.object.expect("decodes").to_json()["spec"]["replicas"],
+        4
+    );
+}
+
+#[test]
+fn wrong_types_get_the_go_decoder_message() {
+    let d = docs(&WEB.replace("replicas: 3", "replicas: \"3\"")).remove(0);
+    let e = d.object.expect_err("string replicas");
+    assert_eq!(e.kind, ManifestErrorKind::BadRequest);
+    assert_eq!(
+        e.kubectl_text("STDIN"),
+        "Error from server (BadRequest): error when creating \"STDIN\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"
+    );
+    let huge = docs(&WEB.replace("replicas: 3", "replicas: 1000000000000")).remove(0);
+    assert!(huge.object.expect_err("overflow").message.ends_with(
+        "json: cannot unmarshal number 1000000000000 into Go struct field StatefulSetSpec.spec.replicas of type int32"
+    ));
+    let float = docs(&WEB.replace("replicas: 3", "replicas: 1e12")).remove(0);
+    assert!(float.object.is_err());
+}
+
+#[test]
+fn missing_kind_and_unknown_kind_use_kubectls_words() {
+    let none = docs("metadata: {name: x}\n")
+        .remove(0)
+        .object
+        .expect_err("no type");
+    assert_eq!(
+        none.kubectl_text("STDIN"),
+        "error: error validating \"STDIN\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false"
+    );
+    let no_kind = docs("apiVersion: v1\nmetadata: {name: x}\n")
+        .remove(0)
+        .object
+        .expect_err("no kind");
+    assert!(no_kind
+        .message
+        .starts_with("error validating data: kind not set;"));
+    let foo = docs("apiVersion: v1\nkind: Foo\nmetadata: {name: x}\n")
+        .remove(0)
+        .object
+        .expect_err("unknown kind");
+    assert_eq!(
+        foo.kubectl_text("STDIN"),
+        "error: resource mapping not found for name: \"x\" namespace: \"\" from \"STDIN\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first"
+    );
+}
+
+#[test]
+fn documents_are_decoded_independently_with_whole_text_lines() {
+    let text = format!("# leading comment\n{WEB}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n   bad: indent\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm}}\n");
+    let all = docs(&text);
+    assert_eq!(all.len(), 3, "the empty document is skipped");
+    assert_eq!(all[0].line, 2);
+    assert!(all[0].object.is_ok());
+    let bad = all[1].object.as_ref().expect_err("syntax error");
+    assert_eq!(bad.kind, ManifestErrorKind::Syntax);
+    assert!(bad.stops_stream());
+    let web_lines = WEB.lines().count();
+    assert_eq!(all[1].line, web_lines + 3);
+    assert_eq!(bad.line, Some(web_lines + 7), "line in the whole text");
+    assert!(
+        bad.kubectl_text("STDIN").starts_with(
+            "error: error parsing STDIN: error converting YAML to JSON: yaml: line 5: "
+        ),
+        "{}",
+        bad.message
+    );
+    assert!(
+        all[2].object.is_ok(),
+        "documents after a bad one still decode"
+    );
+    assert_eq!(all[2].index, 3);
+}
+
+#[test]
+fn validation_errors_point_at_their_lines() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\n---\n{}",
+        WEB.replace("        - name: www\n", "        - name: wwww\n")
+    );
+    let all = docs(&text);
+    let mut obj = all[1].object.clone().expect("decodes");
+    apply_defaults(&mut obj);
+    let mut err = validate_create(&obj).expect_err("bad mount");
+    err.attach_lines(&all[1].paths);
+    // Line of `- name: wwww` in the whole text: 4 lines of the ConfigMap document + its line in WEB.
+    let in_web = WEB
+        .lines()
+        .position(|l| l == "        - name: www")
+        .expect("line")
+        + 1;
+    assert_eq!(err.causes[0].line, Some(4 + in_web));
+    assert_eq!(
+        all[1].validate_create().expect_err("same").causes[0].line,
+        Some(4 + in_web)
+    );
+    assert_eq!(all[0].validate_create(), Ok(()));
+}
+
+// ---------------------------------------------------------------- limits
+
+#[test]
+fn oversized_input_is_refused_with_the_api_servers_limit() {
+    let big = "a".repeat(3 * 1024 * 1024 + 1);
+    let e = parse_documents(&big).expect_err("too large");
+    assert_eq!(e.message, "Request entity too large: limit is 3145728");
+    assert_eq!(
+        e.kubectl_text("STDIN"),
+        "Error from server (RequestEntityTooLarge): error when creating \"STDIN\": Request entity too large: limit is 3145728"
+    );
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_fail_fast() {
+    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let e = docs(&bomb).remove(0).object.expect_err("bomb refused");
+    assert!(start.elapsed().as_secs() < 5);
+    assert!(e.message.contains("excessive aliasing"), "{}", e.message);
+
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata: {}{}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
+    let e = docs(&deep).remove(0).object.expect_err("too deep");
+    assert!(e.message.contains("nested more than"), "{}", e.message);
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(text: &str) {
+        let Ok(all) = parse_documents(text) else {
+            return;
+        };
+        for d in all {
+            if let Ok(mut obj) = d.object.clone() {
+                let before = obj.clone();
+                apply_defaults(&mut obj);
+                let _ = validate_create(&obj);
+                let _ = validate_update(&before, &obj);
+                let _ = d.validate_create();
+                let _ = d.strict_error();
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_text_never_panics(s in ".{0,400}") {
+            run(&s);
+        }
+
+        #[test]
+        fn mutated_manifests_never_panic(pos in 0usize..1200, cut in 0usize..40, insert in "[ -~\n]{0,20}") {
+            let base = format!("{WEB}---\n{AGENT_DS}");
+            let start = pos.min(base.len());
+            let end = (start + cut).min(base.len());
+            if base.is_char_boundary(start) && base.is_char_boundary(end) {
+                let mutated = format!("{}{}{}", &base[..start], insert, &base[end..]);
+                let t = std::time::Instant::now();
+                run(&mutated);
+                prop_assert!(t.elapsed().as_secs() < 2);
+            }
+        }
+    }
+}
