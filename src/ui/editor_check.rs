@@ -1,12 +1,13 @@
-//! Live check of the editor text: YAML syntax errors with their line, shown while typing so a
-//! learner sees a mistake before pressing Apply. Only syntax is checked here; what the API
-//! server would say about the objects comes from `kubectl apply` itself.
+//! Live check of the editor text, shown while typing so a learner sees a mistake before
+//! pressing Apply: YAML syntax errors, documents kubectl could not decode, and fields the API
+//! does not know (kubectl's strict validation refuses those). Each with the line it is on.
+//! What the API server says about valid-looking objects still comes from `kubectl apply`.
 
 use crate::engine::manifest::parse_documents;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditorProblem {
-    /// 1-based line in the editor, when the parser knows it.
+    /// 1-based line in the editor, when known.
     pub line: Option<usize>,
     pub message: String,
 }
@@ -21,12 +22,36 @@ impl EditorProblem {
     }
 }
 
+/// The first problem in the text, if any.
 pub fn check_manifest(text: &str) -> Option<EditorProblem> {
-    match parse_documents(text) {
-        Ok(_) => None,
-        Err(e) => Some(EditorProblem {
-            line: e.line,
-            message: e.message,
-        }),
+    let docs = match parse_documents(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            return Some(EditorProblem {
+                line: e.line,
+                message: e.message,
+            })
+        }
+    };
+    for doc in &docs {
+        if let Err(e) = &doc.object {
+            return Some(EditorProblem {
+                line: e.line.or(Some(doc.line)),
+                message: e.message.clone(),
+            });
+        }
+        if let Some(field) = doc.unknown_fields.first() {
+            return Some(EditorProblem {
+                line: doc.paths.line_of(field).or(Some(doc.line)),
+                message: format!("unknown field {field:?}"),
+            });
+        }
+        if let Some(field) = doc.duplicate_fields.first() {
+            return Some(EditorProblem {
+                line: doc.paths.line_of(field).or(Some(doc.line)),
+                message: format!("duplicate field {field:?}"),
+            });
+        }
     }
+    None
 }

@@ -209,9 +209,17 @@ async function main() {
     await page.setViewportSize({ width: 375, height: 812 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `page scrolls sideways by ${overflow}px at 375px`);
-    await page.screenshot({ path: path.join(shots, 'narrow.png'), fullPage: true });
+    // Viewport shots, not fullPage: a full-page capture grows the viewport, and with it every
+    // height given in vh.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots, 'narrow-top.png') });
+    await page.getByTestId('cluster').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'narrow-cluster.png') });
+    await page.getByTestId('console').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'narrow-console.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: path.join(shots, 'narrow-dark.png'), fullPage: true });
+    await page.getByTestId('cluster').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'narrow-dark.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: path.join(shots, 'desktop-dark.png') });
   });

@@ -47,12 +47,14 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
                     <span>{"kube-system pods"}</span>
                 </label>
             </div>
+            <div class="cluster-body">
             <ul class="lanes" aria-label="Nodes">
                 { for view.nodes.iter().map(|lane| html! {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
                 }) }
             </ul>
             <PendingLane pods={view.pending.clone()} />
+            </div>
         </section>
     }
 }

@@ -55,7 +55,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </button>
             <button type="button" class="btn" data-testid="step" disabled={playing}
                 title="Advance simulated time by one second" onclick={step}>
-                <span>{"Step +1s"}</span>
+                <span class="step-word">{"Step "}</span><span>{"+1s"}</span>
             </button>
             <label class="speed">
                 <span class="speed-label">{"Speed"}</span>
