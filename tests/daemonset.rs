@@ -577,19 +577,30 @@ spec:
       containers: [{name: cni, image: "cni:v1"}]
 "#,
     );
-    let mut req = NodeRequest::worker("node-4");
-    req.taints.push(taint(
+    // node-4 registers NotReady (its kubelet is not posting status) with both not-ready taints.
+    sim.faults_mut().failed_nodes.insert("node-4".into());
+    let mut node4 = kubeplay::engine::cluster::build_node(&mut sim, &NodeRequest::worker("node-4"));
+    for c in node4
+        .status
+        .conditions
+        .iter_mut()
+        .filter(|c| c.type_ == "Ready")
+    {
+        c.status = "False".into();
+        c.reason = Some("KubeletNotReady".into());
+    }
+    node4.spec.taints.push(taint(
         "node.kubernetes.io/not-ready",
         None,
         TaintEffect::NoSchedule,
     ));
-    req.taints.push(taint(
+    node4.spec.taints.push(taint(
         "node.kubernetes.io/not-ready",
         None,
         TaintEffect::NoExecute,
     ));
-    add_node(&mut sim, &req);
-    play_node_agents(&mut sim);
+    sim.create_object(Object::Node(node4));
+    sim.advance_by(SimDuration::from_secs(20));
     assert!(!nodes_with_pods(&sim, "fluentd").contains(&"node-4".to_string()));
     assert!(nodes_with_pods(&sim, "cni-agent").contains(&"node-4".to_string()));
     let cni = daemon_pods(&sim, "cni-agent");
@@ -608,11 +619,24 @@ spec:
             .labels_mut()
             .insert("touched".into(), "yes".into());
     });
-    sim.settle();
+    sim.advance_by(SimDuration::from_secs(1));
     assert!(why_of(&sim, "fluentd")
         .iter()
         .any(|w| w.contains("node-4") && w.contains("node is NotReady")));
-    update_node(&mut sim, "node-4", |n| n.spec.taints.clear());
+    // The kubelet comes back: Ready, and the taints go.
+    sim.faults_mut().failed_nodes.remove("node-4");
+    update_node(&mut sim, "node-4", |n| {
+        n.spec.taints.clear();
+        for c in n
+            .status
+            .conditions
+            .iter_mut()
+            .filter(|c| c.type_ == "Ready")
+        {
+            c.status = "True".into();
+            c.reason = Some("KubeletReady".into());
+        }
+    });
     play_node_agents(&mut sim);
     assert_eq!(status(&sim, "fluentd"), "4/4/4/4/4 | 0 | 0");
     assert_invariants(&sim, "fluentd");

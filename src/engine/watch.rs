@@ -167,6 +167,11 @@ impl Sim {
                 self.wake_selecting_controllers(p);
             }
         }
+        // Deployments look at their ReplicaSets' pods: Recreate waits for old pods to go, and a
+        // stuck new pod (image pull back-off, unschedulable) arms the progress deadline.
+        if let Some(d) = new.as_ref().or(old.as_ref()).and_then(|p| self.deployment_of_pod(p)) {
+            self.enqueue(C::Deployment, d);
+        }
         // A bound pod going away frees room: pending pods get another scheduling attempt.
         if new.is_none() && old.as_ref().is_some_and(|p| p.node_name().is_some()) {
             self.retry_pending_pods();
@@ -202,6 +207,15 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// The Deployment owning the ReplicaSet that owns `pod`, if any.
+    fn deployment_of_pod(&self, pod: &Pod) -> Option<ObjectKey> {
+        let ns = pod.metadata.namespace.as_str();
+        let rs_ref = pod.metadata.controller_ref().filter(|r| r.kind == "ReplicaSet")?;
+        let rs = self.store.get::<ReplicaSet>(ns, &rs_ref.name)?;
+        let d_ref = rs.metadata.controller_ref().filter(|r| r.kind == "Deployment")?;
+        Some(ObjectKey::new(Kind::Deployment, ns, &d_ref.name))
     }
 
     /// Queues the DaemonSets and ReplicaSets in the pod's namespace whose selector matches it.
