@@ -267,3 +267,98 @@ fn reset_gives_a_fresh_cluster() {
     assert_eq!(state.view.nodes.len(), 4);
     assert!(state.journal.is_empty());
 }
+
+/// Applies a manifest through the editor and the Apply button.
+async fn apply(root: &Element, manifest: &str) {
+    type_into(root, "[data-testid=editor]", manifest).await;
+    click(root, "[data-testid=apply]").await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unschedulable_pod_waits_in_the_pending_lane_with_the_reason() {
+    let (root, handle) = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: registry.k8s.io/pause:3.10\n",
+    )
+    .await;
+    assert_eq!(
+        find(&root, "[data-testid=apply-output]")
+            .get_attribute("data-ok")
+            .as_deref(),
+        Some("true"),
+        "apply: {}",
+        text(&root, "[data-testid=apply-output]")
+    );
+    click(&root, "[data-testid=step]").await;
+    let chip = find(&root, "[data-testid=pending-lane] [data-pod=picky]");
+    assert_eq!(chip.get_attribute("data-phase").as_deref(), Some("Pending"));
+    let reason = text(
+        &root,
+        "[data-testid=pending-lane] [data-testid=pending-reason]",
+    );
+    assert!(
+        reason.contains("didn't match Pod's node affinity/selector"),
+        "pending reason: {reason}"
+    );
+    // A matching node takes it: the chip leaves the Pending lane for that node's lane.
+    type_into(
+        &root,
+        "[data-testid=console-input]",
+        "sim node add fast --label disktype=ssd",
+    )
+    .await;
+    click(&root, "[data-testid=run]").await;
+    click(&root, "[data-testid=step]").await;
+    assert!(root
+        .query_selector("[data-testid=pending-lane] [data-pod=picky]")
+        .unwrap()
+        .is_none());
+    assert!(root
+        .query_selector("[data-node=fast] [data-pod=picky]")
+        .unwrap()
+        .is_some());
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn node_lanes_show_cordon_and_failure() {
+    let (root, handle) = mount().await;
+    type_into(
+        &root,
+        "[data-testid=console-input]",
+        "kubectl cordon kind-worker3",
+    )
+    .await;
+    click(&root, "[data-testid=run]").await;
+    let lane = text(&root, "[data-node=kind-worker3]");
+    assert!(lane.contains("SchedulingDisabled"), "lane: {lane}");
+    type_into(
+        &root,
+        "[data-testid=console-input]",
+        "sim node fail kind-worker2",
+    )
+    .await;
+    click(&root, "[data-testid=run]").await;
+    type_into(&root, "[data-testid=console-input]", "sim advance 2m").await;
+    click(&root, "[data-testid=run]").await;
+    let worker2 = find(&root, "[data-node=kind-worker2]");
+    assert_eq!(
+        worker2.get_attribute("data-ready").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        text(&root, "[data-node=kind-worker2] [data-testid=node-status]"),
+        "NotReady"
+    );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn hiding_system_pods_leaves_only_user_pods() {
+    let (root, handle) = mount().await;
+    assert!(count(&root, "[data-namespace=kube-system]") > 0);
+    click(&root, "[data-testid=show-system]").await;
+    assert_eq!(count(&root, "[data-namespace=kube-system]"), 0);
+    handle.destroy();
+}
