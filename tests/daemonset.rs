@@ -12,6 +12,9 @@ use kubeplay::engine::store::ObjectKey;
 use kubeplay::engine::time::SimDuration;
 use kubeplay::Sim;
 
+#[path = "daemonset/scenarios.rs"]
+mod scenarios;
+
 const FLUENTD: &str = r#"
 apiVersion: apps/v1
 kind: DaemonSet
