@@ -290,3 +290,120 @@ fn a_second_node_cannot_attach_a_read_write_once_volume() {
     assert_eq!(attach_conflict(sim.store(), &pod(&sim, "first")), None);
     assert_eq!(attach_conflict(sim.store(), &pod(&sim, "neighbour")), None, "same node shares the attachment");
 }
+
+// ---- Services: endpoints and DNS ----
+
+use kubeplay::engine::dns::resolve;
+
+/// A pod no scheduler or kubelet touches, with the IP and readiness we give it.
+fn serving_pod(sim: &mut Sim, name: &str, labels: &str, ip: &str, ready: bool, extra: &str) {
+    apply(
+        sim,
+        &format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec:\n  schedulerName: manual\n{extra}  containers:\n  - name: app\n    image: nginx\n    ports: [{{name: http, containerPort: 8080}}]\n"
+        ),
+    );
+    let mut p = pod(sim, name);
+    p.status.pod_ip = Some(ip.into());
+    p.status.phase = PodPhase::Running;
+    p.status.conditions.push(PodCondition { status: if ready { "True" } else { "False" }.into(), type_: "Ready".into(), ..Default::default() });
+    sim.update_object(Object::Pod(p));
+}
+
+fn set_ready(sim: &mut Sim, name: &str, ready: bool) {
+    let mut p = pod(sim, name);
+    for c in p.status.conditions.iter_mut().filter(|c| c.type_ == "Ready") {
+        c.status = if ready { "True" } else { "False" }.into();
+    }
+    sim.update_object(Object::Pod(p));
+}
+
+fn endpoints(sim: &Sim, name: &str) -> Option<Endpoints> {
+    sim.store().get::<Endpoints>("default", name).cloned()
+}
+
+fn ips(list: &[EndpointAddress]) -> Vec<&str> {
+    list.iter().map(|a| a.ip.as_str()).collect()
+}
+
+#[test]
+fn endpoints_list_ready_and_not_ready_pods_with_their_target_ports() {
+    let mut sim = Sim::new(6);
+    serving_pod(&mut sim, "web-b", "app: web", "10.244.2.7", false, "");
+    serving_pod(&mut sim, "web-a", "app: web", "10.244.1.5", true, "");
+    serving_pod(&mut sim, "db", "app: db", "10.244.3.9", true, "");
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: web, labels: {tier: front}}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]\n");
+    sim.settle();
+    let ep = endpoints(&sim, "web").expect("endpoints named like the service");
+    assert_eq!(ep.metadata.labels().get("tier").map(String::as_str), Some("front"));
+    assert_eq!(ep.subsets.len(), 1);
+    let s = &ep.subsets[0];
+    assert_eq!(ips(&s.addresses), vec!["10.244.1.5"]);
+    assert_eq!(ips(&s.not_ready_addresses), vec!["10.244.2.7"]);
+    assert_eq!(s.ports, vec![EndpointPort { name: Some("http".into()), port: 8080, protocol: Some("TCP".into()) }]);
+    let target = s.addresses[0].target_ref.as_ref().expect("targetRef");
+    assert_eq!(target["kind"], "Pod");
+    assert_eq!(target["name"], "web-a");
+
+    // Readiness moves addresses; deleting the Service deletes its Endpoints.
+    set_ready(&mut sim, "web-b", true);
+    sim.settle();
+    let ep = endpoints(&sim, "web").unwrap();
+    assert_eq!(ips(&ep.subsets[0].addresses), vec!["10.244.1.5", "10.244.2.7"]);
+    assert!(ep.subsets[0].not_ready_addresses.is_empty());
+    sim.delete_object(&ObjectKey::new(Kind::Service, "default", "web"), None, Default::default());
+    sim.settle();
+    assert!(endpoints(&sim, "web").is_none());
+}
+
+#[test]
+fn headless_services_give_hostnames_and_dns_names_to_their_pods() {
+    let mut sim = Sim::new(8);
+    for (i, ip) in ["10.244.1.10", "10.244.2.10"].iter().enumerate() {
+        serving_pod(&mut sim, &format!("web-{i}"), "app: nginx", ip, true, &format!("  hostname: web-{i}\n  subdomain: nginx\n"));
+    }
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: nginx}\nspec:\n  clusterIP: None\n  selector: {app: nginx}\n  ports: [{name: web, port: 80}]\n");
+    sim.settle();
+    let ep = endpoints(&sim, "nginx").unwrap();
+    assert_eq!(ep.metadata.labels().get("service.kubernetes.io/headless").map(String::as_str), Some(""));
+    let hostnames: Vec<Option<&str>> = ep.subsets[0].addresses.iter().map(|a| a.hostname.as_deref()).collect();
+    assert_eq!(hostnames, vec![Some("web-0"), Some("web-1")]);
+    assert_eq!(ep.subsets[0].ports[0].port, 80, "an unset targetPort is the service port");
+
+    let store = sim.store();
+    assert_eq!(resolve(store, "default", "nginx"), Ok(vec!["10.244.1.10".into(), "10.244.2.10".into()]));
+    assert_eq!(resolve(store, "default", "web-0.nginx"), Ok(vec!["10.244.1.10".into()]));
+    assert_eq!(resolve(store, "kube-system", "web-1.nginx.default.svc.cluster.local"), Ok(vec!["10.244.2.10".into()]));
+    assert_eq!(resolve(store, "kube-system", "web-1.nginx"), Err("server can't find web-1.nginx: NXDOMAIN".into()));
+
+    // An unready pod leaves DNS, unless the service publishes not-ready addresses.
+    set_ready(&mut sim, "web-0", false);
+    sim.settle();
+    assert!(resolve(sim.store(), "default", "web-0.nginx").is_err());
+    assert_eq!(resolve(sim.store(), "default", "nginx"), Ok(vec!["10.244.2.10".into()]));
+    let mut svc = sim.store().get::<Service>("default", "nginx").unwrap().clone();
+    svc.spec.publish_not_ready_addresses = Some(true);
+    sim.update_object(Object::Service(svc));
+    sim.settle();
+    assert_eq!(resolve(sim.store(), "default", "web-0.nginx"), Ok(vec!["10.244.1.10".into()]));
+}
+
+#[test]
+fn service_names_resolve_through_the_search_path() {
+    let mut sim = Sim::new(9);
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80}]\n");
+    sim.settle();
+    let ip = sim.store().get::<Service>("default", "api").unwrap().spec.cluster_ip.clone().unwrap();
+    let store = sim.store();
+    for name in ["api", "api.default", "api.default.svc", "api.default.svc.cluster.local", "api.default.svc.cluster.local."] {
+        assert_eq!(resolve(store, "default", name), Ok(vec![ip.clone()]), "{name}");
+    }
+    assert_eq!(resolve(store, "default", "kubernetes"), Ok(vec!["10.96.0.1".into()]));
+    assert!(resolve(store, "kube-system", "api").is_err(), "short names only search the pod's namespace");
+    assert_eq!(resolve(store, "default", "10-244-1-7.default.pod"), Ok(vec!["10.244.1.7".into()]));
+    assert_eq!(resolve(store, "default", "example.com"), Err("server can't find example.com: NXDOMAIN".into()));
+    // The kubernetes Service's endpoints are the API server on the control-plane node.
+    let ep = sim.store().get::<Endpoints>("default", "kubernetes").expect("apiserver endpoints");
+    assert_eq!(ep.subsets[0].ports[0].port, 6443);
+    assert_eq!(ips(&ep.subsets[0].addresses).len(), 1);
+}

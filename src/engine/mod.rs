@@ -9,6 +9,7 @@ pub mod apply;
 pub mod cluster;
 pub mod config;
 pub mod controllers;
+pub mod dns;
 pub mod events;
 pub mod kubelet;
 pub mod manifest;

@@ -178,8 +178,9 @@ impl Sim {
         }
         // Services and disruption budgets in the namespace recount their pods.
         let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone()) != new.as_ref().map(|p| p.metadata.labels.clone());
-        let readiness_changed = old.as_ref().map(|p| (p.is_ready(), p.status.pod_ip.clone()))
-            != new.as_ref().map(|p| (p.is_ready(), p.status.pod_ip.clone()));
+        // Terminating and finished pods leave a Service's endpoints too.
+        let serving = |p: &Pod| (p.is_ready(), p.status.pod_ip.clone(), p.metadata.deletion_timestamp.is_some(), p.is_terminal());
+        let readiness_changed = old.as_ref().map(serving) != new.as_ref().map(serving);
         if labels_changed || readiness_changed || new.is_none() || old.is_none() {
             let ns = key.namespace.clone();
             let services: Vec<ObjectKey> = self
