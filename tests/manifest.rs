@@ -762,3 +762,26 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn kind_list_items_become_documents_with_their_own_lines() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: Bad_Name\n";
+    let all = docs(text);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].line, 4);
+    assert_eq!(all[1].line, 7);
+    let err = all[1].validate_create().expect_err("bad name");
+    assert_eq!(err.causes[0].path, "metadata.name");
+    assert_eq!(err.causes[0].line, Some(10));
+}
+
+#[test]
+fn secret_data_must_be_base64() {
+    let e = docs(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: \"not base64!\"}\n",
+    )
+    .remove(0)
+    .object
+    .expect_err("bad base64");
+    assert_eq!(e.message, "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 3");
+}

@@ -127,10 +127,43 @@ pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
             ),
         )
     })?;
+    check_bytes(&object).map_err(|go_message| {
+        let info = kind.info();
+        ManifestError::new(
+            ManifestErrorKind::BadRequest,
+            format!(
+                "{} in version {:?} cannot be handled as a {}: {go_message}",
+                info.name, info.version, info.name
+            ),
+        )
+    })?;
     Ok(Decoded {
         object,
         unknown_fields: unknown,
     })
+}
+
+/// Go decodes `[]byte` fields (Secret `data`, ConfigMap `binaryData`) from base64 and fails on
+/// bad input with `illegal base64 data at input byte N`.
+fn check_bytes(object: &Object) -> Result<(), String> {
+    use base64::Engine as _;
+    let maps = match object {
+        Object::Secret(s) => s.data.as_ref(),
+        Object::ConfigMap(c) => c.binary_data.as_ref(),
+        _ => None,
+    };
+    for value in maps.into_iter().flat_map(|m| m.values()) {
+        if let Err(e) = base64::engine::general_purpose::STANDARD.decode(value) {
+            let at = match e {
+                base64::DecodeError::InvalidByte(i, _)
+                | base64::DecodeError::InvalidLastSymbol(i, _) => i,
+                base64::DecodeError::InvalidLength(len) => len - len % 4,
+                base64::DecodeError::InvalidPadding => value.len().saturating_sub(1),
+            };
+            return Err(format!("illegal base64 data at input byte {at}"));
+        }
+    }
+    Ok(())
 }
 
 fn strip_nulls(v: &mut Value, depth: usize) {

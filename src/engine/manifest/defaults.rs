@@ -10,6 +10,26 @@
 use crate::engine::model::*;
 use base64::Engine as _;
 
+/// What the API server does to a new object before validating it: the status a client sent is
+/// dropped (status is a subresource: `kubectl apply` of pasted `get -o yaml` output does not
+/// set it), then the defaults are applied. Updates keep the stored status and only get
+/// [`apply_defaults`].
+pub fn prepare_for_create(obj: &mut Object) {
+    match obj {
+        Object::Pod(p) => p.status = Default::default(),
+        Object::StatefulSet(s) => s.status = Default::default(),
+        Object::DaemonSet(d) => d.status = Default::default(),
+        Object::Deployment(d) => d.status = Default::default(),
+        Object::ReplicaSet(r) => r.status = Default::default(),
+        Object::PersistentVolumeClaim(c) => c.status = Default::default(),
+        Object::PersistentVolume(v) => v.status = Default::default(),
+        Object::Namespace(n) => n.status = Default::default(),
+        Object::PodDisruptionBudget(p) => p.status = Default::default(),
+        _ => {}
+    }
+    apply_defaults(obj);
+}
+
 /// Applies the defaults of `obj`'s kind. Idempotent; safe on updates too (defaults are applied
 /// to every object the API server decodes).
 pub fn apply_defaults(obj: &mut Object) {

@@ -137,6 +137,20 @@ impl LineIndex {
         }
     }
 
+    /// The paths under `prefix` (`items[2]`), re-rooted: for the objects of a `kind: List`.
+    pub fn subtree(&self, prefix: &str) -> LineIndex {
+        let mut lines = BTreeMap::new();
+        for (path, line) in self.lines.range(prefix.to_string()..) {
+            let Some(rest) = path.strip_prefix(prefix) else {
+                break;
+            };
+            if let Some(rest) = rest.strip_prefix('.') {
+                lines.insert(rest.to_string(), *line);
+            }
+        }
+        LineIndex { lines }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }

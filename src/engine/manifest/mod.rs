@@ -9,7 +9,8 @@
 //!    field warnings (with kubectl's default `--validate=strict` those are an error instead:
 //!    [`Document::strict_error`]) and a path -> line index ([`lines`]). Input over 3 MiB is
 //!    refused whole ([`limits`]).
-//! 2. [`apply_defaults`] (the API server, on create): the v1.36 defaults, so `kubectl get -o yaml`
+//! 2. [`prepare_for_create`] (the API server, on create: drops client-sent status, then
+//!    defaults) or [`apply_defaults`] (on update): the v1.36 defaults, so `kubectl get -o yaml`
 //!    shows what a real cluster shows. Keep the undefaulted object for
 //!    `last-applied-configuration`.
 //! 3. [`validate_create`] / [`validate_update`] (the API server, after defaulting): `Err` is an
@@ -28,7 +29,7 @@ pub mod lines;
 pub mod validation;
 pub mod yaml;
 
-pub use defaults::apply_defaults;
+pub use defaults::{apply_defaults, prepare_for_create};
 pub use document::{Document, ManifestError, ManifestErrorKind};
 pub use errors::{ApiError, ErrorType, FieldError, StatusReason};
 pub use lines::LineIndex;
@@ -70,32 +71,72 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
             continue;
         }
         let paths = LineIndex::build(chunk.text, chunk.first_line);
-        let (object, unknown_fields) = match decode::decode(parsed.value) {
-            Ok(d) => (Ok(d.object), d.unknown_fields),
-            Err(mut e) => {
-                e.line = Some(chunk.content_line);
-                (Err(e), vec![])
+        // `kubectl get -o yaml` of several objects prints a `kind: List`; kubectl sends its items.
+        if let Some(items) = list_items(&parsed.value) {
+            for (i, item) in items.iter().enumerate() {
+                let prefix = format!("items[{i}]");
+                let line = paths.line_of(&prefix).unwrap_or(chunk.content_line);
+                let item_paths = paths.subtree(&prefix);
+                docs.push(decode_document(
+                    index,
+                    line,
+                    item.clone(),
+                    vec![],
+                    item_paths,
+                ));
             }
-        };
-        let mut warnings: Vec<String> = unknown_fields
-            .iter()
-            .map(|p| format!("unknown field {p:?}"))
-            .collect();
-        warnings.extend(
-            parsed
-                .duplicate_paths
-                .iter()
-                .map(|p| format!("duplicate field {p:?}")),
-        );
-        docs.push(Document {
+            continue;
+        }
+        docs.push(decode_document(
             index,
-            line: chunk.content_line,
-            object,
-            warnings,
-            unknown_fields,
-            duplicate_fields: parsed.duplicate_paths,
+            chunk.content_line,
+            parsed.value,
+            parsed.duplicate_paths,
             paths,
-        });
+        ));
     }
     Ok(docs)
+}
+
+/// The items of a `v1 List` (any `...List` kind with an `items` array).
+fn list_items(value: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+    let kind = value.get("kind")?.as_str()?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    value.get("items")?.as_array()
+}
+
+fn decode_document(
+    index: usize,
+    line: usize,
+    value: serde_json::Value,
+    duplicate_fields: Vec<String>,
+    paths: LineIndex,
+) -> Document {
+    let (object, unknown_fields) = match decode::decode(value) {
+        Ok(d) => (Ok(d.object), d.unknown_fields),
+        Err(mut e) => {
+            e.line = Some(line);
+            (Err(e), vec![])
+        }
+    };
+    let mut warnings: Vec<String> = unknown_fields
+        .iter()
+        .map(|p| format!("unknown field {p:?}"))
+        .collect();
+    warnings.extend(
+        duplicate_fields
+            .iter()
+            .map(|p| format!("duplicate field {p:?}")),
+    );
+    Document {
+        index,
+        line,
+        object,
+        warnings,
+        unknown_fields,
+        duplicate_fields,
+        paths,
+    }
 }

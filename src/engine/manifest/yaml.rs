@@ -29,8 +29,7 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = 0usize;
     let mut start_line = 1usize;
     let mut pos = 0usize;
-    let mut line_no = 1usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         let end = pos + line.len();
         if is_separator(line) {
             chunks.push(make_chunk(&text[start..pos], start_line));
@@ -38,7 +37,6 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
             start_line = line_no + 1;
         }
         pos = end;
-        line_no += 1;
     }
     chunks.push(make_chunk(&text[start..], start_line));
     chunks

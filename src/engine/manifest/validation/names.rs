@@ -126,14 +126,14 @@ pub fn qualified_name(value: &str) -> Vec<String> {
             *n
         }
         _ => {
-            errs.push(
+            errs.push(format!(
+                "a qualified name {}",
                 regex_error(
-                    &format!("a qualified name {QUALIFIED_NAME_ERR}"),
+                    QUALIFIED_NAME_ERR,
                     QUALIFIED_NAME_FMT,
-                    &["MyName", "my.name", "123-abc"],
+                    &["MyName", "my.name", "123-abc"]
                 )
-                .replace("a qualified name", "a qualified name"),
-            );
+            ));
             return errs;
         }
     };
