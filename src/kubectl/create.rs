@@ -1,10 +1,327 @@
-//! stub
-use super::args::Flag;
-use super::Ctx;
+//! `kubectl create` (-f and the generators: namespace, deployment, service, configmap,
+//! secret generic), `kubectl run` and `kubectl expose`.
+
+use super::apply::{decode_object, Admission};
+use super::args::{b, v, vs, Flag};
+use super::resources::{get, kind_for, kind_slash_name, not_found};
+use super::{fail, Ctx};
+use crate::engine::model::{Kind, Object};
 use crate::script::Output;
-pub const FLAGS: &[Flag] = &[];
-pub const RUN_FLAGS: &[Flag] = &[];
-pub const EXPOSE_FLAGS: &[Flag] = &[];
-pub fn run(_c: &mut Ctx) -> Output { super::fail("todo") }
-pub fn run_run(_c: &mut Ctx) -> Output { super::fail("todo") }
-pub fn run_expose(_c: &mut Ctx) -> Output { super::fail("todo") }
+use serde_json::{json, Map, Value};
+
+pub const FLAGS: &[Flag] = &[
+    vs("filename", 'f'),
+    v("image"),
+    v("replicas"),
+    v("port"),
+    v("tcp"),
+    v("from-literal"),
+    v("from-file"),
+    v("type"),
+    v("dry-run"),
+    vs("output", 'o'),
+    b("save-config"),
+    v("validate"),
+    v("clusterip"),
+    vs("recursive", 'R'),
+    vs("kustomize", 'k'),
+];
+pub const RUN_FLAGS: &[Flag] = &[
+    v("image"),
+    v("port"),
+    v("labels"),
+    v("env"),
+    v("restart"),
+    v("command"),
+    v("dry-run"),
+    vs("output", 'o'),
+    b("rm"),
+    bs_i(),
+    bs_t(),
+    b("expose"),
+];
+pub const EXPOSE_FLAGS: &[Flag] =
+    &[v("port"), v("target-port"), v("type"), v("name"), v("protocol"), v("selector"), v("dry-run"), vs("output", 'o')];
+
+const fn bs_i() -> Flag {
+    super::args::bs("stdin", 'i')
+}
+const fn bs_t() -> Flag {
+    super::args::bs("tty", 't')
+}
+
+fn dry_suffix(ctx: &Ctx) -> &'static str {
+    match ctx.args.value("dry-run") {
+        None | Some("none") => "",
+        Some("server") => " (server dry run)",
+        Some(_) => " (dry run)",
+    }
+}
+
+/// Creates a generated object through the same API-server path as `apply`.
+fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
+    let Some(mut obj) = decode_object(value) else {
+        return fail("error: kubeplay could not build that object");
+    };
+    if obj.kind().info().namespaced && obj.meta().namespace.is_empty() {
+        obj.meta_mut().namespace = ctx.namespace();
+    }
+    let kind = obj.kind();
+    let name = obj.meta().name.clone();
+    let ns = obj.meta().namespace.clone();
+    if get(ctx.sim, kind, &ns, &name).is_some() {
+        return fail(format!("Error from server (AlreadyExists): {} \"{name}\" already exists", kind.info().resource_group()));
+    }
+    if !ns.is_empty() && ctx.sim.store().get::<crate::engine::model::Namespace>("", &ns).is_none() {
+        return fail(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+    }
+    Admission::default(&mut obj);
+    if let Err(e) = Admission::validate_create(None, &obj) {
+        return fail(e.kubectl_text(None));
+    }
+    let suffix = dry_suffix(ctx);
+    if let Some(o) = ctx.args.value("output").filter(|o| *o == "yaml" || *o == "json") {
+        let v = obj.to_json();
+        let text = if o == "yaml" { super::yaml::to_yaml(&v) } else { super::yaml::to_json_pretty(&v) };
+        if suffix.is_empty() {
+            ctx.sim.create_object(obj);
+        }
+        return Output::ok(text);
+    }
+    if suffix.is_empty() {
+        ctx.sim.create_object(obj);
+    }
+    Output::ok(format!("{} {verb}{suffix}\n", kind_slash_name(kind, &name)))
+}
+
+fn literals(ctx: &Ctx) -> Result<Map<String, Value>, String> {
+    let mut m = Map::new();
+    for l in ctx.args.values("from-literal") {
+        let Some((k, v)) = l.split_once('=') else {
+            return Err(format!("error: invalid literal source {l}, expected key=value"));
+        };
+        m.insert(k.to_string(), Value::String(v.to_string()));
+    }
+    Ok(m)
+}
+
+fn base64(input: &str) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The container name kubectl derives from an image (`registry.k8s.io/nginx-slim:0.24` -> `nginx-slim`).
+fn name_from_image(image: &str) -> String {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let base = last.split([':', '@']).next().unwrap_or(last);
+    base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+pub fn run(ctx: &mut Ctx) -> Output {
+    if ctx.args.has("filename") {
+        return super::apply::run_create_files(ctx);
+    }
+    let pos = ctx.args.positionals.clone();
+    let Some(what) = pos.first().map(String::as_str) else {
+        return fail("error: must specify one of -f and -k");
+    };
+    let name = pos.get(1).cloned();
+    let need_name = |n: &Option<String>| -> Result<String, Output> {
+        n.clone().ok_or_else(|| fail(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples")))
+    };
+    match what {
+        "namespace" | "ns" => match need_name(&name) {
+            Ok(n) => create_value(ctx, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}}), "created"),
+            Err(o) => o,
+        },
+        "deployment" | "deploy" => {
+            let n = match need_name(&name) {
+                Ok(n) => n,
+                Err(o) => return o,
+            };
+            let Some(image) = ctx.args.value("image").map(str::to_string) else {
+                return fail("error: required flag(s) \"image\" not set");
+            };
+            let replicas: i64 = ctx.args.value("replicas").and_then(|r| r.parse().ok()).unwrap_or(1);
+            let mut container = json!({"name": name_from_image(&image), "image": image});
+            if let Some(p) = ctx.args.value("port").and_then(|p| p.parse::<i64>().ok()) {
+                container["ports"] = json!([{"containerPort": p}]);
+            }
+            create_value(
+                ctx,
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": n, "labels": {"app": n}},
+                    "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": n}},
+                        "template": {"metadata": {"labels": {"app": n}}, "spec": {"containers": [container]}}}}),
+                "created",
+            )
+        }
+        "service" | "svc" => {
+            let Some(ty) = pos.get(1).cloned() else {
+                return fail("error: Required resource not specified.\nSee 'kubectl create service -h' for help and examples");
+            };
+            let n = match need_name(&pos.get(2).cloned()) {
+                Ok(n) => n,
+                Err(o) => return o,
+            };
+            let svc_type = match ty.as_str() {
+                "clusterip" => "ClusterIP",
+                "nodeport" => "NodePort",
+                "loadbalancer" => "LoadBalancer",
+                "externalname" => "ExternalName",
+                _ => return fail(format!("error: unknown command \"{ty}\"\nSee 'kubectl create service -h' for help and examples")),
+            };
+            let mut ports = Vec::new();
+            for t in ctx.args.values("tcp") {
+                let (p, tp) = t.split_once(':').unwrap_or((&t, &t));
+                let (Ok(p), Ok(tp)) = (p.parse::<i64>(), tp.parse::<i64>()) else {
+                    return fail(format!("error: invalid port {t}"));
+                };
+                ports.push(json!({"name": format!("{p}-{tp}"), "port": p, "targetPort": tp, "protocol": "TCP"}));
+            }
+            let mut spec = json!({"type": svc_type, "selector": {"app": n}, "ports": ports});
+            if ctx.args.value("clusterip") == Some("None") {
+                spec["clusterIP"] = json!("None");
+            }
+            create_value(ctx, json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": n, "labels": {"app": n}}, "spec": spec}), "created")
+        }
+        "configmap" | "cm" => {
+            let n = match need_name(&name) {
+                Ok(n) => n,
+                Err(o) => return o,
+            };
+            let data = match literals(ctx) {
+                Ok(d) => d,
+                Err(e) => return fail(e),
+            };
+            create_value(ctx, json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": n}, "data": data}), "created")
+        }
+        "secret" => {
+            if pos.get(1).map(String::as_str) != Some("generic") {
+                return fail("error: kubeplay supports `kubectl create secret generic NAME --from-literal=key=value`");
+            }
+            let n = match need_name(&pos.get(2).cloned()) {
+                Ok(n) => n,
+                Err(o) => return o,
+            };
+            let data: Map<String, Value> = match literals(ctx) {
+                Ok(d) => d.into_iter().map(|(k, v)| (k, Value::String(base64(v.as_str().unwrap_or_default())))).collect(),
+                Err(e) => return fail(e),
+            };
+            create_value(ctx, json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": n}, "type": "Opaque", "data": data}), "created")
+        }
+        other => match kind_for(other) {
+            Ok(_) => fail(format!("error: kubeplay cannot generate a {other} from flags; write a manifest and use `kubectl apply -f - <<EOF`")),
+            Err(_) => fail(format!("error: unknown command \"{other}\"\nSee 'kubectl create -h' for help and examples")),
+        },
+    }
+}
+
+pub fn run_run(ctx: &mut Ctx) -> Output {
+    let Some(name) = ctx.args.positionals.first().cloned() else {
+        return fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+    };
+    let Some(image) = ctx.args.value("image").map(str::to_string) else {
+        return fail("error: required flag(s) \"image\" not set");
+    };
+    let mut labels = Map::new();
+    match ctx.args.value("labels") {
+        Some(l) => {
+            for pair in l.split(',') {
+                if let Some((k, v)) = pair.split_once('=') {
+                    labels.insert(k.into(), Value::String(v.into()));
+                }
+            }
+        }
+        None => {
+            labels.insert("run".into(), Value::String(name.clone()));
+        }
+    }
+    let mut container = json!({"name": name, "image": image});
+    if let Some(p) = ctx.args.value("port").and_then(|p| p.parse::<i64>().ok()) {
+        container["ports"] = json!([{"containerPort": p}]);
+    }
+    let env: Vec<Value> = ctx
+        .args
+        .values("env")
+        .iter()
+        .filter_map(|e| e.split_once('=').map(|(k, v)| json!({"name": k, "value": v})))
+        .collect();
+    if !env.is_empty() {
+        container["env"] = Value::Array(env);
+    }
+    let mut cmd: Vec<Value> = ctx.args.after_dash.iter().map(|s| Value::String(s.clone())).collect();
+    if !cmd.is_empty() {
+        let key = if ctx.args.flag("command") { "command" } else { "args" };
+        container[key] = Value::Array(std::mem::take(&mut cmd));
+    }
+    let restart = ctx.args.value("restart").unwrap_or("Always").to_string();
+    create_value(
+        ctx,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels},
+            "spec": {"containers": [container], "restartPolicy": restart}}),
+        "created",
+    )
+}
+
+pub fn run_expose(ctx: &mut Ctx) -> Output {
+    let targets = match super::resources::parse_targets(&ctx.args.positionals) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let Some((kind, name)) = targets.names.first().cloned() else {
+        return fail("error: You must provide one or more resources by argument or filename.");
+    };
+    let ns = ctx.namespace();
+    let Some(obj) = get(ctx.sim, kind, &ns, &name).cloned() else {
+        return fail(not_found(kind, &name));
+    };
+    let selector: Map<String, Value> = match &obj {
+        Object::Deployment(d) => d.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
+        Object::ReplicaSet(r) => r.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
+        Object::StatefulSet(s) => s.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
+        Object::Pod(p) => p.metadata.labels.clone(),
+        Object::Service(s) => s.spec.selector.clone(),
+        _ => None,
+    }
+    .unwrap_or_default()
+    .into_iter()
+    .map(|(k, v)| (k, Value::String(v)))
+    .collect();
+    if selector.is_empty() {
+        return fail(format!("error: cannot expose a {}", kind.info().name));
+    }
+    let port: Option<i64> = ctx.args.value("port").and_then(|p| p.parse().ok()).or_else(|| match &obj {
+        Object::Deployment(d) => d.spec.template.spec.containers.first().and_then(|c| c.ports.first()).map(|p| p.container_port),
+        Object::Pod(p) => p.spec.containers.first().and_then(|c| c.ports.first()).map(|p| p.container_port),
+        _ => None,
+    });
+    let Some(port) = port else {
+        return fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+    };
+    let target: Value = ctx
+        .args
+        .value("target-port")
+        .map(|t| t.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(t.to_string())))
+        .unwrap_or(Value::from(port));
+    let svc_name = ctx.args.value("name").unwrap_or(&name).to_string();
+    let ty = ctx.args.value("type").unwrap_or("ClusterIP").to_string();
+    let _ = Kind::Service;
+    create_value(
+        ctx,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": svc_name},
+            "spec": {"type": ty, "selector": selector, "ports": [{"port": port, "protocol": "TCP", "targetPort": target}]}}),
+        "exposed",
+    )
+}

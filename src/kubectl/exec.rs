@@ -1,6 +1,233 @@
-//! stub
-use super::args::Flag;
-use super::Ctx;
+//! `kubectl exec POD -- CMD`: a tiny simulated shell (hostname, cat, echo, ls, pwd, env,
+//! whoami, nslookup, getent hosts, `sh -c "a; b"`). Names resolve through the engine's DNS.
+//! Writing files needs a file store in the engine (see src/engine/files.rs, not yet wired), so
+//! redirections report that plainly instead of pretending.
+
+use super::args::{bs, vs, Flag};
+use super::logs::{pick_container, target_pod};
+use super::{fail, ok, Ctx};
+use crate::engine::model::{Pod, PodPhase};
 use crate::script::Output;
-pub const FLAGS: &[Flag] = &[];
-pub fn run(_c: &mut Ctx) -> Output { super::fail("todo") }
+
+pub const FLAGS: &[Flag] = &[vs("container", 'c'), bs("stdin", 'i'), bs("tty", 't'), bs("quiet", 'q'), vs("filename", 'f')];
+
+struct Shell<'a> {
+    pod: &'a Pod,
+    container: String,
+    store: &'a crate::engine::store::Store,
+}
+
+/// Output of one command: text and exit code.
+struct Run {
+    out: String,
+    code: i32,
+}
+
+fn done(out: impl Into<String>) -> Run {
+    Run { out: out.into(), code: 0 }
+}
+
+impl Shell<'_> {
+    fn hostname(&self) -> String {
+        self.pod.spec.hostname.clone().unwrap_or_else(|| self.pod.metadata.name.clone())
+    }
+
+    fn fqdn(&self, name: &str) -> String {
+        let ns = &self.pod.metadata.namespace;
+        if name.ends_with(crate::engine::dns::CLUSTER_DOMAIN) || name.ends_with('.') {
+            return name.trim_end_matches('.').to_string();
+        }
+        match name.matches('.').count() {
+            0 => format!("{name}.{ns}.svc.cluster.local"),
+            1 if !name.ends_with(".svc") => format!("{name}.{ns}.svc.cluster.local"),
+            _ => format!("{name}.svc.cluster.local").replace(".svc.svc.", ".svc."),
+        }
+    }
+
+    fn file(&self, path: &str) -> Option<String> {
+        let image = self.pod.spec.containers.iter().find(|c| c.name == self.container).map(|c| c.image.as_str()).unwrap_or("");
+        match path {
+            "/etc/hostname" => Some(format!("{}\n", self.hostname())),
+            "/etc/resolv.conf" => Some(format!(
+                "search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
+                self.pod.metadata.namespace
+            )),
+            "/etc/hosts" => {
+                let ip = self.pod.status.pod_ip.clone().unwrap_or_default();
+                let sub = self.pod.spec.subdomain.as_ref().map(|s| {
+                    format!("\t{}.{s}.{}.svc.cluster.local\t{}", self.hostname(), self.pod.metadata.namespace, self.hostname())
+                });
+                Some(format!(
+                    "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}{}\n",
+                    sub.unwrap_or_else(|| format!("\t{}", self.hostname()))
+                ))
+            }
+            "/usr/share/nginx/html/index.html" if image.contains("nginx") && !self.mounted(path) => Some(
+                "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n".into(),
+            ),
+            _ => None,
+        }
+    }
+
+    fn mounted(&self, path: &str) -> bool {
+        self.pod
+            .spec
+            .containers
+            .iter()
+            .filter(|c| c.name == self.container)
+            .flat_map(|c| c.volume_mounts.iter())
+            .any(|m| path.starts_with(&m.mount_path))
+    }
+
+    fn run(&self, words: &[String]) -> Run {
+        let Some(cmd) = words.first() else { return done("") };
+        let args = &words[1..];
+        match cmd.as_str() {
+            "hostname" => done(format!("{}\n", self.hostname())),
+            "whoami" => done("root\n"),
+            "pwd" => done("/\n"),
+            "true" => done(""),
+            "false" => Run { out: String::new(), code: 1 },
+            "echo" => done(format!("{}\n", args.join(" "))),
+            "date" => done(format!("{}\n", super::describe::rfc1123z(self.store_now()).replace(" +0000", " UTC"))),
+            "env" | "printenv" => {
+                let mut s = format!("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={}\n", self.hostname());
+                for c in self.pod.spec.containers.iter().filter(|c| c.name == self.container) {
+                    for e in &c.env {
+                        if let Some(v) = &e.value {
+                            s.push_str(&format!("{}={v}\n", e.name));
+                        }
+                    }
+                }
+                s.push_str("KUBERNETES_SERVICE_HOST=10.96.0.1\nKUBERNETES_SERVICE_PORT=443\nHOME=/root\n");
+                done(s)
+            }
+            "cat" => {
+                let mut out = String::new();
+                for p in args {
+                    match self.file(p) {
+                        Some(t) => out.push_str(&t),
+                        None => return Run { out: format!("{out}cat: {p}: No such file or directory\n"), code: 1 },
+                    }
+                }
+                done(out)
+            }
+            "ls" => {
+                let dir = args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or("/");
+                let listing = match dir.trim_end_matches('/') {
+                    "" => "bin\nboot\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
+                    "/etc" => "hostname\nhosts\nresolv.conf\n".to_string(),
+                    d if self.mounted(d) => String::new(),
+                    "/usr/share/nginx/html" => "50x.html\nindex.html\n".to_string(),
+                    d => return Run { out: format!("ls: cannot access '{d}': No such file or directory\n"), code: 2 },
+                };
+                done(listing)
+            }
+            "nslookup" => {
+                let Some(name) = args.first() else { return Run { out: "usage: nslookup NAME\n".into(), code: 1 } };
+                let head = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n";
+                match crate::engine::dns::resolve(self.store, &self.pod.metadata.namespace, name) {
+                    Ok(ips) => {
+                        let fqdn = self.fqdn(name);
+                        let mut s = head.to_string();
+                        for ip in ips {
+                            s.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n"));
+                        }
+                        s.push('\n');
+                        done(s)
+                    }
+                    Err(e) => Run { out: format!("{head}** {e}\n\n"), code: 1 },
+                }
+            }
+            "getent" if args.first().map(String::as_str) == Some("hosts") => {
+                let Some(name) = args.get(1) else { return Run { out: String::new(), code: 2 } };
+                match crate::engine::dns::resolve(self.store, &self.pod.metadata.namespace, name) {
+                    Ok(ips) => done(ips.iter().map(|ip| format!("{ip:<15} {}\n", self.fqdn(name))).collect::<String>()),
+                    Err(_) => Run { out: String::new(), code: 2 },
+                }
+            }
+            "sh" | "bash" | "/bin/sh" | "/bin/bash" => {
+                if args.first().map(String::as_str) == Some("-c") {
+                    let script = args.get(1).cloned().unwrap_or_default();
+                    return self.script(&script);
+                }
+                Run { out: "kubeplay: interactive shells are not simulated; run one command, e.g. `kubectl exec web-0 -- hostname`\n".into(), code: 1 }
+            }
+            other => Run {
+                out: format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown\n"),
+                code: 126,
+            },
+        }
+    }
+
+    fn store_now(&self) -> crate::engine::time::SimTime {
+        self.pod.status.start_time.map(|t| t.0).unwrap_or_default()
+    }
+
+    /// `sh -c "a; b && c"` with `>`/`>>` refused honestly.
+    fn script(&self, script: &str) -> Run {
+        let mut out = String::new();
+        let mut code = 0;
+        for part in script.split([';', '\n']).flat_map(|p| p.split("&&")) {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            if part.contains('>') {
+                return Run {
+                    out: out + "kubeplay: writing files inside containers is not simulated yet (the engine has no file store)\n",
+                    code: 1,
+                };
+            }
+            let words = match crate::script::parse::split_words(part) {
+                Ok(w) => w,
+                Err(e) => return Run { out: format!("{out}sh: syntax error: {e}\n"), code: 2 },
+            };
+            let r = self.run(&words);
+            out.push_str(&r.out);
+            code = r.code;
+            if code != 0 {
+                break;
+            }
+        }
+        Run { out, code }
+    }
+}
+
+pub fn run(ctx: &mut Ctx) -> Output {
+    let Some(arg) = ctx.args.positionals.first().cloned() else {
+        return fail("error: pod, type/name or --filename must be specified");
+    };
+    if ctx.args.after_dash.is_empty() {
+        if ctx.args.positionals.len() > 1 {
+            return fail("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
+        }
+        return fail("error: you must specify at least one command for the container");
+    }
+    let pod = match target_pod(ctx, &arg) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let mut note = String::new();
+    let container = match pick_container(ctx, &pod, &mut note) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let running = pod.status.phase == PodPhase::Running
+        && pod.status.container_statuses.iter().any(|s| s.name == container && s.state.as_ref().is_some_and(|st| st.running.is_some()));
+    if pod.status.phase == PodPhase::Succeeded || pod.status.phase == PodPhase::Failed {
+        return fail(format!("{note}error: cannot exec into a container in a completed pod; current phase is {}", pod.status.phase.as_str()));
+    }
+    if !running {
+        return fail(format!("{note}error: unable to upgrade connection: container not found (\"{container}\")"));
+    }
+    let shell = Shell { pod: &pod, container, store: ctx.sim.store() };
+    let r = shell.run(&ctx.args.after_dash);
+    if r.code == 0 {
+        ok(note + &r.out)
+    } else if r.code == 126 {
+        fail(note + &r.out)
+    } else {
+        fail(format!("{note}{}command terminated with exit code {}", r.out, r.code))
+    }
+}
