@@ -690,3 +690,41 @@ fn pod_waits_for_its_claim_and_for_a_secret_volume() {
     sim.advance_by(secs(5));
     assert!(get(&sim, "web").is_ready());
 }
+
+#[test]
+fn pod_with_an_unusable_claim_waits_and_reports_the_mount_timeout() {
+    let mut sim = Sim::new(1);
+    let t0 = sim.now();
+    let mut p = pod("web-0", "kind-worker", "nginx:1.25");
+    p.spec.volumes = vec![Volume {
+        name: "www".into(),
+        persistent_volume_claim: Some(PvcVolumeSource {
+            claim_name: "www-web-0".into(),
+            read_only: None,
+        }),
+        ..Default::default()
+    }];
+    sim.create_object(Object::Pod(p));
+    sim.advance_by(secs(122));
+    assert!(
+        events(&sim, "web-0", t0).is_empty(),
+        "nothing before the 2m3s mount timeout"
+    );
+    sim.advance_by(secs(1));
+    let p = get(&sim, "web-0");
+    assert_eq!(p.status.phase, PodPhase::Pending);
+    assert_eq!(p.status.pod_ip, None);
+    assert_eq!(
+        events(&sim, "web-0", t0)[&123],
+        vec!["Warning FailedMount: Unable to attach or mount volumes: unmounted volumes=[www], unattached volumes=[], failed to process volumes=[www]: error processing PVC default/www-web-0: failed to fetch PVC from API server: persistentvolumeclaims \"www-web-0\" not found"]
+    );
+    let why: Vec<String> = sim
+        .why_all()
+        .map(|(_, _, w)| w.reason.to_string())
+        .collect();
+    assert!(
+        why.iter()
+            .any(|w| w.contains("volumes cannot be mounted yet")),
+        "{why:?}"
+    );
+}

@@ -89,6 +89,18 @@ impl Sim {
                     let delay = self.config.provision;
                     self.enqueue_after(C::Provisioner, key.clone(), delay);
                 }
+                // Bound pods waiting to mount this claim (kubelet volume manager) look again.
+                let claim = key.name.clone();
+                let mounting: Vec<ObjectKey> = self
+                    .store
+                    .list_in::<Pod>(&ns)
+                    .filter(|p| p.node_name().is_some() && p.status.phase == PodPhase::Pending)
+                    .filter(|p| p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == claim)))
+                    .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+                    .collect();
+                for k in mounting {
+                    self.enqueue(C::Kubelet, k);
+                }
                 self.enqueue(C::Volume, key);
                 self.retry_pending_pods();
             }

@@ -2,31 +2,56 @@
 //! config maps present) and the secrets and config maps its environment refers to. The
 //! messages are the kubelet's (`secret "x" not found`, `couldn't find key k in Secret ns/x`).
 
-use crate::engine::model::{ConfigMap, Container, PersistentVolumeClaim, Pod, Secret};
+use crate::engine::controllers::volume::{attach_conflict, claim_ready_for_pod};
+use crate::engine::model::{ConfigMap, Container, Pod, Secret};
 use crate::engine::store::Store;
+use crate::engine::time::SimDuration;
 
 /// Why the pod's volumes cannot be set up yet.
 pub enum VolumeWait {
-    /// A claim is missing or not Bound yet: the kubelet waits quietly (the scheduler normally
-    /// does not bind such pods; a pod placed by hand shows this).
-    Claim(String),
-    /// `MountVolume.SetUp failed ...`: a Warning FailedMount event.
+    /// A claim cannot be used, or its ReadWriteOnce volume is attached to another node: the
+    /// kubelet waits and, after its 2 min 3 s mount timeout, records Warning FailedMount
+    /// `Unable to attach or mount volumes: ...` (`timeout_message`). `reason` explains it now.
+    Claim {
+        timeout_message: String,
+        reason: String,
+    },
+    /// `MountVolume.SetUp failed ...`: a Warning FailedMount event at once.
     Mount(String),
 }
 
+/// The kubelet volume manager's attach-and-mount timeout (`podAttachAndMountTimeout`).
+pub const MOUNT_TIMEOUT: SimDuration = SimDuration(123_000);
+
 pub fn volumes_ready(store: &Store, pod: &Pod) -> Result<(), VolumeWait> {
     let ns = pod.metadata.namespace.as_str();
-    for v in &pod.spec.volumes {
-        if let Some(c) = &v.persistent_volume_claim {
-            let bound = store
-                .get::<PersistentVolumeClaim>(ns, &c.claim_name)
-                .is_some_and(|claim| {
-                    claim.phase() == "Bound" && claim.metadata.deletion_timestamp.is_none()
-                });
-            if !bound {
-                return Err(VolumeWait::Claim(c.claim_name.clone()));
-            }
+    let claim_volumes: Vec<&str> = pod
+        .spec
+        .volumes
+        .iter()
+        .filter(|v| v.persistent_volume_claim.is_some())
+        .map(|v| v.name.as_str())
+        .collect();
+    if !claim_volumes.is_empty() {
+        let list = claim_volumes.join(" ");
+        if let Err(error) = claim_ready_for_pod(store, pod) {
+            return Err(VolumeWait::Claim {
+                timeout_message: format!(
+                    "Unable to attach or mount volumes: unmounted volumes=[{list}], unattached volumes=[], failed to process volumes=[{list}]: {error}"
+                ),
+                reason: error,
+            });
         }
+        if let Some(conflict) = attach_conflict(store, pod) {
+            return Err(VolumeWait::Claim {
+                timeout_message: format!(
+                    "Unable to attach or mount volumes: unmounted volumes=[{list}], unattached volumes=[{list}], failed to process volumes=[]: timed out waiting for the condition"
+                ),
+                reason: conflict,
+            });
+        }
+    }
+    for v in &pod.spec.volumes {
         if let Some(s) = &v.secret {
             if s.optional != Some(true) && store.get::<Secret>(ns, &s.secret_name).is_none() {
                 return Err(VolumeWait::Mount(format!(

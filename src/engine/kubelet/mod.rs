@@ -69,10 +69,20 @@ fn run(mut plan: Plan, original: &Pod) -> Reconcile {
     }
     match env::volumes_ready(plan.ctx.store, &plan.pod) {
         Ok(()) => {}
-        Err(env::VolumeWait::Claim(claim)) => {
-            plan.waiting_because(format!(
-                "waiting for PersistentVolumeClaim {claim} to be Bound before mounting it"
-            ));
+        Err(env::VolumeWait::Claim {
+            timeout_message,
+            reason,
+        }) => {
+            let started = plan.pod.status.start_time.map_or(now, |t| t.0);
+            let timeout_at = started + env::MOUNT_TIMEOUT;
+            if now >= timeout_at {
+                if plan.history.last("FailedMount", &timeout_message).is_none() {
+                    plan.event(true, "FailedMount", timeout_message);
+                }
+            } else {
+                plan.wake_at(timeout_at);
+            }
+            plan.waiting_because(format!("volumes cannot be mounted yet: {reason}"));
             return finish_status(plan, original);
         }
         Err(env::VolumeWait::Mount(message)) => {
