@@ -785,3 +785,80 @@ fn secret_data_must_be_base64() {
     .expect_err("bad base64");
     assert_eq!(e.message, "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 3");
 }
+
+#[test]
+fn many_small_documents_stay_fast() {
+    // A megabyte of tiny documents: linear work, no blow-up (the full 3 MiB takes ~6 s in a debug build).
+    let text = "---\nx: y\n".repeat(1024 * 1024 / 9);
+    let start = std::time::Instant::now();
+    let all = docs(&text);
+    assert!(all.iter().all(|d| d.object.is_err()));
+    assert!(start.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn wrong_type_errors_point_at_the_field_line() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\n---\n{}",
+        WEB.replace("replicas: 3", "replicas: three")
+    );
+    let d = docs(&text).remove(1);
+    let in_web = WEB
+        .lines()
+        .position(|l| l == "  replicas: 3")
+        .expect("line")
+        + 1;
+    assert_eq!(d.object.expect_err("bad type").line, Some(4 + in_web));
+}
+
+#[test]
+fn pods_services_and_claims_follow_core_validation() {
+    let pod =
+        create_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: []\n");
+    assert_eq!(
+        pod,
+        "The Pod \"p\" is invalid: spec.containers: Required value"
+    );
+    let no_image = create_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c}]\n",
+    );
+    assert_eq!(
+        no_image,
+        "The Pod \"p\" is invalid: spec.containers[0].image: Required value"
+    );
+    let port = create_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x, ports: [{containerPort: 70000}]}]\n");
+    assert_eq!(port, "The Pod \"p\" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive");
+    let effect = create_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n  tolerations: [{key: k, operator: Exists, effect: Sometimes}]\n");
+    assert_eq!(effect, "The Pod \"p\" is invalid: spec.tolerations[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoExecute\", \"NoSchedule\", \"PreferNoSchedule\"");
+    let svc = create_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec:\n  ports: [{port: 80}]\n",
+    );
+    assert_eq!(svc, "The Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    assert_eq!(
+        validate_update(&object(claim), &object(&claim.replace("1Gi", "2Gi"))),
+        Ok(())
+    );
+    assert_eq!(
+        update_text(claim, &claim.replace("ReadWriteOnce", "ReadWriteMany")),
+        "The PersistentVolumeClaim \"c\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+    );
+}
+
+#[test]
+fn deployment_selector_is_immutable_and_server_message_is_aggregated() {
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      containers: [{name: c, image: nginx}]\n";
+    assert_eq!(
+        update_text(d, &d.replace("app: d", "app: e")),
+        "The Deployment \"d\" is invalid: spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"e\"}}: field is immutable"
+    );
+    // The server's own message (what controllers quote in events) joins causes in brackets.
+    let err = create_error(
+        &WEB.replace("replicas: 3", "replicas: -1")
+            .replace("OrderedReady", "Random"),
+    );
+    assert_eq!(
+        err.message,
+        "StatefulSet.apps \"web\" is invalid: [spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel', spec.replicas: Invalid value: -1: must be greater than or equal to 0]"
+    );
+}

@@ -117,15 +117,17 @@ pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
         PodDisruptionBudget,
         StorageClass
     )
-    .map_err(|go_message| {
+    .map_err(|(go_message, path)| {
         let info = kind.info();
-        ManifestError::new(
+        let mut e = ManifestError::new(
             ManifestErrorKind::BadRequest,
             format!(
                 "{} in version {:?} cannot be handled as a {}: {go_message}",
                 info.name, info.version, info.name
             ),
-        )
+        );
+        e.path = path;
+        e
     })?;
     check_bytes(&object).map_err(|go_message| {
         let info = kind.info();
@@ -193,7 +195,7 @@ fn decode_typed<T: DeserializeOwned>(
     kind: Kind,
     mut value: Value,
     unknown: &mut Vec<String>,
-) -> Result<T, String> {
+) -> Result<T, (String, Option<String>)> {
     const MAX_RETRIES: usize = 64;
     let mut inserted: Vec<String> = Vec::new();
     for _ in 0..MAX_RETRIES {
@@ -233,9 +235,30 @@ fn decode_typed<T: DeserializeOwned>(
                 _ => None,
             })
             .collect();
-        return Err(unmarshal_error(kind, &keys, &msg));
+        return Err((unmarshal_error(kind, &keys, &msg), Some(field_path(&path))));
     }
-    Err("json: the document has too many missing fields".to_string())
+    Err((
+        "json: the document has too many missing fields".to_string(),
+        None,
+    ))
+}
+
+/// `spec.template.spec.containers[0].image`, for pointing at the line.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    let mut p = String::new();
+    for seg in path.iter() {
+        match seg {
+            serde_path_to_error::Segment::Map { key } => {
+                if !p.is_empty() {
+                    p.push('.');
+                }
+                p.push_str(key);
+            }
+            serde_path_to_error::Segment::Seq { index } => p.push_str(&format!("[{index}]")),
+            _ => {}
+        }
+    }
+    p
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

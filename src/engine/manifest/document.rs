@@ -27,6 +27,12 @@ pub struct Document {
 }
 
 impl Document {
+    /// The line of a field path in this document (`spec.template.spec.containers[0].image`), or
+    /// of its nearest ancestor that has one.
+    pub fn line_of(&self, path: &str) -> Option<usize> {
+        self.paths.line_of(path)
+    }
+
     /// The server's refusal under kubectl's default `--validate=strict` when the document has
     /// unknown or repeated fields: `StatefulSet in version "v1" cannot be handled as a
     /// StatefulSet: strict decoding error: unknown field "spec.replica"`.
@@ -86,6 +92,8 @@ pub struct ManifestError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub kind: ManifestErrorKind,
+    /// The field at fault (`spec.replicas`) for a wrong-type error.
+    pub path: Option<String>,
 }
 
 impl ManifestError {
@@ -95,6 +103,7 @@ impl ManifestError {
             line: None,
             column: None,
             kind,
+            path: None,
         }
     }
 

@@ -117,7 +117,11 @@ fn decode_document(
     let (object, unknown_fields) = match decode::decode(value) {
         Ok(d) => (Ok(d.object), d.unknown_fields),
         Err(mut e) => {
-            e.line = Some(line);
+            e.line = e
+                .path
+                .as_deref()
+                .and_then(|p| paths.line_of(p))
+                .or(Some(line));
             (Err(e), vec![])
         }
     };
