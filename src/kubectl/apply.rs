@@ -53,7 +53,10 @@ pub fn read_sources(ctx: &Ctx) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     for f in files {
         if f == "-" {
-            out.push(Source { name: "STDIN".into(), text: ctx.stdin.unwrap_or_default().to_string() });
+            out.push(Source {
+                name: "STDIN".into(),
+                text: ctx.stdin.unwrap_or_default().to_string(),
+            });
             continue;
         }
         read_path(&f, &mut out)?;
@@ -68,18 +71,27 @@ fn read_path(path: &str, out: &mut Vec<Source>) -> Result<(), String> {
         let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(p)
             .map_err(|e| format!("error: {e}"))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            })
             .collect();
         entries.sort();
         for e in entries {
             let text = std::fs::read_to_string(&e).map_err(|err| format!("error: {err}"))?;
-            out.push(Source { name: e.to_string_lossy().into_owned(), text });
+            out.push(Source {
+                name: e.to_string_lossy().into_owned(),
+                text,
+            });
         }
         return Ok(());
     }
     match std::fs::read_to_string(p) {
         Ok(text) => {
-            out.push(Source { name: path.to_string(), text });
+            out.push(Source {
+                name: path.to_string(),
+                text,
+            });
             Ok(())
         }
         Err(_) => Err(format!("error: the path \"{path}\" does not exist")),
@@ -202,7 +214,11 @@ fn run_mode(ctx: &mut Ctx, mode: Mode) -> Output {
             match strictness {
                 Some(true) => {
                     if let Some(e) = doc.strict_error() {
-                        let verb = if mode == Mode::Replace { "replacing" } else { "creating" };
+                        let verb = if mode == Mode::Replace {
+                            "replacing"
+                        } else {
+                            "creating"
+                        };
                         text.push_str(&Admission::error_text(&e, verb, &src.name));
                         text.push('\n');
                         all_ok = false;
@@ -260,7 +276,11 @@ fn last_applied_json(raw: &Value, namespace: &str) -> String {
         if !namespace.is_empty() {
             meta.insert("namespace".into(), Value::String(namespace.into()));
         }
-        let mut ann = meta.get("annotations").and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut ann = meta
+            .get("annotations")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         ann.remove(LAST_APPLIED);
         meta.insert("annotations".into(), Value::Object(ann));
     }
@@ -281,8 +301,18 @@ fn write_one(
     let kind = obj.kind();
     let name = obj.meta().name.clone();
     let label = kind_slash_name(kind, &name);
-    if !ns.is_empty() && ctx.sim.store().get::<crate::engine::model::Namespace>("", &ns).is_none() {
-        let verb = if mode == Mode::Replace { "replacing" } else { "creating" };
+    if !ns.is_empty()
+        && ctx
+            .sim
+            .store()
+            .get::<crate::engine::model::Namespace>("", &ns)
+            .is_none()
+    {
+        let verb = if mode == Mode::Replace {
+            "replacing"
+        } else {
+            "creating"
+        };
         return Err(format!("Error from server (NotFound): error when {verb} \"{source}\": namespaces \"{ns}\" not found"));
     }
     let key = ObjectKey::new(kind, &ns, &name);
@@ -364,8 +394,16 @@ fn carry_server_fields(live: &Object, new: &mut Object) {
     let (lm, nm) = (live.meta().clone(), new.meta_mut());
     nm.uid = lm.uid;
     nm.creation_timestamp = lm.creation_timestamp;
-    nm.owner_references = if nm.owner_references.is_empty() { lm.owner_references } else { nm.owner_references.clone() };
-    nm.finalizers = if nm.finalizers.is_empty() { lm.finalizers } else { nm.finalizers.clone() };
+    nm.owner_references = if nm.owner_references.is_empty() {
+        lm.owner_references
+    } else {
+        nm.owner_references.clone()
+    };
+    nm.finalizers = if nm.finalizers.is_empty() {
+        lm.finalizers
+    } else {
+        nm.finalizers.clone()
+    };
     if let (Object::Service(l), Object::Service(n)) = (live, new) {
         if n.spec.cluster_ip.is_none() {
             n.spec.cluster_ip = l.spec.cluster_ip.clone();
@@ -396,9 +434,14 @@ fn three_way(live: &Object, raw: &Value, ns: &str) -> Result<Value, String> {
     }
     merge(&mut live_json, &last, &new, 0);
     if let Some(meta) = live_json.get_mut("metadata").and_then(Value::as_object_mut) {
-        let ann = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+        let ann = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Some(a) = ann.as_object_mut() {
-            a.insert(LAST_APPLIED.into(), Value::String(last_applied_json(raw, ns)));
+            a.insert(
+                LAST_APPLIED.into(),
+                Value::String(last_applied_json(raw, ns)),
+            );
         }
     }
     Ok(live_json)
@@ -432,7 +475,12 @@ fn merge(live: &mut Value, last: &Value, new: &Value, depth: usize) {
 }
 
 /// `kubectl delete -f`: deletes what each document names.
-pub fn delete_files(ctx: &mut Ctx, propagation: Propagation, grace: Option<i64>, suffix: &str) -> Output {
+pub fn delete_files(
+    ctx: &mut Ctx,
+    propagation: Propagation,
+    grace: Option<i64>,
+    suffix: &str,
+) -> Output {
     let sources = match read_sources(ctx) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -481,7 +529,10 @@ pub fn delete_files(ctx: &mut Ctx, propagation: Propagation, grace: Option<i64>,
             if suffix.is_empty() {
                 ctx.sim.delete_object(&key, grace, propagation);
             }
-            text.push_str(&format!("{} \"{name}\" deleted{suffix}\n", kind.info().singular_group()));
+            text.push_str(&format!(
+                "{} \"{name}\" deleted{suffix}\n",
+                kind.info().singular_group()
+            ));
         }
     }
     Output { text, ok: all_ok }

@@ -19,16 +19,32 @@ pub struct Flag {
 }
 
 pub const fn b(long: &'static str) -> Flag {
-    Flag { long, short: None, takes: Takes::Bool }
+    Flag {
+        long,
+        short: None,
+        takes: Takes::Bool,
+    }
 }
 pub const fn v(long: &'static str) -> Flag {
-    Flag { long, short: None, takes: Takes::Value }
+    Flag {
+        long,
+        short: None,
+        takes: Takes::Value,
+    }
 }
 pub const fn bs(long: &'static str, short: char) -> Flag {
-    Flag { long, short: Some(short), takes: Takes::Bool }
+    Flag {
+        long,
+        short: Some(short),
+        takes: Takes::Bool,
+    }
 }
 pub const fn vs(long: &'static str, short: char) -> Flag {
-    Flag { long, short: Some(short), takes: Takes::Value }
+    Flag {
+        long,
+        short: Some(short),
+        takes: Takes::Value,
+    }
 }
 
 /// Flags every kubectl command accepts (kubectl's persistent flags).
@@ -63,7 +79,10 @@ impl Args {
     }
     /// Last value given for a flag (pflag keeps the last).
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
     pub fn values(&self, long: &str) -> Vec<String> {
         self.values.get(long).cloned().unwrap_or_default()
@@ -177,10 +196,16 @@ pub fn find_verb(words: &[String]) -> Option<usize> {
             return Some(i);
         }
         let takes_value = if let Some(body) = w.strip_prefix("--") {
-            !body.contains('=') && GLOBAL.iter().any(|f| f.long == body && f.takes == Takes::Value)
+            !body.contains('=')
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.long == body && f.takes == Takes::Value)
         } else {
             // `-n ds` takes the next word; `-nds` does not.
-            w.len() == 2 && GLOBAL.iter().any(|f| f.short == w.chars().nth(1) && f.takes == Takes::Value)
+            w.len() == 2
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.short == w.chars().nth(1) && f.takes == Takes::Value)
         };
         i += if takes_value { 2 } else { 1 };
     }
@@ -195,11 +220,20 @@ mod tests {
         s.split_whitespace().map(str::to_string).collect()
     }
 
-    const GET: &[Flag] = &[vs("output", 'o'), bs("all-namespaces", 'A'), bs("watch", 'w'), vs("selector", 'l')];
+    const GET: &[Flag] = &[
+        vs("output", 'o'),
+        bs("all-namespaces", 'A'),
+        bs("watch", 'w'),
+        vs("selector", 'l'),
+    ];
 
     #[test]
     fn parses_interspersed_flags_and_clusters() {
-        let a = parse(&words("pods -n ds -owide web --selector=app=x -A"), &[GET, GLOBAL]).unwrap();
+        let a = parse(
+            &words("pods -n ds -owide web --selector=app=x -A"),
+            &[GET, GLOBAL],
+        )
+        .unwrap();
         assert_eq!(a.positionals, vec!["pods", "web"]);
         assert_eq!(a.value("namespace"), Some("ds"));
         assert_eq!(a.value("output"), Some("wide"));
@@ -209,9 +243,18 @@ mod tests {
 
     #[test]
     fn reports_unknown_flags_like_pflag() {
-        assert_eq!(parse(&words("--foo"), &[GET]).unwrap_err().0, "unknown flag: --foo");
-        assert_eq!(parse(&words("-x"), &[GET]).unwrap_err().0, "unknown shorthand flag: 'x' in -x");
-        assert_eq!(parse(&words("-o"), &[GET]).unwrap_err().0, "flag needs an argument: 'o' in -o");
+        assert_eq!(
+            parse(&words("--foo"), &[GET]).unwrap_err().0,
+            "unknown flag: --foo"
+        );
+        assert_eq!(
+            parse(&words("-x"), &[GET]).unwrap_err().0,
+            "unknown shorthand flag: 'x' in -x"
+        );
+        assert_eq!(
+            parse(&words("-o"), &[GET]).unwrap_err().0,
+            "flag needs an argument: 'o' in -o"
+        );
     }
 
     #[test]

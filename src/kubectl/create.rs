@@ -40,8 +40,16 @@ pub const RUN_FLAGS: &[Flag] = &[
     bs_t(),
     b("expose"),
 ];
-pub const EXPOSE_FLAGS: &[Flag] =
-    &[v("port"), v("target-port"), v("type"), v("name"), v("protocol"), v("selector"), v("dry-run"), vs("output", 'o')];
+pub const EXPOSE_FLAGS: &[Flag] = &[
+    v("port"),
+    v("target-port"),
+    v("type"),
+    v("name"),
+    v("protocol"),
+    v("selector"),
+    v("dry-run"),
+    vs("output", 'o'),
+];
 
 const fn bs_i() -> Flag {
     super::args::bs("stdin", 'i')
@@ -70,19 +78,38 @@ fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
     let name = obj.meta().name.clone();
     let ns = obj.meta().namespace.clone();
     if get(ctx.sim, kind, &ns, &name).is_some() {
-        return fail(format!("Error from server (AlreadyExists): {} \"{name}\" already exists", kind.info().resource_group()));
+        return fail(format!(
+            "Error from server (AlreadyExists): {} \"{name}\" already exists",
+            kind.info().resource_group()
+        ));
     }
-    if !ns.is_empty() && ctx.sim.store().get::<crate::engine::model::Namespace>("", &ns).is_none() {
-        return fail(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+    if !ns.is_empty()
+        && ctx
+            .sim
+            .store()
+            .get::<crate::engine::model::Namespace>("", &ns)
+            .is_none()
+    {
+        return fail(format!(
+            "Error from server (NotFound): namespaces \"{ns}\" not found"
+        ));
     }
     Admission::default(&mut obj);
     if let Err(e) = Admission::validate_create(None, &obj) {
         return fail(e.kubectl_text(None));
     }
     let suffix = dry_suffix(ctx);
-    if let Some(o) = ctx.args.value("output").filter(|o| *o == "yaml" || *o == "json") {
+    if let Some(o) = ctx
+        .args
+        .value("output")
+        .filter(|o| *o == "yaml" || *o == "json")
+    {
         let v = obj.to_json();
-        let text = if o == "yaml" { super::yaml::to_yaml(&v) } else { super::yaml::to_json_pretty(&v) };
+        let text = if o == "yaml" {
+            super::yaml::to_yaml(&v)
+        } else {
+            super::yaml::to_json_pretty(&v)
+        };
         if suffix.is_empty() {
             ctx.sim.create_object(obj);
         }
@@ -98,7 +125,9 @@ fn literals(ctx: &Ctx) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     for l in ctx.args.values("from-literal") {
         let Some((k, v)) = l.split_once('=') else {
-            return Err(format!("error: invalid literal source {l}, expected key=value"));
+            return Err(format!(
+                "error: invalid literal source {l}, expected key=value"
+            ));
         };
         m.insert(k.to_string(), Value::String(v.to_string()));
     }
@@ -110,7 +139,10 @@ fn base64(input: &str) -> String {
     let bytes = input.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -126,7 +158,15 @@ fn base64(input: &str) -> String {
 fn name_from_image(image: &str) -> String {
     let last = image.rsplit('/').next().unwrap_or(image);
     let base = last.split([':', '@']).next().unwrap_or(last);
-    base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect()
+    base.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 pub fn run(ctx: &mut Ctx) -> Output {
@@ -256,14 +296,26 @@ pub fn run_run(ctx: &mut Ctx) -> Output {
         .args
         .values("env")
         .iter()
-        .filter_map(|e| e.split_once('=').map(|(k, v)| json!({"name": k, "value": v})))
+        .filter_map(|e| {
+            e.split_once('=')
+                .map(|(k, v)| json!({"name": k, "value": v}))
+        })
         .collect();
     if !env.is_empty() {
         container["env"] = Value::Array(env);
     }
-    let mut cmd: Vec<Value> = ctx.args.after_dash.iter().map(|s| Value::String(s.clone())).collect();
+    let mut cmd: Vec<Value> = ctx
+        .args
+        .after_dash
+        .iter()
+        .map(|s| Value::String(s.clone()))
+        .collect();
     if !cmd.is_empty() {
-        let key = if ctx.args.flag("command") { "command" } else { "args" };
+        let key = if ctx.args.flag("command") {
+            "command"
+        } else {
+            "args"
+        };
         container[key] = Value::Array(std::mem::take(&mut cmd));
     }
     let restart = ctx.args.value("restart").unwrap_or("Always").to_string();
@@ -288,9 +340,21 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
         return fail(not_found(kind, &name));
     };
     let selector: Map<String, Value> = match &obj {
-        Object::Deployment(d) => d.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
-        Object::ReplicaSet(r) => r.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
-        Object::StatefulSet(s) => s.spec.selector.as_ref().and_then(|s| s.match_labels.clone()),
+        Object::Deployment(d) => d
+            .spec
+            .selector
+            .as_ref()
+            .and_then(|s| s.match_labels.clone()),
+        Object::ReplicaSet(r) => r
+            .spec
+            .selector
+            .as_ref()
+            .and_then(|s| s.match_labels.clone()),
+        Object::StatefulSet(s) => s
+            .spec
+            .selector
+            .as_ref()
+            .and_then(|s| s.match_labels.clone()),
         Object::Pod(p) => p.metadata.labels.clone(),
         Object::Service(s) => s.spec.selector.clone(),
         _ => None,
@@ -302,18 +366,38 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
     if selector.is_empty() {
         return fail(format!("error: cannot expose a {}", kind.info().name));
     }
-    let port: Option<i64> = ctx.args.value("port").and_then(|p| p.parse().ok()).or_else(|| match &obj {
-        Object::Deployment(d) => d.spec.template.spec.containers.first().and_then(|c| c.ports.first()).map(|p| p.container_port),
-        Object::Pod(p) => p.spec.containers.first().and_then(|c| c.ports.first()).map(|p| p.container_port),
-        _ => None,
-    });
+    let port: Option<i64> = ctx
+        .args
+        .value("port")
+        .and_then(|p| p.parse().ok())
+        .or_else(|| match &obj {
+            Object::Deployment(d) => d
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .and_then(|c| c.ports.first())
+                .map(|p| p.container_port),
+            Object::Pod(p) => p
+                .spec
+                .containers
+                .first()
+                .and_then(|c| c.ports.first())
+                .map(|p| p.container_port),
+            _ => None,
+        });
     let Some(port) = port else {
         return fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
     };
     let target: Value = ctx
         .args
         .value("target-port")
-        .map(|t| t.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(t.to_string())))
+        .map(|t| {
+            t.parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::String(t.to_string()))
+        })
         .unwrap_or(Value::from(port));
     let svc_name = ctx.args.value("name").unwrap_or(&name).to_string();
     let ty = ctx.args.value("type").unwrap_or("ClusterIP").to_string();

@@ -66,7 +66,9 @@ pub fn run(ctx: &mut Ctx) -> Output {
         None => None,
         Some(Ok(g)) if g < 0 => None,
         Some(Ok(g)) => Some(g),
-        Some(Err(_)) => return fail("error: invalid argument for --grace-period: must be an integer"),
+        Some(Err(_)) => {
+            return fail("error: invalid argument for --grace-period: must be an integer")
+        }
     };
     if ctx.args.flag("now") {
         grace = Some(1);
@@ -97,13 +99,20 @@ pub fn run(ctx: &mut Ctx) -> Output {
         Err(e) => return fail(e),
     };
     if targets.is_empty() {
-        return fail(format!("{NO_RESOURCES}\nSee 'kubectl delete -h' for help and examples"));
+        return fail(format!(
+            "{NO_RESOURCES}\nSee 'kubectl delete -h' for help and examples"
+        ));
     }
     let label = match ctx.args.value("selector").map(LabelSel::parse).transpose() {
         Ok(s) => s,
         Err(e) => return fail(format!("error: {e}")),
     };
-    let fields = match ctx.args.value("field-selector").map(FieldSel::parse).transpose() {
+    let fields = match ctx
+        .args
+        .value("field-selector")
+        .map(FieldSel::parse)
+        .transpose()
+    {
         Ok(s) => s,
         Err(e) => return fail(format!("error: {e}")),
     };
@@ -116,10 +125,16 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 "error: resource(s) were provided, but no name was specified\nSee 'kubectl delete -h' for help and examples"
             ));
         }
-        let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
+        let scope = if ctx.all_namespaces() {
+            None
+        } else {
+            Some(ns.as_str())
+        };
         for kind in &targets.kinds {
             for o in list(ctx.sim, *kind, scope) {
-                if label.as_ref().is_none_or(|l| l.matches(o.meta().labels())) && fields.as_ref().is_none_or(|f| f.matches(o)) {
+                if label.as_ref().is_none_or(|l| l.matches(o.meta().labels()))
+                    && fields.as_ref().is_none_or(|f| f.matches(o))
+                {
                     keys.push(ObjectKey::of(o));
                 }
             }
@@ -144,16 +159,33 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let name_output = ctx.args.value("output") == Some("name");
     let mut deleted = Vec::new();
     for key in &keys {
-        let verb = if immediate { "force deleted" } else { "deleted" };
-        if name_output {
-            text.push_str(&format!("{}/{}\n", key.kind.info().singular_group(), key.name));
+        let verb = if immediate {
+            "force deleted"
         } else {
-            text.push_str(&format!("{} \"{}\" {verb}{suffix}\n", key.kind.info().singular_group(), key.name));
+            "deleted"
+        };
+        if name_output {
+            text.push_str(&format!(
+                "{}/{}\n",
+                key.kind.info().singular_group(),
+                key.name
+            ));
+        } else {
+            text.push_str(&format!(
+                "{} \"{}\" {verb}{suffix}\n",
+                key.kind.info().singular_group(),
+                key.name
+            ));
         }
         if !suffix.is_empty() {
             continue;
         }
-        let uid = ctx.sim.store().get_obj(key).map(|o| o.meta().uid.clone()).unwrap_or_default();
+        let uid = ctx
+            .sim
+            .store()
+            .get_obj(key)
+            .map(|o| o.meta().uid.clone())
+            .unwrap_or_default();
         if key.kind == Kind::Namespace {
             delete_namespace_contents(ctx, &key.name);
         }
@@ -169,7 +201,9 @@ pub fn run(ctx: &mut Ctx) -> Output {
         // kubectl waits until no object with the deleted uid remains (a recreated pod with the
         // same name has a new uid and does not count).
         drive(ctx.sim, timeout, |sim, _| {
-            deleted.iter().all(|(k, uid)| sim.store().get_obj(k).is_none_or(|o| &o.meta().uid != uid))
+            deleted
+                .iter()
+                .all(|(k, uid)| sim.store().get_obj(k).is_none_or(|o| &o.meta().uid != uid))
         });
     }
     Output { text, ok: all_ok }
@@ -180,7 +214,12 @@ fn delete_namespace_contents(ctx: &mut Ctx, ns: &str) {
     let keys: Vec<ObjectKey> = Kind::ALL
         .iter()
         .filter(|k| k.info().namespaced)
-        .flat_map(|k| list(ctx.sim, *k, Some(ns)).into_iter().map(ObjectKey::of).collect::<Vec<_>>())
+        .flat_map(|k| {
+            list(ctx.sim, *k, Some(ns))
+                .into_iter()
+                .map(ObjectKey::of)
+                .collect::<Vec<_>>()
+        })
         .collect();
     for k in keys {
         ctx.sim.delete_object(&k, None, Propagation::Background);

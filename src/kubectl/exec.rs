@@ -9,7 +9,13 @@ use super::{fail, ok, Ctx};
 use crate::engine::model::{Pod, PodPhase};
 use crate::script::Output;
 
-pub const FLAGS: &[Flag] = &[vs("container", 'c'), bs("stdin", 'i'), bs("tty", 't'), bs("quiet", 'q'), vs("filename", 'f')];
+pub const FLAGS: &[Flag] = &[
+    vs("container", 'c'),
+    bs("stdin", 'i'),
+    bs("tty", 't'),
+    bs("quiet", 'q'),
+    vs("filename", 'f'),
+];
 
 struct Shell<'a> {
     pod: &'a Pod,
@@ -24,12 +30,19 @@ struct Run {
 }
 
 fn done(out: impl Into<String>) -> Run {
-    Run { out: out.into(), code: 0 }
+    Run {
+        out: out.into(),
+        code: 0,
+    }
 }
 
 impl Shell<'_> {
     fn hostname(&self) -> String {
-        self.pod.spec.hostname.clone().unwrap_or_else(|| self.pod.metadata.name.clone())
+        self.pod
+            .spec
+            .hostname
+            .clone()
+            .unwrap_or_else(|| self.pod.metadata.name.clone())
     }
 
     fn fqdn(&self, name: &str) -> String {
@@ -45,7 +58,14 @@ impl Shell<'_> {
     }
 
     fn file(&self, path: &str) -> Option<String> {
-        let image = self.pod.spec.containers.iter().find(|c| c.name == self.container).map(|c| c.image.as_str()).unwrap_or("");
+        let image = self
+            .pod
+            .spec
+            .containers
+            .iter()
+            .find(|c| c.name == self.container)
+            .map(|c| c.image.as_str())
+            .unwrap_or("");
         match path {
             "/etc/hostname" => Some(format!("{}\n", self.hostname())),
             "/etc/resolv.conf" => Some(format!(
@@ -80,7 +100,9 @@ impl Shell<'_> {
     }
 
     fn run(&self, words: &[String]) -> Run {
-        let Some(cmd) = words.first() else { return done("") };
+        let Some(cmd) = words.first() else {
+            return done("");
+        };
         let args = &words[1..];
         match cmd.as_str() {
             "hostname" => done(format!("{}\n", self.hostname())),
@@ -181,7 +203,12 @@ impl Shell<'_> {
             }
             let words = match crate::script::parse::split_words(part) {
                 Ok(w) => w,
-                Err(e) => return Run { out: format!("{out}sh: syntax error: {e}\n"), code: 2 },
+                Err(e) => {
+                    return Run {
+                        out: format!("{out}sh: syntax error: {e}\n"),
+                        code: 2,
+                    }
+                }
             };
             let r = self.run(&words);
             out.push_str(&r.out);
@@ -214,20 +241,34 @@ pub fn run(ctx: &mut Ctx) -> Output {
         Err(e) => return fail(e),
     };
     let running = pod.status.phase == PodPhase::Running
-        && pod.status.container_statuses.iter().any(|s| s.name == container && s.state.as_ref().is_some_and(|st| st.running.is_some()));
+        && pod.status.container_statuses.iter().any(|s| {
+            s.name == container && s.state.as_ref().is_some_and(|st| st.running.is_some())
+        });
     if pod.status.phase == PodPhase::Succeeded || pod.status.phase == PodPhase::Failed {
-        return fail(format!("{note}error: cannot exec into a container in a completed pod; current phase is {}", pod.status.phase.as_str()));
+        return fail(format!(
+            "{note}error: cannot exec into a container in a completed pod; current phase is {}",
+            pod.status.phase.as_str()
+        ));
     }
     if !running {
-        return fail(format!("{note}error: unable to upgrade connection: container not found (\"{container}\")"));
+        return fail(format!(
+            "{note}error: unable to upgrade connection: container not found (\"{container}\")"
+        ));
     }
-    let shell = Shell { pod: &pod, container, store: ctx.sim.store() };
+    let shell = Shell {
+        pod: &pod,
+        container,
+        store: ctx.sim.store(),
+    };
     let r = shell.run(&ctx.args.after_dash);
     if r.code == 0 {
         ok(note + &r.out)
     } else if r.code == 126 {
         fail(note + &r.out)
     } else {
-        fail(format!("{note}{}command terminated with exit code {}", r.out, r.code))
+        fail(format!(
+            "{note}{}command terminated with exit code {}",
+            r.out, r.code
+        ))
     }
 }

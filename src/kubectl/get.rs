@@ -69,7 +69,12 @@ pub fn run(ctx: &mut Ctx) -> Output {
         Ok(s) => s,
         Err(e) => return fail(format!("error: {e}")),
     };
-    let field_sel = match ctx.args.value("field-selector").map(FieldSel::parse).transpose() {
+    let field_sel = match ctx
+        .args
+        .value("field-selector")
+        .map(FieldSel::parse)
+        .transpose()
+    {
         Ok(s) => s,
         Err(e) => return fail(format!("Error from server (BadRequest): {e}")),
     };
@@ -107,7 +112,12 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 with_kind: show_kind,
                 with_namespace: all_ns && g.kind.info().namespaced,
                 show_labels: ctx.args.flag("show-labels"),
-                label_columns: ctx.args.values("label-columns").iter().flat_map(|l| l.split(',').map(str::to_string)).collect(),
+                label_columns: ctx
+                    .args
+                    .values("label-columns")
+                    .iter()
+                    .flat_map(|l| l.split(',').map(str::to_string))
+                    .collect(),
                 no_headers,
             };
             let t = table_for(g.kind, &g.objs, now, &opts);
@@ -123,17 +133,30 @@ pub fn run(ctx: &mut Ctx) -> Output {
             let names: Vec<(Kind, String)> = if targets.names.is_empty() {
                 Vec::new()
             } else {
-                groups.iter().flat_map(|g| g.objs.iter().map(move |o| (g.kind, o.meta().name.clone()))).collect()
+                groups
+                    .iter()
+                    .flat_map(|g| g.objs.iter().map(move |o| (g.kind, o.meta().name.clone())))
+                    .collect()
             };
             let scope = scope.map(str::to_string);
             drop(groups);
-            let spec = WatchSpec { kinds, names, with_kind: targets.multi_kind, all_ns, scope, label_sel, format };
+            let spec = WatchSpec {
+                kinds,
+                names,
+                with_kind: targets.multi_kind,
+                all_ns,
+                scope,
+                label_sel,
+                format,
+            };
             return watch(ctx, spec, writer, text);
         }
     } else {
         let objs: Vec<&Object> = groups.iter().flat_map(|g| g.objs.iter().copied()).collect();
         let single = targets.names.len() == 1 && !targets.multi_kind;
-        if !(single && objs.is_empty()) && !(objs.is_empty() && matches!(format, Format::Name | Format::CustomColumns(_))) {
+        if !(single && objs.is_empty())
+            && !(objs.is_empty() && matches!(format, Format::Name | Format::CustomColumns(_)))
+        {
             match render_objects(&format, &objs, single, no_headers) {
                 Ok(t) => text.push_str(&t),
                 Err(e) => return fail(e),
@@ -152,7 +175,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
         let any_namespaced = groups.iter().any(|g| g.kind.info().namespaced);
         text.push_str(&no_resources(scope, any_namespaced));
     }
-    Output { text, ok: ok_status }
+    Output {
+        text,
+        ok: ok_status,
+    }
 }
 
 /// Chooses the objects: by name (NotFound errors collected) or by listing with selectors.
@@ -167,7 +193,9 @@ fn select<'a>(
     let mut errors = Vec::new();
     let ns = ctx.namespace();
     let matches = |o: &Object| {
-        label_sel.as_ref().is_none_or(|s| s.matches(o.meta().labels()))
+        label_sel
+            .as_ref()
+            .is_none_or(|s| s.matches(o.meta().labels()))
             && field_sel.as_ref().is_none_or(|f| f.matches(o))
     };
     if !targets.names.is_empty() {
@@ -184,7 +212,10 @@ fn select<'a>(
         if let Some(f) = field_sel {
             f.check_supported(kind.info().name, kind.info().plural)?;
         }
-        let objs: Vec<&Object> = list(ctx.sim, *kind, scope).into_iter().filter(|o| matches(o)).collect();
+        let objs: Vec<&Object> = list(ctx.sim, *kind, scope)
+            .into_iter()
+            .filter(|o| matches(o))
+            .collect();
         group_for(&mut groups, *kind).objs.extend(objs);
     }
     Ok((groups, errors))
@@ -194,7 +225,10 @@ fn group_for<'a, 'b>(groups: &'b mut Vec<Group<'a>>, kind: Kind) -> &'b mut Grou
     if let Some(i) = groups.iter().position(|g| g.kind == kind) {
         return &mut groups[i];
     }
-    groups.push(Group { kind, objs: Vec::new() });
+    groups.push(Group {
+        kind,
+        objs: Vec::new(),
+    });
     let last = groups.len() - 1;
     &mut groups[last]
 }
@@ -216,7 +250,15 @@ struct WatchSpec {
 /// `get -w` in a script: after the listing, run the cluster until it settles and print one row
 /// per change of a watched object, as each watch event arrives.
 fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String) -> Output {
-    let WatchSpec { kinds, names, with_kind, all_ns, scope, label_sel, format } = spec;
+    let WatchSpec {
+        kinds,
+        names,
+        with_kind,
+        all_ns,
+        scope,
+        label_sel,
+        format,
+    } = spec;
     let timeout = match timeout_arg(ctx.args.value("timeout"), ctx.sim.config().settle_limit) {
         Ok(t) => t,
         Err(e) => return fail(e),
@@ -238,10 +280,17 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
                     continue;
                 }
             }
-            if !names.is_empty() && !names.iter().any(|(k, n)| *k == o.kind() && n == &o.meta().name) {
+            if !names.is_empty()
+                && !names
+                    .iter()
+                    .any(|(k, n)| *k == o.kind() && n == &o.meta().name)
+            {
                 continue;
             }
-            if label_sel.as_ref().is_some_and(|s| !s.matches(o.meta().labels())) {
+            if label_sel
+                .as_ref()
+                .is_some_and(|s| !s.matches(o.meta().labels()))
+            {
                 continue;
             }
             let opts = TableOpts {
@@ -271,7 +320,9 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
     });
     text.push_str(&printed);
     if rows >= WATCH_ROW_CAP {
-        text.push_str(&format!("(kubeplay: stopped watching after {WATCH_ROW_CAP} rows)\n"));
+        text.push_str(&format!(
+            "(kubeplay: stopped watching after {WATCH_ROW_CAP} rows)\n"
+        ));
     }
     let _ = SimDuration::ZERO;
     ok(text)
@@ -282,7 +333,9 @@ fn raw_get(path: &str) -> Output {
     match path {
         "/version" => ok(super::info::server_version_json()),
         "/healthz" | "/readyz" | "/livez" => ok("ok"),
-        _ => fail(format!("Error from server (NotFound): the server could not find the requested resource")),
+        _ => fail(format!(
+            "Error from server (NotFound): the server could not find the requested resource"
+        )),
     }
 }
 
@@ -300,15 +353,27 @@ pub fn run_events(ctx: &mut Ctx) -> Output {
     if let Some(target) = ctx.args.value("for") {
         let (k, n) = target.split_once('/').unwrap_or(("", target));
         let kind = if k.is_empty() { None } else { Kind::lookup(k) };
-        evs.retain(|e| e.involved_object.name == n && kind.is_none_or(|k| k.info().name == e.involved_object.kind));
+        evs.retain(|e| {
+            e.involved_object.name == n
+                && kind.is_none_or(|k| k.info().name == e.involved_object.kind)
+        });
     }
     if let Some(types) = ctx.args.value("types") {
         let types: Vec<&str> = types.split(',').collect();
         evs.retain(|e| types.iter().any(|t| t.eq_ignore_ascii_case(&e.type_)));
     }
-    evs.sort_by_key(|e| (e.last_timestamp.or(e.first_timestamp), e.metadata.creation_timestamp));
+    evs.sort_by_key(|e| {
+        (
+            e.last_timestamp.or(e.first_timestamp),
+            e.metadata.creation_timestamp,
+        )
+    });
     if evs.is_empty() {
-        return ok(if all_ns { "No events found.\n".to_string() } else { format!("No events found in {ns} namespace.\n") });
+        return ok(if all_ns {
+            "No events found.\n".to_string()
+        } else {
+            format!("No events found in {ns} namespace.\n")
+        });
     }
     let mut t = String::new();
     if all_ns {

@@ -8,7 +8,15 @@ use crate::engine::model::Kind;
 use crate::script::Output;
 
 pub const NO_FLAGS: &[Flag] = &[];
-pub const API_RESOURCES_FLAGS: &[Flag] = &[v("api-group"), v("namespaced"), vs("output", 'o'), b("no-headers"), v("verbs"), b("cached"), v("sort-by")];
+pub const API_RESOURCES_FLAGS: &[Flag] = &[
+    v("api-group"),
+    v("namespaced"),
+    vs("output", 'o'),
+    b("no-headers"),
+    v("verbs"),
+    b("cached"),
+    v("sort-by"),
+];
 pub const EXPLAIN_FLAGS: &[Flag] = &[b("recursive"), v("api-version"), v("output")];
 pub const VERSION_FLAGS: &[Flag] = &[b("client"), vs("output", 'o'), b("short")];
 pub const CONFIG_FLAGS: &[Flag] = &[b("minify"), b("raw"), b("flatten"), vs("output", 'o')];
@@ -38,7 +46,9 @@ pub fn run_version(ctx: &mut Ctx) -> Output {
             };
             ok(text)
         }
-        Some(o) => fail(format!("error: --output must be 'yaml' or 'json', got '{o}'")),
+        Some(o) => fail(format!(
+            "error: --output must be 'yaml' or 'json', got '{o}'"
+        )),
         None => {
             let mut t = format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.7.1\n");
             if !client {
@@ -91,10 +101,30 @@ pub fn run_api_resources(ctx: &mut Ctx) -> Output {
     let mut t = Table::new(&headers);
     for k in kinds {
         let i = k.info();
-        let mut row = vec![i.plural.to_string(), i.short_names.join(","), i.api_version(), i.namespaced.to_string(), i.name.to_string()];
+        let mut row = vec![
+            i.plural.to_string(),
+            i.short_names.join(","),
+            i.api_version(),
+            i.namespaced.to_string(),
+            i.name.to_string(),
+        ];
         if wide {
             row.push("create,delete,deletecollection,get,list,patch,update,watch".into());
-            row.push(if matches!(k, Kind::Pod | Kind::Service | Kind::DaemonSet | Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet) { "all".into() } else { String::new() });
+            row.push(
+                if matches!(
+                    k,
+                    Kind::Pod
+                        | Kind::Service
+                        | Kind::DaemonSet
+                        | Kind::Deployment
+                        | Kind::ReplicaSet
+                        | Kind::StatefulSet
+                ) {
+                    "all".into()
+                } else {
+                    String::new()
+                },
+            );
         }
         t.push(row);
     }
@@ -131,14 +161,24 @@ pub fn run_explain(ctx: &mut Ctx) -> Output {
     let Some(target) = ctx.args.positionals.first().cloned() else {
         return fail("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.");
     };
-    let (res, path) = target.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((target.clone(), None));
+    let (res, path) = target
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((target.clone(), None));
     let kind = match super::resources::kind_for(&res) {
         Ok(k) => k,
         Err(e) => return fail(e),
     };
     let i = kind.info();
-    let group = if i.group.is_empty() { String::new() } else { format!("GROUP:      {}\n", i.group) };
-    let mut text = format!("{group}KIND:       {}\nVERSION:    {}\n\n", i.name, i.version);
+    let group = if i.group.is_empty() {
+        String::new()
+    } else {
+        format!("GROUP:      {}\n", i.group)
+    };
+    let mut text = format!(
+        "{group}KIND:       {}\nVERSION:    {}\n\n",
+        i.name, i.version
+    );
     match path {
         None => {
             text.push_str(&format!("DESCRIPTION:\n    {}\n    \nFIELDS:\n", description(kind)));

@@ -24,8 +24,15 @@ struct Filter {
 #[derive(Clone, Debug, PartialEq)]
 enum Node {
     Text(String),
-    Path { root: bool, steps: Vec<Step> },
-    Range { root: bool, steps: Vec<Step>, body: Vec<Node> },
+    Path {
+        root: bool,
+        steps: Vec<Step>,
+    },
+    Range {
+        root: bool,
+        steps: Vec<Step>,
+        body: Vec<Node>,
+    },
 }
 
 /// A parsed template.
@@ -55,7 +62,14 @@ impl Template {
             rest = &after[close + 1..];
             if let Some(expr) = action.strip_prefix("range ") {
                 let (root, steps) = parse_path(expr.trim())?;
-                stack.push((Node::Range { root, steps, body: Vec::new() }, std::mem::take(&mut nodes)));
+                stack.push((
+                    Node::Range {
+                        root,
+                        steps,
+                        body: Vec::new(),
+                    },
+                    std::mem::take(&mut nodes),
+                ));
             } else if action == "end" {
                 let Some((Node::Range { root, steps, .. }, outer)) = stack.pop() else {
                     return Err("not in range, nothing to end".into());
@@ -215,13 +229,18 @@ fn parse_bracket(inner: &str) -> Result<Step, String> {
             if t.is_empty() {
                 Ok(None)
             } else {
-                t.parse().map(Some).map_err(|_| format!("invalid array index {inner}"))
+                t.parse()
+                    .map(Some)
+                    .map_err(|_| format!("invalid array index {inner}"))
             }
         };
         let b = b.split(':').next().unwrap_or("");
         return Ok(Step::Slice(num(a)?, num(b)?));
     }
-    inner.parse::<i64>().map(Step::Index).map_err(|_| format!("invalid array index {inner}"))
+    inner
+        .parse::<i64>()
+        .map(Step::Index)
+        .map_err(|_| format!("invalid array index {inner}"))
 }
 
 fn parse_filter(f: &str) -> Result<Filter, String> {
@@ -238,7 +257,10 @@ fn parse_filter(f: &str) -> Result<Filter, String> {
             } else {
                 Value::String(r.to_string())
             };
-            return Ok(Filter { path, op: Some((op.to_string(), value)) });
+            return Ok(Filter {
+                path,
+                op: Some((op.to_string(), value)),
+            });
         }
     }
     let (_, path) = parse_path(f)?;
@@ -311,7 +333,9 @@ fn collect_recursive(v: &Value, name: &str, out: &mut Vec<Value>) {
 
 fn filter_matches(f: &Filter, item: &Value) -> bool {
     let found = eval(&f.path, vec![item.clone()]);
-    let Some((op, want)) = &f.op else { return !found.is_empty() };
+    let Some((op, want)) = &f.op else {
+        return !found.is_empty();
+    };
     found.iter().any(|got| match (got, want) {
         (Value::Number(a), Value::Number(b)) => {
             let (a, b) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
@@ -351,13 +375,20 @@ fn run(nodes: &[Node], root: &Value, cur: &Value, out: &mut String) -> Result<()
     for n in nodes {
         match n {
             Node::Text(t) => out.push_str(t),
-            Node::Path { root: from_root, steps } => {
+            Node::Path {
+                root: from_root,
+                steps,
+            } => {
                 let start = if *from_root { root } else { cur };
                 let vals = eval(steps, vec![start.clone()]);
                 let texts: Vec<String> = vals.iter().map(text_of).collect();
                 out.push_str(&texts.join(" "));
             }
-            Node::Range { root: from_root, steps, body } => {
+            Node::Range {
+                root: from_root,
+                steps,
+                body,
+            } => {
                 let start = if *from_root { root } else { cur };
                 for item in eval(steps, vec![start.clone()]) {
                     run(body, root, &item, out)?;
@@ -384,6 +415,9 @@ mod tests {
         let t = Template::parse("{.items[*].metadata.name}").unwrap();
         assert_eq!(t.execute(&data).unwrap(), "a b");
         let t = Template::parse("{.items[0].status}").unwrap();
-        assert_eq!(t.execute(&data).unwrap(), r#"{"conditions":[{"status":"True","type":"Ready"}]}"#);
+        assert_eq!(
+            t.execute(&data).unwrap(),
+            r#"{"conditions":[{"status":"True","type":"Ready"}]}"#
+        );
     }
 }

@@ -39,13 +39,19 @@ pub fn run_annotate(ctx: &mut Ctx) -> Output {
 fn valid_label_value(v: &str) -> bool {
     v.len() <= 63
         && (v.is_empty()
-            || (v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            || (v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
                 && v.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())))
 }
 
 fn run_with(ctx: &mut Ctx, what: What) -> Output {
-    let verb = if what == What::Label { "label" } else { "annotate" };
+    let verb = if what == What::Label {
+        "label"
+    } else {
+        "annotate"
+    };
     let mut adds: Vec<(String, String)> = Vec::new();
     let mut removes: Vec<String> = Vec::new();
     let mut resources = Vec::new();
@@ -65,12 +71,23 @@ fn run_with(ctx: &mut Ctx, what: What) -> Output {
         return fail("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
     }
     if adds.is_empty() && removes.is_empty() && !ctx.args.flag("list") {
-        let noun = if what == What::Label { "label" } else { "annotation" };
+        let noun = if what == What::Label {
+            "label"
+        } else {
+            "annotation"
+        };
         return fail(format!("error: at least one {noun} update is required"));
     }
     for (k, _) in &adds {
         if removes.contains(k) {
-            return fail(format!("error: can not both modify and remove {}s in the same command", if what == What::Label { "label" } else { "annotation" }));
+            return fail(format!(
+                "error: can not both modify and remove {}s in the same command",
+                if what == What::Label {
+                    "label"
+                } else {
+                    "annotation"
+                }
+            ));
         }
     }
     ctx.args.positionals = resources;
@@ -86,8 +103,11 @@ fn run_with(ctx: &mut Ctx, what: What) -> Output {
         let mut notes = String::new();
         let result = update_live(ctx, &key, |obj| {
             let meta = obj.meta_mut();
-            let map: &mut Labels =
-                if what == What::Label { meta.labels_mut() } else { meta.annotations_mut() };
+            let map: &mut Labels = if what == What::Label {
+                meta.labels_mut()
+            } else {
+                meta.annotations_mut()
+            };
             if !overwrite {
                 let mut conflicts = Vec::new();
                 for (k, v) in &adds {

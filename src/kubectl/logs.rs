@@ -41,18 +41,37 @@ pub fn target_pod(ctx: &Ctx, arg: &str) -> Result<Pod, String> {
         .list_in::<Pod>(&ns)
         .filter(|p| {
             p.metadata.controller_ref().is_some_and(|r| r.uid == uid)
-                || ctx.sim.store().get_obj(&crate::engine::store::ObjectKey::new(Kind::ReplicaSet, &ns, &p.metadata.controller_ref().map(|r| r.name.clone()).unwrap_or_default()))
+                || ctx
+                    .sim
+                    .store()
+                    .get_obj(&crate::engine::store::ObjectKey::new(
+                        Kind::ReplicaSet,
+                        &ns,
+                        &p.metadata
+                            .controller_ref()
+                            .map(|r| r.name.clone())
+                            .unwrap_or_default(),
+                    ))
                     .is_some_and(|rs| rs.meta().controller_ref().is_some_and(|r| r.uid == uid))
         })
         .collect();
     owned.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-    owned.first().map(|p| (*p).clone()).ok_or_else(|| format!("error: no pods found for {arg}"))
+    owned
+        .first()
+        .map(|p| (*p).clone())
+        .ok_or_else(|| format!("error: no pods found for {arg}"))
 }
 
 /// Which container: `-c`, or the first one with kubectl's "Defaulted container" note.
 pub fn pick_container(ctx: &Ctx, pod: &Pod, note: &mut String) -> Result<String, String> {
     if let Some(c) = ctx.args.value("container") {
-        if !pod.spec.containers.iter().chain(pod.spec.init_containers.iter()).any(|x| x.name == c) {
+        if !pod
+            .spec
+            .containers
+            .iter()
+            .chain(pod.spec.init_containers.iter())
+            .any(|x| x.name == c)
+        {
             return Err(format!(
                 "error: container {c} is not valid for pod {}",
                 pod.metadata.name
@@ -61,18 +80,34 @@ pub fn pick_container(ctx: &Ctx, pod: &Pod, note: &mut String) -> Result<String,
         return Ok(c.to_string());
     }
     let Some(first) = pod.spec.containers.first() else {
-        return Err(format!("error: pod {} has no containers", pod.metadata.name));
+        return Err(format!(
+            "error: pod {} has no containers",
+            pod.metadata.name
+        ));
     };
     if pod.spec.containers.len() > 1 {
-        let names: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
-        note.push_str(&format!("Defaulted container \"{}\" out of: {}\n", first.name, names.join(", ")));
+        let names: Vec<&str> = pod
+            .spec
+            .containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        note.push_str(&format!(
+            "Defaulted container \"{}\" out of: {}\n",
+            first.name,
+            names.join(", ")
+        ));
     }
     Ok(first.name.clone())
 }
 
 fn go_time(t: SimTime) -> String {
     // nginx's error_log format: 2026/01/01 00:00:07
-    t.rfc3339().replace('-', "/").replace('T', " ").trim_end_matches('Z').to_string()
+    t.rfc3339()
+        .replace('-', "/")
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string()
 }
 
 /// Log lines an image of this family prints at start-up.
@@ -94,7 +129,9 @@ fn startup_lines(image: &str, pod: &Pod, started: SimTime) -> Vec<String> {
                 .map(str::to_string),
             );
         }
-        v.push(format!("{t} [notice] 1#1: using the \"epoll\" event method"));
+        v.push(format!(
+            "{t} [notice] 1#1: using the \"epoll\" event method"
+        ));
         v.push(format!("{t} [notice] 1#1: start worker processes"));
         v.push(format!("{t} [notice] 1#1: start worker process 29"));
         return v;
@@ -102,7 +139,8 @@ fn startup_lines(image: &str, pod: &Pod, started: SimTime) -> Vec<String> {
     if base.starts_with("postgres") {
         let ts = started.rfc3339().replace('T', " ").replace('Z', ".000 UTC");
         return vec![
-            "PostgreSQL Database directory appears to contain a database; Skipping initialization".into(),
+            "PostgreSQL Database directory appears to contain a database; Skipping initialization"
+                .into(),
             String::new(),
             format!("{ts} [1] LOG:  starting PostgreSQL 14 on x86_64-pc-linux-gnu"),
             format!("{ts} [1] LOG:  listening on IPv4 address \"0.0.0.0\", port 5432"),
@@ -120,7 +158,11 @@ fn startup_lines(image: &str, pod: &Pod, started: SimTime) -> Vec<String> {
 }
 
 fn status_of<'a>(pod: &'a Pod, name: &str) -> Option<&'a ContainerStatus> {
-    pod.status.container_statuses.iter().chain(pod.status.init_container_statuses.iter()).find(|c| c.name == name)
+    pod.status
+        .container_statuses
+        .iter()
+        .chain(pod.status.init_container_statuses.iter())
+        .find(|c| c.name == name)
 }
 
 pub fn run(ctx: &mut Ctx) -> Output {
@@ -151,7 +193,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
         .unwrap_or_default();
     let pname = &pod.metadata.name;
     let lines = if ctx.args.flag("previous") {
-        let Some(t) = status.and_then(|s| s.last_state.as_ref()).and_then(|l| l.terminated.as_ref()) else {
+        let Some(t) = status
+            .and_then(|s| s.last_state.as_ref())
+            .and_then(|l| l.terminated.as_ref())
+        else {
             return fail(format!(
                 "{text}Error from server (BadRequest): previous terminated container \"{cname}\" in pod \"{pname}\" not found"
             ));
@@ -164,13 +209,21 @@ pub fn run(ctx: &mut Ctx) -> Output {
         } else if let Some(t) = &state.terminated {
             startup_lines(&image, &pod, t.started_at.map(|s| s.0).unwrap_or_default())
         } else {
-            let reason = state.waiting.and_then(|w| w.reason).unwrap_or_else(|| "ContainerCreating".into());
+            let reason = state
+                .waiting
+                .and_then(|w| w.reason)
+                .unwrap_or_else(|| "ContainerCreating".into());
             return fail(format!(
                 "{text}Error from server (BadRequest): container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}"
             ));
         }
     };
-    let tail: Option<usize> = ctx.args.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0).map(|t| t as usize);
+    let tail: Option<usize> = ctx
+        .args
+        .value("tail")
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|t| *t >= 0)
+        .map(|t| t as usize);
     let skip = tail.map_or(0, |t| lines.len().saturating_sub(t));
     for l in lines.into_iter().skip(skip) {
         text.push_str(&l);

@@ -6,8 +6,8 @@
 //! `duration` (ages), `yaml`/`jsonpath`, `selector` (-l / --field-selector), `wait` (stepping the
 //! simulation while a command "waits").
 
-pub mod args;
 mod apply;
+pub mod args;
 mod create;
 mod delete;
 mod describe;
@@ -47,7 +47,11 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// `-n` or `default`.
     pub fn namespace(&self) -> String {
-        self.args.value("namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+        self.args
+            .value("namespace")
+            .filter(|n| !n.is_empty())
+            .unwrap_or("default")
+            .to_string()
     }
     pub fn explicit_namespace(&self) -> Option<String> {
         self.args.value("namespace").map(str::to_string)
@@ -124,18 +128,34 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
     };
     let verb = args[at].as_str();
     let Some((flags, runner)) = verb_table(verb) else {
-        return fail(format!("Error: unknown command \"{verb}\" for \"kubectl\"{}", suggestion(verb)));
+        return fail(format!(
+            "Error: unknown command \"{verb}\" for \"kubectl\"{}",
+            suggestion(verb)
+        ));
     };
     let mut words: Vec<String> = args[..at].to_vec();
     words.extend_from_slice(&args[at + 1..]);
     let parsed = match args::parse(&words, &[flags, GLOBAL]) {
         Ok(p) => p,
-        Err(e) => return fail(format!("Error: {}\nSee 'kubectl {verb} --help' for usage.", e.0)),
+        Err(e) => {
+            return fail(format!(
+                "Error: {}\nSee 'kubectl {verb} --help' for usage.",
+                e.0
+            ))
+        }
     };
     if parsed.flag("help") {
-        return ok(help::for_verb(verb, parsed.positionals.first().map(String::as_str)));
+        return ok(help::for_verb(
+            verb,
+            parsed.positionals.first().map(String::as_str),
+        ));
     }
-    let mut ctx = Ctx { sim, args: parsed, stdin, verb: verb.to_string() };
+    let mut ctx = Ctx {
+        sim,
+        args: parsed,
+        stdin,
+        verb: verb.to_string(),
+    };
     runner(&mut ctx)
 }
 
@@ -143,15 +163,56 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
 /// word, in kubectl's command-group order.
 fn suggestion(verb: &str) -> String {
     const VERBS: &[&str] = &[
-        "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale",
-        "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint", "describe", "logs", "attach",
-        "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait",
-        "kustomize", "label", "annotate", "completion", "alpha", "api-resources", "api-versions", "config", "plugin",
+        "create",
+        "expose",
+        "run",
+        "set",
+        "explain",
+        "get",
+        "edit",
+        "delete",
+        "rollout",
+        "scale",
+        "autoscale",
+        "certificate",
+        "cluster-info",
+        "top",
+        "cordon",
+        "uncordon",
+        "drain",
+        "taint",
+        "describe",
+        "logs",
+        "attach",
+        "exec",
+        "port-forward",
+        "proxy",
+        "cp",
+        "auth",
+        "debug",
+        "events",
+        "diff",
+        "apply",
+        "patch",
+        "replace",
+        "wait",
+        "kustomize",
+        "label",
+        "annotate",
+        "completion",
+        "alpha",
+        "api-resources",
+        "api-versions",
+        "config",
+        "plugin",
         "version",
     ];
     let typed = verb.to_ascii_lowercase();
-    let close: Vec<&str> =
-        VERBS.iter().copied().filter(|v| levenshtein(v, &typed) <= 2 || v.starts_with(typed.as_str())).collect();
+    let close: Vec<&str> = VERBS
+        .iter()
+        .copied()
+        .filter(|v| levenshtein(v, &typed) <= 2 || v.starts_with(typed.as_str()))
+        .collect();
     if close.is_empty() || verb.is_empty() {
         return String::new();
     }

@@ -9,13 +9,21 @@ use super::selector::LabelSel;
 use super::wait::{drive, timeout_arg, Ended};
 use super::{fail, Ctx};
 use crate::engine::action::Propagation;
-use crate::engine::model::{DaemonSet, Kind, Node, Object, Pod, PodDisruptionBudget, Taint, TaintEffect};
+use crate::engine::model::{
+    DaemonSet, Kind, Node, Object, Pod, PodDisruptionBudget, Taint, TaintEffect,
+};
 use crate::engine::store::ObjectKey;
 use crate::engine::time::{SimDuration, Timestamp};
 use crate::script::Output;
 
-pub const TAINT_FLAGS: &[Flag] =
-    &[b("overwrite"), b("all"), vs("selector", 'l'), v("dry-run"), vs("output", 'o'), b("validate")];
+pub const TAINT_FLAGS: &[Flag] = &[
+    b("overwrite"),
+    b("all"),
+    vs("selector", 'l'),
+    v("dry-run"),
+    vs("output", 'o'),
+    b("validate"),
+];
 pub const CORDON_FLAGS: &[Flag] = &[vs("selector", 'l'), v("dry-run")];
 pub const DRAIN_FLAGS: &[Flag] = &[
     b("ignore-daemonsets"),
@@ -35,12 +43,28 @@ pub const DRAIN_FLAGS: &[Flag] = &[
 fn node_names(ctx: &Ctx, args: &[String], usage: &str) -> Result<Vec<String>, String> {
     if let Some(sel) = ctx.args.value("selector") {
         let s = LabelSel::parse(sel).map_err(|e| format!("error: {e}"))?;
-        return Ok(ctx.sim.store().list::<Node>().filter(|n| s.matches(n.metadata.labels())).map(|n| n.metadata.name.clone()).collect());
+        return Ok(ctx
+            .sim
+            .store()
+            .list::<Node>()
+            .filter(|n| s.matches(n.metadata.labels()))
+            .map(|n| n.metadata.name.clone())
+            .collect());
     }
     if args.is_empty() {
-        return Err(format!("error: USAGE: {usage} NODE [flags]\nSee 'kubectl {usage} -h' for help and examples"));
+        return Err(format!(
+            "error: USAGE: {usage} NODE [flags]\nSee 'kubectl {usage} -h' for help and examples"
+        ));
     }
-    Ok(args.iter().map(|a| a.strip_prefix("node/").or_else(|| a.strip_prefix("nodes/")).unwrap_or(a).to_string()).collect())
+    Ok(args
+        .iter()
+        .map(|a| {
+            a.strip_prefix("node/")
+                .or_else(|| a.strip_prefix("nodes/"))
+                .unwrap_or(a)
+                .to_string()
+        })
+        .collect())
 }
 
 fn node_key(name: &str) -> ObjectKey {
@@ -52,7 +76,11 @@ fn set_cordon(ctx: &mut Ctx, name: &str, desired: bool) -> Result<String, String
     let Some(node) = ctx.sim.store().get::<Node>("", name) else {
         return Err(not_found(Kind::Node, name));
     };
-    let (done, already) = if desired { ("cordoned", "already cordoned") } else { ("uncordoned", "already uncordoned") };
+    let (done, already) = if desired {
+        ("cordoned", "already cordoned")
+    } else {
+        ("uncordoned", "already uncordoned")
+    };
     if node.is_unschedulable() == desired {
         return Ok(format!("node/{name} {already}"));
     }
@@ -96,7 +124,11 @@ pub fn run_uncordon(ctx: &mut Ctx) -> Output {
 /// One parsed taint argument.
 enum TaintOp {
     Add(Taint),
-    Remove { key: String, effect: Option<TaintEffect>, shown: String },
+    Remove {
+        key: String,
+        effect: Option<TaintEffect>,
+        shown: String,
+    },
 }
 
 fn usage_err(msg: String) -> String {
@@ -107,8 +139,11 @@ fn parse_taint(spec: &str) -> Result<TaintOp, String> {
     if let Some(body) = spec.strip_suffix('-') {
         let (kv, effect) = match body.split_once(':') {
             Some((kv, e)) => {
-                let eff = TaintEffect::parse(e)
-                    .ok_or_else(|| usage_err(format!("invalid taint effect: {e}, unsupported taint effect")))?;
+                let eff = TaintEffect::parse(e).ok_or_else(|| {
+                    usage_err(format!(
+                        "invalid taint effect: {e}, unsupported taint effect"
+                    ))
+                })?;
                 (kv, Some(eff))
             }
             None => (body, None),
@@ -124,8 +159,12 @@ fn parse_taint(spec: &str) -> Result<TaintOp, String> {
     if parts.len() != 2 {
         return Err(usage_err(format!("invalid taint spec: {spec}")));
     }
-    let effect = TaintEffect::parse(parts[1])
-        .ok_or_else(|| usage_err(format!("invalid taint effect: {}, unsupported taint effect", parts[1])))?;
+    let effect = TaintEffect::parse(parts[1]).ok_or_else(|| {
+        usage_err(format!(
+            "invalid taint effect: {}, unsupported taint effect",
+            parts[1]
+        ))
+    })?;
     let kv: Vec<&str> = parts[0].split('=').collect();
     if kv.len() > 2 || kv[0].is_empty() {
         return Err(usage_err(format!("invalid taint spec: {spec}")));
@@ -143,14 +182,22 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
     let Some(first) = args.first() else {
         return fail(usage_err("at least one taint update is required".into()));
     };
-    let (names_args, rest): (Vec<String>, Vec<String>) = if let Some(n) = first.strip_prefix("node/").or_else(|| first.strip_prefix("nodes/")) {
+    let (names_args, rest): (Vec<String>, Vec<String>) = if let Some(n) = first
+        .strip_prefix("node/")
+        .or_else(|| first.strip_prefix("nodes/"))
+    {
         (vec![n.to_string()], args[1..].to_vec())
     } else {
         if !matches!(first.as_str(), "node" | "nodes" | "no") {
-            return fail(format!("error: invalid resource type {first}, only node types are supported"));
+            return fail(format!(
+                "error: invalid resource type {first}, only node types are supported"
+            ));
         }
         let rest = &args[1..];
-        let split = rest.iter().position(|a| a.contains(':') || a.ends_with('-')).unwrap_or(rest.len());
+        let split = rest
+            .iter()
+            .position(|a| a.contains(':') || a.ends_with('-'))
+            .unwrap_or(rest.len());
         (rest[..split].to_vec(), rest[split..].to_vec())
     };
     let mut ops = Vec::new();
@@ -164,9 +211,15 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
         return fail("error: at least one taint update is required");
     }
     let names: Vec<String> = if ctx.args.flag("all") {
-        ctx.sim.store().list::<Node>().map(|n| n.metadata.name.clone()).collect()
+        ctx.sim
+            .store()
+            .list::<Node>()
+            .map(|n| n.metadata.name.clone())
+            .collect()
     } else if names_args.is_empty() {
-        return fail("error: at least one resource name must be specified since 'all' parameter is not set");
+        return fail(
+            "error: at least one resource name must be specified since 'all' parameter is not set",
+        );
     } else {
         names_args
     };
@@ -188,7 +241,12 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
                         if t.effect == TaintEffect::NoExecute {
                             t.time_added = Some(Timestamp(now));
                         }
-                        if let Some(existing) = n.spec.taints.iter_mut().find(|x| x.key == t.key && x.effect == t.effect) {
+                        if let Some(existing) = n
+                            .spec
+                            .taints
+                            .iter_mut()
+                            .find(|x| x.key == t.key && x.effect == t.effect)
+                        {
                             if !overwrite {
                                 return Err(format!(
                                     "error: node {name} already has {} taint(s) with same effect(s) and --overwrite is false",
@@ -204,7 +262,9 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
                     }
                     TaintOp::Remove { key, effect, shown } => {
                         let before = n.spec.taints.len();
-                        n.spec.taints.retain(|x| !(x.key == *key && effect.is_none_or(|e| e == x.effect)));
+                        n.spec
+                            .taints
+                            .retain(|x| !(x.key == *key && effect.is_none_or(|e| e == x.effect)));
                         if n.spec.taints.len() == before {
                             return Err(format!("error: taint {shown:?} not found"));
                         }
@@ -246,9 +306,13 @@ enum Class {
 impl Class {
     fn fatal(self) -> &'static str {
         match self {
-            Class::Unmanaged => "cannot delete Pods that declare no controller (use --force to override)",
+            Class::Unmanaged => {
+                "cannot delete Pods that declare no controller (use --force to override)"
+            }
             Class::DaemonSet => "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-            Class::LocalStorage => "Pods with local storage (use --delete-emptydir-data to override)",
+            Class::LocalStorage => {
+                "Pods with local storage (use --delete-emptydir-data to override)"
+            }
         }
     }
     fn warning(self) -> &'static str {
@@ -286,7 +350,12 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
     let ignore_ds = ctx.args.flag("ignore-daemonsets");
     let force = ctx.args.flag("force");
     let emptydir = ctx.args.flag("delete-emptydir-data") || ctx.args.flag("delete-local-data");
-    let pod_sel = match ctx.args.value("pod-selector").map(LabelSel::parse).transpose() {
+    let pod_sel = match ctx
+        .args
+        .value("pod-selector")
+        .map(LabelSel::parse)
+        .transpose()
+    {
         Ok(s) => s,
         Err(e) => {
             text.push_str(&format!("error: {e}\n"));
@@ -297,21 +366,35 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
     let mut warn: Vec<(Class, Vec<String>)> = Vec::new();
     let mut evict: Vec<(String, String)> = Vec::new();
     let store = ctx.sim.store();
-    let note = |list: &mut Vec<(Class, Vec<String>)>, c: Class, pod: String| match list.iter_mut().find(|(k, _)| *k == c) {
+    let note = |list: &mut Vec<(Class, Vec<String>)>, c: Class, pod: String| match list
+        .iter_mut()
+        .find(|(k, _)| *k == c)
+    {
         Some((_, v)) => v.push(pod),
         None => list.push((c, vec![pod])),
     };
     for pod in store.pods_on_node(name) {
-        if pod_sel.as_ref().is_some_and(|s| !s.matches(pod.metadata.labels())) {
+        if pod_sel
+            .as_ref()
+            .is_some_and(|s| !s.matches(pod.metadata.labels()))
+        {
             continue;
         }
         let id = format!("{}/{}", pod.metadata.namespace, pod.metadata.name);
-        if pod.metadata.annotations().contains_key("kubernetes.io/config.mirror") {
+        if pod
+            .metadata
+            .annotations()
+            .contains_key("kubernetes.io/config.mirror")
+        {
             continue;
         }
         let owner = pod.metadata.controller_ref();
         if let Some(o) = owner.filter(|o| o.kind == "DaemonSet") {
-            if !pod.is_terminal() && store.get::<DaemonSet>(&pod.metadata.namespace, &o.name).is_some() {
+            if !pod.is_terminal()
+                && store
+                    .get::<DaemonSet>(&pod.metadata.namespace, &o.name)
+                    .is_some()
+            {
                 if ignore_ds {
                     note(&mut warn, Class::DaemonSet, id);
                 } else {
@@ -341,8 +424,15 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
     fatal.sort_by_key(|(c, _)| *c);
     warn.sort_by_key(|(c, _)| *c);
     if !fatal.is_empty() {
-        let msgs: Vec<String> = fatal.iter().map(|(c, pods)| format!("cannot delete {}: {}", c.fatal(), pods.join(", "))).collect();
-        let joined = if msgs.len() == 1 { msgs[0].clone() } else { format!("[{}]", msgs.join(", ")) };
+        let msgs: Vec<String> = fatal
+            .iter()
+            .map(|(c, pods)| format!("cannot delete {}: {}", c.fatal(), pods.join(", ")))
+            .collect();
+        let joined = if msgs.len() == 1 {
+            msgs[0].clone()
+        } else {
+            format!("[{}]", msgs.join(", "))
+        };
         text.push_str(&format!(
             "error: unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n"
         ));
@@ -353,16 +443,29 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
         return Err(());
     }
     if !warn.is_empty() {
-        let parts: Vec<String> = warn.iter().map(|(c, pods)| format!("{}: {}", c.warning(), pods.join(", "))).collect();
+        let parts: Vec<String> = warn
+            .iter()
+            .map(|(c, pods)| format!("{}: {}", c.warning(), pods.join(", ")))
+            .collect();
         text.push_str(&format!("Warning: {}\n", parts.join("; ")));
     }
-    let grace: Option<i64> = ctx.args.value("grace-period").and_then(|g| g.parse::<i64>().ok()).filter(|g| *g >= 0);
-    let timeout = timeout_arg(ctx.args.value("timeout"), ctx.sim.config().settle_limit).unwrap_or(SimDuration::from_secs(300));
+    let grace: Option<i64> = ctx
+        .args
+        .value("grace-period")
+        .and_then(|g| g.parse::<i64>().ok())
+        .filter(|g| *g >= 0);
+    let timeout = timeout_arg(ctx.args.value("timeout"), ctx.sim.config().settle_limit)
+        .unwrap_or(SimDuration::from_secs(300));
     let deadline = ctx.sim.now() + timeout;
     let mut pending: Vec<(String, String, String)> = Vec::new();
     for (ns, pod) in &evict {
         text.push_str(&format!("evicting pod {ns}/{pod}\n"));
-        let uid = ctx.sim.store().get::<Pod>(ns, pod).map(|p| p.metadata.uid.clone()).unwrap_or_default();
+        let uid = ctx
+            .sim
+            .store()
+            .get::<Pod>(ns, pod)
+            .map(|p| p.metadata.uid.clone())
+            .unwrap_or_default();
         // The eviction API refuses while a PodDisruptionBudget allows no disruption; kubectl
         // retries every 5 s until its timeout.
         loop {
@@ -389,7 +492,12 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
     let left = SimDuration(deadline.0.saturating_sub(ctx.sim.now().0));
     let ended = drive(ctx.sim, left, |sim, _| {
         for (i, (ns, pod, uid)) in pending.iter().enumerate() {
-            if !done[i] && sim.store().get::<Pod>(ns, pod).is_none_or(|p| &p.metadata.uid != uid) {
+            if !done[i]
+                && sim
+                    .store()
+                    .get::<Pod>(ns, pod)
+                    .is_none_or(|p| &p.metadata.uid != uid)
+            {
                 done[i] = true;
                 order.push(i);
             }
@@ -410,12 +518,19 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
 /// The eviction subresource: allowed when every matching PodDisruptionBudget permits a
 /// disruption (and then the budget is spent), refused otherwise.
 fn try_evict(ctx: &mut Ctx, ns: &str, pod: &str, grace: Option<i64>) -> Result<(), String> {
-    let Some(p) = ctx.sim.store().get::<Pod>(ns, pod).cloned() else { return Ok(()) };
+    let Some(p) = ctx.sim.store().get::<Pod>(ns, pod).cloned() else {
+        return Ok(());
+    };
     let pdbs: Vec<PodDisruptionBudget> = ctx
         .sim
         .store()
         .list_in::<PodDisruptionBudget>(ns)
-        .filter(|b| b.spec.selector.as_ref().is_some_and(|s| !s.is_empty() && s.matches(p.metadata.labels())))
+        .filter(|b| {
+            b.spec
+                .selector
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && s.matches(p.metadata.labels()))
+        })
         .cloned()
         .collect();
     if pdbs.len() > 1 {

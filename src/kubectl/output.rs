@@ -23,7 +23,9 @@ pub enum Format {
 
 impl Format {
     pub fn parse(text: Option<&str>) -> Result<Format, String> {
-        let Some(t) = text else { return Ok(Format::Table) };
+        let Some(t) = text else {
+            return Ok(Format::Table);
+        };
         Ok(match t {
             "" => Format::Table,
             "wide" => Format::Wide,
@@ -31,8 +33,12 @@ impl Format {
             "json" => Format::Json,
             "name" => Format::Name,
             _ => {
-                if let Some(p) = t.strip_prefix("jsonpath=").or_else(|| t.strip_prefix("jsonpath-as-json=")) {
-                    Template::parse(p).map_err(|e| format!("error: error parsing jsonpath {p}, {e}"))?;
+                if let Some(p) = t
+                    .strip_prefix("jsonpath=")
+                    .or_else(|| t.strip_prefix("jsonpath-as-json="))
+                {
+                    Template::parse(p)
+                        .map_err(|e| format!("error: error parsing jsonpath {p}, {e}"))?;
                     Format::JsonPath(p.to_string())
                 } else if let Some(spec) = t.strip_prefix("custom-columns=") {
                     let mut cols = Vec::new();
@@ -86,7 +92,10 @@ pub fn table_for(kind: Kind, objs: &[&Object], now: SimTime, o: &TableOpts) -> T
     if o.show_labels {
         headers.push("LABELS".into());
     }
-    let mut t = Table { headers, rows: Vec::new() };
+    let mut t = Table {
+        headers,
+        rows: Vec::new(),
+    };
     for obj in objs {
         let mut r = printers::row(obj, now, o.wide);
         if o.with_kind && kind != Kind::Event {
@@ -101,8 +110,17 @@ pub fn table_for(kind: Kind, objs: &[&Object], now: SimTime, o: &TableOpts) -> T
             r.push(obj.meta().labels().get(l).cloned().unwrap_or_default());
         }
         if o.show_labels {
-            let text: Vec<String> = obj.meta().labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
-            r.push(if text.is_empty() { "<none>".into() } else { text.join(",") });
+            let text: Vec<String> = obj
+                .meta()
+                .labels()
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            r.push(if text.is_empty() {
+                "<none>".into()
+            } else {
+                text.join(",")
+            });
         }
         t.push(r);
     }
@@ -130,19 +148,33 @@ pub fn go_value(v: &Value) -> String {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", go_value(&m[*k])))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
 }
 
-pub fn custom_columns(cols: &[(String, String)], objs: &[&Object], no_headers: bool) -> Result<String, String> {
+pub fn custom_columns(
+    cols: &[(String, String)],
+    objs: &[&Object],
+    no_headers: bool,
+) -> Result<String, String> {
     let mut templates = Vec::new();
     for (_, p) in cols {
-        let expr = if p.starts_with('{') { p.clone() } else { format!("{{{p}}}") };
+        let expr = if p.starts_with('{') {
+            p.clone()
+        } else {
+            format!("{{{p}}}")
+        };
         templates.push(Template::parse(&expr).map_err(|e| format!("error: {e}"))?);
     }
-    let mut t = Table { headers: cols.iter().map(|(h, _)| h.clone()).collect(), rows: Vec::new() };
+    let mut t = Table {
+        headers: cols.iter().map(|(h, _)| h.clone()).collect(),
+        rows: Vec::new(),
+    };
     for obj in objs {
         let data = obj.to_json();
         let row = templates
@@ -163,12 +195,26 @@ pub fn custom_columns(cols: &[(String, String)], objs: &[&Object], no_headers: b
 
 /// Renders objects in a non-table format. `single` is true when one object was asked for by
 /// name (yaml/json then print the object itself, not a List).
-pub fn render_objects(format: &Format, objs: &[&Object], single: bool, no_headers: bool) -> Result<String, String> {
-    let data = || if single && objs.len() == 1 { objs[0].to_json() } else { list_value(objs) };
+pub fn render_objects(
+    format: &Format,
+    objs: &[&Object],
+    single: bool,
+    no_headers: bool,
+) -> Result<String, String> {
+    let data = || {
+        if single && objs.len() == 1 {
+            objs[0].to_json()
+        } else {
+            list_value(objs)
+        }
+    };
     Ok(match format {
         Format::Yaml => to_yaml(&data()),
         Format::Json => to_json_pretty(&data()),
-        Format::Name => objs.iter().map(|o| kind_slash_name(o.kind(), &o.meta().name) + "\n").collect(),
+        Format::Name => objs
+            .iter()
+            .map(|o| kind_slash_name(o.kind(), &o.meta().name) + "\n")
+            .collect(),
         Format::JsonPath(p) => {
             let t = Template::parse(p).map_err(|e| format!("error: {e}"))?;
             t.execute(&data()).map_err(|e| format!("error: {e}"))?
@@ -180,10 +226,17 @@ pub fn render_objects(format: &Format, objs: &[&Object], single: bool, no_header
 
 /// Sorts objects by a JSONPath field (`--sort-by=.metadata.creationTimestamp`).
 pub fn sort_by(objs: &mut [&Object], field: &str) -> Result<(), String> {
-    let expr = if field.starts_with('{') { field.to_string() } else { format!("{{{field}}}") };
+    let expr = if field.starts_with('{') {
+        field.to_string()
+    } else {
+        format!("{{{field}}}")
+    };
     let t = Template::parse(&expr).map_err(|e| format!("error: {e}"))?;
-    let mut keyed: Vec<(Option<Value>, usize)> =
-        objs.iter().enumerate().map(|(i, o)| (t.values(&o.to_json()).into_iter().next(), i)).collect();
+    let mut keyed: Vec<(Option<Value>, usize)> = objs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (t.values(&o.to_json()).into_iter().next(), i))
+        .collect();
     keyed.sort_by(|a, b| compare_values(&a.0, &b.0).then(a.1.cmp(&b.1)));
     let original: Vec<&Object> = objs.to_vec();
     for (slot, (_, i)) in keyed.into_iter().enumerate() {
@@ -198,9 +251,11 @@ fn compare_values(a: &Option<Value>, b: &Option<Value>) -> std::cmp::Ordering {
         (None, None) => Ordering::Equal,
         (None, _) => Ordering::Less,
         (_, None) => Ordering::Greater,
-        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-            x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(Ordering::Equal)
-        }
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .partial_cmp(&y.as_f64().unwrap_or(0.0))
+            .unwrap_or(Ordering::Equal),
         (Some(x), Some(y)) => super::jsonpath::text_of(x).cmp(&super::jsonpath::text_of(y)),
     }
 }

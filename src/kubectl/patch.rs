@@ -9,7 +9,15 @@ use crate::engine::model::Object;
 use crate::script::Output;
 use serde_json::Value;
 
-pub const FLAGS: &[Flag] = &[vs("patch", 'p'), v("type"), v("dry-run"), vs("output", 'o'), v("subresource"), vs("filename", 'f'), v("patch-file")];
+pub const FLAGS: &[Flag] = &[
+    vs("patch", 'p'),
+    v("type"),
+    v("dry-run"),
+    vs("output", 'o'),
+    v("subresource"),
+    vs("filename", 'f'),
+    v("patch-file"),
+];
 
 fn merge(target: &mut Value, patch: &Value, strategic: bool) {
     let Some(p) = patch.as_object() else {
@@ -19,7 +27,9 @@ fn merge(target: &mut Value, patch: &Value, strategic: bool) {
     if !target.is_object() {
         *target = Value::Object(Default::default());
     }
-    let Some(t) = target.as_object_mut() else { return };
+    let Some(t) = target.as_object_mut() else {
+        return;
+    };
     for (k, pv) in p {
         if pv.is_null() {
             t.remove(k);
@@ -27,7 +37,9 @@ fn merge(target: &mut Value, patch: &Value, strategic: bool) {
         }
         match (t.get_mut(k), pv) {
             (Some(tv), Value::Object(_)) => merge(tv, pv, strategic),
-            (Some(Value::Array(ta)), Value::Array(pa)) if strategic && pa.iter().all(|x| x.get("name").is_some()) => {
+            (Some(Value::Array(ta)), Value::Array(pa))
+                if strategic && pa.iter().all(|x| x.get("name").is_some()) =>
+            {
                 for item in pa {
                     let name = item.get("name").cloned();
                     match ta.iter_mut().find(|x| x.get("name") == name.as_ref()) {
@@ -44,7 +56,10 @@ fn merge(target: &mut Value, patch: &Value, strategic: bool) {
 }
 
 fn pointer_parts(path: &str) -> Vec<String> {
-    path.split('/').skip(1).map(|p| p.replace("~1", "/").replace("~0", "~")).collect()
+    path.split('/')
+        .skip(1)
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .collect()
 }
 
 fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
@@ -58,8 +73,12 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
         let Some((last, parents)) = parts.split_last() else {
             return Err(format!("error: invalid JSON patch path {path:?}"));
         };
-        let parent_path: String = parents.iter().map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1"))).collect();
-        let missing = || format!("The request is invalid: doc is missing path: \"{path}\": missing value");
+        let parent_path: String = parents
+            .iter()
+            .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+            .collect();
+        let missing =
+            || format!("The request is invalid: doc is missing path: \"{path}\": missing value");
         let parent = target.pointer_mut(&parent_path).ok_or_else(missing)?;
         let value = op.get("value").cloned().unwrap_or(Value::Null);
         match (kind, parent) {
@@ -70,7 +89,11 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
                 m.insert(last.clone(), value);
             }
             ("add" | "replace", Value::Array(a)) => {
-                let idx = if last == "-" { a.len() } else { last.parse::<usize>().map_err(|_| missing())? };
+                let idx = if last == "-" {
+                    a.len()
+                } else {
+                    last.parse::<usize>().map_err(|_| missing())?
+                };
                 if kind == "add" && idx <= a.len() {
                     a.insert(idx, value);
                 } else if let Some(slot) = a.get_mut(idx) {
@@ -90,9 +113,13 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
                 a.remove(idx);
             }
             ("test", p) => {
-                let cur = p.get(last.as_str()).or_else(|| last.parse::<usize>().ok().and_then(|i| p.get(i)));
+                let cur = p
+                    .get(last.as_str())
+                    .or_else(|| last.parse::<usize>().ok().and_then(|i| p.get(i)));
                 if cur != Some(&value) {
-                    return Err(format!("The request is invalid: the test operation on {path} failed"));
+                    return Err(format!(
+                        "The request is invalid: the test operation on {path} failed"
+                    ));
                 }
             }
             (other, _) => return Err(format!("error: unsupported JSON patch operation {other:?}")),
@@ -110,12 +137,15 @@ pub fn run(ctx: &mut Ctx) -> Output {
         return fail("error: You must provide one or more resources by argument or filename.");
     };
     let Some(text) = ctx.args.value("patch").map(str::to_string) else {
-        return fail("error: must specify --patch or --patch-file containing the contents of the patch");
+        return fail(
+            "error: must specify --patch or --patch-file containing the contents of the patch",
+        );
     };
-    let patch: Value = match serde_json::from_str(&text).or_else(|_| serde_yaml::from_str::<Value>(&text)) {
-        Ok(p) => p,
-        Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
-    };
+    let patch: Value =
+        match serde_json::from_str(&text).or_else(|_| serde_yaml::from_str::<Value>(&text)) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
+        };
     let ns = ctx.namespace();
     let Some(live) = get(ctx.sim, kind, &ns, &name).cloned() else {
         return fail(not_found(kind, &name));
@@ -140,14 +170,20 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 }
             }
             other => {
-                return fail(format!("error: --type must be one of [json merge strategic], not \"{other}\""));
+                return fail(format!(
+                    "error: --type must be one of [json merge strategic], not \"{other}\""
+                ));
             }
         }
     }
     let Some(new) = decode_object(doc) else {
-        return fail(format!("Error from server (BadRequest): the patch for {label} does not decode as a {}", kind.info().name));
+        return fail(format!(
+            "Error from server (BadRequest): the patch for {label} does not decode as a {}",
+            kind.info().name
+        ));
     };
-    let same = serde_json::to_value(new.to_json()).ok() == serde_json::to_value(live.to_json()).ok();
+    let same =
+        serde_json::to_value(new.to_json()).ok() == serde_json::to_value(live.to_json()).ok();
     if same {
         return Output::ok(format!("{label} patched (no change)\n"));
     }

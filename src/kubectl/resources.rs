@@ -6,17 +6,57 @@ use crate::engine::store::ObjectKey;
 use crate::engine::Sim;
 
 /// Kinds `kubectl get all` lists, in its order.
-pub const ALL_KINDS: &[Kind] =
-    &[Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet];
+pub const ALL_KINDS: &[Kind] = &[
+    Kind::Pod,
+    Kind::Service,
+    Kind::DaemonSet,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::StatefulSet,
+];
 
 /// Real resources kubeplay does not simulate: named so the error says so instead of claiming
 /// the API server lacks them.
 const NOT_SIMULATED: &[&str] = &[
-    "jobs", "job", "cronjobs", "cronjob", "cj", "ingresses", "ingress", "ing", "serviceaccounts", "serviceaccount",
-    "sa", "leases", "lease", "endpointslices", "endpointslice", "roles", "role", "rolebindings", "clusterroles",
-    "clusterrolebindings", "networkpolicies", "netpol", "horizontalpodautoscalers", "hpa", "limitranges",
-    "resourcequotas", "quota", "priorityclasses", "pc", "customresourcedefinitions", "crd", "crds",
-    "replicationcontrollers", "rc", "podtemplates", "csinodes", "csidrivers", "volumeattachments", "ingressclasses",
+    "jobs",
+    "job",
+    "cronjobs",
+    "cronjob",
+    "cj",
+    "ingresses",
+    "ingress",
+    "ing",
+    "serviceaccounts",
+    "serviceaccount",
+    "sa",
+    "leases",
+    "lease",
+    "endpointslices",
+    "endpointslice",
+    "roles",
+    "role",
+    "rolebindings",
+    "clusterroles",
+    "clusterrolebindings",
+    "networkpolicies",
+    "netpol",
+    "horizontalpodautoscalers",
+    "hpa",
+    "limitranges",
+    "resourcequotas",
+    "quota",
+    "priorityclasses",
+    "pc",
+    "customresourcedefinitions",
+    "crd",
+    "crds",
+    "replicationcontrollers",
+    "rc",
+    "podtemplates",
+    "csinodes",
+    "csidrivers",
+    "volumeattachments",
+    "ingressclasses",
 ];
 
 pub fn kind_for(name: &str) -> Result<Kind, String> {
@@ -29,7 +69,9 @@ pub fn kind_for(name: &str) -> Result<Kind, String> {
             "error: kubeplay does not simulate \"{name}\" (a real Kubernetes resource; see `kubectl api-resources` for what this cluster has)"
         ));
     }
-    Err(format!("error: the server doesn't have a resource type \"{name}\""))
+    Err(format!(
+        "error: the server doesn't have a resource type \"{name}\""
+    ))
 }
 
 /// Expands `sts,pods` or `all`.
@@ -64,7 +106,9 @@ impl Targets {
 
 pub fn parse_targets(args: &[String]) -> Result<Targets, String> {
     let mut t = Targets::default();
-    let Some(first) = args.first() else { return Ok(t) };
+    let Some(first) = args.first() else {
+        return Ok(t);
+    };
     if first.contains('/') {
         let mut kinds_seen: Vec<Kind> = Vec::new();
         for a in args {
@@ -73,7 +117,9 @@ pub fn parse_targets(args: &[String]) -> Result<Targets, String> {
             };
             let kind = kind_for(k)?;
             if n.is_empty() {
-                return Err(format!("error: arguments in resource/name form must have a single resource and name"));
+                return Err(format!(
+                    "error: arguments in resource/name form must have a single resource and name"
+                ));
             }
             if !kinds_seen.contains(&kind) {
                 kinds_seen.push(kind);
@@ -102,7 +148,10 @@ pub fn parse_targets(args: &[String]) -> Result<Targets, String> {
 
 /// `Error from server (NotFound): statefulsets.apps "web" not found`
 pub fn not_found(kind: Kind, name: &str) -> String {
-    format!("Error from server (NotFound): {} \"{name}\" not found", kind.info().resource_group())
+    format!(
+        "Error from server (NotFound): {} \"{name}\" not found",
+        kind.info().resource_group()
+    )
 }
 
 /// `statefulset.apps/web`

@@ -34,8 +34,13 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let sub = ctx.args.positionals.remove(0);
     let known = ["status", "history", "undo", "restart", "pause", "resume"];
     if !known.contains(&sub.as_str()) {
-        let rest = std::iter::once(sub.clone()).chain(ctx.args.positionals.iter().cloned()).collect::<Vec<_>>().join(" ");
-        return fail(format!("error: unknown command \"{rest}\"\nSee 'kubectl rollout -h' for help and examples"));
+        let rest = std::iter::once(sub.clone())
+            .chain(ctx.args.positionals.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        return fail(format!(
+            "error: unknown command \"{rest}\"\nSee 'kubectl rollout -h' for help and examples"
+        ));
     }
     let targets = match parse_targets(&ctx.args.positionals) {
         Ok(t) => t,
@@ -83,15 +88,27 @@ fn status_line(obj: &Object) -> Result<(String, bool), String> {
             let st = &s.status;
             let strategy = s.spec.update_strategy.clone().unwrap_or_default();
             if strategy.type_.as_deref().unwrap_or("RollingUpdate") != "RollingUpdate" {
-                return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+                return Err(
+                    "error: rollout status is only available for RollingUpdate strategy type"
+                        .into(),
+                );
             }
             let observed = st.observed_generation.unwrap_or(0);
             if observed == 0 || s.metadata.generation > observed {
-                return Ok(("Waiting for statefulset spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for statefulset spec update to be observed...".into(),
+                    false,
+                ));
             }
             let replicas = s.spec.replicas.unwrap_or(1);
             if st.ready_replicas < replicas {
-                return Ok((format!("Waiting for {} pods to be ready...", replicas - st.ready_replicas), false));
+                return Ok((
+                    format!(
+                        "Waiting for {} pods to be ready...",
+                        replicas - st.ready_replicas
+                    ),
+                    false,
+                ));
             }
             if let Some(ru) = &strategy.rolling_update {
                 if let Some(p) = ru.partition {
@@ -106,26 +123,52 @@ fn status_line(obj: &Object) -> Result<(String, bool), String> {
                         ));
                     }
                 }
-                return Ok((format!("partitioned roll out complete: {} new pods have been updated...", st.updated_replicas), true));
+                return Ok((
+                    format!(
+                        "partitioned roll out complete: {} new pods have been updated...",
+                        st.updated_replicas
+                    ),
+                    true,
+                ));
             }
-            let (cur, upd) = (st.current_revision.clone().unwrap_or_default(), st.update_revision.clone().unwrap_or_default());
+            let (cur, upd) = (
+                st.current_revision.clone().unwrap_or_default(),
+                st.update_revision.clone().unwrap_or_default(),
+            );
             if upd != cur {
                 return Ok((
                     format!("waiting for statefulset rolling update to complete {} pods at revision {upd}...", st.updated_replicas),
                     false,
                 ));
             }
-            Ok((format!("statefulset rolling update complete {} pods at revision {cur}...", st.current_replicas), true))
+            Ok((
+                format!(
+                    "statefulset rolling update complete {} pods at revision {cur}...",
+                    st.current_replicas
+                ),
+                true,
+            ))
         }
         Object::DaemonSet(d) => {
             let st = &d.status;
-            let t = d.spec.update_strategy.as_ref().and_then(|u| u.type_.clone()).unwrap_or_else(|| "RollingUpdate".into());
+            let t = d
+                .spec
+                .update_strategy
+                .as_ref()
+                .and_then(|u| u.type_.clone())
+                .unwrap_or_else(|| "RollingUpdate".into());
             if t != "RollingUpdate" {
-                return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+                return Err(
+                    "error: rollout status is only available for RollingUpdate strategy type"
+                        .into(),
+                );
             }
             let name = &d.metadata.name;
             if d.metadata.generation > st.observed_generation.unwrap_or(0) {
-                return Ok(("Waiting for daemon set spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for daemon set spec update to be observed...".into(),
+                    false,
+                ));
             }
             if st.updated_number_scheduled < st.desired_number_scheduled {
                 return Ok((
@@ -145,16 +188,26 @@ fn status_line(obj: &Object) -> Result<(String, bool), String> {
                     false,
                 ));
             }
-            Ok((format!("daemon set \"{name}\" successfully rolled out"), true))
+            Ok((
+                format!("daemon set \"{name}\" successfully rolled out"),
+                true,
+            ))
         }
         Object::Deployment(d) => {
             let st = &d.status;
             let name = &d.metadata.name;
             if d.metadata.generation > st.observed_generation.unwrap_or(0) {
-                return Ok(("Waiting for deployment spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for deployment spec update to be observed...".into(),
+                    false,
+                ));
             }
-            if st.conditions.iter().any(|c| c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")) {
-                return Err(format!("error: deployment \"{name}\" exceeded its progress deadline"));
+            if st.conditions.iter().any(|c| {
+                c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+            }) {
+                return Err(format!(
+                    "error: deployment \"{name}\" exceeded its progress deadline"
+                ));
             }
             let replicas = d.spec.replicas.unwrap_or(1);
             if st.updated_replicas < replicas {
@@ -184,9 +237,15 @@ fn status_line(obj: &Object) -> Result<(String, bool), String> {
                     false,
                 ));
             }
-            Ok((format!("deployment \"{name}\" successfully rolled out"), true))
+            Ok((
+                format!("deployment \"{name}\" successfully rolled out"),
+                true,
+            ))
         }
-        other => Err(format!("error: no status viewer has been implemented for {}", other.kind().info().name)),
+        other => Err(format!(
+            "error: no status viewer has been implemented for {}",
+            other.kind().info().name
+        )),
     }
 }
 
@@ -196,7 +255,8 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let explicit_timeout = ctx.args.has("timeout") && !matches!(ctx.args.value("timeout"), Some("0") | Some("0s"));
+    let explicit_timeout =
+        ctx.args.has("timeout") && !matches!(ctx.args.value("timeout"), Some("0") | Some("0s"));
     let mut text = String::new();
     let mut error: Option<String> = None;
     let mut finished = false;
@@ -222,7 +282,9 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
             };
         }
         for ch in changes {
-            if ObjectKey::of(&ch.object) == *key && ch.change != crate::engine::store::ChangeType::Deleted {
+            if ObjectKey::of(&ch.object) == *key
+                && ch.change != crate::engine::store::ChangeType::Deleted
+            {
                 if evaluate(&ch.object, &mut text) {
                     return true;
                 }
@@ -245,12 +307,19 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
 /// Revisions of a workload: (revision, change-cause, template).
 fn revisions(ctx: &Ctx, key: &ObjectKey) -> Vec<(i64, String, Option<PodTemplateSpec>)> {
     let store = ctx.sim.store();
-    let Some(obj) = store.get_obj(key) else { return Vec::new() };
+    let Some(obj) = store.get_obj(key) else {
+        return Vec::new();
+    };
     let uid = obj.meta().uid.clone();
     let mut out = Vec::new();
     for k in store.owned_by(&uid) {
         let Some(o) = store.get_obj(k) else { continue };
-        let cause = o.meta().annotations().get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into());
+        let cause = o
+            .meta()
+            .annotations()
+            .get("kubernetes.io/change-cause")
+            .cloned()
+            .unwrap_or_else(|| "<none>".into());
         match o {
             Object::ControllerRevision(cr) if key.kind != Kind::Deployment => {
                 let tpl = cr
@@ -283,12 +352,23 @@ fn revisions(ctx: &Ctx, key: &ObjectKey) -> Vec<(i64, String, Option<PodTemplate
 }
 
 fn history(ctx: &mut Ctx, key: &ObjectKey) -> Output {
-    if !matches!(key.kind, Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment) {
-        return fail(format!("error: no history viewer has been implemented for {:?}", key.kind.info().name));
+    if !matches!(
+        key.kind,
+        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment
+    ) {
+        return fail(format!(
+            "error: no history viewer has been implemented for {:?}",
+            key.kind.info().name
+        ));
     }
     let revs = revisions(ctx, key);
     let label = kind_slash_name(key.kind, &key.name);
-    if let Some(r) = ctx.args.value("revision").and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0) {
+    if let Some(r) = ctx
+        .args
+        .value("revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|r| *r > 0)
+    {
         let Some((_, _, tpl)) = revs.iter().find(|x| x.0 == r) else {
             return fail(format!("error: unable to find the specified revision"));
         };
@@ -305,33 +385,59 @@ fn history(ctx: &mut Ctx, key: &ObjectKey) -> Output {
     for (r, cause, _) in &revs {
         table.push_str(&format!("{r}\t{cause}\n"));
     }
-    ok(format!("{label} \n{}\n", TabWriter::describe().format(&table)))
+    ok(format!(
+        "{label} \n{}\n",
+        TabWriter::describe().format(&table)
+    ))
 }
 
 fn undo(ctx: &mut Ctx, key: &ObjectKey) -> Output {
     let revs = revisions(ctx, key);
-    let to: i64 = ctx.args.value("to-revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+    let to: i64 = ctx
+        .args
+        .value("to-revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
     let label = kind_slash_name(key.kind, &key.name);
     let target = if to > 0 {
         match revs.iter().find(|r| r.0 == to) {
             Some(r) => r.clone(),
-            None => return fail(format!("error: unable to find specified revision {to} in history")),
+            None => {
+                return fail(format!(
+                    "error: unable to find specified revision {to} in history"
+                ))
+            }
         }
     } else {
         if revs.len() < 2 {
-            return fail(format!("error: no rollout history found for {} \"{}\"", key.kind.info().singular, key.name));
+            return fail(format!(
+                "error: no rollout history found for {} \"{}\"",
+                key.kind.info().singular,
+                key.name
+            ));
         }
         revs[revs.len() - 2].clone()
     };
     let Some(mut tpl) = target.2 else {
-        return fail(format!("error: unable to read revision {} of {label}", target.0));
+        return fail(format!(
+            "error: unable to read revision {} of {label}",
+            target.0
+        ));
     };
     if key.kind == Kind::Deployment {
         tpl.metadata.labels_mut().remove("pod-template-hash");
     }
-    let current = ctx.sim.store().get_obj(key).cloned().and_then(|mut o| template_mut(&mut o).cloned());
+    let current = ctx
+        .sim
+        .store()
+        .get_obj(key)
+        .cloned()
+        .and_then(|mut o| template_mut(&mut o).cloned());
     if current.as_ref() == Some(&tpl) {
-        return ok(format!("{label} skipped rollback (current template already matches revision {})\n", target.0));
+        return ok(format!(
+            "{label} skipped rollback (current template already matches revision {})\n",
+            target.0
+        ));
     }
     match update_live(ctx, key, |o| {
         if let Some(t) = template_mut(o) {
@@ -351,13 +457,18 @@ fn restart(ctx: &mut Ctx, key: &ObjectKey) -> Output {
             return fail(format!("error: deployments.apps \"{}\" can't restart paused deployment (run rollout resume first)", key.name));
         }
     }
-    if !matches!(key.kind, Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment) {
+    if !matches!(
+        key.kind,
+        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment
+    ) {
         return fail(format!("error: restarting is not supported"));
     }
     let now = ctx.sim.now().rfc3339();
     match update_live(ctx, key, |o| {
         if let Some(t) = template_mut(o) {
-            t.metadata.annotations_mut().insert("kubectl.kubernetes.io/restartedAt".into(), now);
+            t.metadata
+                .annotations_mut()
+                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
         }
         Ok(())
     }) {
@@ -367,15 +478,33 @@ fn restart(ctx: &mut Ctx, key: &ObjectKey) -> Output {
 }
 
 fn pause(ctx: &mut Ctx, key: &ObjectKey, pause: bool) -> Output {
-    let (ing, ed) = if pause { ("pausing", "paused") } else { ("resuming", "resumed") };
+    let (ing, ed) = if pause {
+        ("pausing", "paused")
+    } else {
+        ("resuming", "resumed")
+    };
     if key.kind != Kind::Deployment {
-        return fail(format!("error: {} \"{}\" {ing} is not supported", key.kind.info().resource_group(), key.name));
+        return fail(format!(
+            "error: {} \"{}\" {ing} is not supported",
+            key.kind.info().resource_group(),
+            key.name
+        ));
     }
     let label = kind_slash_name(key.kind, &key.name);
     let is_paused = matches!(ctx.sim.store().get_obj(key), Some(Object::Deployment(d)) if d.spec.paused == Some(true));
     if is_paused == pause {
-        return fail(format!("error: {} \"{}\" is not {}", key.kind.info().resource_group(), key.name, if pause { "resumed" } else { "paused" })
-            .replace(&format!("is not {}", if pause { "resumed" } else { "paused" }), &format!("is already {ed}")));
+        return fail(
+            format!(
+                "error: {} \"{}\" is not {}",
+                key.kind.info().resource_group(),
+                key.name,
+                if pause { "resumed" } else { "paused" }
+            )
+            .replace(
+                &format!("is not {}", if pause { "resumed" } else { "paused" }),
+                &format!("is already {ed}"),
+            ),
+        );
     }
     match update_live(ctx, key, |o| {
         if let Object::Deployment(d) = o {

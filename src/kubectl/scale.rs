@@ -23,8 +23,15 @@ pub const FLAGS: &[Flag] = &[
     vs("filename", 'f'),
 ];
 
-pub const SET_FLAGS: &[Flag] =
-    &[b("all"), vs("selector", 'l'), v("dry-run"), vs("output", 'o'), b("local"), vs("filename", 'f'), v("record")];
+pub const SET_FLAGS: &[Flag] = &[
+    b("all"),
+    vs("selector", 'l'),
+    v("dry-run"),
+    vs("output", 'o'),
+    b("local"),
+    vs("filename", 'f'),
+    v("record"),
+];
 
 /// Why an update did not happen.
 pub enum UpdateError {
@@ -84,7 +91,12 @@ pub fn resolve_keys(ctx: &Ctx, verb: &str) -> Result<(Vec<ObjectKey>, String), S
     let mut keys = Vec::new();
     let mut errors = String::new();
     if targets.names.is_empty() {
-        let sel = ctx.args.value("selector").map(LabelSel::parse).transpose().map_err(|e| format!("error: {e}"))?;
+        let sel = ctx
+            .args
+            .value("selector")
+            .map(LabelSel::parse)
+            .transpose()
+            .map_err(|e| format!("error: {e}"))?;
         if sel.is_none() && !ctx.args.flag("all") {
             return Err(format!(
                 "error: resource(s) were provided, but no name was specified\nSee 'kubectl {verb} -h' for help and examples"
@@ -136,7 +148,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
     };
     let mut all_ok = text.is_empty();
     for key in keys {
-        if !matches!(key.kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet) {
+        if !matches!(
+            key.kind,
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet
+        ) {
             text.push_str(&format!(
                 "error: no scaler has been implemented for {{\"{}\" \"{}\"}}\n",
                 key.kind.info().group,
@@ -148,7 +163,9 @@ pub fn run(ctx: &mut Ctx) -> Output {
         let label = kind_slash_name(key.kind, &key.name);
         let dry = ctx.args.has("dry-run") && ctx.args.value("dry-run") != Some("none");
         let result = update_live(ctx, &key, |obj| {
-            let Some(r) = replicas_mut(obj) else { return Ok(()) };
+            let Some(r) = replicas_mut(obj) else {
+                return Ok(());
+            };
             if let Some(c) = current {
                 let was = r.unwrap_or(1);
                 if was != c {
@@ -161,7 +178,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
             Ok(())
         });
         match result {
-            Ok(_) => text.push_str(&format!("{label} scaled{}\n", if dry { " (dry run)" } else { "" })),
+            Ok(_) => text.push_str(&format!(
+                "{label} scaled{}\n",
+                if dry { " (dry run)" } else { "" }
+            )),
             Err(e) => {
                 text.push_str(&e);
                 text.push('\n');
@@ -178,12 +198,18 @@ pub fn run_set(ctx: &mut Ctx) -> Output {
         return ok(super::help::for_verb("set", None));
     };
     if sub != "image" {
-        return fail(format!("error: unknown command \"{sub}\"\nSee 'kubectl set -h' for help and examples"));
+        return fail(format!(
+            "error: unknown command \"{sub}\"\nSee 'kubectl set -h' for help and examples"
+        ));
     }
     ctx.args.positionals.remove(0);
     // Split `name=image` pairs from resource arguments.
-    let (pairs, resources): (Vec<String>, Vec<String>) =
-        ctx.args.positionals.iter().cloned().partition(|a| a.contains('='));
+    let (pairs, resources): (Vec<String>, Vec<String>) = ctx
+        .args
+        .positionals
+        .iter()
+        .cloned()
+        .partition(|a| a.contains('='));
     if pairs.is_empty() {
         return fail("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
     }
@@ -207,7 +233,11 @@ pub fn run_set(ctx: &mut Ctx) -> Output {
             for pair in &pairs {
                 let (name, image) = pair.split_once('=').unwrap_or((pair, ""));
                 let mut found = false;
-                for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+                for c in spec
+                    .containers
+                    .iter_mut()
+                    .chain(spec.init_containers.iter_mut())
+                {
                     if name == "*" || c.name == name {
                         c.image = image.to_string();
                         found = true;

@@ -41,7 +41,9 @@ fn split_top(text: &str) -> Vec<String> {
 }
 
 fn valid_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 impl LabelSel {
@@ -69,7 +71,12 @@ impl LabelSel {
                 Req::Exists(p.to_string())
             };
             let key = match &req {
-                Req::Eq(k, _) | Req::NotEq(k, _) | Req::In(k, _) | Req::NotIn(k, _) | Req::Exists(k) | Req::NotExists(k) => k,
+                Req::Eq(k, _)
+                | Req::NotEq(k, _)
+                | Req::In(k, _)
+                | Req::NotIn(k, _)
+                | Req::Exists(k)
+                | Req::NotExists(k) => k,
             };
             if !valid_key(key) {
                 return Err(err());
@@ -92,12 +99,19 @@ impl LabelSel {
 }
 
 fn split_word(p: &str, word: &str) -> Option<(String, String)> {
-    p.split_once(word).map(|(k, r)| (k.trim().to_string(), r.trim().to_string()))
+    p.split_once(word)
+        .map(|(k, r)| (k.trim().to_string(), r.trim().to_string()))
 }
 
 fn parse_set(text: &str) -> Option<Vec<String>> {
     let inner = text.trim().strip_prefix('(')?.strip_suffix(')')?;
-    Some(inner.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    Some(
+        inner
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    )
 }
 
 /// `--field-selector`: equality terms on the fields the API server indexes.
@@ -117,7 +131,9 @@ impl FieldSel {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, true, v)
             } else {
-                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{part}'; can't understand '{part}'"
+                ));
             };
             terms.push((k.trim().to_string(), eq, v.trim().to_string()));
         }
@@ -151,9 +167,19 @@ fn field_value_name(kind: &str, key: &str) -> Option<()> {
         _ => match kind {
             "Pod" => matches!(
                 key,
-                "spec.nodeName" | "status.phase" | "spec.restartPolicy" | "spec.schedulerName" | "spec.serviceAccountName" | "status.podIP" | "status.nominatedNodeName" | "spec.hostNetwork"
+                "spec.nodeName"
+                    | "status.phase"
+                    | "spec.restartPolicy"
+                    | "spec.schedulerName"
+                    | "spec.serviceAccountName"
+                    | "status.podIP"
+                    | "status.nominatedNodeName"
+                    | "spec.hostNetwork"
             ),
-            "Event" => key.starts_with("involvedObject.") || matches!(key, "reason" | "type" | "source" | "reportingComponent"),
+            "Event" => {
+                key.starts_with("involvedObject.")
+                    || matches!(key, "reason" | "type" | "source" | "reportingComponent")
+            }
             "Node" => key == "spec.unschedulable",
             "Secret" => key == "type",
             "Namespace" => key == "status.phase",
@@ -182,7 +208,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

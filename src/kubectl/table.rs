@@ -17,23 +17,43 @@ pub struct TabWriter {
 impl TabWriter {
     /// The writer `kubectl get` uses.
     pub fn table() -> Self {
-        TabWriter { minwidth: 6, padding: 3, remember: true, remembered: Vec::new() }
+        TabWriter {
+            minwidth: 6,
+            padding: 3,
+            remember: true,
+            remembered: Vec::new(),
+        }
     }
     /// The writer `kubectl describe` uses.
     pub fn describe() -> Self {
-        TabWriter { minwidth: 0, padding: 2, remember: false, remembered: Vec::new() }
+        TabWriter {
+            minwidth: 0,
+            padding: 2,
+            remember: false,
+            remembered: Vec::new(),
+        }
     }
 
     /// Formats `text` (lines with `\t`-terminated cells) and returns the aligned text.
     pub fn format(&mut self, text: &str) -> String {
-        let lines: Vec<Vec<&str>> = text.split_terminator('\n').map(|l| l.split('\t').collect()).collect();
+        let lines: Vec<Vec<&str>> = text
+            .split_terminator('\n')
+            .map(|l| l.split('\t').collect())
+            .collect();
         let mut out = String::with_capacity(text.len() * 2);
         let mut widths = Vec::new();
         self.block(&lines, 0, lines.len(), &mut widths, &mut out);
         out
     }
 
-    fn block(&mut self, lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut String) {
+    fn block(
+        &mut self,
+        lines: &[Vec<&str>],
+        mut line0: usize,
+        line1: usize,
+        widths: &mut Vec<usize>,
+        out: &mut String,
+    ) {
         let column = widths.len();
         let mut this = line0;
         while this < line1 {
@@ -92,7 +112,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&str]) -> Self {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
     pub fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
@@ -128,7 +151,8 @@ mod tests {
 
     #[test]
     fn describe_blocks_align_separately() {
-        let text = "Name:\tweb-0\nService Account:\tdefault\nContainers:\n  nginx:\n    Image:\tx\n";
+        let text =
+            "Name:\tweb-0\nService Account:\tdefault\nContainers:\n  nginx:\n    Image:\tx\n";
         let got = TabWriter::describe().format(text);
         assert_eq!(
             got,

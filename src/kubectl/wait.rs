@@ -25,7 +25,11 @@ const SLICE: SimDuration = SimDuration(200);
 
 /// Steps `sim` until `check` says done. `check` sees the changes since the last call (none on
 /// the first call, which runs before any time passes).
-pub fn drive(sim: &mut Sim, timeout: SimDuration, mut check: impl FnMut(&Sim, &[Change]) -> bool) -> Ended {
+pub fn drive(
+    sim: &mut Sim,
+    timeout: SimDuration,
+    mut check: impl FnMut(&Sim, &[Change]) -> bool,
+) -> Ended {
     let deadline: SimTime = sim.now() + timeout;
     let mut rv = sim.store().resource_version();
     if check(sim, &[]) {
@@ -37,8 +41,11 @@ pub fn drive(sim: &mut Sim, timeout: SimDuration, mut check: impl FnMut(&Sim, &[
         }
         let step = SimDuration((deadline - sim.now()).0.min(SLICE.0));
         sim.advance_by(step);
-        let changes: Vec<Change> =
-            sim.store().changes_since(rv).map(|it| it.cloned().collect()).unwrap_or_default();
+        let changes: Vec<Change> = sim
+            .store()
+            .changes_since(rv)
+            .map(|it| it.cloned().collect())
+            .unwrap_or_default();
         rv = sim.store().resource_version();
         if !changes.is_empty() && check(sim, &changes) {
             return Ended::Done;
@@ -52,12 +59,20 @@ pub fn timeout_arg(text: Option<&str>, default: SimDuration) -> Result<SimDurati
     match text {
         None => Ok(default),
         Some("0") | Some("0s") => Ok(SimDuration::from_secs(3600)),
-        Some(t) => SimDuration::parse(t).map_err(|e| format!("error: invalid argument \"{t}\" for \"--timeout\" flag: {e}")),
+        Some(t) => SimDuration::parse(t)
+            .map_err(|e| format!("error: invalid argument \"{t}\" for \"--timeout\" flag: {e}")),
     }
 }
 
-pub const FLAGS: &[Flag] =
-    &[v("for"), v("timeout"), bs_all(), vs("selector", 'l'), b("all-namespaces"), vs("filename", 'f'), b("local")];
+pub const FLAGS: &[Flag] = &[
+    v("for"),
+    v("timeout"),
+    bs_all(),
+    vs("selector", 'l'),
+    b("all-namespaces"),
+    vs("filename", 'f'),
+    b("local"),
+];
 
 const fn bs_all() -> Flag {
     super::args::b("all")
@@ -100,16 +115,28 @@ pub fn run_wait(ctx: &mut Ctx) -> Output {
                     .and_then(|v| v.as_array())
                     .is_some_and(|a| {
                         a.iter().any(|x| {
-                            x.get("type").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case(ctype))
-                                && x.get("status").and_then(|s| s.as_str()).is_some_and(|s| s.eq_ignore_ascii_case(want))
+                            x.get("type")
+                                .and_then(|t| t.as_str())
+                                .is_some_and(|t| t.eq_ignore_ascii_case(ctype))
+                                && x.get("status")
+                                    .and_then(|s| s.as_str())
+                                    .is_some_and(|s| s.eq_ignore_ascii_case(want))
                         })
                     });
             }
             if let Some(j) = cond.strip_prefix("jsonpath=") {
                 let (path, want) = j.split_once('=').unwrap_or((j, ""));
-                let expr = if path.starts_with('{') { path.to_string() } else { format!("{{{path}}}") };
+                let expr = if path.starts_with('{') {
+                    path.to_string()
+                } else {
+                    format!("{{{path}}}")
+                };
                 return super::jsonpath::Template::parse(&expr)
-                    .map(|t| t.values(&json).iter().any(|v| super::jsonpath::text_of(v) == want))
+                    .map(|t| {
+                        t.values(&json)
+                            .iter()
+                            .any(|v| super::jsonpath::text_of(v) == want)
+                    })
                     .unwrap_or(false);
             }
             false
@@ -124,7 +151,10 @@ pub fn run_wait(ctx: &mut Ctx) -> Output {
                 out.push_str(&format!("{label} {verb}\n"));
             }
             _ => {
-                return fail(format!("{out}error: timed out waiting for the condition on {}", kind.info().plural.to_string() + "/" + name));
+                return fail(format!(
+                    "{out}error: timed out waiting for the condition on {}",
+                    kind.info().plural.to_string() + "/" + name
+                ));
             }
         }
     }

@@ -20,7 +20,11 @@ pub fn yaml_key_cmp(a: &str, b: &str) -> Ordering {
             return ar[i].cmp(&br[i]);
         }
         if al || bl {
-            return if bl { Ordering::Less } else { Ordering::Greater };
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {
@@ -36,12 +40,16 @@ pub fn yaml_key_cmp(a: &str, b: &str) -> Ordering {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.saturating_mul(10).saturating_add(ar[ai] as i64 - '0' as i64);
+            an = an
+                .saturating_mul(10)
+                .saturating_add(ar[ai] as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.saturating_mul(10).saturating_add(br[bi] as i64 - '0' as i64);
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(br[bi] as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
@@ -70,7 +78,10 @@ pub fn to_yaml(v: &Value) -> String {
 }
 
 fn sorted_entries(v: &Value) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = v.as_object().map(|m| m.iter().collect()).unwrap_or_default();
+    let mut entries: Vec<(&String, &Value)> = v
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
     entries.sort_by(|a, b| yaml_key_cmp(a.0, b.0));
     entries
 }
@@ -149,9 +160,9 @@ fn scalar(v: &Value, indent: usize) -> String {
 /// Would go-yaml v2 read this plain text back as something other than a string?
 fn resolves_to_non_string(s: &str) -> bool {
     const SPECIAL: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True",
-        "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", "+.inf",
-        "-.inf", ".nan", ".NaN", ".NAN", "<<",
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".inf", ".Inf", ".INF", "+.inf", "-.inf", ".nan", ".NaN", ".NAN", "<<",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -160,8 +171,12 @@ fn resolves_to_non_string(s: &str) -> bool {
     let body = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
     let is_int = !body.is_empty()
         && (body.chars().all(|c| c.is_ascii_digit())
-            || body.strip_prefix("0x").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
-            || body.strip_prefix("0b").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c == '0' || c == '1')));
+            || body
+                .strip_prefix("0x")
+                .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+            || body
+                .strip_prefix("0b")
+                .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c == '0' || c == '1')));
     if is_int {
         return true;
     }
@@ -172,10 +187,18 @@ fn resolves_to_non_string(s: &str) -> bool {
 }
 
 fn looks_like_float(s: &str) -> bool {
-    if s.is_empty() || !s.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+    {
         return false;
     }
-    if !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
         return false;
     }
     s.parse::<f64>().is_ok()
@@ -195,14 +218,23 @@ fn looks_like_timestamp(s: &str) -> bool {
 fn is_base60(s: &str) -> bool {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
     let mut parts = body.split(':');
-    let Some(first) = parts.next() else { return false };
+    let Some(first) = parts.next() else {
+        return false;
+    };
     let rest: Vec<&str> = parts.collect();
     !rest.is_empty()
         && !first.is_empty()
         && first.chars().all(|c| c.is_ascii_digit() || c == '_')
         && rest.iter().enumerate().all(|(i, p)| {
-            let p = if i + 1 == rest.len() { p.split('.').next().unwrap_or("") } else { p };
-            !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n < 60)
+            let p = if i + 1 == rest.len() {
+                p.split('.').next().unwrap_or("")
+            } else {
+                p
+            };
+            !p.is_empty()
+                && p.len() <= 2
+                && p.chars().all(|c| c.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| n < 60)
         })
 }
 
@@ -222,9 +254,8 @@ fn plain_allowed(s: &str) -> bool {
         }
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
-                    return false
-                }
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => return false,
                 '?' | ':' | '-' if next_ws => return false,
                 _ => {}
             }
@@ -278,7 +309,11 @@ fn literal_block(s: &str, indent: usize) -> String {
     } else {
         ""
     };
-    let indicator = if s.starts_with(' ') || s.starts_with('\n') { "2" } else { "" };
+    let indicator = if s.starts_with(' ') || s.starts_with('\n') {
+        "2"
+    } else {
+        ""
+    };
     let pad = " ".repeat(indent);
     let mut out = format!("|{indicator}{chomp}");
     let body = s.strip_suffix('\n').unwrap_or(s);
@@ -311,7 +346,9 @@ pub fn sort_keys(v: &Value) -> Value {
 
 /// Go's json.Marshal escaping of `<`, `>` and `&`.
 fn html_escape(s: &str) -> String {
-    s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// `json.MarshalIndent(obj, "", "    ")` plus a trailing newline, as `-o json` prints.
@@ -350,16 +387,25 @@ mod tests {
 
     #[test]
     fn quotes_only_what_needs_quoting() {
-        assert_eq!(string_scalar("registry.k8s.io/nginx-slim:0.24", 0), "registry.k8s.io/nginx-slim:0.24");
+        assert_eq!(
+            string_scalar("registry.k8s.io/nginx-slim:0.24", 0),
+            "registry.k8s.io/nginx-slim:0.24"
+        );
         assert_eq!(string_scalar("0.24", 0), "\"0.24\"");
         assert_eq!(string_scalar("yes", 0), "\"yes\"");
         assert_eq!(string_scalar("{\"a\":1}", 0), "'{\"a\":1}'");
         assert_eq!(string_scalar("a: b", 0), "'a: b'");
-        assert_eq!(string_scalar("/dev/termination-log", 0), "/dev/termination-log");
+        assert_eq!(
+            string_scalar("/dev/termination-log", 0),
+            "/dev/termination-log"
+        );
     }
 
     #[test]
     fn json_uses_four_spaces_and_sorted_keys() {
-        assert_eq!(to_json_pretty(&json!({"b": 1, "a": "<x>"})), "{\n    \"a\": \"\\u003cx\\u003e\",\n    \"b\": 1\n}\n");
+        assert_eq!(
+            to_json_pretty(&json!({"b": 1, "a": "<x>"})),
+            "{\n    \"a\": \"\\u003cx\\u003e\",\n    \"b\": 1\n}\n"
+        );
     }
 }

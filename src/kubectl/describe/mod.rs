@@ -51,12 +51,20 @@ pub fn rfc1123z(t: SimTime) -> String {
     let iso = t.rfc3339();
     let (date, time) = iso.split_once('T').unwrap_or((&iso, ""));
     let parts: Vec<i64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
-    let (y, m, d) = (parts.first().copied().unwrap_or(1970), parts.get(1).copied().unwrap_or(1), parts.get(2).copied().unwrap_or(1));
+    let (y, m, d) = (
+        parts.first().copied().unwrap_or(1970),
+        parts.get(1).copied().unwrap_or(1),
+        parts.get(2).copied().unwrap_or(1),
+    );
     let days = t.unix_secs().div_euclid(86_400);
     let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        [((m - 1).clamp(0, 11)) as usize];
-    format!("{weekday}, {d:02} {month} {y} {} +0000", time.trim_end_matches('Z'))
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][((m - 1).clamp(0, 11)) as usize];
+    format!(
+        "{weekday}, {d:02} {month} {y} {} +0000",
+        time.trim_end_matches('Z')
+    )
 }
 
 pub fn ts(t: Option<Timestamp>) -> String {
@@ -86,9 +94,20 @@ fn map_lines(w: &mut W, level: usize, title: &str, l: Option<&Labels>, sep: &str
     for (i, (k, v)) in entries.iter().enumerate() {
         let mut value = (*v).clone();
         if skip && value.len() > 140 {
-            value = format!("{}...", &value[..value.char_indices().nth(140).map(|(i, _)| i).unwrap_or(value.len())]);
+            value = format!(
+                "{}...",
+                &value[..value
+                    .char_indices()
+                    .nth(140)
+                    .map(|(i, _)| i)
+                    .unwrap_or(value.len())]
+            );
         }
-        let head = if i == 0 { format!("{title}:") } else { String::new() };
+        let head = if i == 0 {
+            format!("{title}:")
+        } else {
+            String::new()
+        };
         w.line(level, &format!("{head}\t{k}{sep}{value}"));
     }
 }
@@ -99,7 +118,12 @@ pub fn events(w: &mut W, sim: &Sim, obj: &Object) {
     let mut evs: Vec<&Event> = sim
         .store()
         .list::<Event>()
-        .filter(|e| &e.involved_object.uid == uid || (e.involved_object.name == obj.meta().name && e.involved_object.kind == obj.kind().info().name && e.involved_object.uid.is_empty()))
+        .filter(|e| {
+            &e.involved_object.uid == uid
+                || (e.involved_object.name == obj.meta().name
+                    && e.involved_object.kind == obj.kind().info().name
+                    && e.involved_object.uid.is_empty())
+        })
         .collect();
     if evs.is_empty() {
         w.line(0, "Events:\t<none>");
@@ -117,8 +141,20 @@ pub fn events(w: &mut W, sim: &Sim, obj: &Object) {
         } else {
             first
         };
-        let source = if e.source.component.is_empty() { e.reporting_component.clone() } else { e.source.component.clone() };
-        w.line(1, &format!("{}\t{}\t{interval}\t{source}\t{}", e.type_, e.reason, e.message.trim()));
+        let source = if e.source.component.is_empty() {
+            e.reporting_component.clone()
+        } else {
+            e.source.component.clone()
+        };
+        w.line(
+            1,
+            &format!(
+                "{}\t{}\t{interval}\t{source}\t{}",
+                e.type_,
+                e.reason,
+                e.message.trim()
+            ),
+        );
     }
 }
 
@@ -128,7 +164,10 @@ pub fn describe_object(sim: &Sim, obj: &Object) -> String {
         Object::Pod(p) => pod::describe_pod(&mut w, sim, p),
         other => kinds::describe(&mut w, sim, other),
     }
-    if !matches!(obj, Object::Event(_) | Object::ControllerRevision(_) | Object::ConfigMap(_) | Object::Secret(_)) {
+    if !matches!(
+        obj,
+        Object::Event(_) | Object::ControllerRevision(_) | Object::ConfigMap(_) | Object::Secret(_)
+    ) {
         events(&mut w, sim, obj);
     }
     w.render()
@@ -150,7 +189,11 @@ pub fn run(ctx: &mut Ctx) -> Output {
             Ok(s) => s,
             Err(e) => return fail(format!("error: {e}")),
         };
-        let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
+        let scope = if ctx.all_namespaces() {
+            None
+        } else {
+            Some(ns.as_str())
+        };
         for kind in &targets.kinds {
             for o in list(ctx.sim, *kind, scope) {
                 if sel.as_ref().is_none_or(|s| s.matches(o.meta().labels())) {
@@ -159,7 +202,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
             }
         }
         if blocks.is_empty() {
-            return Output::ok(super::resources::no_resources(scope, targets.kinds.iter().any(|k| k.info().namespaced)));
+            return Output::ok(super::resources::no_resources(
+                scope,
+                targets.kinds.iter().any(|k| k.info().namespaced),
+            ));
         }
     } else {
         for (kind, name) in &targets.names {
@@ -206,10 +252,17 @@ pub fn pods_status<'a>(pods: impl Iterator<Item = &'a Pod>) -> String {
 }
 
 /// Pods controlled by `owner` (by uid).
-pub fn controlled_pods<'a>(sim: &'a Sim, owner: &'a ObjectMeta) -> impl Iterator<Item = &'a Pod> + 'a {
+pub fn controlled_pods<'a>(
+    sim: &'a Sim,
+    owner: &'a ObjectMeta,
+) -> impl Iterator<Item = &'a Pod> + 'a {
     sim.store()
         .list_in::<Pod>(&owner.namespace)
-        .filter(move |p| p.metadata.controller_ref().is_some_and(|r| r.uid == owner.uid))
+        .filter(move |p| {
+            p.metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == owner.uid)
+        })
 }
 
 pub fn selector_text(s: Option<&LabelSelector>) -> String {

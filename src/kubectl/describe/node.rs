@@ -31,17 +31,35 @@ fn mem(m: i128) -> String {
 }
 
 fn limit_milli(c: &Container, res: &str) -> i128 {
-    c.resources.as_ref().and_then(|r| r.limits.as_ref()).and_then(|l| l.get(res)).map(|q| q.milli_or_zero()).unwrap_or(0)
+    c.resources
+        .as_ref()
+        .and_then(|r| r.limits.as_ref())
+        .and_then(|l| l.get(res))
+        .map(|q| q.milli_or_zero())
+        .unwrap_or(0)
 }
 
 pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     let m = &n.metadata;
     w.line(0, &format!("Name:\t{}", m.name));
     let roles = n.roles();
-    w.line(0, &format!("Roles:\t{}", if roles.is_empty() { "<none>".into() } else { roles.join(",") }));
+    w.line(
+        0,
+        &format!(
+            "Roles:\t{}",
+            if roles.is_empty() {
+                "<none>".into()
+            } else {
+                roles.join(",")
+            }
+        ),
+    );
     labels(w, 0, "Labels", m.labels.as_ref());
     annotations(w, 0, "Annotations", m.annotations.as_ref());
-    w.line(0, &format!("CreationTimestamp:\t{}", ts(m.creation_timestamp)));
+    w.line(
+        0,
+        &format!("CreationTimestamp:\t{}", ts(m.creation_timestamp)),
+    );
     if n.spec.taints.is_empty() {
         w.line(0, "Taints:\t<none>");
     } else {
@@ -57,8 +75,14 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     let renew = n.condition("Ready").and_then(|c| c.last_heartbeat_time);
     w.line(1, &format!("RenewTime:\t{}", ts(renew)));
     w.line(0, "Conditions:");
-    w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
-    w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
+    w.line(
+        1,
+        "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
+    );
+    w.line(
+        1,
+        "----\t------\t-----------------\t------------------\t------\t-------",
+    );
     for c in &n.status.conditions {
         w.line(
             1,
@@ -77,7 +101,10 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     for a in &n.status.addresses {
         w.line(1, &format!("{}:\t{}", a.type_, a.address));
     }
-    for (title, map) in [("Capacity", &n.status.capacity), ("Allocatable", &n.status.allocatable)] {
+    for (title, map) in [
+        ("Capacity", &n.status.capacity),
+        ("Allocatable", &n.status.allocatable),
+    ] {
         w.line(0, &format!("{title}:"));
         for (k, q) in map {
             w.line(1, &format!("{k}:\t{}", q.0));
@@ -109,18 +136,41 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     if let Some(p) = &n.spec.provider_id {
         w.line(0, &format!("ProviderID:\t{p}"));
     }
-    let pods: Vec<&Pod> = sim.store().pods_on_node(&m.name).filter(|p| !p.is_terminal()).collect();
+    let pods: Vec<&Pod> = sim
+        .store()
+        .pods_on_node(&m.name)
+        .filter(|p| !p.is_terminal())
+        .collect();
     let (acpu, amem) = (n.allocatable_milli("cpu"), n.allocatable_milli("memory"));
-    w.line(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
-    w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
-    w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
+    w.line(
+        0,
+        &format!("Non-terminated Pods:\t({} in total)", pods.len()),
+    );
+    w.line(
+        1,
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
+    );
+    w.line(
+        1,
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
+    );
     let (mut tcr, mut tcl, mut tmr, mut tml) = (0i128, 0i128, 0i128, 0i128);
     let now = sim.now();
     for p in &pods {
         let cr = p.request_milli("cpu");
         let mr = p.request_milli("memory");
-        let cl: i128 = p.spec.containers.iter().map(|c| limit_milli(c, "cpu")).sum();
-        let ml: i128 = p.spec.containers.iter().map(|c| limit_milli(c, "memory")).sum();
+        let cl: i128 = p
+            .spec
+            .containers
+            .iter()
+            .map(|c| limit_milli(c, "cpu"))
+            .sum();
+        let ml: i128 = p
+            .spec
+            .containers
+            .iter()
+            .map(|c| limit_milli(c, "memory"))
+            .sum();
         tcr += cr;
         tcl += cl;
         tmr += mr;
@@ -144,11 +194,32 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
         );
     }
     w.line(0, "Allocated resources:");
-    w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
+    w.line(
+        1,
+        "(Total limits may be over 100 percent, i.e., overcommitted.)",
+    );
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
-    w.line(1, &format!("cpu\t{} ({}%)\t{} ({}%)", cpu(tcr), pct(tcr, acpu), cpu(tcl), pct(tcl, acpu)));
-    w.line(1, &format!("memory\t{} ({}%)\t{} ({}%)", mem(tmr), pct(tmr, amem), mem(tml), pct(tml, amem)));
+    w.line(
+        1,
+        &format!(
+            "cpu\t{} ({}%)\t{} ({}%)",
+            cpu(tcr),
+            pct(tcr, acpu),
+            cpu(tcl),
+            pct(tcl, acpu)
+        ),
+    );
+    w.line(
+        1,
+        &format!(
+            "memory\t{} ({}%)\t{} ({}%)",
+            mem(tmr),
+            pct(tmr, amem),
+            mem(tml),
+            pct(tml, amem)
+        ),
+    );
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
         if n.status.allocatable.contains_key(r) {
             w.line(1, &format!("{r}\t0 (0%)\t0 (0%)"));

@@ -15,17 +15,33 @@ fn or_none(s: String) -> String {
 
 fn probe_text(p: &Probe) -> String {
     let kind = if let Some(h) = &p.http_get {
-        let scheme = h.scheme.clone().unwrap_or_else(|| "HTTP".into()).to_ascii_lowercase();
-        format!("http-get {scheme}://{}:{}{}", h.host.clone().unwrap_or_default(), h.port, h.path.clone().unwrap_or_else(|| "/".into()))
+        let scheme = h
+            .scheme
+            .clone()
+            .unwrap_or_else(|| "HTTP".into())
+            .to_ascii_lowercase();
+        format!(
+            "http-get {scheme}://{}:{}{}",
+            h.host.clone().unwrap_or_default(),
+            h.port,
+            h.path.clone().unwrap_or_else(|| "/".into())
+        )
     } else if let Some(e) = &p.exec {
         let cmd: Vec<String> = e
             .get("command")
             .and_then(|c| c.as_array())
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         format!("exec [{}]", cmd.join(" "))
     } else if let Some(t) = &p.tcp_socket {
-        let port = t.get("port").map(|p| super::super::jsonpath::text_of(p)).unwrap_or_default();
+        let port = t
+            .get("port")
+            .map(|p| super::super::jsonpath::text_of(p))
+            .unwrap_or_default();
         format!("tcp-socket :{port}")
     } else if p.grpc.is_some() {
         "grpc".to_string()
@@ -70,7 +86,13 @@ fn state_lines(w: &mut W, title: &str, s: &ContainerState) {
     }
 }
 
-fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[ContainerStatus]>, space: &str) {
+fn containers(
+    w: &mut W,
+    title: &str,
+    list: &[Container],
+    statuses: Option<&[ContainerStatus]>,
+    space: &str,
+) {
     let none = if list.is_empty() { " <none>" } else { "" };
     w.line(0, &format!("{space}{title}:{none}"));
     let name_indent = if space.is_empty() { "" } else { " " };
@@ -78,16 +100,34 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
         w.line(1, &format!("{name_indent}{}:", c.name));
         let status = statuses.and_then(|s| s.iter().find(|x| x.name == c.name));
         if let Some(s) = status {
-            w.line(2, &format!("Container ID:\t{}", s.container_id.clone().unwrap_or_default()));
+            w.line(
+                2,
+                &format!(
+                    "Container ID:\t{}",
+                    s.container_id.clone().unwrap_or_default()
+                ),
+            );
         }
         w.line(2, &format!("Image:\t{}", c.image));
         if let Some(s) = status {
             w.line(2, &format!("Image ID:\t{}", s.image_id));
         }
         let proto = |p: &ContainerPort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
-        let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, proto(p))).collect();
-        let hosts: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), proto(p))).collect();
-        let (pl, hl) = if ports.len() > 1 { ("Ports", "Host Ports") } else { ("Port", "Host Port") };
+        let ports: Vec<String> = c
+            .ports
+            .iter()
+            .map(|p| format!("{}/{}", p.container_port, proto(p)))
+            .collect();
+        let hosts: Vec<String> = c
+            .ports
+            .iter()
+            .map(|p| format!("{}/{}", p.host_port.unwrap_or(0), proto(p)))
+            .collect();
+        let (pl, hl) = if ports.len() > 1 {
+            ("Ports", "Host Ports")
+        } else {
+            ("Port", "Host Port")
+        };
         w.line(2, &format!("{pl}:\t{}", or_none(ports.join(", "))));
         w.line(2, &format!("{hl}:\t{}", or_none(hosts.join(", "))));
         for (label, items) in [("Command", &c.command), ("Args", &c.args)] {
@@ -103,7 +143,10 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
             if let Some(last) = s.last_state.as_ref().filter(|l| l.terminated.is_some()) {
                 state_lines(w, "Last State", last);
             }
-            w.line(2, &format!("Ready:\t{}", if s.ready { "True" } else { "False" }));
+            w.line(
+                2,
+                &format!("Ready:\t{}", if s.ready { "True" } else { "False" }),
+            );
             w.line(2, &format!("Restart Count:\t{}", s.restart_count));
         }
         if let Some(r) = &c.resources {
@@ -116,7 +159,11 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
                 }
             }
         }
-        for (label, p) in [("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe), ("Startup", &c.startup_probe)] {
+        for (label, p) in [
+            ("Liveness", &c.liveness_probe),
+            ("Readiness", &c.readiness_probe),
+            ("Startup", &c.startup_probe),
+        ] {
             if let Some(p) = p {
                 w.line(2, &format!("{label}:\t{}", probe_text(p)));
             }
@@ -125,10 +172,24 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
             w.line(2, "Environment Variables from:");
             for e in &c.env_from {
                 if let Some(r) = &e.config_map_ref {
-                    w.line(3, &format!("{}\tConfigMap\tOptional: {}", r.name, r.optional.unwrap_or(false)));
+                    w.line(
+                        3,
+                        &format!(
+                            "{}\tConfigMap\tOptional: {}",
+                            r.name,
+                            r.optional.unwrap_or(false)
+                        ),
+                    );
                 }
                 if let Some(r) = &e.secret_ref {
-                    w.line(3, &format!("{}\tSecret\tOptional: {}", r.name, r.optional.unwrap_or(false)));
+                    w.line(
+                        3,
+                        &format!(
+                            "{}\tSecret\tOptional: {}",
+                            r.name,
+                            r.optional.unwrap_or(false)
+                        ),
+                    );
                 }
             }
         }
@@ -141,11 +202,24 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
                     (Some(v), _) => v.clone(),
                     (None, Some(src)) => {
                         if let Some(k) = &src.secret_key_ref {
-                            format!("<set to the key '{}' in secret '{}'>  Optional: {}", k.key, k.name, k.optional.unwrap_or(false))
+                            format!(
+                                "<set to the key '{}' in secret '{}'>  Optional: {}",
+                                k.key,
+                                k.name,
+                                k.optional.unwrap_or(false)
+                            )
                         } else if let Some(k) = &src.config_map_key_ref {
-                            format!("<set to the key '{}' of config map '{}'>  Optional: {}", k.key, k.name, k.optional.unwrap_or(false))
+                            format!(
+                                "<set to the key '{}' of config map '{}'>  Optional: {}",
+                                k.key,
+                                k.name,
+                                k.optional.unwrap_or(false)
+                            )
                         } else if let Some(f) = &src.field_ref {
-                            format!("({})", f.get("fieldPath").and_then(|x| x.as_str()).unwrap_or(""))
+                            format!(
+                                "({})",
+                                f.get("fieldPath").and_then(|x| x.as_str()).unwrap_or("")
+                            )
                         } else {
                             String::new()
                         }
@@ -162,11 +236,18 @@ fn containers(w: &mut W, title: &str, list: &[Container], statuses: Option<&[Con
             let mut mounts = c.volume_mounts.clone();
             mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
             for m in mounts {
-                let mut flags = vec![if m.read_only == Some(true) { "ro".to_string() } else { "rw".to_string() }];
+                let mut flags = vec![if m.read_only == Some(true) {
+                    "ro".to_string()
+                } else {
+                    "rw".to_string()
+                }];
                 if let Some(sp) = &m.sub_path {
                     flags.push(format!("path=\"{sp}\""));
                 }
-                w.line(3, &format!("{} from {} ({})", m.mount_path, m.name, flags.join(",")));
+                w.line(
+                    3,
+                    &format!("{} from {} ({})", m.mount_path, m.name, flags.join(",")),
+                );
             }
         }
     }
@@ -184,11 +265,29 @@ fn volumes(w: &mut W, vols: &[Volume], space: &str) {
         if let Some(h) = &v.host_path {
             w.line(2, "Type:\tHostPath (bare host directory volume)");
             w.line(2, &format!("Path:\t{}", h.path));
-            w.line(2, &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()));
+            w.line(
+                2,
+                &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()),
+            );
         } else if let Some(e) = &v.empty_dir {
-            w.line(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)");
-            w.line(2, &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()));
-            w.line(2, &format!("SizeLimit:\t{}", e.size_limit.as_ref().map(|q| q.0.clone()).unwrap_or_else(|| "<unset>".into())));
+            w.line(
+                2,
+                "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
+            );
+            w.line(
+                2,
+                &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()),
+            );
+            w.line(
+                2,
+                &format!(
+                    "SizeLimit:\t{}",
+                    e.size_limit
+                        .as_ref()
+                        .map(|q| q.0.clone())
+                        .unwrap_or_else(|| "<unset>".into())
+                ),
+            );
         } else if let Some(c) = &v.persistent_volume_claim {
             w.line(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
             w.line(2, &format!("ClaimName:\t{}", c.claim_name));
@@ -202,7 +301,10 @@ fn volumes(w: &mut W, vols: &[Volume], space: &str) {
             w.line(2, &format!("SecretName:\t{}", s.secret_name));
             w.line(2, &format!("Optional:\t{}", s.optional.unwrap_or(false)));
         } else if v.projected.is_some() {
-            w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)");
+            w.line(
+                2,
+                "Type:\tProjected (a volume that contains injected data from multiple sources)",
+            );
         } else {
             w.line(2, "Type:\t<unknown>");
         }
@@ -234,7 +336,11 @@ pub fn tolerations(w: &mut W, level: usize, title: &str, list: &[Toleration]) {
         if let Some(secs) = t.toleration_seconds {
             s.push_str(&format!(" for {secs}s"));
         }
-        let head = if i == 0 { format!("{title}:") } else { String::new() };
+        let head = if i == 0 {
+            format!("{title}:")
+        } else {
+            String::new()
+        };
         w.line(level, &format!("{head}\t{s}"));
     }
 }
@@ -276,7 +382,16 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
     if let Some(pc) = &pod.spec.priority_class_name {
         w.line(0, &format!("Priority Class Name:\t{pc}"));
     }
-    w.line(0, &format!("Service Account:\t{}", pod.spec.service_account_name.clone().unwrap_or_else(|| "default".into())));
+    w.line(
+        0,
+        &format!(
+            "Service Account:\t{}",
+            pod.spec
+                .service_account_name
+                .clone()
+                .unwrap_or_else(|| "default".into())
+        ),
+    );
     let node = match pod.node_name() {
         Some(n) => format!("{n}/{}", pod.status.host_ip.clone().unwrap_or_default()),
         None => "<none>".into(),
@@ -288,9 +403,17 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
     labels(w, 0, "Labels", m.labels.as_ref());
     annotations(w, 0, "Annotations", m.annotations.as_ref());
     if let Some(dt) = m.deletion_timestamp {
-        let left = super::super::duration::human_duration_secs(super::super::duration::secs_between(sim.now(), dt.0));
+        let left = super::super::duration::human_duration_secs(
+            super::super::duration::secs_between(sim.now(), dt.0),
+        );
         w.line(0, &format!("Status:\tTerminating (lasts {left})"));
-        w.line(0, &format!("Termination Grace Period:\t{}s", m.deletion_grace_period_seconds.unwrap_or(0)));
+        w.line(
+            0,
+            &format!(
+                "Termination Grace Period:\t{}s",
+                m.deletion_grace_period_seconds.unwrap_or(0)
+            ),
+        );
     } else {
         w.line(0, &format!("Status:\t{}", pod.status.phase.as_str()));
     }
@@ -300,7 +423,10 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
     if let Some(msg) = &pod.status.message {
         w.line(0, &format!("Message:\t{msg}"));
     }
-    w.line(0, &format!("IP:\t{}", pod.status.pod_ip.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("IP:\t{}", pod.status.pod_ip.clone().unwrap_or_default()),
+    );
     match pod.status.pod_ips.as_ref().filter(|v| !v.is_empty()) {
         Some(ips) => {
             w.line(0, "IPs:");
@@ -317,9 +443,21 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
         w.line(0, &format!("NominatedNodeName:\t{n}"));
     }
     if !pod.spec.init_containers.is_empty() {
-        containers(w, "Init Containers", &pod.spec.init_containers, Some(&pod.status.init_container_statuses), "");
+        containers(
+            w,
+            "Init Containers",
+            &pod.spec.init_containers,
+            Some(&pod.status.init_container_statuses),
+            "",
+        );
     }
-    containers(w, "Containers", &pod.spec.containers, Some(&pod.status.container_statuses), "");
+    containers(
+        w,
+        "Containers",
+        &pod.spec.containers,
+        Some(&pod.status.container_statuses),
+        "",
+    );
     if !pod.status.conditions.is_empty() {
         w.line(0, "Conditions:");
         w.line(1, "Type\tStatus");
@@ -340,7 +478,12 @@ pub fn pod_template(w: &mut W, t: &PodTemplateSpec) {
     if !t.metadata.annotations().is_empty() {
         annotations(w, 1, "Annotations", t.metadata.annotations.as_ref());
     }
-    if let Some(sa) = t.spec.service_account_name.as_ref().filter(|s| !s.is_empty()) {
+    if let Some(sa) = t
+        .spec
+        .service_account_name
+        .as_ref()
+        .filter(|s| !s.is_empty())
+    {
         w.line(1, &format!("Service Account:\t{sa}"));
     }
     if !t.spec.init_containers.is_empty() {

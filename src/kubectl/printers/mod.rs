@@ -20,15 +20,40 @@ pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str])
         Kind::Pod => (pod::HEADERS, pod::WIDE),
         Kind::Node => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
         ),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
-        Kind::Service => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
+        Kind::Service => (
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            &["SELECTOR"],
+        ),
         Kind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Secret => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         Kind::PersistentVolumeClaim => (
-            &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"],
+            &[
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
             &["VOLUMEMODE"],
         ),
         Kind::PersistentVolume => (
@@ -47,19 +72,50 @@ pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str])
             &["VOLUMEMODE"],
         ),
         Kind::StorageClass => (
-            &["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
+            &[
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ],
             &[],
         ),
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         Kind::DaemonSet => (
-            &["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        Kind::Deployment => (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-        Kind::ReplicaSet => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
+        Kind::Deployment => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::ReplicaSet => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
         Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
-        Kind::PodDisruptionBudget => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
+        Kind::PodDisruptionBudget => (
+            &[
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE",
+            ],
+            &[],
+        ),
     }
 }
 
@@ -77,7 +133,12 @@ fn selector_text(s: &Option<LabelSelector>) -> String {
 }
 
 fn format_labels(l: &Option<Labels>) -> String {
-    let text = l.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+    let text = l
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
     none_if_empty(text)
 }
 
@@ -134,7 +195,11 @@ fn external_ip(s: &Service) -> String {
                 .status
                 .pointer("/loadBalancer/ingress")
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|i| i.get("ip").and_then(|x| x.as_str()).map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.get("ip").and_then(|x| x.as_str()).map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             let all: Vec<String> = ingress.into_iter().chain(ips).collect();
             if all.is_empty() {
@@ -177,7 +242,9 @@ fn endpoints_text(e: &Endpoints) -> String {
 }
 
 fn int_or_na(v: &Option<IntOrString>) -> String {
-    v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "N/A".into())
+    v.as_ref()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "N/A".into())
 }
 
 /// `statefulset.apps/web` for a ControllerRevision's owner.
@@ -198,7 +265,10 @@ fn controller_text(meta: &ObjectMeta) -> String {
 
 /// Event LAST SEEN: `8s`, or `13s (x2 over 26s)` for repeated events.
 pub fn event_last_seen(e: &Event, now: SimTime) -> String {
-    let last = e.last_timestamp.or(e.first_timestamp).or(e.metadata.creation_timestamp);
+    let last = e
+        .last_timestamp
+        .or(e.first_timestamp)
+        .or(e.metadata.creation_timestamp);
     let first = e.first_timestamp.or(e.metadata.creation_timestamp);
     if e.count > 1 {
         format!("{} (x{} over {})", age(last, now), e.count, age(first, now))
@@ -215,12 +285,32 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
         Object::Pod(p) => return pod::row(p, now, wide),
         Object::Node(n) => {
             let roles = n.roles();
-            let version = n.status.node_info.as_ref().map(|i| i.kubelet_version.clone()).unwrap_or_default();
-            let mut r = vec![name, node_status(n), none_if_empty(roles.join(",")), age(created, now), version];
+            let version = n
+                .status
+                .node_info
+                .as_ref()
+                .map(|i| i.kubelet_version.clone())
+                .unwrap_or_default();
+            let mut r = vec![
+                name,
+                node_status(n),
+                none_if_empty(roles.join(",")),
+                age(created, now),
+                version,
+            ];
             if wide {
                 let info = n.status.node_info.clone().unwrap_or_default();
-                let ext = n.status.addresses.iter().find(|a| a.type_ == "ExternalIP").map(|a| a.address.clone());
-                r.push(n.internal_ip().map(str::to_string).unwrap_or_else(|| "<none>".into()));
+                let ext = n
+                    .status
+                    .addresses
+                    .iter()
+                    .find(|a| a.type_ == "ExternalIP")
+                    .map(|a| a.address.clone());
+                r.push(
+                    n.internal_ip()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| "<none>".into()),
+                );
                 r.push(ext.unwrap_or_else(|| "<none>".into()));
                 r.push(none_if_empty(info.os_image));
                 r.push(none_if_empty(info.kernel_version));
@@ -252,7 +342,8 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
         }
         Object::Endpoints(e) => vec![name, endpoints_text(e), age(created, now)],
         Object::ConfigMap(c) => {
-            let n = c.data.as_ref().map_or(0, |d| d.len()) + c.binary_data.as_ref().map_or(0, |d| d.len());
+            let n = c.data.as_ref().map_or(0, |d| d.len())
+                + c.binary_data.as_ref().map_or(0, |d| d.len());
             vec![name, n.to_string(), age(created, now)]
         }
         Object::Secret(s) => vec![
@@ -263,13 +354,26 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
         ],
         Object::PersistentVolumeClaim(c) => {
             let bound = c.status.phase.as_deref() == Some("Bound");
-            let status = if c.metadata.deletion_timestamp.is_some() { "Terminating".to_string() } else { c.phase().to_string() };
+            let status = if c.metadata.deletion_timestamp.is_some() {
+                "Terminating".to_string()
+            } else {
+                c.phase().to_string()
+            };
             let capacity = if bound {
-                c.status.capacity.as_ref().and_then(|m| m.get("storage")).map(|q| q.0.clone()).unwrap_or_default()
+                c.status
+                    .capacity
+                    .as_ref()
+                    .and_then(|m| m.get("storage"))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default()
             } else {
                 String::new()
             };
-            let modes = if bound { access_modes(&c.status.access_modes) } else { String::new() };
+            let modes = if bound {
+                access_modes(&c.status.access_modes)
+            } else {
+                String::new()
+            };
             let mut r = vec![
                 name,
                 status,
@@ -277,11 +381,19 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 capacity,
                 modes,
                 c.spec.storage_class_name.clone().unwrap_or_default(),
-                c.spec.volume_attributes_class_name.clone().unwrap_or_else(|| "<unset>".into()),
+                c.spec
+                    .volume_attributes_class_name
+                    .clone()
+                    .unwrap_or_else(|| "<unset>".into()),
                 age(created, now),
             ];
             if wide {
-                r.push(c.spec.volume_mode.clone().unwrap_or_else(|| "<unset>".into()));
+                r.push(
+                    c.spec
+                        .volume_mode
+                        .clone()
+                        .unwrap_or_else(|| "<unset>".into()),
+                );
             }
             return r;
         }
@@ -291,31 +403,58 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
             } else {
                 v.status.phase.clone().unwrap_or_else(|| "Pending".into())
             };
-            let claim = v.spec.claim_ref.as_ref().map(|c| format!("{}/{}", c.namespace, c.name)).unwrap_or_default();
+            let claim = v
+                .spec
+                .claim_ref
+                .as_ref()
+                .map(|c| format!("{}/{}", c.namespace, c.name))
+                .unwrap_or_default();
             let mut r = vec![
                 name,
-                v.spec.capacity.as_ref().and_then(|m| m.get("storage")).map(|q| q.0.clone()).unwrap_or_default(),
+                v.spec
+                    .capacity
+                    .as_ref()
+                    .and_then(|m| m.get("storage"))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default(),
                 access_modes(&v.spec.access_modes),
-                v.spec.persistent_volume_reclaim_policy.clone().unwrap_or_else(|| "Retain".into()),
+                v.spec
+                    .persistent_volume_reclaim_policy
+                    .clone()
+                    .unwrap_or_else(|| "Retain".into()),
                 status,
                 claim,
                 v.spec.storage_class_name.clone().unwrap_or_default(),
-                v.spec.volume_attributes_class_name.clone().unwrap_or_else(|| "<unset>".into()),
+                v.spec
+                    .volume_attributes_class_name
+                    .clone()
+                    .unwrap_or_else(|| "<unset>".into()),
                 String::new(),
                 age(created, now),
             ];
             if wide {
-                r.push(v.spec.volume_mode.clone().unwrap_or_else(|| "<unset>".into()));
+                r.push(
+                    v.spec
+                        .volume_mode
+                        .clone()
+                        .unwrap_or_else(|| "<unset>".into()),
+                );
             }
             return r;
         }
         Object::StorageClass(s) => {
-            let shown = if s.is_default() { format!("{name} (default)") } else { name };
+            let shown = if s.is_default() {
+                format!("{name} (default)")
+            } else {
+                name
+            };
             vec![
                 shown,
                 s.provisioner.clone(),
                 s.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
-                s.volume_binding_mode.clone().unwrap_or_else(|| "Immediate".into()),
+                s.volume_binding_mode
+                    .clone()
+                    .unwrap_or_else(|| "Immediate".into()),
                 s.allow_volume_expansion.unwrap_or(false).to_string(),
                 age(created, now),
             ]
@@ -325,7 +464,11 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 event_last_seen(e, now),
                 e.type_.clone(),
                 e.reason.clone(),
-                format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                format!(
+                    "{}/{}",
+                    e.involved_object.kind.to_ascii_lowercase(),
+                    e.involved_object.name
+                ),
                 e.message.trim().to_string(),
             ];
         }
@@ -379,7 +522,11 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
         Object::StatefulSet(s) => {
             let mut r = vec![
                 name,
-                format!("{}/{}", s.status.ready_replicas, s.spec.replicas.unwrap_or(1)),
+                format!(
+                    "{}/{}",
+                    s.status.ready_replicas,
+                    s.spec.replicas.unwrap_or(1)
+                ),
                 age(created, now),
             ];
             if wide {
@@ -389,7 +536,12 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
             return r;
         }
         Object::ControllerRevision(c) => {
-            vec![name, controller_text(&c.metadata), c.revision.to_string(), age(created, now)]
+            vec![
+                name,
+                controller_text(&c.metadata),
+                c.revision.to_string(),
+                age(created, now),
+            ]
         }
         Object::PodDisruptionBudget(p) => vec![
             name,

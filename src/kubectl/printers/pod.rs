@@ -22,7 +22,12 @@ fn is_restartable_init(pod: &Pod, name: &str) -> bool {
 }
 
 fn last_finished(c: &ContainerStatus) -> Option<SimTime> {
-    c.last_state.as_ref()?.terminated.as_ref()?.finished_at.map(|t| t.0)
+    c.last_state
+        .as_ref()?
+        .terminated
+        .as_ref()?
+        .finished_at
+        .map(|t| t.0)
 }
 
 fn later(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
@@ -47,7 +52,12 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         reason = "SchedulingGated".into();
     }
     let total = pod.spec.containers.len()
-        + pod.spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")).count();
+        + pod
+            .spec
+            .init_containers
+            .iter()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+            .count();
     let mut ready = 0;
     let mut restarts = 0;
     let mut last_restart = None;
@@ -78,8 +88,11 @@ pub fn summarize(pod: &Pod) -> PodSummary {
                 Some(r) => format!("Init:{r}"),
                 None => format!("Init:ExitCode:{}", t.exit_code),
             };
-        } else if let Some(r) =
-            state.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty() && r != "PodInitializing")
+        } else if let Some(r) = state
+            .waiting
+            .as_ref()
+            .and_then(|w| w.reason.clone())
+            .filter(|r| !r.is_empty() && r != "PodInitializing")
         {
             reason = format!("Init:{r}");
         } else {
@@ -88,7 +101,9 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         initializing = true;
         break;
     }
-    let initialized = pod.condition("Initialized").is_some_and(|c| c.status == "True");
+    let initialized = pod
+        .condition("Initialized")
+        .is_some_and(|c| c.status == "True");
     if !initializing || initialized {
         restarts = sidecar_restarts;
         last_restart = sidecar_last;
@@ -97,7 +112,12 @@ pub fn summarize(pod: &Pod) -> PodSummary {
             restarts += c.restart_count;
             last_restart = later(last_restart, last_finished(c));
             let state = c.state.clone().unwrap_or_default();
-            if let Some(r) = state.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
+            if let Some(r) = state
+                .waiting
+                .as_ref()
+                .and_then(|w| w.reason.clone())
+                .filter(|r| !r.is_empty())
+            {
                 reason = r;
             } else if let Some(t) = &state.terminated {
                 reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
@@ -118,18 +138,29 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         }
     }
     let terminal = matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-    if pod.metadata.deletion_timestamp.is_some() && pod.status.reason.as_deref() == Some("NodeLost") {
+    if pod.metadata.deletion_timestamp.is_some() && pod.status.reason.as_deref() == Some("NodeLost")
+    {
         reason = "Unknown".into();
     } else if pod.metadata.deletion_timestamp.is_some() && !terminal {
         reason = "Terminating".into();
     }
-    PodSummary { ready, total, status: reason, restarts, last_restart }
+    PodSummary {
+        ready,
+        total,
+        status: reason,
+        restarts,
+        last_restart,
+    }
 }
 
 pub fn restarts_text(s: &PodSummary, now: SimTime) -> String {
     match s.last_restart {
         Some(t) if s.restarts > 0 => {
-            format!("{} ({} ago)", s.restarts, human_duration_secs(secs_between(t, now)))
+            format!(
+                "{} ({} ago)",
+                s.restarts,
+                human_duration_secs(secs_between(t, now))
+            )
         }
         _ => s.restarts.to_string(),
     }
@@ -149,9 +180,21 @@ pub fn row(pod: &Pod, now: SimTime, wide: bool) -> Vec<String> {
     ];
     if wide {
         let none = || "<none>".to_string();
-        r.push(pod.status.pod_ip.clone().filter(|s| !s.is_empty()).unwrap_or_else(none));
+        r.push(
+            pod.status
+                .pod_ip
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(none),
+        );
         r.push(pod.node_name().map(str::to_string).unwrap_or_else(none));
-        r.push(pod.status.nominated_node_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(none));
+        r.push(
+            pod.status
+                .nominated_node_name
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(none),
+        );
         let gates = pod
             .spec
             .readiness_gates
@@ -163,7 +206,11 @@ pub fn row(pod: &Pod, now: SimTime, wide: bool) -> Vec<String> {
                     .filter_map(|g| g.get("conditionType").and_then(|c| c.as_str()))
                     .map(|t| {
                         let ok = pod.condition(t).is_some_and(|c| c.status == "True");
-                        if ok { 1 } else { 0 }
+                        if ok {
+                            1
+                        } else {
+                            0
+                        }
                     })
                     .collect::<Vec<_>>()
             })

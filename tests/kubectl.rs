@@ -1,0 +1,464 @@
+//! kubectl as a learner types it: golden outputs per verb and format. Where a reference
+//! transcript (reference/v1.36/*.txt) shows the same command, the expected text is copied from
+//! it; ages are whatever the simulated clock gives (the tests settle at known times).
+#![cfg(not(target_arch = "wasm32"))]
+
+use kubeplay::Session;
+
+fn kubectl(s: &mut Session, line: &str) -> kubeplay::Output {
+    s.execute_text(line)
+}
+
+/// Runs a script and returns the transcript text.
+fn run(s: &mut Session, script: &str) -> String {
+    s.run_script(script, false).text
+}
+
+const WEB: &str = "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  clusterIP: None
+  selector:
+    app: nginx
+  ports:
+  - name: web
+    port: 80
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [\"ReadWriteOnce\"]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+";
+
+#[test]
+fn unknown_commands_flags_and_types_use_kubectls_errors() {
+    let mut s = Session::new(1);
+    let o = kubectl(&mut s, "kubectl zzzzzz");
+    assert!(!o.ok);
+    assert_eq!(
+        o.text,
+        "Error: unknown command \"zzzzzz\" for \"kubectl\"\n"
+    );
+    let o = kubectl(&mut s, "kubectl gett pods");
+    assert_eq!(
+        o.text,
+        "Error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n\n"
+    );
+    let o = kubectl(&mut s, "kubectl get pods --foo");
+    assert_eq!(
+        o.text,
+        "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"
+    );
+    let o = kubectl(&mut s, "kubectl get pods -o");
+    assert_eq!(
+        o.text,
+        "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.\n"
+    );
+    let o = kubectl(&mut s, "kubectl get foo");
+    assert_eq!(
+        o.text,
+        "error: the server doesn't have a resource type \"foo\"\n"
+    );
+    let o = kubectl(&mut s, "kubectl get sts web");
+    assert_eq!(
+        o.text,
+        "Error from server (NotFound): statefulsets.apps \"web\" not found\n"
+    );
+    assert!(!o.ok);
+    let o = kubectl(&mut s, "kubectl get pods");
+    assert_eq!(o.text, "No resources found in default namespace.\n");
+    let o = kubectl(&mut s, "kubectl -n kube-node-lease get pods");
+    assert_eq!(o.text, "No resources found in kube-node-lease namespace.\n");
+}
+
+#[test]
+fn api_resources_for_apps_matches_the_reference_transcript() {
+    let mut s = Session::new(1);
+    let o = kubectl(&mut s, "kubectl api-resources --api-group=apps");
+    // reference/v1.36/00-cluster.txt
+    assert_eq!(
+        o.text,
+        "NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND\n\
+controllerrevisions                apps/v1      true         ControllerRevision\n\
+daemonsets            ds           apps/v1      true         DaemonSet\n\
+deployments           deploy       apps/v1      true         Deployment\n\
+replicasets           rs           apps/v1      true         ReplicaSet\n\
+statefulsets          sts          apps/v1      true         StatefulSet\n"
+    );
+}
+
+#[test]
+fn apply_creates_then_reports_unchanged_and_configured() {
+    let mut s = Session::new(7);
+    let t = run(&mut s, WEB);
+    assert!(
+        t.ends_with("service/nginx created\nstatefulset.apps/web created\n"),
+        "{t}"
+    );
+    let t = run(&mut s, WEB);
+    assert!(
+        t.ends_with("service/nginx unchanged\nstatefulset.apps/web unchanged\n"),
+        "{t}"
+    );
+    let changed = WEB.replace("replicas: 3", "replicas: 2");
+    let t = run(&mut s, &changed);
+    assert!(
+        t.ends_with("service/nginx unchanged\nstatefulset.apps/web configured\n"),
+        "{t}"
+    );
+    let yaml = kubectl(&mut s, "kubectl get sts web -o yaml").text;
+    assert!(yaml.starts_with("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"annotations\":{},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"replicas\":2,"), "{yaml}");
+    assert!(yaml.contains("\n  generation: 2\n"), "{yaml}");
+    // The Service keeps the ClusterIP the server chose although the manifest never set it.
+    let svc = kubectl(
+        &mut s,
+        "kubectl get svc nginx -o jsonpath={.spec.clusterIP}",
+    )
+    .text;
+    assert_eq!(svc, "None");
+}
+
+#[test]
+fn apply_reports_each_document_on_its_own() {
+    let mut s = Session::new(3);
+    let t = run(
+        &mut s,
+        "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\napiVersion: v1\nkind: Widget\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\n",
+    );
+    assert!(t.contains("configmap/a created\n"), "{t}");
+    assert!(t.contains("configmap/c created\n"), "{t}");
+    assert!(
+        t.contains("no matches for kind \"Widget\" in version \"v1\""),
+        "{t}"
+    );
+    let o = kubectl(&mut s, "kubectl apply -f /definitely/not/here.yaml");
+    assert_eq!(
+        o.text,
+        "error: the path \"/definitely/not/here.yaml\" does not exist\n"
+    );
+    let o = kubectl(&mut s, "kubectl apply");
+    assert_eq!(o.text, "error: must specify one of -f and -k\n");
+}
+
+#[test]
+fn get_tables_have_kubectls_columns_and_padding() {
+    let mut s = Session::new(7);
+    run(&mut s, WEB);
+    let o = kubectl(&mut s, "kubectl get sts web -o wide");
+    assert_eq!(
+        o.text,
+        "NAME   READY   AGE   CONTAINERS   IMAGES\nweb    0/3     0s    nginx        registry.k8s.io/nginx-slim:0.24\n"
+    );
+    let o = kubectl(&mut s, "kubectl get svc,sts");
+    assert!(
+        o.text.contains(
+            "\n\nNAME                   READY   AGE\nstatefulset.apps/web   0/3     0s\n"
+        ),
+        "{}",
+        o.text
+    );
+    let o = kubectl(&mut s, "kubectl get nodes");
+    assert!(o.text.starts_with("NAME                 STATUS   ROLES           AGE   VERSION\nkind-control-plane   Ready    control-plane"), "{}", o.text);
+    let o = kubectl(
+        &mut s,
+        "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
+    );
+    assert_eq!(
+        o.text,
+        "NAME                 TAINTS\nkind-control-plane   [map[effect:NoSchedule key:node-role.kubernetes.io/control-plane]]\nkind-worker          <none>\nkind-worker2         <none>\nkind-worker3         <none>\n"
+    );
+    let o = kubectl(&mut s, "kubectl get sc");
+    assert!(o.text.starts_with("NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE\nstandard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false"), "{}", o.text);
+}
+
+#[test]
+fn pods_pvcs_and_events_after_the_cluster_settles() {
+    let mut s = Session::new(11);
+    run(&mut s, WEB);
+    run(&mut s, "sim settle\n");
+    let pods = kubectl(&mut s, "kubectl get pods -l app=nginx").text;
+    assert!(
+        pods.starts_with("NAME    READY   STATUS    RESTARTS   AGE\nweb-0   "),
+        "{pods}"
+    );
+    let pvc = kubectl(&mut s, "kubectl get pvc").text;
+    assert!(pvc.starts_with("NAME        STATUS   VOLUME"), "{pvc}");
+    assert!(pvc.contains("VOLUMEATTRIBUTESCLASS"), "{pvc}");
+    let ev = kubectl(
+        &mut s,
+        "kubectl get events --sort-by=.metadata.creationTimestamp",
+    )
+    .text;
+    assert!(ev.starts_with("LAST SEEN   TYPE"), "{ev}");
+    assert!(ev.contains("statefulset/web"), "{ev}");
+    let names = kubectl(&mut s, "kubectl get pods -l 'app in (nginx)' -o name").text;
+    assert!(names.starts_with("pod/web-0\n"), "{names}");
+    let none = kubectl(&mut s, "kubectl get pods -l app!=nginx").text;
+    assert_eq!(none, "No resources found in default namespace.\n");
+    let list = kubectl(&mut s, "kubectl get pods -l app=nobody -o yaml").text;
+    assert_eq!(
+        list,
+        "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
+    );
+    let json = kubectl(&mut s, "kubectl get ns default -o json").text;
+    assert!(
+        json.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Namespace\",\n"),
+        "{json}"
+    );
+}
+
+#[test]
+fn rollout_status_history_and_unsupported_pause() {
+    let mut s = Session::new(5);
+    run(&mut s, WEB);
+    let o = kubectl(&mut s, "kubectl rollout status sts/web --timeout=120s");
+    assert!(
+        o.text
+            .ends_with("partitioned roll out complete: 3 new pods have been updated...\n"),
+        "{}",
+        o.text
+    );
+    let o = kubectl(&mut s, "kubectl rollout history sts/web");
+    assert_eq!(
+        o.text,
+        "statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"
+    );
+    // ERRATA.md
+    let o = kubectl(&mut s, "kubectl rollout pause sts/web");
+    assert_eq!(
+        o.text,
+        "error: statefulsets.apps \"web\" pausing is not supported\n"
+    );
+    assert!(!o.ok);
+    let o = kubectl(&mut s, "kubectl rollout resume sts/web");
+    assert_eq!(
+        o.text,
+        "error: statefulsets.apps \"web\" resuming is not supported\n"
+    );
+}
+
+#[test]
+fn scale_set_image_and_their_errors() {
+    let mut s = Session::new(5);
+    run(&mut s, WEB);
+    assert_eq!(
+        kubectl(&mut s, "kubectl scale sts web --replicas=5").text,
+        "statefulset.apps/web scaled\n"
+    );
+    // f-validation-errors.txt
+    assert_eq!(
+        kubectl(&mut s, "kubectl scale sts web --replicas=-1").text,
+        "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n"
+    );
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl scale sts web --replicas=2 --current-replicas=3"
+        )
+        .text,
+        "error: Expected replicas to be 3, was 5\n"
+    );
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl set image sts/web nginx=registry.k8s.io/nginx-slim:0.27"
+        )
+        .text,
+        "statefulset.apps/web image updated\n"
+    );
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl get sts web -o jsonpath={.spec.template.spec.containers[0].image}"
+        )
+        .text,
+        "registry.k8s.io/nginx-slim:0.27"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl set image sts/web nope=x").text,
+        "error: unable to find container named \"nope\"\n"
+    );
+}
+
+#[test]
+fn label_annotate_taint_cordon_messages() {
+    let mut s = Session::new(2);
+    let cases: &[(&str, &str)] = &[
+        ("kubectl label node kind-worker disktype=ssd", "node/kind-worker labeled\n"),
+        ("kubectl label node kind-worker disktype=hdd", "error: 'disktype' already has a value (ssd), and --overwrite is false\n"),
+        ("kubectl label node kind-worker disktype=hdd --overwrite", "node/kind-worker labeled\n"),
+        ("kubectl label node kind-worker a=1 disktype-", "node/kind-worker labeled\n"),
+        ("kubectl label node kind-worker disktype-", "label \"disktype\" not found.\nnode/kind-worker not labeled\n"),
+        ("kubectl annotate node kind-worker note=x", "node/kind-worker annotated\n"),
+        ("kubectl taint nodes kind-worker dedicated=infra:NoSchedule", "node/kind-worker tainted\n"),
+        (
+            "kubectl taint nodes kind-worker dedicated=infra:NoSchedule",
+            "error: node kind-worker already has dedicated taint(s) with same effect(s) and --overwrite is false\n",
+        ),
+        ("kubectl taint nodes kind-worker dedicated=other:NoSchedule --overwrite", "node/kind-worker modified\n"),
+        (
+            "kubectl taint nodes kind-worker foo=bar:Sometimes",
+            "error: invalid taint effect: Sometimes, unsupported taint effect\nSee 'kubectl taint -h' for help and examples\n",
+        ),
+        ("kubectl taint nodes kind-worker dedicated:NoSchedule-", "node/kind-worker untainted\n"),
+        ("kubectl taint nodes kind-worker dedicated:NoSchedule-", "error: taint \"dedicated:NoSchedule\" not found\n"),
+        ("kubectl cordon kind-worker2", "node/kind-worker2 cordoned\n"),
+        ("kubectl cordon kind-worker2", "node/kind-worker2 already cordoned\n"),
+        ("kubectl uncordon kind-worker2", "node/kind-worker2 uncordoned\n"),
+        ("kubectl uncordon kind-worker2", "node/kind-worker2 already uncordoned\n"),
+    ];
+    for (cmd, want) in cases {
+        assert_eq!(&kubectl(&mut s, cmd).text, want, "{cmd}");
+    }
+    let nodes = kubectl(
+        &mut s,
+        "kubectl get node kind-worker -o jsonpath={.spec.taints}",
+    )
+    .text;
+    assert_eq!(nodes, "");
+}
+
+#[test]
+fn drain_refuses_daemonset_pods_without_the_flag() {
+    let mut s = Session::new(4);
+    let o = kubectl(&mut s, "kubectl drain kind-worker");
+    assert!(!o.ok);
+    let lines: Vec<&str> = o.text.lines().collect();
+    assert_eq!(lines[0], "node/kind-worker cordoned");
+    assert!(lines[1].starts_with("error: unable to drain node \"kind-worker\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kindnet-"), "{}", o.text);
+    assert_eq!(lines[2], "There are pending nodes to be drained:");
+    assert_eq!(lines[3], " kind-worker");
+    let o = kubectl(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
+    assert!(o.ok, "{}", o.text);
+    assert!(o.text.starts_with("node/kind-worker already cordoned\nWarning: ignoring DaemonSet-managed Pods: kube-system/kindnet-"), "{}", o.text);
+    assert!(o.text.ends_with("node/kind-worker drained\n"), "{}", o.text);
+}
+
+#[test]
+fn delete_force_warns_and_waits_for_the_pod() {
+    let mut s = Session::new(9);
+    run(&mut s, "kubectl run solo --image=nginx:1.25\nsim settle\n");
+    let o = kubectl(&mut s, "kubectl delete pod solo --grace-period=0 --force");
+    assert_eq!(
+        o.text,
+        "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod \"solo\" force deleted\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl get pod solo").text,
+        "Error from server (NotFound): pods \"solo\" not found\n"
+    );
+    run(&mut s, "kubectl run solo2 --image=nginx:1.25\nsim settle\n");
+    assert_eq!(
+        kubectl(&mut s, "kubectl delete pod solo2").text,
+        "pod \"solo2\" deleted\n"
+    );
+    assert_eq!(kubectl(&mut s, "kubectl get pods -o name").text, "");
+}
+
+#[test]
+fn describe_statefulset_has_describe_gos_layout() {
+    let mut s = Session::new(8);
+    run(&mut s, WEB);
+    let d = kubectl(&mut s, "kubectl describe sts web").text;
+    // Layout from reference/v1.36/scenarios (describe sts web), creation time aside.
+    assert!(
+        d.starts_with("Name:               web\nNamespace:          default\nCreationTimestamp:  "),
+        "{d}"
+    );
+    assert!(d.contains("\nSelector:           app=nginx\nLabels:             <none>\nAnnotations:        <none>\nReplicas:           3 desired | "), "{d}");
+    assert!(
+        d.contains("\nUpdate Strategy:    RollingUpdate\n  Partition:        0\n"),
+        "{d}"
+    );
+    assert!(d.contains("\nPod Template:\n  Labels:  app=nginx\n  Containers:\n   nginx:\n    Image:        registry.k8s.io/nginx-slim:0.24\n    Port:         80/TCP\n    Host Port:    0/TCP\n    Environment:  <none>\n    Mounts:\n      /usr/share/nginx/html from www (rw)\n  Volumes:         <none>\n  Node-Selectors:  <none>\n  Tolerations:     <none>\nVolume Claims:\n  Name:          www\n  StorageClass:  \n  Labels:        <none>\n  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  [ReadWriteOnce]\n"), "{d}");
+    run(&mut s, "sim settle\n");
+    let p = kubectl(&mut s, "kubectl describe pod web-0").text;
+    assert!(p.starts_with("Name:             web-0\nNamespace:        default\nPriority:         0\nService Account:  default\n"), "{p}");
+    assert!(p.contains("Controlled By:"), "{p}");
+    assert!(p.contains("Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n") || p.contains("op=Exists for 300s"), "{p}");
+}
+
+#[test]
+fn logs_and_exec_behave_like_a_running_container() {
+    let mut s = Session::new(6);
+    run(&mut s, WEB);
+    run(&mut s, "sim settle\n");
+    let o = kubectl(&mut s, "kubectl exec web-0 -- hostname");
+    assert_eq!(o.text, "web-0\n");
+    let o = kubectl(&mut s, "kubectl exec web-0 hostname");
+    assert!(
+        o.text
+            .starts_with("error: you must specify at least one command")
+            || o.text.contains("not supported anymore"),
+        "{}",
+        o.text
+    );
+    let o = kubectl(&mut s, "kubectl logs web-0");
+    assert!(o.ok, "{}", o.text);
+    let o = kubectl(&mut s, "kubectl logs nope");
+    assert_eq!(
+        o.text,
+        "Error from server (NotFound): pods \"nope\" not found\n"
+    );
+}
+
+#[test]
+fn help_texts_are_kubectls() {
+    let mut s = Session::new(1);
+    let o = kubectl(&mut s, "kubectl get --help");
+    assert!(
+        o.text.starts_with("Display one or many resources.\n"),
+        "{}",
+        o.text
+    );
+    let o = kubectl(&mut s, "kubectl rollout status -h");
+    assert!(
+        o.text.starts_with("Show the status of the rollout."),
+        "{}",
+        o.text
+    );
+}
+
+#[test]
+fn same_seed_same_transcript() {
+    let script = format!(
+        "{WEB}kubectl rollout status sts/web\nkubectl get pods -o wide\nkubectl get events\n"
+    );
+    let a = Session::new(42).run_script(&script, false).text;
+    let b = Session::new(42).run_script(&script, false).text;
+    assert_eq!(a, b);
+}
