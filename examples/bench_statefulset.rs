@@ -40,8 +40,16 @@ fn main() {
     sim.create_object(Object::StatefulSet(set));
     let quiet = sim.settle();
     let elapsed = wall.elapsed();
-    let status = &sim.store().get::<StatefulSet>("default", "web").expect("set exists").status;
-    let events: i64 = sim.store().list_in::<Event>("default").map(|e| i64::from(e.count)).sum();
+    let status = &sim
+        .store()
+        .get::<StatefulSet>("default", "web")
+        .expect("set exists")
+        .status;
+    let events: i64 = sim
+        .store()
+        .list_in::<Event>("default")
+        .map(|e| i64::from(e.count))
+        .sum();
     let simulated = SimDuration::from_millis(sim.now().0 - start_sim.0);
     println!("statefulset web: {replicas} replicas, OrderedReady, one claim each");
     println!("settled:        {quiet} (ready {}/{replicas})", status.ready_replicas);
