@@ -293,10 +293,12 @@ fn pods_for_another_scheduler_or_being_deleted_are_left_alone() {
 }
 
 #[test]
-fn replicas_without_requests_spread_over_the_workers() {
+fn pods_of_one_service_spread_over_the_workers() {
+    // PodTopologySpread's default hostname constraint spreads pods a Service selects.
     let mut sim = Sim::new(11);
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: r}\nspec:\n  selector: {app: r}\n  ports: [{port: 80}]\n");
     for i in 0..3 {
-        apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: r{i}}}\nspec:\n  {NGINX}\n"));
+        apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: r{i}, labels: {{app: r}}}}\nspec:\n  {NGINX}\n"));
         sim.settle();
     }
     let mut nodes: Vec<String> = (0..3).filter_map(|i| node_of(&sim, &format!("r{i}"))).collect();

@@ -156,6 +156,9 @@ fn address_of(pod: &Pod, svc: &Service) -> Option<EndpointAddress> {
     })
 }
 
+/// (name, port, protocol): how ports are told apart; `port -1` stands for "no ports".
+type PortKey = (String, i64, String);
+
 /// Subsets as RepackSubsets leaves them: one subset per distinct set of addresses, holding every
 /// port those addresses serve; addresses sorted by IP.
 pub fn desired_subsets(store: &Store, svc: &Service) -> Vec<EndpointSubset> {
@@ -163,9 +166,9 @@ pub fn desired_subsets(store: &Store, svc: &Service) -> Vec<EndpointSubset> {
     let selector = svc.spec.selector.clone().unwrap_or_default();
     let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
     // port (sorted key) -> (ready addresses, not ready addresses)
-    let mut by_port: BTreeMap<(String, i64, String), (Vec<EndpointAddress>, Vec<EndpointAddress>)> =
+    let mut by_port: BTreeMap<PortKey, (Vec<EndpointAddress>, Vec<EndpointAddress>)> =
         BTreeMap::new();
-    let mut port_of: BTreeMap<(String, i64, String), Option<EndpointPort>> = BTreeMap::new();
+    let mut port_of: BTreeMap<PortKey, Option<EndpointPort>> = BTreeMap::new();
     for pod in store.list_in::<Pod>(ns) {
         let labels = pod.metadata.labels();
         if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {

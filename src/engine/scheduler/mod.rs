@@ -13,6 +13,7 @@ pub mod filters;
 pub mod messages;
 pub mod node_selector;
 pub mod scoring;
+mod spread;
 pub mod volumes;
 
 use crate::engine::action::{Action, ControllerId, EventRecord, Reconcile, WhyReason};
@@ -201,7 +202,9 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     }
     let candidates: Vec<(&Node, Vec<&Pod>)> =
         feasible.iter().map(|(n, p, _)| (*n, p.clone())).collect();
-    let Some(chosen) = scoring::pick_node(pod, &candidates) else {
+    let nodes_only: Vec<&Node> = candidates.iter().map(|(n, _)| *n).collect();
+    let spread = spread::scores(store, pod, &nodes_only);
+    let Some(chosen) = scoring::pick_node(pod, &candidates, spread.as_deref()) else {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     };
     let plans = feasible

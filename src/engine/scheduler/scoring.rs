@@ -1,7 +1,7 @@
 //! Scoring the feasible nodes with the default profile's weights: NodeResourcesFit
 //! (LeastAllocated, 1), NodeResourcesBalancedAllocation (1), NodeAffinity preferred terms (2),
-//! TaintToleration PreferNoSchedule (3). Not simulated: ImageLocality, PodTopologySpread's
-//! system-default soft spreading and InterPodAffinity (LeastAllocated already spreads replicas).
+//! TaintToleration PreferNoSchedule (3), PodTopologySpread's default hostname spreading (2,
+//! computed in `spread.rs`). Not simulated: ImageLocality and InterPodAffinity.
 //!
 //! Ties: the real scheduler picks at random among the best nodes. We pick the best node whose
 //! FNV-1a hash of (pod uid, node name) is smallest: deterministic for a seed (uids come from
@@ -128,7 +128,11 @@ fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 /// The chosen node among `feasible` (each with the pods it already holds).
-pub fn pick_node<'a>(pod: &Pod, feasible: &[(&'a Node, Vec<&Pod>)]) -> Option<&'a Node> {
+pub fn pick_node<'a>(
+    pod: &Pod,
+    feasible: &[(&'a Node, Vec<&Pod>)],
+    spread: Option<&[i64]>,
+) -> Option<&'a Node> {
     let affinity_raw: Vec<i64> = feasible
         .iter()
         .map(|(n, _)| preferred_affinity_raw(pod, n))
@@ -151,7 +155,9 @@ pub fn pick_node<'a>(pod: &Pod, feasible: &[(&'a Node, Vec<&Pod>)]) -> Option<&'
         } else {
             MAX_NODE_SCORE
         };
-        let total = least_allocated(pod, node, on_node)
+        let spread_score = spread.and_then(|s| s.get(i).copied()).unwrap_or(0);
+        let total = 2 * spread_score
+            + least_allocated(pod, node, on_node)
             + balanced_allocation(pod, node, on_node)
             + 2 * affinity
             + 3 * taint;

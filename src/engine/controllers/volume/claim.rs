@@ -31,38 +31,45 @@ pub fn sync(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     if claim.metadata.deletion_timestamp.is_some() {
         return protect(store, key, claim);
     }
-    if !claim
+    // What admission does in a real cluster (the pvc-protection finalizer, the default class),
+    // done here on a copy: the rest of the sync works on it, so every claim update it writes
+    // carries both.
+    let mut adjusted = claim.clone();
+    if !adjusted
         .metadata
         .finalizers
         .iter()
         .any(|f| f == PVC_PROTECTION)
     {
-        // Real clusters add it at admission; the next sync continues from the updated claim.
-        let mut c = claim.clone();
-        c.metadata.finalizers.push(PVC_PROTECTION.into());
-        return updated(c);
+        adjusted.metadata.finalizers.push(PVC_PROTECTION.into());
     }
+    if adjusted.spec.storage_class_name.is_none() {
+        // RetroactiveDefaultStorageClass: a claim without a class gets the default one.
+        if let Some(default) = store.list::<StorageClass>().find(|c| c.is_default()) {
+            adjusted.spec.storage_class_name = Some(default.metadata.name.clone());
+        }
+    }
+    let mut out = sync_claim(ctx, key, &adjusted);
+    let wrote_claim = out
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::Update(Object::PersistentVolumeClaim(_))));
+    if !wrote_claim && adjusted != *claim {
+        out.actions
+            .insert(0, Action::Update(Object::PersistentVolumeClaim(adjusted)));
+    }
+    out
+}
+
+/// Binding: confirm a bound claim, bind to a matching volume, or explain the wait.
+fn sync_claim(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> Reconcile {
     if let Some(volume_name) = claim.spec.volume_name.as_deref().filter(|v| !v.is_empty()) {
         return sync_with_volume_name(ctx, key, claim, volume_name);
     }
-    if claim.spec.storage_class_name.is_none() {
-        // RetroactiveDefaultStorageClass: a claim without a class gets the default one.
-        if let Some(default) = store.list::<StorageClass>().find(|c| c.is_default()) {
-            let mut c = claim.clone();
-            c.spec.storage_class_name = Some(default.metadata.name.clone());
-            return updated(c);
-        }
-    }
-    if let Some(volume) = best_match(store, claim, None, &[]) {
+    if let Some(volume) = best_match(ctx.store, claim, None, &[]) {
         return bind(ctx, claim, volume);
     }
     sync_unmatched(ctx, key, claim)
-}
-
-fn updated(claim: PersistentVolumeClaim) -> Reconcile {
-    let mut out = Reconcile::default();
-    out.act(Action::Update(Object::PersistentVolumeClaim(claim)));
-    out
 }
 
 fn event(key: &ObjectKey, warning: bool, reason: &str, message: String) -> Action {
@@ -211,7 +218,7 @@ fn sync_with_volume_name(
 fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> Reconcile {
     let store = ctx.store;
     let mut out = Reconcile::default();
-    let class_name = claim_class(claim);
+    let class_name = claim_class(store, claim);
     let selected_node = claim.metadata.annotations().get(SELECTED_NODE_ANNOTATION);
     if is_delay_binding(store, claim) && selected_node.is_none() {
         let (reason, message) = waiting_for_consumer(ctx, claim);
@@ -252,10 +259,13 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
         provisioner.clone(),
     );
     annotations.insert(STORAGE_PROVISIONER_ANNOTATION.into(), provisioner.clone());
+    let handed_over = c.metadata.annotations() != claim.metadata.annotations();
     if c != *claim {
         out.act(Action::Update(Object::PersistentVolumeClaim(c)));
     }
-    out.act(event(
+    // The event comes with the start of a provisioning operation, not with every sync.
+    if handed_over {
+        out.act(event(
         key,
         false,
         "ExternalProvisioning",
@@ -263,6 +273,7 @@ fn sync_unmatched(ctx: &Ctx, key: &ObjectKey, claim: &PersistentVolumeClaim) -> 
             "Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."
         ),
     ));
+    }
     let why = if class.provisions_dynamically() {
         format!("waiting for provisioner {provisioner} to create a volume")
     } else {

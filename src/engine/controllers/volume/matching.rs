@@ -6,13 +6,25 @@ use crate::engine::model::{Node, PersistentVolume, PersistentVolumeClaim, Storag
 use crate::engine::scheduler::node_selector::pv_allows_node;
 use crate::engine::store::Store;
 
-/// The claim's class name; "" means "no class" (only class-less volumes match).
-pub fn claim_class(claim: &PersistentVolumeClaim) -> &str {
-    claim.spec.storage_class_name.as_deref().unwrap_or("")
+/// The claim's class name; "" means "no class" (only class-less volumes match). A claim that
+/// does not name a class gets the default one, as the DefaultStorageClass admission plugin
+/// writes it at creation (the volume controller then records it on the claim).
+pub fn claim_class<'a>(store: &'a Store, claim: &'a PersistentVolumeClaim) -> &'a str {
+    match claim.spec.storage_class_name.as_deref() {
+        Some(name) => name,
+        None => store
+            .list::<StorageClass>()
+            .find(|c| c.is_default())
+            .map(|c| c.metadata.name.as_str())
+            .unwrap_or(""),
+    }
 }
 
-pub fn class_of<'a>(store: &'a Store, claim: &PersistentVolumeClaim) -> Option<&'a StorageClass> {
-    let name = claim_class(claim);
+pub fn class_of<'a>(
+    store: &'a Store,
+    claim: &'a PersistentVolumeClaim,
+) -> Option<&'a StorageClass> {
+    let name = claim_class(store, claim);
     if name.is_empty() {
         return None;
     }
@@ -53,7 +65,7 @@ pub fn pv_bound_to_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -
 }
 
 /// Static properties: class, capacity, access modes, volume mode, selector.
-fn pv_satisfies_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -> bool {
+fn pv_satisfies_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim, class: &str) -> bool {
     let pv_class = pv.spec.storage_class_name.as_deref().unwrap_or("");
     let modes_ok = claim
         .spec
@@ -66,7 +78,7 @@ fn pv_satisfies_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -> b
         .selector
         .as_ref()
         .is_none_or(|s| s.matches(pv.metadata.labels()));
-    pv_class == claim_class(claim)
+    pv_class == class
         && pv_capacity_milli(pv) >= claim_request_milli(claim)
         && modes_ok
         && volume_mode(&pv.spec.volume_mode) == volume_mode(&claim.spec.volume_mode)
@@ -84,10 +96,11 @@ pub fn best_match<'a>(
     taken: &[String],
 ) -> Option<&'a PersistentVolume> {
     let delay = is_delay_binding(store, claim);
+    let class = claim_class(store, claim);
     let usable = |pv: &&PersistentVolume| {
         pv.metadata.deletion_timestamp.is_none()
             && !taken.contains(&pv.metadata.name)
-            && pv_satisfies_claim(pv, claim)
+            && pv_satisfies_claim(pv, claim, class)
             && node.is_none_or(|n| pv_allows_node(pv, n))
     };
     let candidates: Vec<&PersistentVolume> =
