@@ -550,3 +550,166 @@ EOF
         "no per-pod claims"
     );
 }
+
+/// The same pod template as a Deployment, a StatefulSet and a DaemonSet on one default cluster
+/// (a tainted control plane and three workers): names, creation order, placement and storage.
+#[test]
+fn one_template_three_workloads() {
+    let template = |app: &str, volumes: &str| {
+        format!(
+            "  selector: {{matchLabels: {{app: {app}}}}}
+  template:
+    metadata: {{labels: {{app: {app}}}}}
+    spec:
+      containers:
+      - name: web
+        image: \"nginx:1.27\"
+        volumeMounts: [{{name: data, mountPath: /data}}]
+{volumes}"
+        )
+    };
+    let empty_dir = "      volumes: [{name: data, emptyDir: {}}]\n";
+    let script = format!(
+        "kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web-deploy, namespace: default}}
+spec:
+  replicas: 3
+{deploy}EOF
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Service
+metadata: {{name: web-sts, namespace: default}}
+spec:
+  clusterIP: None
+  selector: {{app: web-sts}}
+  ports: [{{port: 80}}]
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: web-sts, namespace: default}}
+spec:
+  serviceName: web-sts
+  replicas: 3
+{sts}  volumeClaimTemplates:
+  - metadata: {{name: data}}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {{requests: {{storage: 1Gi}}}}
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: web-ds, namespace: default}}
+spec:
+{ds}EOF
+",
+        deploy = template("web-deploy", empty_dir),
+        sts = template("web-sts", ""),
+        ds = template("web-ds", empty_dir),
+    );
+    let mut s = Session::new(42);
+    run(&mut s, &script);
+    s.sim.settle();
+    let pods = |sim: &Sim, app: &str| -> Vec<Pod> {
+        let mut v: Vec<Pod> = sim
+            .store()
+            .list_in::<Pod>("default")
+            .filter(|p| p.metadata.labels().get("app").map(String::as_str) == Some(app))
+            .cloned()
+            .collect();
+        v.sort_by_key(|p| (p.metadata.creation_timestamp, p.metadata.name.clone()));
+        v
+    };
+    let (deploy, sts, ds) = (
+        pods(&s.sim, "web-deploy"),
+        pods(&s.sim, "web-sts"),
+        pods(&s.sim, "web-ds"),
+    );
+    assert!(deploy
+        .iter()
+        .chain(&sts)
+        .chain(&ds)
+        .all(Pod::is_running_and_ready));
+
+    // Names: <deploy>-<hash>-<random>, <sts>-<ordinal>, <ds>-<random>.
+    let rs = replica_sets(&s.sim)
+        .into_iter()
+        .find(|r| r.metadata.name.starts_with("web-deploy-"))
+        .expect("rs");
+    assert!(deploy.iter().all(|p| p
+        .metadata
+        .name
+        .starts_with(&format!("{}-", rs.metadata.name))));
+    let sts_names: Vec<&str> = sts.iter().map(|p| p.metadata.name.as_str()).collect();
+    assert_eq!(sts_names, ["web-sts-0", "web-sts-1", "web-sts-2"]);
+    assert!(ds
+        .iter()
+        .all(|p| p.metadata.name.len() == "web-ds-".len() + 5
+            && p.metadata.name.starts_with("web-ds-")));
+
+    // Order: Deployment and DaemonSet pods are created together; StatefulSet pods one at a time.
+    let created = |v: &[Pod]| {
+        v.iter()
+            .map(|p| p.metadata.creation_timestamp)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        created(&deploy).windows(2).all(|w| w[0] == w[1]),
+        "deployment pods in one go"
+    );
+    assert!(
+        created(&ds).windows(2).all(|w| w[0] == w[1]),
+        "daemon pods in one go"
+    );
+    assert!(
+        created(&sts).windows(2).all(|w| w[0] < w[1]),
+        "statefulset pods in order, each after the last is Ready"
+    );
+
+    // Placement: exactly one daemon pod per worker, none on the tainted control plane; the others
+    // go wherever the scheduler finds room, also never on the control plane.
+    let mut ds_nodes: Vec<String> = ds
+        .iter()
+        .filter_map(|p| p.node_name().map(str::to_string))
+        .collect();
+    ds_nodes.sort();
+    assert_eq!(ds_nodes, ["kind-worker", "kind-worker2", "kind-worker3"]);
+    assert!(deploy
+        .iter()
+        .chain(&sts)
+        .all(|p| p.node_name().is_some_and(|n| n != "kind-control-plane")));
+
+    // Storage: each StatefulSet pod has its own claim; the others use the template's emptyDir.
+    let claims = |p: &Pod| -> Vec<String> {
+        p.spec
+            .volumes
+            .iter()
+            .filter_map(|v| {
+                v.persistent_volume_claim
+                    .as_ref()
+                    .map(|c| c.claim_name.clone())
+            })
+            .collect()
+    };
+    for (i, p) in sts.iter().enumerate() {
+        assert_eq!(claims(p), [format!("data-web-sts-{i}")]);
+    }
+    assert!(deploy.iter().chain(&ds).all(|p| claims(p).is_empty()));
+    assert_eq!(
+        s.sim
+            .store()
+            .list_in::<PersistentVolumeClaim>("default")
+            .count(),
+        3
+    );
+
+    // A new node: the DaemonSet follows it, the Deployment and StatefulSet do not move.
+    run(&mut s, "sim node add kind-worker4\n");
+    s.sim.settle();
+    assert_eq!(pods(&s.sim, "web-ds").len(), 4);
+    assert_eq!(pods(&s.sim, "web-deploy").len(), 3);
+    assert_eq!(pods(&s.sim, "web-sts").len(), 3);
+}

@@ -344,12 +344,14 @@ mod tests {
 
     #[test]
     fn selector_and_required_affinity_are_anded_and_terms_ored() {
-        let mut spec = PodSpec::default();
-        spec.node_selector = Some(
-            [("disktype".to_string(), "ssd".to_string())]
-                .into_iter()
-                .collect(),
-        );
+        let mut spec = PodSpec {
+            node_selector: Some(
+                [("disktype".to_string(), "ssd".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        };
         let tolerations = Vec::new();
         let mut n = node("node-1");
         let p = node_should_run(&n, &spec, &tolerations);

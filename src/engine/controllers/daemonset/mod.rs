@@ -282,9 +282,11 @@ pub fn node_change_wakes(store: &Store, ds: &DaemonSet, node: &Node) -> bool {
                 .controller_ref()
                 .is_some_and(|r| r.uid == ds.metadata.uid)
     });
-    (placement.should_run && !scheduled)
-        || (!placement.should_continue_running && scheduled)
-        || (scheduled && ds.status.number_misscheduled > 0)
+    if scheduled {
+        !placement.should_continue_running || ds.status.number_misscheduled > 0
+    } else {
+        placement.should_run
+    }
 }
 
 /// The DaemonSets to queue after a node was added or updated (labels or taints changed).

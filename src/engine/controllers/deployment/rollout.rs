@@ -148,9 +148,9 @@ pub fn recreate<'a>(
     old_pods: &[&'a Pod],
 ) -> Option<&'a Pod> {
     let mut scaled_down = false;
-    for i in 0..views.len() {
-        if i != new && views[i].replicas() > 0 {
-            ctx.scale(&mut views[i], 0);
+    for (i, view) in views.iter_mut().enumerate() {
+        if i != new && view.replicas() > 0 {
+            ctx.scale(view, 0);
             scaled_down = true;
         }
     }
