@@ -203,8 +203,28 @@ impl Sim {
 
     pub fn remove_object(&mut self, key: &ObjectKey) -> Option<Object> {
         let old = self.store.remove(key, self.now)?;
+        self.forget_files_of(&old);
         self.on_change(Some(&old), None);
         Some(old)
+    }
+
+    /// Storage that disappears with an object takes its files along: a deleted volume's data,
+    /// a removed pod's emptyDirs and container layers.
+    fn forget_files_of(&mut self, obj: &Object) {
+        use super::files::Backing;
+        match obj {
+            Object::PersistentVolume(pv) => self.files_mut().drop_backing(&Backing::PersistentVolume(pv.metadata.name.clone())),
+            Object::Pod(pod) => {
+                let uid = pod.metadata.uid.clone();
+                for v in pod.spec.volumes.iter().filter(|v| v.empty_dir.is_some()) {
+                    self.files_mut().drop_backing(&Backing::EmptyDir(uid.clone(), v.name.clone()));
+                }
+                for c in &pod.spec.containers {
+                    self.files_mut().drop_backing(&Backing::Container(uid.clone(), c.name.clone()));
+                }
+            }
+            _ => {}
+        }
     }
 
     fn bind_pod(&mut self, key: &ObjectKey, node: &str) {

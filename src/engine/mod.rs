@@ -11,6 +11,7 @@ pub mod config;
 pub mod controllers;
 pub mod dns;
 pub mod events;
+pub mod files;
 pub mod kubelet;
 pub mod manifest;
 pub mod model;
@@ -87,6 +88,8 @@ pub struct Sim {
     pub(crate) ipam: apply::Ipam,
     /// The event recorder's correlation state (dedup and aggregation).
     events: events::EventCorrelator,
+    /// Files written inside containers, by the storage that holds them.
+    files: files::FileStore,
     /// Number of reconciles run, for benchmarks.
     reconciles: u64,
 }
@@ -106,6 +109,7 @@ impl Sim {
             why: BTreeMap::new(),
             ipam: apply::Ipam::default(),
             events: events::EventCorrelator::default(),
+            files: files::FileStore::default(),
             reconciles: 0,
         };
         cluster::bootstrap_namespaces(&mut sim);
