@@ -862,3 +862,25 @@ fn deployment_selector_is_immutable_and_server_message_is_aggregated() {
         "StatefulSet.apps \"web\" is invalid: [spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel', spec.replicas: Invalid value: -1: must be greater than or equal to 0]"
     );
 }
+
+#[test]
+fn syntax_errors_use_go_yamls_line_numbers() {
+    // Scanner errors: 1-based line; parser errors: go-yaml's 0-based problem line.
+    let tab = docs("apiVersion: v1\nkind: ConfigMap\n\tmetadata: {}\n")
+        .remove(0)
+        .object
+        .expect_err("tab");
+    assert_eq!(
+        tab.message,
+        "error converting YAML to JSON: yaml: line 3: found character that cannot start any token"
+    );
+    assert_eq!((tab.line, tab.column), (Some(3), Some(1)));
+    let indent = docs("apiVersion: v1\nmetadata:\n  name: a\n labels: {}\n")
+        .remove(0)
+        .object
+        .expect_err("indent");
+    assert_eq!(
+        indent.message,
+        "error converting YAML to JSON: yaml: line 3: did not find expected key"
+    );
+}

@@ -82,8 +82,8 @@ pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
         };
         return Err(ManifestError::new(
             ManifestErrorKind::NoKindMatch {
-                name: text("name"),
-                namespace: text("namespace"),
+                name: text("name").into(),
+                namespace: text("namespace").into(),
             },
             format!("no matches for kind {kind_name:?} in version {api_version:?}"),
         ));

@@ -76,7 +76,7 @@ pub enum ManifestErrorKind {
     /// (`error: error validating "STDIN": <message>`).
     Schema,
     /// Unknown apiVersion/kind (`error: resource mapping not found for name: ...`).
-    NoKindMatch { name: String, namespace: String },
+    NoKindMatch { name: Box<str>, namespace: Box<str> },
     /// The server could not decode it (wrong types): `Error from server (BadRequest): ...`.
     BadRequest,
     /// Over the 3 MiB request limit.

@@ -110,6 +110,13 @@ fn syntax_error(e: &serde_yaml::Error, first_line: usize) -> SyntaxError {
         .next()
         .unwrap_or(&display)
         .to_string();
+    // libyaml 0.2.5 words tabs specially; go-yaml (kubectl's parser) does not.
+    let problem = match problem.as_str() {
+        "found a tab character that violates indentation" => {
+            "found character that cannot start any token".to_string()
+        }
+        _ => problem,
+    };
     let is_parser = format!("{e:?}").contains("PARSER");
     let message = match (&loc, problem.as_str()) {
         (_, "repetition limit exceeded") => {
