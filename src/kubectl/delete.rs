@@ -121,9 +121,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let mut all_ok = true;
     if targets.names.is_empty() {
         if label.is_none() && fields.is_none() && !ctx.args.flag("all") {
-            return fail(format!(
-                "error: resource(s) were provided, but no name was specified\nSee 'kubectl delete -h' for help and examples"
-            ));
+            return fail("error: resource(s) were provided, but no name was specified\nSee 'kubectl delete -h' for help and examples".to_string());
         }
         let scope = if ctx.all_namespaces() {
             None

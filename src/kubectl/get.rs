@@ -154,8 +154,8 @@ pub fn run(ctx: &mut Ctx) -> Output {
     } else {
         let objs: Vec<&Object> = groups.iter().flat_map(|g| g.objs.iter().copied()).collect();
         let single = targets.names.len() == 1 && !targets.multi_kind;
-        if !(single && objs.is_empty())
-            && !(objs.is_empty() && matches!(format, Format::Name | Format::CustomColumns(_)))
+        if !(objs.is_empty()
+            && (single || matches!(format, Format::Name | Format::CustomColumns(_))))
         {
             match render_objects(&format, &objs, single, no_headers) {
                 Ok(t) => text.push_str(&t),
@@ -333,9 +333,10 @@ fn raw_get(path: &str) -> Output {
     match path {
         "/version" => ok(super::info::server_version_json()),
         "/healthz" | "/readyz" | "/livez" => ok("ok"),
-        _ => fail(format!(
+        _ => fail(
             "Error from server (NotFound): the server could not find the requested resource"
-        )),
+                .to_string(),
+        ),
     }
 }
 

@@ -189,7 +189,7 @@ pub fn run_explain(ctx: &mut Ctx) -> Output {
                 text.push_str(&format!("  spec\t<{}Spec>\n    Specification of the desired behavior of the {}.\n\n", i.name, i.name));
                 text.push_str(&format!("  status\t<{}Status>\n    Most recently observed status of the {}. Populated by the system.\n    Read-only.\n\n", i.name, i.name));
             }
-            ok(text.replace('\t', "\t"))
+            ok(text)
         }
         Some(p) => ok(format!(
             "{text}FIELD: {}\n\nDESCRIPTION:\n    kubeplay has no offline schema text for `{}.{p}`; see\n    https://kubernetes.io/docs/reference/kubernetes-api/ for the field's documentation.\n",

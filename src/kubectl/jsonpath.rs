@@ -57,7 +57,7 @@ impl Template {
                 nodes.push(Node::Text(rest[..open].to_string()));
             }
             let after = &rest[open + 1..];
-            let close = find_close(after).ok_or_else(|| format!("unclosed action"))?;
+            let close = find_close(after).ok_or_else(|| "unclosed action".to_string())?;
             let action = after[..close].trim();
             rest = &after[close + 1..];
             if let Some(expr) = action.strip_prefix("range ") {

@@ -117,9 +117,10 @@ pub fn parse_targets(args: &[String]) -> Result<Targets, String> {
             };
             let kind = kind_for(k)?;
             if n.is_empty() {
-                return Err(format!(
+                return Err(
                     "error: arguments in resource/name form must have a single resource and name"
-                ));
+                        .to_string(),
+                );
             }
             if !kinds_seen.contains(&kind) {
                 kinds_seen.push(kind);

@@ -282,12 +282,10 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
             };
         }
         for ch in changes {
-            if ObjectKey::of(&ch.object) == *key
-                && ch.change != crate::engine::store::ChangeType::Deleted
-            {
-                if evaluate(&ch.object, &mut text) {
-                    return true;
-                }
+            let relevant = ObjectKey::of(&ch.object) == *key
+                && ch.change != crate::engine::store::ChangeType::Deleted;
+            if relevant && evaluate(&ch.object, &mut text) {
+                return true;
             }
         }
         false
@@ -370,7 +368,7 @@ fn history(ctx: &mut Ctx, key: &ObjectKey) -> Output {
         .filter(|r| *r > 0)
     {
         let Some((_, _, tpl)) = revs.iter().find(|x| x.0 == r) else {
-            return fail(format!("error: unable to find the specified revision"));
+            return fail("error: unable to find the specified revision".to_string());
         };
         let mut text = format!("{label} with revision #{r}\n");
         if let Some(t) = tpl {
@@ -461,7 +459,7 @@ fn restart(ctx: &mut Ctx, key: &ObjectKey) -> Output {
         key.kind,
         Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment
     ) {
-        return fail(format!("error: restarting is not supported"));
+        return fail("error: restarting is not supported".to_string());
     }
     let now = ctx.sim.now().rfc3339();
     match update_live(ctx, key, |o| {

@@ -33,12 +33,6 @@ pub const SET_FLAGS: &[Flag] = &[
     v("record"),
 ];
 
-/// Why an update did not happen.
-pub enum UpdateError {
-    /// Text to print as is.
-    Message(String),
-}
-
 /// Reads the live object, lets `change` edit a copy, validates and writes it. Returns whether
 /// anything changed.
 pub fn update_live(
@@ -83,9 +77,7 @@ fn replicas_mut(obj: &mut Object) -> Option<&mut Option<i32>> {
 pub fn resolve_keys(ctx: &Ctx, verb: &str) -> Result<(Vec<ObjectKey>, String), String> {
     let targets = parse_targets(&ctx.args.positionals)?;
     if targets.is_empty() {
-        return Err(format!(
-            "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"
-        ));
+        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
     }
     let ns = ctx.namespace();
     let mut keys = Vec::new();

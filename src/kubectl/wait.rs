@@ -146,7 +146,7 @@ pub fn run_wait(ctx: &mut Ctx) -> Output {
                 let verb = if cond == "delete" {
                     "deleted".to_string()
                 } else {
-                    format!("condition met")
+                    "condition met".to_string()
                 };
                 out.push_str(&format!("{label} {verb}\n"));
             }

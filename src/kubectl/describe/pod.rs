@@ -40,7 +40,7 @@ fn probe_text(p: &Probe) -> String {
     } else if let Some(t) = &p.tcp_socket {
         let port = t
             .get("port")
-            .map(|p| super::super::jsonpath::text_of(p))
+            .map(super::super::jsonpath::text_of)
             .unwrap_or_default();
         format!("tcp-socket :{port}")
     } else if p.grpc.is_some() {
