@@ -407,3 +407,21 @@ fn service_names_resolve_through_the_search_path() {
     assert_eq!(ep.subsets[0].ports[0].port, 6443);
     assert_eq!(ips(&ep.subsets[0].addresses).len(), 1);
 }
+
+#[test]
+fn lookups_report_the_name_that_answered_and_external_name_aliases() {
+    use kubeplay::engine::dns::lookup;
+    let mut sim = Sim::new(10);
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  type: ExternalName\n  externalName: db.example.com\n");
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata: {name: alias}\nspec:\n  type: ExternalName\n  externalName: kubernetes.default.svc.cluster.local\n");
+    sim.settle();
+    let store = sim.store();
+    let a = lookup(store, "default", "kubernetes.default").expect("answer");
+    assert_eq!(a.fqdn, "kubernetes.default.svc.cluster.local");
+    assert_eq!(a.ips, vec!["10.96.0.1".to_string()]);
+    let db = lookup(store, "default", "db").expect("alias answer");
+    assert_eq!(db.cname.as_deref(), Some("db.example.com"));
+    assert!(db.ips.is_empty(), "no upstream resolver in the simulated cluster");
+    assert_eq!(resolve(store, "default", "db"), Err("server can't find db.example.com: NXDOMAIN".into()));
+    assert_eq!(resolve(store, "default", "alias"), Ok(vec!["10.96.0.1".into()]));
+}
