@@ -770,6 +770,10 @@ fn kind_list_items_become_documents_with_their_own_lines() {
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].line, 4);
     assert_eq!(all[1].line, 7);
+    assert_eq!(
+        all[0].raw,
+        serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+    );
     let err = all[1].validate_create().expect_err("bad name");
     assert_eq!(err.causes[0].path, "metadata.name");
     assert_eq!(err.causes[0].line, Some(10));

@@ -24,6 +24,10 @@ pub struct Document {
     pub duplicate_fields: Vec<String>,
     /// Field path -> line, for pointing validation errors at their line.
     pub paths: LineIndex,
+    /// The object exactly as written (JSON, before decoding and defaults), as kubectl sends it:
+    /// what `kubectl.kubernetes.io/last-applied-configuration` records. For a `kind: List`
+    /// this is the item. Null for a document that failed to parse.
+    pub raw: serde_json::Value,
 }
 
 impl Document {

@@ -62,6 +62,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
                     unknown_fields: vec![],
                     duplicate_fields: vec![],
                     paths: LineIndex::default(),
+                    raw: serde_json::Value::Null,
                 });
                 continue;
             }
@@ -114,6 +115,7 @@ fn decode_document(
     duplicate_fields: Vec<String>,
     paths: LineIndex,
 ) -> Document {
+    let raw = value.clone();
     let (object, unknown_fields) = match decode::decode(value) {
         Ok(d) => (Ok(d.object), d.unknown_fields),
         Err(mut e) => {
@@ -142,5 +144,6 @@ fn decode_document(
         unknown_fields,
         duplicate_fields,
         paths,
+        raw,
     }
 }
