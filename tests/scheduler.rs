@@ -80,6 +80,10 @@ fn node_selector_and_taint_reasons_match_the_s51_transcript() {
     apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: ssd-app}}\nspec:\n  nodeSelector: {{disktype: ssd}}\n  {NGINX}\n"));
     sim.settle();
     assert_eq!(node_of(&sim, "ssd-app"), None);
+    // One attempt, one event: the scheduler's own condition update does not retry the pod.
+    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
+    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
+    assert_eq!(counts, vec![1]);
     // transcript S51
     assert_eq!(
         last_failure(&sim, "ssd-app"),

@@ -152,7 +152,13 @@ impl Sim {
         let (old, new) = (pod(old), pod(new));
         match &new {
             Some(p) if p.node_name().is_none() && p.metadata.deletion_timestamp.is_none() => {
-                self.enqueue(C::Scheduler, key.clone());
+                // The scheduling queue ignores status-only updates of a pending pod (its own
+                // PodScheduled condition among them); only a new pod or a changed spec or
+                // metadata earns another attempt.
+                let relevant = old.as_ref().is_none_or(|o| o.spec != p.spec || o.metadata.labels != p.metadata.labels || o.metadata.annotations != p.metadata.annotations);
+                if relevant {
+                    self.enqueue(C::Scheduler, key.clone());
+                }
             }
             Some(p) if p.node_name().is_some() => self.enqueue(C::Kubelet, key.clone()),
             _ => {}
