@@ -577,14 +577,19 @@ fn unknown_and_duplicate_fields_are_reported_with_paths() {
     apply_defaults(&mut obj);
     assert_eq!(obj.to_json()["spec"]["replicas"], 1);
 
+    // YAML: kubectl keeps the last value and says nothing; the editor still gets the path.
     let dup = docs(&WEB.replace("  replicas: 3\n", "  replicas: 3\n  replicas: 4\n")).remove(0);
-    assert_eq!(
-        dup.warnings,
-        vec!["duplicate field \"spec.replicas\"".to_string()]
-    );
+    assert!(dup.warnings.is_empty() && dup.strict_error().is_none());
+    assert_eq!(dup.duplicate_fields, vec!["spec.replicas".to_string()]);
     assert_eq!(
         dup.object.expect("decodes").to_json()["spec"]["replicas"],
         4
+    );
+    // JSON reaches the server as written, and the server reports the repeat.
+    let json = docs("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\", \"name\": \"b\"}}").remove(0);
+    assert_eq!(
+        json.warnings,
+        vec!["duplicate field \"metadata.name\"".to_string()]
     );
 }
 

@@ -14,13 +14,15 @@ pub struct Document {
     pub line: usize,
     pub object: Result<Object, ManifestError>,
     /// What kubectl prints after `Warning: ` with `--validate=warn`: `unknown field
-    /// "spec.replica"`, `duplicate field "spec.replicas"`. Those fields are dropped (a repeated
-    /// key keeps its last value). kubectl's default `--validate=strict` refuses such a document
+    /// "spec.replica"` (and, for JSON documents only, `duplicate field "spec.replicas"`). Those
+    /// fields are dropped. kubectl's default `--validate=strict` refuses such a document
     /// instead: see [`Document::strict_error`].
     pub warnings: Vec<String>,
     /// Unknown field paths, as in the warnings.
     pub unknown_fields: Vec<String>,
-    /// Repeated keys, as paths.
+    /// Repeated keys, as paths; the last value wins. In a YAML document real kubectl says
+    /// nothing about them (its YAML-to-JSON step drops the earlier values silently), so they are
+    /// not in `warnings`: an editor hint, not kubectl output.
     pub duplicate_fields: Vec<String>,
     /// Field path -> line, for pointing validation errors at their line.
     pub paths: LineIndex,

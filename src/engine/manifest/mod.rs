@@ -88,13 +88,23 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
             }
             continue;
         }
-        docs.push(decode_document(
+        // kubectl turns YAML into JSON before sending it, and that conversion keeps the last of
+        // repeated keys without a word; only a JSON document reaches the server with its
+        // repeats, which the server reports (`duplicate field "spec.replicas"`).
+        let is_json = chunk.text.trim_start().starts_with('{');
+        let mut doc = decode_document(
             index,
             chunk.content_line,
             parsed.value,
-            parsed.duplicate_paths,
+            if is_json {
+                parsed.duplicate_paths.clone()
+            } else {
+                vec![]
+            },
             paths,
-        ));
+        );
+        doc.duplicate_fields = parsed.duplicate_paths;
+        docs.push(doc);
     }
     Ok(docs)
 }
