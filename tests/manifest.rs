@@ -893,3 +893,15 @@ fn syntax_errors_use_go_yamls_line_numbers() {
         "error converting YAML to JSON: yaml: line 3: did not find expected key"
     );
 }
+
+#[test]
+fn unknown_fields_are_reported_in_the_order_kubectl_sends_them() {
+    // kubectl sends sorted keys, so `spec.zeta` comes after `spec.alpha` whatever the file says.
+    let text = WEB.replace("  replicas: 3\n", "  zeta: 1\n  alpha: 2\n");
+    assert_eq!(
+        docs(&text).remove(0).unknown_fields,
+        vec!["spec.alpha".to_string(), "spec.zeta".to_string()]
+    );
+    let raw = serde_json::to_string(&docs(WEB).remove(0).raw).expect("json");
+    assert!(raw.starts_with("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"podManagementPolicy\""), "{raw}");
+}

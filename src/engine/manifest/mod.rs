@@ -125,6 +125,9 @@ fn decode_document(
     duplicate_fields: Vec<String>,
     paths: LineIndex,
 ) -> Document {
+    // kubectl sends the JSON of a Go map, keys sorted: that order is what the server reports
+    // unknown fields in, and what last-applied-configuration records.
+    let value = sorted(value, 0);
     let raw = value.clone();
     let (object, unknown_fields) = match decode::decode(value) {
         Ok(d) => (Ok(d.object), d.unknown_fields),
@@ -155,5 +158,24 @@ fn decode_document(
         duplicate_fields,
         paths,
         raw,
+    }
+}
+
+fn sorted(value: serde_json::Value, depth: usize) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) if depth <= limits::MAX_DEPTH => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted(v, depth + 1)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) if depth <= limits::MAX_DEPTH => {
+            serde_json::Value::Array(items.into_iter().map(|v| sorted(v, depth + 1)).collect())
+        }
+        other => other,
     }
 }
