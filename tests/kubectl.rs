@@ -462,3 +462,60 @@ fn same_seed_same_transcript() {
     let b = Session::new(42).run_script(&script, false).text;
     assert_eq!(a, b);
 }
+
+#[test]
+fn files_on_a_persistent_volume_survive_the_pod() {
+    let mut s = Session::new(12);
+    run(&mut s, WEB);
+    run(&mut s, "sim settle\n");
+    let o = kubectl(&mut s, "kubectl exec web-0 -- sh -c 'echo hello from web-0 > /usr/share/nginx/html/index.html; echo tmp > /tmp/x'");
+    assert!(o.ok, "{}", o.text);
+    assert_eq!(
+        kubectl(&mut s, "kubectl delete pod web-0").text,
+        "pod \"web-0\" deleted\n"
+    );
+    run(&mut s, "sim settle\n");
+    let o = kubectl(
+        &mut s,
+        "kubectl exec web-0 -- cat /usr/share/nginx/html/index.html",
+    );
+    assert_eq!(o.text, "hello from web-0\n");
+    // The container layer went with the old pod.
+    let o = kubectl(&mut s, "kubectl exec web-0 -- cat /tmp/x");
+    assert_eq!(
+        o.text,
+        "cat: /tmp/x: No such file or directory\ncommand terminated with exit code 1\n"
+    );
+    assert!(!o.ok);
+    let o = kubectl(&mut s, "kubectl exec web-1 -- nslookup web-0.nginx");
+    assert!(
+        o.text
+            .contains("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: 10.244."),
+        "{}",
+        o.text
+    );
+}
+
+#[test]
+fn get_watch_prints_rows_as_the_cluster_changes() {
+    let mut s = Session::new(13);
+    run(&mut s, WEB);
+    let o = kubectl(&mut s, "kubectl get pods -l app=nginx -w");
+    let lines: Vec<&str> = o.text.lines().collect();
+    // Nothing existed yet: the header comes with the first row, as kubectl prints it.
+    assert!(
+        o.text.starts_with(
+            "NAME    READY   STATUS    RESTARTS   AGE\nweb-0   0/1     Pending   0          0s\n"
+        ),
+        "{}",
+        o.text
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("web-2   1/1     Running")),
+        "{}",
+        o.text
+    );
+    assert!(lines.len() < 200);
+}

@@ -1,11 +1,12 @@
 //! `kubectl exec POD -- CMD`: a tiny simulated shell (hostname, cat, echo, ls, pwd, env,
 //! whoami, nslookup, getent hosts, `sh -c "a; b"`). Names resolve through the engine's DNS.
-//! Writing files needs a file store in the engine (see src/engine/files.rs, not yet wired), so
-//! redirections report that plainly instead of pretending.
+//! Files written with `>`/`>>` go to the engine's file store (src/engine/files.rs), on the
+//! storage the path resolves to: a PersistentVolume outlives the pod, emptyDir does not.
 
 use super::args::{bs, vs, Flag};
 use super::logs::{pick_container, target_pod};
 use super::{fail, ok, Ctx};
+use crate::engine::files::{resolve, FileStore};
 use crate::engine::model::{Pod, PodPhase};
 use crate::script::Output;
 
@@ -21,7 +22,12 @@ struct Shell<'a> {
     pod: &'a Pod,
     container: String,
     store: &'a crate::engine::store::Store,
+    /// A working copy of the cluster's files; written back when the command ends.
+    files: FileStore,
 }
+
+/// Largest single write kept (a learner's file, not a disk image).
+const MAX_WRITE: usize = 64 * 1024;
 
 /// Output of one command: text and exit code.
 struct Run {
@@ -58,6 +64,13 @@ impl Shell<'_> {
     }
 
     fn file(&self, path: &str) -> Option<String> {
+        let r = resolve(self.store, self.pod, &self.container, path);
+        if let Some(projected) = r.projected {
+            return projected;
+        }
+        if let Some(text) = self.files.read(&r.backing, &r.relative) {
+            return Some(text.clone());
+        }
         let image = self
             .pod
             .spec
@@ -99,7 +112,7 @@ impl Shell<'_> {
             .any(|m| path.starts_with(&m.mount_path))
     }
 
-    fn run(&self, words: &[String]) -> Run {
+    fn run(&mut self, words: &[String]) -> Run {
         let Some(cmd) = words.first() else {
             return done("");
         };
@@ -134,8 +147,37 @@ impl Shell<'_> {
                 }
                 done(out)
             }
+            "touch" => {
+                for p in args {
+                    if self.file(p).is_none() {
+                        if let Err(e) = self.write(p, "", true) {
+                            return Run { out: format!("touch: {p}: {e}\n"), code: 1 };
+                        }
+                    }
+                }
+                done("")
+            }
+            "mkdir" => done(""),
+            "rm" => {
+                for p in args.iter().filter(|a| !a.starts_with('-')) {
+                    let r = resolve(self.store, self.pod, &self.container, p);
+                    if !self.files.remove(&r.backing, &r.relative) {
+                        return Run { out: format!("rm: cannot remove '{p}': No such file or directory\n"), code: 1 };
+                    }
+                }
+                done("")
+            }
             "ls" => {
                 let dir = args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or("/");
+                let r = resolve(self.store, self.pod, &self.container, dir);
+                let stored = self.files.list(&r.backing, &r.relative);
+                if !stored.is_empty() {
+                    return done(stored.iter().map(|n| format!("{n}\n")).collect::<String>());
+                }
+                if let Some(content) = self.files.read(&r.backing, &r.relative) {
+                    let _ = content;
+                    return done(format!("{dir}\n"));
+                }
                 let listing = match dir.trim_end_matches('/') {
                     "" => "bin\nboot\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
                     "/etc" => "hostname\nhosts\nresolv.conf\n".to_string(),
@@ -182,12 +224,34 @@ impl Shell<'_> {
         }
     }
 
+    /// `echo x > path`: writes through the file store, refusing read-only mounts.
+    fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
+        let r = resolve(self.store, self.pod, &self.container, path);
+        if r.read_only || r.projected.is_some() {
+            return Err("Read-only file system".into());
+        }
+        let mut text = if append {
+            self.files
+                .read(&r.backing, &r.relative)
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        text.push_str(content);
+        if text.len() > MAX_WRITE {
+            return Err("File too large".into());
+        }
+        self.files.write(r.backing, r.relative, text);
+        Ok(())
+    }
+
     fn store_now(&self) -> crate::engine::time::SimTime {
         self.pod.status.start_time.map(|t| t.0).unwrap_or_default()
     }
 
-    /// `sh -c "a; b && c"` with `>`/`>>` refused honestly.
-    fn script(&self, script: &str) -> Run {
+    /// `sh -c "a; b && c"`, with `>` and `>>` redirections into the file store.
+    fn script(&mut self, script: &str) -> Run {
         let mut out = String::new();
         let mut code = 0;
         for part in script.split([';', '\n']).flat_map(|p| p.split("&&")) {
@@ -195,13 +259,14 @@ impl Shell<'_> {
             if part.is_empty() {
                 continue;
             }
-            if part.contains('>') {
-                return Run {
-                    out: out + "kubeplay: writing files inside containers is not simulated yet (the engine has no file store)\n",
-                    code: 1,
-                };
-            }
-            let words = match crate::script::parse::split_words(part) {
+            let (cmd, redirect) = match part.split_once(">>") {
+                Some((c, t)) => (c, Some((t.trim(), true))),
+                None => match part.split_once('>') {
+                    Some((c, t)) => (c, Some((t.trim(), false))),
+                    None => (part, None),
+                },
+            };
+            let words = match crate::script::parse::split_words(cmd) {
                 Ok(w) => w,
                 Err(e) => {
                     return Run {
@@ -211,8 +276,20 @@ impl Shell<'_> {
                 }
             };
             let r = self.run(&words);
-            out.push_str(&r.out);
             code = r.code;
+            match redirect {
+                None => out.push_str(&r.out),
+                Some((target, append)) => {
+                    let target = crate::script::parse::split_words(target)
+                        .ok()
+                        .and_then(|w| w.into_iter().next())
+                        .unwrap_or_default();
+                    if let Err(e) = self.write(&target, &r.out, append) {
+                        out.push_str(&format!("sh: can't create {target}: {e}\n"));
+                        code = 1;
+                    }
+                }
+            }
             if code != 0 {
                 break;
             }
@@ -255,12 +332,16 @@ pub fn run(ctx: &mut Ctx) -> Output {
             "{note}error: unable to upgrade connection: container not found (\"{container}\")"
         ));
     }
-    let shell = Shell {
+    let files = ctx.sim.files().clone();
+    let mut shell = Shell {
         pod: &pod,
         container,
         store: ctx.sim.store(),
+        files,
     };
     let r = shell.run(&ctx.args.after_dash);
+    let files = shell.files;
+    *ctx.sim.files_mut() = files;
     if r.code == 0 {
         ok(note + &r.out)
     } else if r.code == 126 {

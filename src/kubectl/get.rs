@@ -130,6 +130,15 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 text.clear();
             }
             let kinds: Vec<Kind> = groups.iter().map(|g| g.kind).collect();
+            let listed: Vec<Kind> = if ctx.args.flag("watch-only") {
+                Vec::new()
+            } else {
+                groups
+                    .iter()
+                    .filter(|g| !g.objs.is_empty())
+                    .map(|g| g.kind)
+                    .collect()
+            };
             let names: Vec<(Kind, String)> = if targets.names.is_empty() {
                 Vec::new()
             } else {
@@ -141,6 +150,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
             let scope = scope.map(str::to_string);
             drop(groups);
             let spec = WatchSpec {
+                listed,
                 kinds,
                 names,
                 with_kind: targets.multi_kind,
@@ -238,6 +248,8 @@ const WATCH_ROW_CAP: usize = 400;
 
 /// What `get -w` keeps watching.
 struct WatchSpec {
+    /// Kinds whose table (with its header) was already printed.
+    listed: Vec<Kind>,
     kinds: Vec<Kind>,
     names: Vec<(Kind, String)>,
     with_kind: bool,
@@ -251,6 +263,7 @@ struct WatchSpec {
 /// per change of a watched object, as each watch event arrives.
 fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String) -> Output {
     let WatchSpec {
+        listed,
         kinds,
         names,
         with_kind,
@@ -269,6 +282,12 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
     let mut rows = 0usize;
     let now_of = |sim: &crate::engine::Sim| sim.now();
     let mut printed = String::new();
+    // Kinds whose header is not printed yet (nothing was listed before the watch began).
+    let mut need_header: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| !listed.contains(k))
+        .collect();
     drive(ctx.sim, timeout, |sim, changes| {
         for ch in changes {
             let o = &ch.object;
@@ -301,7 +320,8 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
                 ..Default::default()
             };
             let t = table_for(o.kind(), &[o], now_of(sim), &opts);
-            let mut line = t.to_tsv(true);
+            let mut line = t.to_tsv(!need_header.contains(&o.kind()));
+            need_header.retain(|k| *k != o.kind());
             if with_events {
                 let ev = match ch.change {
                     ChangeType::Added => "ADDED",
