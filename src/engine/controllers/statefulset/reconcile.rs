@@ -312,10 +312,17 @@ impl<'a> SetSync<'a> {
     }
 
     fn existing_claims(&self, ordinal: u32) -> Vec<Option<&'a PersistentVolumeClaim>> {
-        let store = self.ctx.store;
-        claims::claims_for(self.set, ordinal)
+        let (store, set) = (self.ctx.store, self.set);
+        // Names only: this runs for every pod on every sync, so no claim objects are built here.
+        set.spec
+            .volume_claim_templates
             .iter()
-            .map(|c| store.get::<PersistentVolumeClaim>(&c.metadata.namespace, &c.metadata.name))
+            .map(|t| {
+                store.get::<PersistentVolumeClaim>(
+                    &set.metadata.namespace,
+                    &identity::claim_name(set, &t.metadata.name, ordinal),
+                )
+            })
             .collect()
     }
 
