@@ -104,6 +104,7 @@ pub fn App() -> Html {
                     text={state.editor.clone()}
                     problem={state.editor_problem.clone()}
                     last_apply={state.last_apply.clone()}
+                    playing={state.playing}
                     {on_edit} {on_apply} {on_example}
                 />
                 <ClusterPanel

@@ -13,6 +13,8 @@ pub struct EditorProps {
     pub text: AttrValue,
     pub problem: Option<EditorProblem>,
     pub last_apply: Option<Rc<Output>>,
+    /// Whether simulated time is running (the hint after an apply says how to start it).
+    pub playing: bool,
     pub on_edit: Callback<String>,
     pub on_apply: Callback<()>,
     pub on_example: Callback<usize>,
@@ -82,6 +84,9 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
             <div class={class} data-testid="apply-output" data-ok={out.ok.to_string()} role="status" aria-live="polite">
                 <div class="apply-output-head">{if out.ok { "kubectl apply" } else { "kubectl apply failed" }}</div>
                 <pre>{text}</pre>
+                if out.ok && !props.playing {
+                    <p class="apply-hint">{"Nothing moves until simulated time does: press Play or Step +1s."}</p>
+                }
             </div>
         }
     });
