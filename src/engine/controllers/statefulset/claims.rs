@@ -187,8 +187,7 @@ mod tests {
     use crate::engine::model::PvcRetentionPolicy;
 
     fn set(policy: (&str, &str)) -> StatefulSet {
-        let mut s = StatefulSet::default();
-        s.metadata = ObjectMeta::named("default", "web");
+        let mut s = StatefulSet { metadata: ObjectMeta::named("default", "web"), ..Default::default() };
         s.metadata.uid = "set-uid".into();
         s.spec.replicas = Some(2);
         s.spec.persistent_volume_claim_retention_policy = Some(PvcRetentionPolicy {
@@ -199,8 +198,7 @@ mod tests {
     }
 
     fn pod(name: &str) -> Pod {
-        let mut p = Pod::default();
-        p.metadata = ObjectMeta::named("default", name);
+        let mut p = Pod { metadata: ObjectMeta::named("default", name), ..Default::default() };
         p.metadata.uid = format!("uid-{name}");
         p
     }
