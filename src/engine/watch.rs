@@ -18,6 +18,9 @@ impl Sim {
             if let Some(r) = o.meta().controller_ref() {
                 let owner_kind = Kind::from_kind_name(&r.kind);
                 let controller = match owner_kind {
+                    // The StatefulSet controller has no claim informer handler: a claim it owns
+                    // (retention policy) changing does not wake it (v1.36 ERRATA).
+                    Some(Kind::StatefulSet) if o.kind() == Kind::PersistentVolumeClaim => None,
                     Some(Kind::StatefulSet) => Some(C::StatefulSet),
                     Some(Kind::DaemonSet) => Some(C::DaemonSet),
                     Some(Kind::ReplicaSet) => Some(C::ReplicaSet),
