@@ -320,3 +320,14 @@ fn the_same_seed_makes_the_same_choices() {
     };
     assert_eq!(run(21), run(21));
 }
+
+#[test]
+fn a_cluster_without_nodes_says_so() {
+    let mut sim = Sim::empty(1);
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: lonely}}\nspec:\n  {NGINX}\n"));
+    sim.settle();
+    assert_eq!(last_failure(&sim, "lonely"), "no nodes available to schedule pods");
+    add_node(&mut sim, &NodeRequest::worker("node-1"));
+    sim.settle();
+    assert_eq!(node_of(&sim, "lonely").as_deref(), Some("node-1"));
+}

@@ -155,6 +155,10 @@ fn prefilter_node_names(pod: &Pod) -> Result<Option<BTreeSet<String>>, String> {
 fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     let nodes: Vec<&Node> = store.list::<Node>().collect();
     let num_nodes = nodes.len();
+    if num_nodes == 0 {
+        // ErrNoNodesAvailable, before any plugin runs.
+        return Decision::Unschedulable("no nodes available to schedule pods".into());
+    }
     let allowed = match prefilter_node_names(pod) {
         Ok(a) => a,
         Err(reason) => {
