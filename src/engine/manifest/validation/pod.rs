@@ -60,19 +60,20 @@ pub fn validate_pod_spec(
         errs.push(FieldError::required(&format!("{path}.containers"), ""));
     }
     let mut names_seen = BTreeSet::new();
-    for (i, c) in spec.init_containers.iter().enumerate() {
+    // Containers first, then init containers (whose names must differ from both).
+    for (i, c) in spec.containers.iter().enumerate() {
         validate_container(
             c,
-            &format!("{path}.initContainers[{i}]"),
+            &format!("{path}.containers[{i}]"),
             &volumes,
             &mut names_seen,
             errs,
         );
     }
-    for (i, c) in spec.containers.iter().enumerate() {
+    for (i, c) in spec.init_containers.iter().enumerate() {
         validate_container(
             c,
-            &format!("{path}.containers[{i}]"),
+            &format!("{path}.initContainers[{i}]"),
             &volumes,
             &mut names_seen,
             errs,
@@ -90,12 +91,12 @@ pub fn validate_pod_spec(
     if let Some(dp) = &spec.dns_policy {
         if !matches!(
             dp.as_str(),
-            "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None"
+            "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None"
         ) {
             errs.push(FieldError::not_supported(
                 &format!("{path}.dnsPolicy"),
                 render_str(dp),
-                &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+                &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
             ));
         }
     }
@@ -179,7 +180,9 @@ fn validate_container(
                 ));
             }
         }
-        if !(1..=65535).contains(&port.container_port) {
+        if port.container_port == 0 {
+            errs.push(FieldError::required(&format!("{p}.containerPort"), ""));
+        } else if !(1..=65535).contains(&port.container_port) {
             errs.push(FieldError::invalid(
                 &format!("{p}.containerPort"),
                 render_int(port.container_port),
@@ -205,11 +208,14 @@ fn validate_container(
             }
         }
     }
+    // `ValidateVolumeMounts`: an empty name is both Required and Not found, as upstream.
+    let mut mount_points = BTreeSet::new();
     for (i, m) in c.volume_mounts.iter().enumerate() {
         let p = format!("{path}.volumeMounts[{i}]");
         if m.name.is_empty() {
             errs.push(FieldError::required(&format!("{p}.name"), ""));
-        } else if !volumes.contains(&m.name) {
+        }
+        if !volumes.contains(&m.name) {
             errs.push(FieldError::not_found(
                 &format!("{p}.name"),
                 render_str(&m.name),
@@ -217,6 +223,13 @@ fn validate_container(
         }
         if m.mount_path.is_empty() {
             errs.push(FieldError::required(&format!("{p}.mountPath"), ""));
+        }
+        if !mount_points.insert(m.mount_path.clone()) {
+            errs.push(FieldError::invalid(
+                &format!("{p}.mountPath"),
+                render_str(&m.mount_path),
+                "must be unique",
+            ));
         }
     }
     if let Some(res) = &c.resources {
@@ -246,6 +259,22 @@ fn validate_container(
     ] {
         let Some(probe) = probe else { continue };
         let p = format!("{path}.{field}");
+        // `validateProbe`: the handler first, then the numbers.
+        let handlers = [
+            ("exec", probe.exec.is_some()),
+            ("httpGet", probe.http_get.is_some()),
+            ("tcpSocket", probe.tcp_socket.is_some()),
+            ("grpc", probe.grpc.is_some()),
+        ];
+        let set: Vec<&str> = handlers.iter().filter(|h| h.1).map(|h| h.0).collect();
+        if set.is_empty() {
+            errs.push(FieldError::required(&p, "must specify a handler type"));
+        } else if let Some(extra) = set.get(1) {
+            errs.push(FieldError::forbidden(
+                &format!("{p}.{extra}"),
+                "may not specify more than 1 handler type",
+            ));
+        }
         for (name, v) in [
             ("initialDelaySeconds", probe.initial_delay_seconds),
             ("timeoutSeconds", probe.timeout_seconds),
@@ -261,14 +290,14 @@ fn validate_container(
                 ));
             }
         }
-        let handlers = [
-            probe.exec.is_some(),
-            probe.http_get.is_some(),
-            probe.tcp_socket.is_some(),
-            probe.grpc.is_some(),
-        ];
-        if handlers.iter().filter(|h| **h).count() == 0 {
-            errs.push(FieldError::required(&p, "must specify a handler type"));
+        if field != "readinessProbe" {
+            if let Some(v) = probe.success_threshold.filter(|v| *v != 1) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.successThreshold"),
+                    render_int(v),
+                    "must be 1",
+                ));
+            }
         }
     }
 }
@@ -347,11 +376,12 @@ fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
     let value = t.value.as_deref().unwrap_or("");
     match operator {
         "" | "Equal" => {
-            for msg in names::label_value(value) {
+            let msgs = names::label_value(value);
+            if !msgs.is_empty() {
                 errs.push(FieldError::invalid(
                     &format!("{path}.operator"),
                     render_str(value),
-                    &msg,
+                    &msgs.join(";"),
                 ));
             }
         }
@@ -359,7 +389,14 @@ fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
             if !value.is_empty() {
                 errs.push(FieldError::invalid(
                     &format!("{path}.operator"),
-                    render_json(&serde_json::json!(t)),
+                    // The internal Go struct, so capitalised field names.
+                    render_json(&serde_json::json!({
+                        "Key": t.key.as_deref().unwrap_or(""),
+                        "Operator": operator,
+                        "Value": value,
+                        "Effect": t.effect.as_deref().unwrap_or(""),
+                        "TolerationSeconds": t.toleration_seconds,
+                    })),
                     "value must be empty when `operator` is 'Exists'",
                 ));
             }
@@ -375,7 +412,7 @@ fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
             errs.push(FieldError::not_supported(
                 &format!("{path}.effect"),
                 render_str(effect),
-                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
             ));
         }
     }
