@@ -441,3 +441,161 @@ fn the_same_script_replays_identically() {
     };
     assert_eq!(history(), history());
 }
+
+// SC-29.txt, SC-29.status.txt: canary with a partition, then a phased rollout.
+#[test]
+fn sc29_partition_canary_then_phased_rollout() {
+    let mut run = Run::new();
+    run.script(&m0(
+        3,
+        IMAGE1,
+        "  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 3}}\n",
+    ));
+    run.settle();
+    run.script(&format!("kubectl set image sts/web nginx={IMAGE2}"));
+    run.settle();
+    let out = run.script("kubectl rollout status sts/web --watch=false");
+    assert!(
+        out.contains("partitioned roll out complete: 0 new pods have been updated..."),
+        "{out}"
+    );
+    let s = run.status();
+    assert_eq!(
+        (s.current_replicas, s.updated_replicas, s.update_revision.as_deref()),
+        (3, 0, Some("web-59b7d9585"))
+    );
+    run.script(r#"kubectl patch sts web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}'"#);
+    run.settle();
+    assert_eq!(run.rec.events[6..], [deleted(2), created(2)]);
+    let s = run.status();
+    assert_eq!(
+        (s.current_revision.as_deref(), s.current_replicas, s.updated_replicas),
+        (Some("web-5b646f6946"), 2, 1)
+    );
+    let why = run.script("sim why sts/web");
+    assert!(
+        why.contains("partition 2 holds web-0, web-1 on the current revision"),
+        "{why}"
+    );
+    // Below the partition a deleted pod comes back at the current revision.
+    run.script("kubectl delete pod web-0");
+    run.settle();
+    assert_eq!(run.revision("web-0"), "web-5b646f6946");
+    run.script(r#"kubectl patch sts web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'"#);
+    run.settle();
+    let s = run.status();
+    assert_eq!(
+        (s.current_revision.as_deref(), s.current_replicas),
+        (Some("web-59b7d9585"), 3)
+    );
+    assert_eq!(
+        run.session
+            .sim
+            .store()
+            .list_in::<kubeplay::engine::model::ControllerRevision>(NS)
+            .count(),
+        2
+    );
+}
+
+// SC-31.txt: undo renumbers the old revision; history lists 2 and 3.
+#[test]
+fn sc31_rollout_undo_renumbers_the_revision() {
+    let mut run = Run::new();
+    run.script(&m0(3, IMAGE1, ""));
+    run.settle();
+    run.script(&format!("kubectl set image sts/web nginx={IMAGE2}"));
+    run.settle();
+    run.script("kubectl rollout undo sts/web");
+    run.observe();
+    run.session.sim.run_until(run.session.sim.now());
+    let s = run.status();
+    assert_eq!(
+        (s.update_revision.as_deref(), s.current_revision.as_deref()),
+        (Some("web-5b646f6946"), Some("web-59b7d9585")),
+        "mid-rollback, as in SC-31.status.txt"
+    );
+    run.settle();
+    let out = run.script("kubectl get controllerrevision");
+    assert!(out.contains("web-5b646f6946   statefulset.apps/web   3"), "{out}");
+    assert!(out.contains("web-59b7d9585    statefulset.apps/web   2"), "{out}");
+    assert_eq!(run.status().current_revision.as_deref(), Some("web-5b646f6946"));
+    // Six events for the update, then the same six, in the same order, for the rollback.
+    assert_eq!(
+        run.rec.events[12..],
+        [deleted(2), created(2), deleted(1), created(1), deleted(0), created(0)]
+    );
+}
+
+// SC-21: deleting the set keeps Retain claims; a new set reuses them without Create Claim.
+#[test]
+fn sc21_a_recreated_set_reuses_the_retained_claims() {
+    let mut run = Run::new();
+    run.script(&m0(3, IMAGE1, ""));
+    run.settle();
+    let uids: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    run.script("kubectl delete sts web");
+    run.settle();
+    assert!(run.pods().is_empty(), "the garbage collector deleted the pods");
+    let out = run.script(&m0(3, IMAGE1, ""));
+    assert!(out.contains("statefulset.apps/web created"), "{out}");
+    run.settle();
+    assert_eq!(run.rec.events[6..], [created(0), created(1), created(2)]);
+    let again: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    assert_eq!(uids, again);
+    assert_eq!(
+        run.revision("web-0"),
+        "web-5b646f6946",
+        "same template, same revision hash"
+    );
+    assert!(run.rec.claims_deleted.is_empty());
+}
+
+// SC-19: whenDeleted: Delete gives the claims to the set; deleting the set deletes them.
+#[test]
+fn sc19_when_deleted_delete_removes_claims_with_the_set() {
+    let mut run = Run::new();
+    run.script(&m0(
+        3,
+        IMAGE1,
+        "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}\n",
+    ));
+    run.settle();
+    run.script("kubectl scale sts web --replicas=2");
+    run.settle();
+    assert!(run.rec.claims_deleted.is_empty(), "scale-down keeps www-web-2");
+    run.script("kubectl delete sts web");
+    run.settle();
+    let mut gone = run.rec.claims_deleted.clone();
+    gone.sort();
+    assert_eq!(gone, ["www-web-0", "www-web-1", "www-web-2"]);
+    assert_eq!(
+        run.rec.events.last(),
+        Some(&deleted(2)),
+        "no statefulset-controller events for GC deletions"
+    );
+}
+
+// SC-05: Parallel creates and deletes without waiting for readiness.
+#[test]
+fn sc05_parallel_scales_in_one_sync() {
+    let mut run = Run::new();
+    run.script(&m0(1, IMAGE1, "  podManagementPolicy: Parallel\n"));
+    run.settle();
+    run.script("kubectl scale sts web --replicas=3");
+    run.session.sim.run_until(run.session.sim.now());
+    run.observe();
+    assert_eq!(run.pods(), ["web-0", "web-1", "web-2"], "both new pods in one sync");
+    run.settle();
+    run.script("kubectl scale sts web --replicas=0");
+    run.session.sim.run_until(run.session.sim.now());
+    run.observe();
+    assert!(
+        run.rec.events.ends_with(&[deleted(2), deleted(1), deleted(0)]),
+        "{:?}",
+        run.rec.events
+    );
+    run.settle();
+    assert!(run.pods().is_empty());
+    assert!(run.rec.claims_deleted.is_empty());
+}
