@@ -22,6 +22,7 @@ mod logs;
 mod nodes;
 pub mod output;
 mod patch;
+mod pipe;
 pub mod printers;
 pub mod resources;
 mod rollout;
@@ -117,6 +118,21 @@ fn verb_table(verb: &str) -> Option<(&'static [Flag], Runner)> {
 /// Runs one kubectl invocation. `args` excludes the leading `kubectl`; `stdin` carries `-f -`
 /// input (heredocs).
 pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    // `kubectl get pods | grep web`: the shell's pipe, applied to what kubectl printed.
+    if let Some(at) = args.iter().position(|a| a == "|") {
+        let mut out = run_one(sim, &args[..at], stdin);
+        for stage in args[at + 1..].split(|a| a == "|") {
+            match pipe::apply(stage, &out.text) {
+                Ok(t) => out.text = t,
+                Err(e) => return fail(e),
+            }
+        }
+        return out;
+    }
+    run_one(sim, args, stdin)
+}
+
+fn run_one(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
     let Some(at) = args::find_verb(args) else {
         if args.iter().any(|a| a == "-h" || a == "--help") || args.is_empty() {
             return ok(help::overview());

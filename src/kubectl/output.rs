@@ -127,11 +127,23 @@ pub fn table_for(kind: Kind, objs: &[&Object], now: SimTime, o: &TableOpts) -> T
     t
 }
 
+/// The object as the API server returns it. Fills the few fields the API always writes but
+/// our typed model leaves empty (a Service's `status: {loadBalancer: {}}`).
+pub fn object_json(o: &Object) -> Value {
+    let mut v = o.to_json();
+    if let Some(map) = v.as_object_mut() {
+        if o.kind() == Kind::Service && map.get("status").is_none_or(Value::is_null) {
+            map.insert("status".into(), json!({"loadBalancer": {}}));
+        }
+    }
+    v
+}
+
 /// A kubectl `List` wrapping several objects (what `-o yaml` prints for a listing).
 pub fn list_value(objs: &[&Object]) -> Value {
     json!({
         "apiVersion": "v1",
-        "items": objs.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
+        "items": objs.iter().map(|o| object_json(o)).collect::<Vec<_>>(),
         "kind": "List",
         "metadata": {"resourceVersion": ""}
     })
@@ -176,7 +188,7 @@ pub fn custom_columns(
         rows: Vec::new(),
     };
     for obj in objs {
-        let data = obj.to_json();
+        let data = object_json(obj);
         let row = templates
             .iter()
             .map(|tpl| {
@@ -203,7 +215,7 @@ pub fn render_objects(
 ) -> Result<String, String> {
     let data = || {
         if single && objs.len() == 1 {
-            objs[0].to_json()
+            object_json(objs[0])
         } else {
             list_value(objs)
         }
@@ -235,7 +247,7 @@ pub fn sort_by(objs: &mut [&Object], field: &str) -> Result<(), String> {
     let mut keyed: Vec<(Option<Value>, usize)> = objs
         .iter()
         .enumerate()
-        .map(|(i, o)| (t.values(&o.to_json()).into_iter().next(), i))
+        .map(|(i, o)| (t.values(&object_json(o)).into_iter().next(), i))
         .collect();
     keyed.sort_by(|a, b| compare_values(&a.0, &b.0).then(a.1.cmp(&b.1)));
     let original: Vec<&Object> = objs.to_vec();

@@ -221,3 +221,127 @@ pub fn row(pod: &Pod, now: SimTime, wide: bool) -> Vec<String> {
     }
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::*;
+    use crate::engine::time::Timestamp;
+
+    fn pod(containers: &[&str], init: &[&str]) -> Pod {
+        let mk = |n: &&str| Container {
+            name: n.to_string(),
+            image: "x".into(),
+            ..Default::default()
+        };
+        let mut p = Pod::default();
+        p.metadata.name = "p".into();
+        p.spec.containers = containers.iter().map(mk).collect();
+        p.spec.init_containers = init.iter().map(mk).collect();
+        p
+    }
+
+    fn status(name: &str, state: ContainerState, ready: bool, restarts: i32) -> ContainerStatus {
+        ContainerStatus {
+            name: name.into(),
+            image: "x".into(),
+            ready,
+            restart_count: restarts,
+            state: Some(state),
+            ..Default::default()
+        }
+    }
+
+    fn waiting(reason: &str) -> ContainerState {
+        ContainerState {
+            waiting: Some(StateWaiting {
+                reason: Some(reason.into()),
+                message: None,
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn running() -> ContainerState {
+        ContainerState {
+            running: Some(StateRunning { started_at: None }),
+            ..Default::default()
+        }
+    }
+
+    fn terminated(code: i32, reason: Option<&str>) -> ContainerState {
+        ContainerState {
+            terminated: Some(StateTerminated {
+                exit_code: code,
+                reason: reason.map(str::to_string),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn status_column_follows_print_pod() {
+        let mut p = pod(&["c"], &[]);
+        assert_eq!(summarize(&p).status, "Pending");
+        p.status.container_statuses = vec![status("c", waiting("ContainerCreating"), false, 0)];
+        assert_eq!(summarize(&p).status, "ContainerCreating");
+        p.status.phase = PodPhase::Running;
+        p.status.container_statuses = vec![status("c", running(), true, 0)];
+        let s = summarize(&p);
+        assert_eq!((s.status.as_str(), s.ready, s.total), ("Running", 1, 1));
+        p.status.container_statuses = vec![status("c", waiting("CrashLoopBackOff"), false, 3)];
+        assert_eq!(summarize(&p).status, "CrashLoopBackOff");
+        assert_eq!(summarize(&p).restarts, 3);
+        p.status.phase = PodPhase::Succeeded;
+        p.status.container_statuses = vec![status("c", terminated(0, Some("Completed")), false, 0)];
+        assert_eq!(summarize(&p).status, "Completed");
+        p.status.container_statuses = vec![status("c", terminated(2, None), false, 0)];
+        assert_eq!(summarize(&p).status, "ExitCode:2");
+        p.status.phase = PodPhase::Running;
+        p.status.container_statuses = vec![status("c", running(), true, 0)];
+        p.metadata.deletion_timestamp = Some(Timestamp(SimTime(5)));
+        assert_eq!(summarize(&p).status, "Terminating");
+        p.status.reason = Some("NodeLost".into());
+        assert_eq!(summarize(&p).status, "Unknown");
+        let mut e = pod(&["c"], &[]);
+        e.status.phase = PodPhase::Failed;
+        e.status.reason = Some("Evicted".into());
+        assert_eq!(summarize(&e).status, "Evicted");
+    }
+
+    #[test]
+    fn init_containers_show_progress_and_failures() {
+        let mut p = pod(&["c"], &["init"]);
+        p.status.init_container_statuses = vec![status("init", running(), false, 0)];
+        assert_eq!(summarize(&p).status, "Init:0/1");
+        p.status.init_container_statuses =
+            vec![status("init", waiting("CrashLoopBackOff"), false, 2)];
+        assert_eq!(summarize(&p).status, "Init:CrashLoopBackOff");
+        p.status.init_container_statuses = vec![status("init", terminated(1, None), false, 0)];
+        assert_eq!(summarize(&p).status, "Init:ExitCode:1");
+        p.status.init_container_statuses =
+            vec![status("init", terminated(0, Some("Completed")), false, 0)];
+        p.status.container_statuses = vec![status("c", waiting("PodInitializing"), false, 0)];
+        assert_eq!(summarize(&p).status, "PodInitializing");
+    }
+
+    #[test]
+    fn restarts_show_how_long_ago() {
+        let mut p = pod(&["c"], &[]);
+        let mut st = status("c", running(), true, 2);
+        st.last_state = Some(ContainerState {
+            terminated: Some(StateTerminated {
+                exit_code: 1,
+                finished_at: Some(Timestamp(SimTime(10_000))),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        p.status.container_statuses = vec![st];
+        assert_eq!(
+            restarts_text(&summarize(&p), SimTime(70_000)),
+            "2 (60s ago)"
+        );
+    }
+}
