@@ -22,10 +22,8 @@ fn ios_json(v: &Option<IntOrString>) -> Value {
 fn int_or_percent_value(v: &Option<IntOrString>) -> i64 {
     match v {
         Some(IntOrString::Int(i)) => *i,
-        Some(IntOrString::String(s)) => s
-            .strip_suffix('%')
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0),
+        // A valid percentage counts as its number; any other string as `strconv.Atoi` reads it.
+        Some(IntOrString::String(s)) => s.strip_suffix('%').unwrap_or(s).parse().unwrap_or(0),
         None => 0,
     }
 }
@@ -144,14 +142,14 @@ pub fn validate_statefulset_spec(s: &StatefulSet, errs: &mut Vec<FieldError>) {
         }
     }
     nonnegative(spec.replicas.unwrap_or(1).into(), "spec.replicas", errs);
-    if let Some(o) = &spec.ordinals {
-        nonnegative(o.start.into(), "spec.ordinals.start", errs);
-    }
     nonnegative(
         spec.min_ready_seconds.unwrap_or(0).into(),
         "spec.minReadySeconds",
         errs,
     );
+    if let Some(o) = &spec.ordinals {
+        nonnegative(o.start.into(), "spec.ordinals.start", errs);
+    }
     match &spec.selector {
         None => errs.push(FieldError::required("spec.selector", "")),
         Some(sel) => {
