@@ -35,8 +35,14 @@ impl LineIndex {
         }];
         // Lines more indented than this belong to a block scalar and are skipped.
         let mut scalar_above: Option<i64> = None;
+        // Open `{`/`[` of a flow collection spread over several lines: its lines are skipped.
+        let mut flow_depth: i64 = 0;
         for (offset, raw) in text.lines().enumerate() {
             let line_no = first_line + offset;
+            if flow_depth > 0 {
+                flow_depth += bracket_balance(raw);
+                continue;
+            }
             let trimmed = raw.trim_start_matches(' ');
             let col = (raw.len() - trimmed.len()) as i64;
             if let Some(limit) = scalar_above {
@@ -50,6 +56,9 @@ impl LineIndex {
                 continue;
             }
             index.scan_line(&mut stack, content, col, line_no, &mut scalar_above);
+            if scalar_above.is_none() {
+                flow_depth = bracket_balance(content).max(0);
+            }
         }
         index
     }
@@ -154,6 +163,31 @@ impl LineIndex {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+}
+
+/// Opened minus closed flow brackets on a line, ignoring quoted text and comments.
+fn bracket_balance(line: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if prev == ' ' => break,
+                '{' | '[' => depth += 1,
+                '}' | ']' => depth -= 1,
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    depth
 }
 
 /// `field.Path` writes map keys as `[key]`; the index stores them as `.key`.
@@ -289,5 +323,14 @@ spec:
         assert_eq!(ix.line_of("spec.ports[1].port"), Some(5));
         assert_eq!(ix.line_of("spec.ports[0].name"), Some(4));
         assert_eq!(ix.line_of("spec.x[0][1]"), Some(8));
+    }
+
+    #[test]
+    fn multi_line_flow_collections_are_skipped() {
+        let text = "metadata: {\n  name: x,\n  labels: {a: b}\n}\nspec:\n  replicas: 1\n";
+        let ix = LineIndex::build(text, 1);
+        assert_eq!(ix.line_of("metadata.name"), Some(1));
+        assert_eq!(ix.line_of("name"), None);
+        assert_eq!(ix.line_of("spec.replicas"), Some(6));
     }
 }
