@@ -942,3 +942,16 @@ fn the_same_seed_gives_the_same_history() {
     };
     assert_eq!(run(), run());
 }
+
+// User input must not make the simulator allocate without bound.
+#[test]
+fn an_absurd_replica_count_is_refused_with_a_reason() {
+    let mut h = Harness::with_set(m0(2_000_000_000));
+    h.run_for(3);
+    assert!(h.pod_names().is_empty());
+    assert!(
+        h.why_text().contains("more than this playground simulates"),
+        "{}",
+        h.why_text()
+    );
+}

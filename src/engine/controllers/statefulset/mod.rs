@@ -9,6 +9,7 @@ mod claims;
 mod explain;
 mod identity;
 mod ownership;
+mod pod_claims;
 mod reconcile;
 mod revisions;
 mod status;

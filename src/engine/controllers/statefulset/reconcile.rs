@@ -26,6 +26,9 @@ enum Flow {
 /// Largest slow-start batch in Parallel mode (`MaxBatchSize`).
 const MAX_BATCH: usize = 500;
 
+/// Most replicas one set may ask for here.
+pub const MAX_REPLICAS: u32 = 10_000;
+
 pub(super) struct SetSync<'a> {
     pub(super) ctx: &'a Ctx<'a>,
     pub(super) set: &'a StatefulSet,
@@ -55,6 +58,18 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         );
         return out;
     };
+    if identity::replicas(set) > MAX_REPLICAS {
+        // The API allows any int32, but a browser playground cannot hold millions of pods; the
+        // set is left as it is rather than half-managed.
+        out.wait(
+            key.clone(),
+            WhyReason::Other(format!(
+                "spec.replicas {} is more than this playground simulates ({MAX_REPLICAS}); scale to {MAX_REPLICAS} or fewer",
+                identity::replicas(set)
+            )),
+        );
+        return out;
+    }
     let revision_list = super::ownership::claim_revisions(ctx.store, set, selector, &mut out.actions);
     let pods = super::ownership::claim_pods(ctx.store, set, selector, &mut out.actions);
     let plan = revisions::plan(set, &revision_list, |name| {
@@ -169,7 +184,7 @@ impl<'a> SetSync<'a> {
         ObjectKey::new(Kind::Pod, &self.set.metadata.namespace, name)
     }
 
-    fn event(&mut self, warning: bool, reason: &str, message: String) {
+    pub(super) fn event(&mut self, warning: bool, reason: &str, message: String) {
         self.out.act(Action::Event(EventRecord {
             regarding: self.key.clone(),
             warning,
@@ -311,91 +326,6 @@ impl<'a> SetSync<'a> {
         }
     }
 
-    fn existing_claims(&self, ordinal: u32) -> Vec<Option<&'a PersistentVolumeClaim>> {
-        let (store, set) = (self.ctx.store, self.set);
-        // Names only: this runs for every pod on every sync, so no claim objects are built here.
-        set.spec
-            .volume_claim_templates
-            .iter()
-            .map(|t| {
-                store.get::<PersistentVolumeClaim>(
-                    &set.metadata.namespace,
-                    &identity::claim_name(set, &t.metadata.name, ordinal),
-                )
-            })
-            .collect()
-    }
-
-    /// `createPersistentVolumeClaims`: missing claims are created (with the owner references
-    /// the retention policy wants); a claim that is being deleted is an error.
-    fn create_claims(&mut self, pod: &Pod, ordinal: u32) -> Result<(), String> {
-        let mut errors = Vec::new();
-        let existing = self.existing_claims(ordinal);
-        for (mut claim, found) in claims::claims_for(self.set, ordinal).into_iter().zip(existing) {
-            match found {
-                None => {
-                    claims::fix_owner_refs(&mut claim, self.set, pod, ordinal);
-                    let message = format!(
-                        "Create Claim {} Pod {} in StatefulSet {} success",
-                        claim.metadata.name, pod.metadata.name, self.set.metadata.name
-                    );
-                    self.out.act(Action::Create(Object::PersistentVolumeClaim(claim)));
-                    self.event(false, "SuccessfulCreate", message);
-                }
-                Some(c) if c.metadata.deletion_timestamp.is_some() => {
-                    errors.push(format!("pvc {} is being deleted", c.metadata.name));
-                    self.out.wait(
-                        self.pod_key(&pod.metadata.name),
-                        WhyReason::ClaimBeingDeleted {
-                            claim: c.metadata.name.clone(),
-                        },
-                    );
-                }
-                Some(c) => self.fix_claim_refs(c, pod, ordinal),
-            }
-        }
-        match errors.len() {
-            0 => Ok(()),
-            1 => Err(errors.remove(0)),
-            _ => Err(format!("[{}]", errors.join(", "))),
-        }
-    }
-
-    /// `createMissingPersistentVolumeClaims` for a Pending pod (someone deleted its claim).
-    fn create_missing_claims(&mut self, pod: &Pod, ordinal: u32) -> Result<(), String> {
-        let result = self.create_claims(pod, ordinal);
-        if let Err(err) = &result {
-            self.failure = Some(format!(
-                "Update Pod {} in StatefulSet {} failed error: {err}",
-                pod.metadata.name, self.set.metadata.name
-            ));
-        }
-        result
-    }
-
-    /// Brings an existing claim's owner references in line with the retention policy.
-    fn fix_claim_refs(&mut self, claim: &PersistentVolumeClaim, pod: &Pod, ordinal: u32) {
-        if claims::owner_up_to_date(claim, self.set, pod, ordinal) {
-            return;
-        }
-        if claims::has_unexpected_controller(claim, self.set, pod) {
-            self.event(true, "ConflictingController", format!(
-                "PersistentVolumeClaim {} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim",
-                claim.metadata.name
-            ));
-        }
-        let mut fixed = claim.clone();
-        claims::fix_owner_refs(&mut fixed, self.set, pod, ordinal);
-        self.out.act(Action::Update(Object::PersistentVolumeClaim(fixed)));
-    }
-
-    fn claims_match_policy(&self, pod: &Pod, ordinal: u32) -> bool {
-        self.existing_claims(ordinal)
-            .into_iter()
-            .flatten()
-            .all(|c| claims::owner_up_to_date(c, self.set, pod, ordinal))
-    }
-
     /// `UpdateStatefulPod`: labels, claim volumes and claim owner references put back.
     fn enforce_identity(&mut self, pod: &Pod, ordinal: u32) {
         let identity_ok = identity::identity_matches(self.set, pod);
@@ -428,20 +358,6 @@ impl<'a> SetSync<'a> {
                 pod.metadata.name, self.set.metadata.name
             ),
         );
-    }
-
-    /// Before scaling down, condemned pods' claims get the owner references the policy wants
-    /// (a Pod owner under `whenScaled: Delete`, so the garbage collector deletes them).
-    fn claim_fix_pass(&mut self) -> bool {
-        for pod in self.condemned.clone() {
-            let Some(ordinal) = member_ordinal(self.set, pod) else {
-                continue;
-            };
-            for claim in self.existing_claims(ordinal).into_iter().flatten() {
-                self.fix_claim_refs(claim, pod, ordinal);
-            }
-        }
-        false
     }
 
     /// The first pod that is not healthy and available: in-range slots ascending, then
