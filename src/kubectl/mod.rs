@@ -118,8 +118,39 @@ fn verb_table(verb: &str) -> Option<(&'static [Flag], Runner)> {
 /// Runs one kubectl invocation. `args` excludes the leading `kubectl`; `stdin` carries `-f -`
 /// input (heredocs).
 pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    let sequence = pipe::split_sequence(args);
+    if sequence.is_empty() {
+        return run_one(sim, args, stdin);
+    }
+    let mut total = Output::ok("");
+    for (i, (words, and_then)) in sequence.into_iter().enumerate() {
+        if and_then && !total.ok {
+            break;
+        }
+        let out = if i == 0 {
+            run_piped(sim, &words, stdin)
+        } else {
+            match words.first().map(String::as_str) {
+                Some("kubectl") | Some("k") => run_piped(sim, &words[1..], None),
+                Some("echo") => ok(format!("{}\n", words[1..].join(" "))),
+                Some(other) => fail(format!(
+                    "kubeplay: only `kubectl` or `echo` may follow `;` or `&&`, not `{other}`"
+                )),
+                None => ok(""),
+            }
+        };
+        total.text.push_str(&out.text);
+        total.ok = out.ok;
+    }
+    total
+}
+
+/// One command with its `| filters` and `>/dev/null`-style redirections.
+fn run_piped(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    let (args, redirect) = pipe::strip_redirects(args);
+    let args = args.as_slice();
     // `kubectl get pods | grep web`: the shell's pipe, applied to what kubectl printed.
-    if let Some(at) = args.iter().position(|a| a == "|") {
+    let mut out = if let Some(at) = args.iter().position(|a| a == "|") {
         let mut out = run_one(sim, &args[..at], stdin);
         for stage in args[at + 1..].split(|a| a == "|") {
             match pipe::apply(stage, &out.text) {
@@ -127,9 +158,16 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
                 Err(e) => return fail(e),
             }
         }
-        return out;
+        out
+    } else {
+        run_one(sim, args, stdin)
+    };
+    // kubeplay prints stdout and stderr together: a redirect drops the text of the stream a
+    // command of that outcome mostly writes to.
+    if (redirect.stdout && out.ok) || (redirect.stderr && !out.ok) {
+        out.text.clear();
     }
-    run_one(sim, args, stdin)
+    out
 }
 
 fn run_one(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {

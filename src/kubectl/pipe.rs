@@ -137,3 +137,64 @@ mod tests {
         assert_eq!(apply(&w("wc -l"), text).unwrap(), "4\n");
     }
 }
+
+/// Which streams a command's redirections send to /dev/null.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Redirect {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+/// Removes `>/dev/null`, `2>/dev/null`, `&>/dev/null`, `2>&1` (and the split `> /dev/null`).
+pub fn strip_redirects(args: &[String]) -> (Vec<String>, Redirect) {
+    let mut out = Vec::new();
+    let mut r = Redirect::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let next_is_null = args.get(i + 1).is_some_and(|n| n == "/dev/null");
+        match a {
+            ">/dev/null" | "1>/dev/null" => r.stdout = true,
+            "2>/dev/null" => r.stderr = true,
+            "&>/dev/null" => {
+                r.stdout = true;
+                r.stderr = true;
+            }
+            "2>&1" => {}
+            ">" | "1>" if next_is_null => {
+                r.stdout = true;
+                i += 1;
+            }
+            "2>" if next_is_null => {
+                r.stderr = true;
+                i += 1;
+            }
+            _ => out.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    (out, r)
+}
+
+/// Splits `a ; b && c` into commands; the flag says whether the command runs only if the
+/// previous one succeeded (`&&`). A `;` glued to a word (`'{.status}';`) also separates.
+pub fn split_sequence(args: &[String]) -> Vec<(Vec<String>, bool)> {
+    let mut out: Vec<(Vec<String>, bool)> = vec![(Vec::new(), false)];
+    for a in args {
+        let (word, sep) = if a == ";" || a == "&&" {
+            (None, Some(a == "&&"))
+        } else if let Some(w) = a.strip_suffix(';').filter(|w| !w.ends_with('\\')) {
+            (Some(w.to_string()), Some(false))
+        } else {
+            (Some(a.clone()), None)
+        };
+        if let (Some(w), Some(last)) = (word, out.last_mut()) {
+            last.0.push(w);
+        }
+        if let Some(and_then) = sep {
+            out.push((Vec::new(), and_then));
+        }
+    }
+    out.retain(|(w, _)| !w.is_empty());
+    out
+}
