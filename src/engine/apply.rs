@@ -9,6 +9,9 @@ use super::time::Timestamp;
 use super::Sim;
 use std::collections::BTreeMap;
 
+/// The most pods the simulation keeps at once (the 1,000-node / 10,000-pod benchmark fits twice).
+pub const MAX_PODS: usize = 25_000;
+
 /// IP address management: pod IPs from each node's /24, ClusterIPs from 10.96.0.0/12.
 #[derive(Clone, Debug, Default)]
 pub struct Ipam {
@@ -54,9 +57,18 @@ impl Sim {
     pub fn apply(&mut self, actor: ControllerId, action: Action) {
         match action {
             Action::Create(obj) => {
-                self.create_object(obj);
+                if self.check_capacity(&obj).is_ok() {
+                    self.create_object(obj);
+                }
             }
             Action::CreateAndRecord { object, mut event } => {
+                if let Err(refusal) = self.check_capacity(&object) {
+                    event.warning = true;
+                    event.reason = "FailedCreate".into();
+                    event.message = refusal;
+                    self.record_event(event);
+                    return;
+                }
                 let key = self.create_object(object);
                 event.message = event.message.replace("{name}", &key.name);
                 self.record_event(event);
@@ -74,6 +86,17 @@ impl Sim {
             Action::Event(record) => self.record_event(record),
         }
         let _ = actor;
+    }
+
+    /// kubeplay's own ceiling, so a typo such as `replicas: 1000000` cannot freeze the tab: a
+    /// pod beyond `MAX_PODS` is refused like a ResourceQuota would refuse it.
+    pub fn check_capacity(&self, obj: &Object) -> Result<(), String> {
+        if obj.kind() == Kind::Pod && self.store.count(Kind::Pod) >= MAX_PODS {
+            return Err(format!(
+                "kubeplay: the simulated cluster holds at most {MAX_PODS} pods; scale something down first"
+            ));
+        }
+        Ok(())
     }
 
     /// Creates an object as the API server would: generateName expanded, uid, creation time,
