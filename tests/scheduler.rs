@@ -331,3 +331,15 @@ fn a_cluster_without_nodes_says_so() {
     sim.settle();
     assert_eq!(node_of(&sim, "lonely").as_deref(), Some("node-1"));
 }
+
+#[test]
+fn storage_activity_does_not_retry_pods_that_need_no_volume() {
+    let mut sim = s51_cluster();
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: ssd-app}}\nspec:\n  nodeSelector: {{disktype: ssd}}\n  {NGINX}\n"));
+    sim.settle();
+    apply(&mut sim, "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: spare}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /mnt/spare}\n");
+    sim.settle();
+    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
+    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
+    assert_eq!(counts, vec![1]);
+}

@@ -105,7 +105,7 @@ impl Sim {
                     self.enqueue(C::Kubelet, k);
                 }
                 self.enqueue(C::Volume, key);
-                self.retry_pending_pods();
+                self.retry_pending_pods_with_claims();
             }
             Kind::PersistentVolume => {
                 self.enqueue(C::Volume, key);
@@ -119,7 +119,7 @@ impl Sim {
                 for k in pending {
                     self.enqueue(C::Volume, k);
                 }
-                self.retry_pending_pods();
+                self.retry_pending_pods_with_claims();
             }
             Kind::StorageClass => {
                 let claims: Vec<ObjectKey> = self
@@ -264,6 +264,22 @@ impl Sim {
             .store
             .list::<Pod>()
             .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+            .collect();
+        for k in pending {
+            self.enqueue(C::Scheduler, k);
+        }
+    }
+
+    /// Claim and volume changes only matter to pending pods that use claims (the VolumeBinding
+    /// plugin's queueing hint); other pending pods are not retried, so their FailedScheduling
+    /// counts do not grow with unrelated storage activity.
+    fn retry_pending_pods_with_claims(&mut self) {
+        let pending: Vec<ObjectKey> = self
+            .store
+            .list::<Pod>()
+            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .filter(|p| p.spec.volumes.iter().any(|v| v.persistent_volume_claim.is_some()))
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
