@@ -519,3 +519,71 @@ fn get_watch_prints_rows_as_the_cluster_changes() {
     );
     assert!(lines.len() < 200);
 }
+
+/// reference/v1.36/f-validation-errors.txt, command by command.
+#[test]
+fn validation_errors_match_the_reference_transcript() {
+    let mut s = Session::new(21);
+    run(&mut s, WEB);
+    let bad = "kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: badsel\nspec:\n  serviceName: badsel\n  replicas: 1\n  selector:\n    matchLabels:\n      app: foo\n  template:\n    metadata:\n      labels:\n        app: bar\n    spec:\n      containers:\n      - name: c\n        image: registry.k8s.io/pause:3.10\nEOF\n";
+    let t = run(&mut s, bad);
+    assert!(t.ends_with("EOF\nThe StatefulSet \"badsel\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"bar\"}: `selector` does not match template `labels`\n"), "{t}");
+    let forbidden = "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\n";
+    let cases: &[(&str, &str)] = &[
+        (r#"kubectl patch sts web --type=merge -p '{"spec":{"serviceName":"other"}}'"#, forbidden),
+        (
+            r#"kubectl patch sts web --type=json -p '[{"op":"replace","path":"/spec/volumeClaimTemplates/0/spec/resources/requests/storage","value":"2Gi"}]'"#,
+            forbidden,
+        ),
+        (
+            r#"kubectl patch sts web --dry-run=server --type=merge -p '{"spec":{"minReadySeconds":5,"revisionHistoryLimit":3,"persistentVolumeClaimRetentionPolicy":{"whenScaled":"Delete"}}}'"#,
+            "statefulset.apps/web patched\n",
+        ),
+        (
+            r#"kubectl patch sts web --type=merge -p '{"spec":{"replicas":-1}}'"#,
+            "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n",
+        ),
+        (
+            r#"kubectl patch sts web --subresource=scale --type=merge -p '{"spec":{"replicas":-1}}'"#,
+            "The Scale \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n",
+        ),
+    ];
+    for (cmd, want) in cases {
+        let o = kubectl(&mut s, cmd);
+        assert_eq!(&o.text, want, "{cmd}");
+    }
+    // The dry run changed nothing.
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl get sts web -o jsonpath={.spec.minReadySeconds}"
+        )
+        .text,
+        ""
+    );
+}
+
+#[test]
+fn shell_glue_used_by_guides_and_transcripts() {
+    let mut s = Session::new(1);
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl get ns default -o jsonpath='{.status}'; echo"
+        )
+        .text,
+        "{\"phase\":\"Active\"}\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl get ns -o name | grep kube | head -2").text,
+        "namespace/kube-node-lease\nnamespace/kube-public\n"
+    );
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl delete events --all >/dev/null; echo events cleared"
+        )
+        .text,
+        "events cleared\n"
+    );
+}

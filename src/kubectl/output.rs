@@ -77,7 +77,11 @@ pub struct TableOpts {
 
 /// Header row and value rows for objects of one kind.
 pub fn table_for(kind: Kind, objs: &[&Object], now: SimTime, o: &TableOpts) -> Table {
-    let (base, wide) = printers::headers(kind);
+    let (base, wide) = if kind == Kind::Event && o.wide {
+        (printers::EVENT_WIDE, &[][..])
+    } else {
+        printers::headers(kind)
+    };
     let mut headers: Vec<String> = Vec::new();
     if o.with_namespace {
         headers.push("NAMESPACE".into());

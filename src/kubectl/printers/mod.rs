@@ -14,6 +14,10 @@ fn none_if_empty(s: String) -> String {
     }
 }
 
+/// `kubectl get events -o wide` reorders rather than appends.
+pub const EVENT_WIDE: &[&str] =
+    &["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
+
 /// Column headers: normal and the extra `-o wide` ones.
 pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str]) {
     match kind {
@@ -458,6 +462,25 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 s.allow_volume_expansion.unwrap_or(false).to_string(),
                 age(created, now),
             ]
+        }
+        Object::Event(e) if wide => {
+            let source = if e.source.host.is_empty() {
+                e.source.component.clone()
+            } else {
+                format!("{}, {}", e.source.component, e.source.host)
+            };
+            return vec![
+                event_last_seen(e, now),
+                e.type_.clone(),
+                e.reason.clone(),
+                format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                e.involved_object.field_path.clone().unwrap_or_default(),
+                source,
+                e.message.trim().to_string(),
+                age(e.first_timestamp, now),
+                e.count.to_string(),
+                e.metadata.name.clone(),
+            ];
         }
         Object::Event(e) => {
             return vec![
