@@ -607,7 +607,18 @@ fn wrong_types_get_the_go_decoder_message() {
         "json: cannot unmarshal number 1000000000000 into Go struct field StatefulSetSpec.spec.replicas of type int32"
     ));
     let float = docs(&WEB.replace("replicas: 3", "replicas: 1e12")).remove(0);
-    assert!(float.object.is_err());
+    assert!(float.object.expect_err("overflow").message.ends_with(
+        "json: cannot unmarshal number 1000000000000 into Go struct field StatefulSetSpec.spec.replicas of type int32"
+    ));
+    let half = docs(&WEB.replace("replicas: 3", "replicas: 1.5")).remove(0);
+    assert!(half.object.expect_err("fraction").message.ends_with(
+        "json: cannot unmarshal number 1.5 into Go struct field StatefulSetSpec.spec.replicas of type int32"
+    ));
+    // `3.0` reaches the server as `3` (Go's JSON encoder), so it is accepted.
+    assert_eq!(
+        object(&WEB.replace("replicas: 3", "replicas: 3.0")).to_json()["spec"]["replicas"],
+        3
+    );
 }
 
 #[test]

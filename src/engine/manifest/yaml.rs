@@ -180,6 +180,17 @@ impl<'de> Visitor<'de> for Tracked<'_> {
         Ok(Value::from(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // kubectl re-encodes YAML floats with Go's JSON encoder, which writes integral values
+        // below 1e21 without a fraction (`3.0` -> `3`, `1e12` -> `1000000000000`), so the
+        // server reads them as integers.
+        if v.fract() == 0.0 && v.abs() < 1e21 {
+            if v >= i64::MIN as f64 && v <= i64::MAX as f64 {
+                return Ok(Value::from(v as i64));
+            }
+            if v >= 0.0 && v <= u64::MAX as f64 {
+                return Ok(Value::from(v as u64));
+            }
+        }
         // YAML `.inf`/`.nan` have no JSON form; sigs.k8s.io/yaml fails on them too.
         Ok(Number::from_f64(v)
             .map(Value::Number)
