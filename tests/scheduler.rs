@@ -343,3 +343,16 @@ fn storage_activity_does_not_retry_pods_that_need_no_volume() {
     let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
     assert_eq!(counts, vec![1]);
 }
+
+#[test]
+fn a_deleted_pod_retries_only_pods_that_were_short_of_room() {
+    let mut sim = three_nodes();
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: ssd-app}}\nspec:\n  nodeSelector: {{disktype: ssd}}\n  {NGINX}\n"));
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: filler}}\nspec:\n  {NGINX}\n"));
+    sim.settle();
+    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "filler"), Some(0), Default::default());
+    sim.settle();
+    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
+    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
+    assert_eq!(counts, vec![1], "node affinity rejections wait for node changes");
+}

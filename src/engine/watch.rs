@@ -195,7 +195,7 @@ impl Sim {
         }
         // A bound pod going away frees room: pending pods get another scheduling attempt.
         if new.is_none() && old.as_ref().is_some_and(|p| p.node_name().is_some()) {
-            self.retry_pending_pods();
+            self.retry_pods_waiting_for_room();
         }
         // Services and disruption budgets in the namespace recount their pods.
         let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone()) != new.as_ref().map(|p| p.metadata.labels.clone());
@@ -264,6 +264,26 @@ impl Sim {
             .store
             .list::<Pod>()
             .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+            .collect();
+        for k in pending {
+            self.enqueue(C::Scheduler, k);
+        }
+    }
+
+    /// A removed pod frees resources, host ports and volumes, which only helps pods that were
+    /// rejected for those (NodeResourcesFit/NodePorts/volume queueing hints); a pod rejected
+    /// by node affinity or taints alone is not retried.
+    fn retry_pods_waiting_for_room(&mut self) {
+        const ROOM: [&str; 5] = ["Insufficient ", "Too many pods", "free ports", "volume", "PersistentVolumeClaim"];
+        let pending: Vec<ObjectKey> = self
+            .store
+            .list::<Pod>()
+            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .filter(|p| match p.condition("PodScheduled").filter(|c| c.status == "False") {
+                Some(c) => c.message.as_deref().is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
+                None => true,
+            })
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
