@@ -587,3 +587,17 @@ fn shell_glue_used_by_guides_and_transcripts() {
         "events cleared\n"
     );
 }
+
+#[test]
+fn version_and_scale_not_found_follow_the_reference_client() {
+    let mut s = Session::new(1);
+    // reference/v1.36/00-cluster.txt (client build suffix aside)
+    assert_eq!(
+        kubectl(&mut s, "kubectl version").text,
+        "Client Version: v1.32.4\nKustomize Version: v5.5.0\nServer Version: v1.36.2\nWARNING: version difference between client (1.32) and server (1.36) exceeds the supported minor version skew of +/-1\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl scale sts nope --replicas=1").text,
+        "error: no objects passed to scale statefulsets.apps \"nope\" not found\n"
+    );
+}

@@ -22,7 +22,9 @@ pub const VERSION_FLAGS: &[Flag] = &[b("client"), vs("output", 'o'), b("short")]
 pub const CONFIG_FLAGS: &[Flag] = &[b("minify"), b("raw"), b("flatten"), vs("output", 'o')];
 
 pub const SERVER_VERSION: &str = "v1.36.2";
-pub const CLIENT_VERSION: &str = "v1.36.2";
+/// The reference transcripts were made with a v1.32 kubectl against the v1.36.2 server, and
+/// every client-side message here follows that client, so `version` says so too.
+pub const CLIENT_VERSION: &str = "v1.32.4";
 
 pub fn server_version_json() -> String {
     format!(
@@ -35,8 +37,8 @@ pub fn run_version(ctx: &mut Ctx) -> Output {
     match ctx.args.value("output") {
         Some("json") | Some("yaml") => {
             let v = serde_json::json!({
-                "clientVersion": {"major": "1", "minor": "36", "gitVersion": CLIENT_VERSION, "platform": "linux/amd64"},
-                "kustomizeVersion": "v5.7.1",
+                "clientVersion": {"major": "1", "minor": "32", "gitVersion": CLIENT_VERSION, "platform": "linux/amd64"},
+                "kustomizeVersion": "v5.5.0",
                 "serverVersion": {"major": "1", "minor": "36", "gitVersion": SERVER_VERSION, "platform": "linux/amd64"},
             });
             let text = if ctx.args.value("output") == Some("json") {
@@ -50,9 +52,9 @@ pub fn run_version(ctx: &mut Ctx) -> Output {
             "error: --output must be 'yaml' or 'json', got '{o}'"
         )),
         None => {
-            let mut t = format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.7.1\n");
+            let mut t = format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.5.0\n");
             if !client {
-                t.push_str(&format!("Server Version: {SERVER_VERSION}\n"));
+                t.push_str(&format!("Server Version: {SERVER_VERSION}\nWARNING: version difference between client (1.32) and server (1.36) exceeds the supported minor version skew of +/-1\n"));
             }
             ok(t)
         }

@@ -298,7 +298,10 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
     }
     match ended {
         Ended::TimedOut if explicit_timeout => fail(text + "error: timed out waiting for the condition"),
-        _ => fail(text + "(kubeplay: the cluster has settled and the rollout is not complete; kubectl would keep waiting)"),
+        Ended::TimedOut => fail(format!(
+            "{text}(kubeplay: the rollout is still not complete after {timeout} of simulated time; kubectl would keep waiting. Pass --timeout to choose how long to wait, or see `sim why`.)"
+        )),
+        _ => fail(text + "(kubeplay: the cluster has settled and the rollout is not complete; kubectl would keep waiting. See `sim why`.)"),
     }
 }
 

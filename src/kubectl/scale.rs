@@ -138,6 +138,11 @@ pub fn run(ctx: &mut Ctx) -> Output {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
+    // kubectl before v1.35 glues its own prefix onto the server's NotFound (kubectl#1770).
+    text = text.replace(
+        "Error from server (NotFound): ",
+        "error: no objects passed to scale ",
+    );
     let mut all_ok = text.is_empty();
     for key in keys {
         if !matches!(

@@ -15,8 +15,18 @@ fn none_if_empty(s: String) -> String {
 }
 
 /// `kubectl get events -o wide` reorders rather than appends.
-pub const EVENT_WIDE: &[&str] =
-    &["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
+pub const EVENT_WIDE: &[&str] = &[
+    "LAST SEEN",
+    "TYPE",
+    "REASON",
+    "OBJECT",
+    "SUBOBJECT",
+    "SOURCE",
+    "MESSAGE",
+    "FIRST SEEN",
+    "COUNT",
+    "NAME",
+];
 
 /// Column headers: normal and the extra `-o wide` ones.
 pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str]) {
@@ -473,7 +483,11 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 event_last_seen(e, now),
                 e.type_.clone(),
                 e.reason.clone(),
-                format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                format!(
+                    "{}/{}",
+                    e.involved_object.kind.to_ascii_lowercase(),
+                    e.involved_object.name
+                ),
                 e.involved_object.field_path.clone().unwrap_or_default(),
                 source,
                 e.message.trim().to_string(),
