@@ -41,17 +41,25 @@ fn nonzero_request(pod: &Pod, resource: &str) -> i128 {
     regular.max(init)
 }
 
-/// (fraction-free) requested and allocatable for cpu and memory with the pod placed there.
-fn usage(pod: &Pod, node: &Node, on_node: &[&Pod]) -> [(i128, i128); 2] {
+/// Requested and allocatable cpu and memory with the pod placed there. LeastAllocated counts
+/// containers without requests at the scheduler's defaults; BalancedAllocation uses the real
+/// requests.
+fn usage(pod: &Pod, node: &Node, on_node: &[&Pod], nonzero: bool) -> [(i128, i128); 2] {
+    let request = |p: &Pod, r: &str| {
+        if nonzero {
+            nonzero_request(p, r)
+        } else {
+            p.request_milli(r)
+        }
+    };
     ["cpu", "memory"].map(|r| {
-        let requested: i128 =
-            on_node.iter().map(|p| nonzero_request(p, r)).sum::<i128>() + nonzero_request(pod, r);
+        let requested: i128 = on_node.iter().map(|p| request(p, r)).sum::<i128>() + request(pod, r);
         (requested, node.allocatable_milli(r))
     })
 }
 
 fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
-    let scores: Vec<i64> = usage(pod, node, on_node)
+    let scores: Vec<i64> = usage(pod, node, on_node, true)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 || req > alloc {
@@ -65,7 +73,7 @@ fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
 }
 
 fn balanced_allocation(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
-    let fractions: Vec<f64> = usage(pod, node, on_node)
+    let fractions: Vec<f64> = usage(pod, node, on_node, false)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 {
