@@ -95,6 +95,21 @@ impl Store {
             .filter_map(|(_, o)| R::from_object(o))
     }
 
+    /// Objects of a kind in `namespace` whose names start with `prefix`, in name order. Costs
+    /// what it returns: events about pod `web` are named `web.<hex>`, so the kubelet reads a
+    /// pod's events with the prefix `web.` instead of every event in the namespace.
+    pub fn list_prefixed<'a, R: Resource>(&'a self, namespace: &str, prefix: &str) -> impl Iterator<Item = &'a R> + 'a {
+        let namespace = namespace.to_string();
+        let prefix = prefix.to_string();
+        let start = (namespace.clone(), prefix.clone());
+        self.objects
+            .get(&R::KIND)
+            .into_iter()
+            .flat_map(move |m| m.range(start.clone()..))
+            .take_while(move |((ns, name), _)| *ns == namespace && name.starts_with(&prefix))
+            .filter_map(|(_, o)| R::from_object(o))
+    }
+
     pub fn count(&self, kind: Kind) -> usize {
         self.objects.get(&kind).map_or(0, |m| m.len())
     }

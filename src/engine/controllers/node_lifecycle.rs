@@ -130,7 +130,7 @@ fn event(key: &ObjectKey, warning: bool, reason: &str, message: String) -> Event
 
 fn registered(ctx: &Ctx, node: &Node) -> bool {
     ctx.store
-        .list_in::<Event>("default")
+        .list_prefixed::<Event>("default", &format!("{}.", node.metadata.name))
         .any(|e| e.involved_object.uid == node.metadata.uid && e.reason == "RegisteredNode")
 }
 

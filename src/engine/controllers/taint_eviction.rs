@@ -144,9 +144,10 @@ fn cancel(ctx: &Ctx, pod: &Pod, out: &mut Reconcile) {
         "Cancelling deletion of Pod {}/{}",
         pod.metadata.namespace, pod.metadata.name
     );
+    let prefix = format!("{}.", pod.metadata.name);
     let already = ctx
         .store
-        .list_in::<Event>(&pod.metadata.namespace)
+        .list_prefixed::<Event>(&pod.metadata.namespace, &prefix)
         .any(|e| {
             e.involved_object.uid == pod.metadata.uid
                 && e.message.ends_with(&message)

@@ -19,8 +19,9 @@ impl<'a> History<'a> {
         } else {
             pod.metadata.namespace.as_str()
         };
+        let prefix = format!("{}.", pod.metadata.name);
         let events = store
-            .list_in::<Event>(ns)
+            .list_prefixed::<Event>(ns, &prefix)
             .filter(|e| {
                 e.involved_object.uid == pod.metadata.uid && e.source.component == "kubelet"
             })
