@@ -916,3 +916,22 @@ fn unknown_fields_are_reported_in_the_order_kubectl_sends_them() {
     let raw = serde_json::to_string(&docs(WEB).remove(0).raw).expect("json");
     assert!(raw.starts_with("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"podManagementPolicy\""), "{raw}");
 }
+
+#[test]
+fn label_and_selector_errors() {
+    let bad_value =
+        create_text(&WEB.replacen("name: web\n", "name: web\n  labels: {tier: -bad}\n", 1));
+    assert_eq!(
+        bad_value,
+        "The StatefulSet \"web\" is invalid: metadata.labels: Invalid value: \"-bad\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+    );
+    let ds = fluentd_ds("", "").replace(
+        "selector: {matchLabels: {app: fluentd}}",
+        "selector: {matchExpressions: [{key: app, operator: Has}]}",
+    );
+    // The selector does not convert, so the template labels are not compared.
+    assert_eq!(
+        create_text(&ds),
+        "The DaemonSet \"fluentd\" is invalid: spec.selector.matchExpressions[0].operator: Invalid value: \"Has\": not a valid selector operator"
+    );
+}

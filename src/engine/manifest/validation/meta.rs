@@ -52,12 +52,9 @@ pub fn validate_labels(labels: &Labels, path: &str, errs: &mut Vec<FieldError>) 
         for msg in names::qualified_name(k) {
             errs.push(FieldError::invalid(path, render_str(k), &msg));
         }
+        // Upstream reports a bad value at the map's path, not at the key.
         for msg in names::label_value(v) {
-            errs.push(FieldError::invalid(
-                &format!("{path}[{k}]"),
-                render_str(v),
-                &msg,
-            ));
+            errs.push(FieldError::invalid(path, render_str(v), &msg));
         }
     }
 }
@@ -110,7 +107,11 @@ pub fn labels_json(labels: &Option<Labels>) -> String {
     }
 }
 
+/// `ValidateLabelSelector`: matchLabels first, then each requirement.
 pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<FieldError>) {
+    if let Some(ml) = &sel.match_labels {
+        validate_labels(ml, &format!("{path}.matchLabels"), errs);
+    }
     for (i, r) in sel.match_expressions.iter().enumerate() {
         let p = format!("{path}.matchExpressions[{i}]");
         match r.operator.as_str() {
@@ -143,10 +144,24 @@ pub fn validate_label_selector(sel: &LabelSelector, path: &str, errs: &mut Vec<F
                 &msg,
             ));
         }
+        for (vi, value) in r.values.iter().enumerate() {
+            for msg in names::label_value(value) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.values[{vi}]"),
+                    render_str(value),
+                    &msg,
+                ));
+            }
+        }
     }
-    if let Some(ml) = &sel.match_labels {
-        validate_labels(ml, &format!("{path}.matchLabels"), errs);
-    }
+}
+
+/// Whether `metav1.LabelSelectorAsSelector` accepts the selector (it refuses exactly what
+/// `validate_label_selector` reports); when it does not, the template-labels check is skipped.
+pub fn selector_converts(sel: &LabelSelector) -> bool {
+    let mut errs = Vec::new();
+    validate_label_selector(sel, "", &mut errs);
+    errs.is_empty()
 }
 
 /// `selector does not match template labels`, the workload controllers' shared check.

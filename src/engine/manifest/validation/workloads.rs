@@ -3,7 +3,10 @@
 //! SC-47, SC-49, SC-51.
 
 use super::super::errors::{render_json, render_str, FieldError};
-use super::meta::{nonnegative, selector_json, template_labels_mismatch, validate_label_selector};
+use super::meta::{
+    nonnegative, selector_converts, selector_json, template_labels_mismatch,
+    validate_label_selector,
+};
 use super::names;
 use super::pod::validate_template;
 use super::storage::validate_claim_spec;
@@ -163,9 +166,14 @@ pub fn validate_statefulset_spec(s: &StatefulSet, errs: &mut Vec<FieldError>) {
             }
         }
     }
-    // A missing selector matches nothing; an empty one matches everything.
+    // A missing selector matches nothing; an empty one matches everything; one that does not
+    // convert is reported as such and the labels are not compared.
     let mismatch = match &spec.selector {
         None => true,
+        Some(sel) if !selector_converts(sel) => {
+            errs.push(FieldError::invalid("spec.selector", selector_json(sel), ""));
+            false
+        }
         Some(sel) => !sel.is_empty() && !sel.matches(spec.template.metadata.labels()),
     };
     if mismatch {
@@ -236,11 +244,11 @@ pub fn validate_daemonset_spec(d: &DaemonSet, errs: &mut Vec<FieldError>) {
     if let Some(sel) = &spec.selector {
         validate_label_selector(sel, "spec.selector", errs);
     }
-    let matches = spec
-        .selector
-        .as_ref()
-        .is_some_and(|s| s.matches(spec.template.metadata.labels()));
-    if !matches {
+    let mismatch = match &spec.selector {
+        None => true,
+        Some(sel) => selector_converts(sel) && !sel.matches(spec.template.metadata.labels()),
+    };
+    if mismatch {
         errs.push(template_labels_mismatch(
             &spec.template.metadata.labels,
             "spec.template.metadata.labels",
@@ -359,6 +367,14 @@ fn replicated_template(
     }
     let mismatch = match selector {
         None => true,
+        Some(sel) if !selector_converts(sel) => {
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                selector_json(sel),
+                "invalid label selector",
+            ));
+            false
+        }
         Some(sel) => !sel.is_empty() && !sel.matches(template.metadata.labels()),
     };
     if mismatch {
