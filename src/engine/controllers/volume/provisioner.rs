@@ -2,6 +2,12 @@
 //! rancher.io/local-path uses). watch.rs wakes it `config.provision` after a claim is handed to
 //! a provisioner (`volume.kubernetes.io/storage-provisioner`); it then creates `pvc-<claim uid>`
 //! with the claim pre-bound, and the PV controller completes the binding.
+//!
+//! Every class whose provisioner is not `kubernetes.io/no-provisioner` is served, as if its
+//! driver were installed (a real kind cluster only runs rancher.io/local-path; elsewhere a claim
+//! of an uninstalled provisioner waits with `ExternalProvisioning` forever). local-path volumes
+//! are hostPath directories pinned to the selected node; others are attachable CSI volumes
+//! usable from any node (so ReadWriteOnce Multi-Attach applies to them).
 
 use super::matching::{claim_request_milli, class_of};
 use super::pv::PROVISIONED_BY_ANNOTATION;
