@@ -935,3 +935,20 @@ fn label_and_selector_errors() {
         "The DaemonSet \"fluentd\" is invalid: spec.selector.matchExpressions[0].operator: Invalid value: \"Has\": not a valid selector operator"
     );
 }
+
+#[test]
+fn builtin_kinds_kubeplay_does_not_simulate_are_not_called_missing() {
+    let job = docs("apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\n")
+        .remove(0)
+        .object
+        .expect_err("unsupported");
+    assert_eq!(job.kind, ManifestErrorKind::Unsupported);
+    let text = job.kubectl_text("STDIN");
+    assert!(
+        text.starts_with(
+            "error: kubeplay does not simulate Job (batch/v1); a real cluster would accept it."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("no matches"));
+}

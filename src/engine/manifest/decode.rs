@@ -72,6 +72,16 @@ fn type_meta(value: &Value) -> Result<(String, String), ManifestError> {
 /// Decodes one document's value.
 pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
     let (api_version, kind_name) = type_meta(&value)?;
+    if is_unsimulated_builtin(&api_version, &kind_name) {
+        return Err(ManifestError::new(
+            ManifestErrorKind::Unsupported,
+            format!(
+                "kubeplay does not simulate {kind_name} ({api_version}); a real cluster would accept it. \
+Simulated kinds: {}",
+                simulated_kinds()
+            ),
+        ));
+    }
     let Some(kind) = Kind::from_api(&api_version, &kind_name) else {
         let meta = value.get("metadata");
         let text = |k: &str| {
@@ -311,4 +321,58 @@ fn ignored_path(path: &serde_ignored::Path) -> String {
         | serde_ignored::Path::NewtypeStruct { parent }
         | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
     }
+}
+
+/// Built-in v1.36 kinds that kubeplay does not model. Saying "no matches for kind" for them
+/// would teach that a real cluster lacks them.
+fn is_unsimulated_builtin(api_version: &str, kind: &str) -> bool {
+    const BUILTIN: &[(&str, &str)] = &[
+        ("batch/v1", "Job"),
+        ("batch/v1", "CronJob"),
+        ("v1", "ServiceAccount"),
+        ("v1", "ReplicationController"),
+        ("v1", "PodTemplate"),
+        ("v1", "LimitRange"),
+        ("v1", "ResourceQuota"),
+        ("networking.k8s.io/v1", "Ingress"),
+        ("networking.k8s.io/v1", "IngressClass"),
+        ("networking.k8s.io/v1", "NetworkPolicy"),
+        ("discovery.k8s.io/v1", "EndpointSlice"),
+        ("rbac.authorization.k8s.io/v1", "Role"),
+        ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+        ("autoscaling/v1", "HorizontalPodAutoscaler"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        ("scheduling.k8s.io/v1", "PriorityClass"),
+        ("storage.k8s.io/v1", "CSIDriver"),
+        ("storage.k8s.io/v1", "CSINode"),
+        ("storage.k8s.io/v1", "VolumeAttachment"),
+        ("coordination.k8s.io/v1", "Lease"),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+        (
+            "admissionregistration.k8s.io/v1",
+            "ValidatingWebhookConfiguration",
+        ),
+        (
+            "admissionregistration.k8s.io/v1",
+            "MutatingWebhookConfiguration",
+        ),
+        ("node.k8s.io/v1", "RuntimeClass"),
+    ];
+    BUILTIN.contains(&(api_version, kind))
+}
+
+fn simulated_kinds() -> String {
+    let names: Vec<&str> = Kind::ALL
+        .iter()
+        .filter(|k| {
+            !matches!(
+                k,
+                Kind::Event | Kind::ControllerRevision | Kind::Endpoints | Kind::Node
+            )
+        })
+        .map(|k| k.info().name)
+        .collect();
+    names.join(", ")
 }

@@ -87,6 +87,9 @@ pub enum ManifestErrorKind {
     BadRequest,
     /// Over the 3 MiB request limit.
     TooLarge,
+    /// A built-in kind a real cluster accepts but kubeplay does not simulate (Job, Ingress...):
+    /// kubeplay's own message, never a fake "no matches for kind".
+    Unsupported,
 }
 
 /// A document that is not an object, with kubectl's wording.
@@ -126,6 +129,7 @@ impl ManifestError {
             ManifestErrorKind::BadRequest => {
                 format!("Error from server (BadRequest): error when creating {source:?}: {}", self.message)
             }
+            ManifestErrorKind::Unsupported => format!("error: {}", self.message),
             ManifestErrorKind::TooLarge => {
                 format!("Error from server (RequestEntityTooLarge): error when creating {source:?}: {}", self.message)
             }
