@@ -362,3 +362,21 @@ async fn hiding_system_pods_leaves_only_user_pods() {
     assert_eq!(count(&root, "[data-namespace=kube-system]"), 0);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn reset_asks_for_a_second_click() {
+    let (root, handle) = mount().await;
+    type_into(&root, "[data-testid=console-input]", "sim node add extra").await;
+    click(&root, "[data-testid=run]").await;
+    assert_eq!(count(&root, "[data-testid=node]"), 5);
+    click(&root, "[data-testid=reset]").await;
+    assert_eq!(count(&root, "[data-testid=node]"), 5, "one click only arms it");
+    assert!(text(&root, "[data-testid=reset]").contains("again"));
+    click(&root, "[data-testid=reset]").await;
+    assert_eq!(count(&root, "[data-testid=node]"), 4, "the second click resets");
+    assert_eq!(
+        text(&root, "[data-testid=sim-time]").trim(),
+        clock_text(start_ms())
+    );
+    handle.destroy();
+}

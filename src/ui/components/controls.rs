@@ -27,9 +27,24 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let on_step = props.on_step.clone();
         Callback::from(move |_: MouseEvent| on_step.emit(()))
     };
+    // Reset throws work away, so it asks for a second click (no dialog: nothing may block the
+    // page); moving focus away disarms it.
+    let armed = use_state(|| false);
     let reset = {
         let on_reset = props.on_reset.clone();
-        Callback::from(move |_: MouseEvent| on_reset.emit(()))
+        let armed = armed.clone();
+        Callback::from(move |_: MouseEvent| {
+            if *armed {
+                armed.set(false);
+                on_reset.emit(());
+            } else {
+                armed.set(true);
+            }
+        })
+    };
+    let disarm = {
+        let armed = armed.clone();
+        Callback::from(move |_: FocusEvent| armed.set(false))
     };
     let speed = {
         let on_speed = props.on_speed.clone();
@@ -69,9 +84,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span class="clock-label" aria-hidden="true">{"t ="}</span>
                 {clock(props.time_ms)}
             </output>
-            <button type="button" class="btn btn-quiet" data-testid="reset"
-                title="Throw the cluster away and start again with the default one" onclick={reset}>
-                {"Reset"}
+            <button type="button" class={classes!("btn", if *armed { "btn-danger" } else { "btn-quiet" })}
+                data-testid="reset" data-armed={armed.to_string()}
+                title="Throw the cluster away and start again with the default one"
+                onclick={reset} onblur={disarm}>
+                {if *armed { "Click again to reset" } else { "Reset" }}
             </button>
         </div>
     }
