@@ -601,3 +601,60 @@ fn version_and_scale_not_found_follow_the_reference_client() {
         "error: no objects passed to scale statefulsets.apps \"nope\" not found\n"
     );
 }
+
+/// Odd input never panics: every pair of tokens after each verb, plus a few known troublemakers.
+#[test]
+fn odd_input_never_panics() {
+    let verbs = [
+        "get", "describe", "apply", "create", "delete", "scale", "rollout", "set", "label",
+        "annotate", "taint", "cordon", "drain", "logs", "exec", "patch", "explain", "run",
+        "expose", "wait", "events", "config",
+    ];
+    let tokens = [
+        "",
+        "-",
+        "--",
+        "-o",
+        "-ojsonpath={",
+        "-o=jsonpath={.a[",
+        "pods",
+        "po/",
+        "/x",
+        "sts/web",
+        "nodes",
+        "kind-worker",
+        "a=",
+        "=b",
+        "k-",
+        ":NoSchedule",
+        "x=y:NoExecute-",
+        "--replicas=",
+        "-p",
+        "{\"spec\":",
+        "é",
+        "-l",
+        "a in (",
+        "--sort-by=.",
+        "|",
+        "grep",
+        ";",
+        "--timeout=1s",
+        "status",
+        "history",
+        "-f",
+        "-",
+    ];
+    let mut s = Session::new(99);
+    for v in verbs {
+        for a in tokens {
+            for b in tokens {
+                let args: Vec<String> = [v, a, b].iter().map(|x| x.to_string()).collect();
+                let _ = kubeplay::kubectl::run(
+                    &mut s.sim,
+                    &args,
+                    Some("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: é\n"),
+                );
+            }
+        }
+    }
+}

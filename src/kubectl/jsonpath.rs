@@ -127,7 +127,14 @@ fn find_close(s: &str) -> Option<usize> {
 }
 
 fn unquote(s: &str) -> Result<String, String> {
-    let inner = &s[1..s.len().saturating_sub(1).max(1)];
+    // Drop the opening quote and, if present, the matching closing one (char-safe).
+    let mut chars = s.chars();
+    let open = chars.next();
+    let rest = chars.as_str();
+    let inner = match open {
+        Some(q) => rest.strip_suffix(q).unwrap_or(rest),
+        None => rest,
+    };
     let mut out = String::new();
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -220,8 +227,10 @@ fn parse_bracket(inner: &str) -> Result<Step, String> {
     if let Some(f) = inner.strip_prefix("?(").and_then(|x| x.strip_suffix(')')) {
         return parse_filter(f.trim()).map(Step::Filter);
     }
-    if (inner.starts_with('\'') || inner.starts_with('"')) && inner.len() >= 2 {
-        return Ok(Step::Field(inner[1..inner.len() - 1].to_string()));
+    for q in ['\'', '"'] {
+        if let Some(name) = inner.strip_prefix(q).and_then(|x| x.strip_suffix(q)) {
+            return Ok(Step::Field(name.to_string()));
+        }
     }
     if let Some((a, b)) = inner.split_once(':') {
         let num = |t: &str| -> Result<Option<i64>, String> {
@@ -413,6 +422,10 @@ mod tests {
         let t = Template::parse(r#"{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}"#).unwrap();
         assert_eq!(t.execute(&data).unwrap(), "a=True\nb=False\n");
         let t = Template::parse("{.items[*].metadata.name}").unwrap();
+        // Unterminated or multi-byte quoting never panics.
+        let _ = Template::parse("{\"\u{e9}}");
+        let _ = Template::parse("{.a['\u{e9}]}");
+        let _ = Template::parse("{\"\u{e9}\"}").map(|t| t.execute(&data));
         assert_eq!(t.execute(&data).unwrap(), "a b");
         let t = Template::parse("{.items[0].status}").unwrap();
         assert_eq!(
