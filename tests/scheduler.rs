@@ -356,3 +356,27 @@ fn a_deleted_pod_retries_only_pods_that_were_short_of_room() {
     let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
     assert_eq!(counts, vec![1], "node affinity rejections wait for node changes");
 }
+
+#[test]
+fn a_read_write_once_pod_claim_admits_one_pod() {
+    let mut sim = Sim::new(12);
+    apply(&mut sim, "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: solo}\nspec:\n  accessModes: [ReadWriteOncePod]\n  resources: {requests: {storage: 1Gi}}\n");
+    let with_claim = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  containers: [{{name: app, image: nginx}}]\n  volumes: [{{name: data, persistentVolumeClaim: {{claimName: solo}}}}]\n")
+    };
+    apply(&mut sim, &with_claim("first"));
+    sim.settle();
+    assert!(node_of(&sim, "first").is_some());
+    apply(&mut sim, &with_claim("second"));
+    sim.settle();
+    assert_eq!(node_of(&sim, "second"), None);
+    assert_eq!(
+        last_failure(&sim, "second"),
+        "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. no new claims to deallocate, preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod."
+    );
+    // Once the first pod is gone the second one gets the claim (on the volume's node).
+    let first_node = node_of(&sim, "first");
+    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "first"), Some(0), Default::default());
+    sim.settle();
+    assert_eq!(node_of(&sim, "second"), first_node);
+}

@@ -182,6 +182,7 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     let mut feasible: Vec<(&Node, Vec<&Pod>, Vec<ClaimPlan>)> = Vec::new();
     let mut failed: Vec<(&Node, NodeStatus, Vec<&Pod>)> = Vec::new();
     let mut absent = 0usize;
+    let rwop_in_use = volumes::read_write_once_pod_in_use(store, pod);
     for node in &nodes {
         if allowed
             .as_ref()
@@ -193,6 +194,14 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
         let on_node = pods_holding_node(store.pods_on_node(&node.metadata.name), pod);
         if let Some(status) = run_node_filters(pod, node, &on_node) {
             failed.push((node, status, on_node));
+            continue;
+        }
+        if rwop_in_use {
+            failed.push((
+                node,
+                NodeStatus::resolvable(volumes::REASON_RWOP_IN_USE),
+                on_node,
+            ));
             continue;
         }
         match volumes::filter(store, &claims, node) {

@@ -11,6 +11,8 @@ use crate::engine::store::Store;
 pub const SELECTED_NODE_ANNOTATION: &str = "volume.kubernetes.io/selected-node";
 pub const REASON_BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
 pub const REASON_NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
+pub const REASON_RWOP_IN_USE: &str =
+    "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
 pub const REASON_PV_NOT_EXIST: &str =
     "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
 
@@ -130,5 +132,28 @@ pub fn node_selected_for_provisioning<'a>(
     claims.delayed.iter().find_map(|c| {
         let node = c.metadata.annotations().get(SELECTED_NODE_ANNOTATION)?;
         store.get::<Node>("", node)
+    })
+}
+
+/// VolumeRestrictions: a ReadWriteOncePod claim of the pod is already used by another scheduled,
+/// unfinished pod. The filter then rejects every node (preemption could help).
+pub fn read_write_once_pod_in_use(store: &Store, pod: &Pod) -> bool {
+    let ns = &pod.metadata.namespace;
+    let rwop: Vec<&str> = pod_claim_names(pod)
+        .into_iter()
+        .filter(|name| {
+            store
+                .get::<PersistentVolumeClaim>(ns, name)
+                .is_some_and(|c| c.spec.access_modes.iter().any(|m| m == "ReadWriteOncePod"))
+        })
+        .collect();
+    if rwop.is_empty() {
+        return false;
+    }
+    store.list_in::<Pod>(ns).any(|other| {
+        other.metadata.uid != pod.metadata.uid
+            && other.node_name().is_some()
+            && !other.is_terminal()
+            && pod_claim_names(other).iter().any(|c| rwop.contains(c))
     })
 }
