@@ -855,9 +855,28 @@ fn pods_services_and_claims_follow_core_validation() {
     );
     assert_eq!(svc, "The Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
     let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    // A pending claim keeps its request; a bound one may grow (not shrink below its capacity).
+    assert!(validate_update(&object(claim), &object(&claim.replace("1Gi", "2Gi"))).is_err());
+    let mut bound = object(claim);
+    if let Object::PersistentVolumeClaim(c) = &mut bound {
+        c.status.phase = Some("Bound".into());
+        c.status.capacity = Some(
+            [(
+                "storage".to_string(),
+                kubeplay::engine::model::Quantity("1Gi".into()),
+            )]
+            .into(),
+        );
+    }
     assert_eq!(
-        validate_update(&object(claim), &object(&claim.replace("1Gi", "2Gi"))),
+        validate_update(&bound, &object(&claim.replace("1Gi", "2Gi"))),
         Ok(())
+    );
+    assert_eq!(
+        validate_update(&bound, &object(&claim.replace("1Gi", "512Mi")))
+            .expect_err("shrink")
+            .kubectl_text(None),
+        "The PersistentVolumeClaim \"c\" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity"
     );
     assert_eq!(
         update_text(claim, &claim.replace("ReadWriteOnce", "ReadWriteMany")),

@@ -64,27 +64,53 @@ pub fn validate_claim_spec(spec: &PvcSpec, path: &str, errs: &mut Vec<FieldError
 }
 
 /// Only `resources.requests` (and volumeAttributesClassName) may change after creation.
+/// `ValidatePersistentVolumeClaimUpdate`: the spec is frozen except the storage request of a
+/// bound claim (and volumeAttributesClassName; volumeName may be set once). The real Forbidden
+/// message continues with a Go `cmp.Diff` of the two specs, which kubeplay leaves out.
 pub fn validate_claim_update(
     old: &PersistentVolumeClaim,
     new: &PersistentVolumeClaim,
     errs: &mut Vec<FieldError>,
 ) {
     validate_claim_spec(&new.spec, "spec", errs);
+    let bound = old.status.phase.as_deref() == Some("Bound");
     let mut a = old.spec.clone();
     let mut b = new.spec.clone();
-    for s in [&mut a, &mut b] {
-        if let Some(r) = &mut s.resources {
-            r.requests = None;
+    if bound {
+        for s in [&mut a, &mut b] {
+            if let Some(requests) = s.resources.as_mut().and_then(|r| r.requests.as_mut()) {
+                requests.remove("storage");
+            }
         }
-        s.volume_attributes_class_name = None;
-        // The binder fills volumeName; changing it from empty is allowed.
-        s.volume_name = None;
+    }
+    a.volume_attributes_class_name = None;
+    b.volume_attributes_class_name = None;
+    if old.spec.volume_name.as_deref().unwrap_or("").is_empty() {
+        a.volume_name = b.volume_name.clone();
     }
     if serde_json::to_value(&a).ok() != serde_json::to_value(&b).ok() {
         errs.push(FieldError::forbidden(
             "spec",
             "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
         ));
+    }
+    // Shrinking: allowed only down to (not including) the recorded capacity
+    // (RecoverVolumeExpansionFailure, on by default since 1.34).
+    let new_size = new.requested_storage().and_then(|q| q.to_milli().ok());
+    let old_size = old.requested_storage().and_then(|q| q.to_milli().ok());
+    if let (true, Some(n), Some(o)) = (bound, new_size, old_size) {
+        let capacity = old
+            .status
+            .capacity
+            .as_ref()
+            .and_then(|c| c.get("storage"))
+            .and_then(|q| q.to_milli().ok());
+        if n < o && capacity.is_some_and(|c| n <= c) {
+            errs.push(FieldError::forbidden(
+                "spec.resources.requests.storage",
+                "field can not be less than status.capacity",
+            ));
+        }
     }
 }
 
