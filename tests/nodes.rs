@@ -268,7 +268,7 @@ fn no_execute_taint_evicts_intolerant_pods_at_once_and_tolerating_ones_after_the
         .is_none());
     sim.advance_by(secs(1));
     assert!(
-        get(&sim, "tolerant").map_or(true, |p| p.metadata.deletion_timestamp.is_some()),
+        get(&sim, "tolerant").is_none_or(|p| p.metadata.deletion_timestamp.is_some()),
         "evicted after 60 s"
     );
     sim.advance_by(secs(600));

@@ -67,7 +67,7 @@ pub fn pull_policy(container: &Container) -> PullPolicy {
             let (_, suffix) = split_reference(&container.image);
             match suffix {
                 None => PullPolicy::Always,
-                Some(s) if s == ":latest" => PullPolicy::Always,
+                Some(":latest") => PullPolicy::Always,
                 Some(_) => PullPolicy::IfNotPresent,
             }
         }
@@ -99,8 +99,8 @@ fn image_names(entry: &Value) -> impl Iterator<Item = &str> {
         .filter_map(Value::as_str)
 }
 
-/// The node with `image` added to `status.images` (newest first, as kubelet sorts by size is
-/// not worth imitating; at most 50 entries, kubelet's nodeStatusMaxImages).
+/// The node with `image` added to `status.images`, newest first, at most 50 entries (the
+/// kubelet's `nodeStatusMaxImages`).
 pub fn node_with_image(node: &Node, image: &str) -> Node {
     let mut updated = node.clone();
     let wanted = normalized(image);
