@@ -204,6 +204,21 @@ async function main() {
     await page.screenshot({ path: path.join(shots, 'desktop-broken.png') });
   });
 
+  await run('pending_pod_shows_the_scheduler_reason', async () => {
+    const picky = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disktype: ssd\n' +
+      '  containers:\n  - name: c\n    image: registry.k8s.io/pause:3.10\n';
+    await page.getByTestId('editor').fill(picky);
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="apply-output"]')?.dataset.ok === 'true',
+      null, { timeout: WAIT });
+    await step(page);
+    const reason = page.locator('[data-testid="pending-lane"] [data-pod="picky"] [data-testid="pending-reason"]');
+    await reason.waitFor({ timeout: WAIT });
+    const text = await reason.textContent();
+    assert(text.includes("didn't match Pod's node affinity/selector"), `pending reason: ${text}`);
+    await page.screenshot({ path: path.join(shots, 'desktop-pending.png') });
+  });
+
   await run('narrow_and_dark_layouts', async () => {
     await page.getByTestId('examples').selectOption({ index: 1 });
     await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('kind: StatefulSet'),

@@ -48,12 +48,18 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
                 </label>
             </div>
             <div class="cluster-body">
+            // Waiting pods are the news: above the nodes while there are any, below when not.
+            if !view.pending.is_empty() {
+                <PendingLane pods={view.pending.clone()} />
+            }
             <ul class="lanes" aria-label="Nodes">
                 { for view.nodes.iter().map(|lane| html! {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
                 }) }
             </ul>
-            <PendingLane pods={view.pending.clone()} />
+            if view.pending.is_empty() {
+                <PendingLane pods={Vec::new()} />
+            }
             </div>
         </section>
     }
