@@ -88,7 +88,10 @@ async function main() {
     headless: true,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  // Reduced motion turns the CSS transitions off, so screenshots show settled colours.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
