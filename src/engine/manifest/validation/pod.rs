@@ -16,16 +16,10 @@ pub fn validate_template(
     extra_volumes: &[String],
     errs: &mut Vec<FieldError>,
 ) {
-    validate_labels(
-        t.metadata.labels(),
-        &format!("{path}.metadata.labels"),
-        errs,
-    );
-    validate_annotations(
-        t.metadata.annotations(),
-        &format!("{path}.metadata.annotations"),
-        errs,
-    );
+    // Upstream's quirk: template labels are reported at `spec.template.labels`, without
+    // `metadata` (`ValidatePodTemplateSpec` uses `fldPath.Child("labels")`).
+    validate_labels(t.metadata.labels(), &format!("{path}.labels"), errs);
+    validate_annotations(t.metadata.annotations(), &format!("{path}.annotations"), errs);
     validate_pod_spec(&t.spec, &format!("{path}.spec"), extra_volumes, errs);
 }
 
