@@ -18,6 +18,20 @@ fn name_rule(kind: Kind) -> fn(&str) -> Vec<String> {
 }
 
 pub fn validate_object_meta(kind: Kind, meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
+    if let Some(prefix) = meta.generate_name.as_deref().filter(|g| !g.is_empty()) {
+        // A prefix may end with '-' (`web-`): checked as if that dash were a letter.
+        let masked = match prefix.strip_suffix('-') {
+            Some(head) => format!("{head}a"),
+            None => prefix.to_string(),
+        };
+        for msg in name_rule(kind)(&masked) {
+            errs.push(FieldError::invalid(
+                "metadata.generateName",
+                render_str(prefix),
+                &msg,
+            ));
+        }
+    }
     if meta.name.is_empty() {
         if meta.generate_name.as_deref().unwrap_or("").is_empty() {
             errs.push(FieldError::required(
