@@ -86,7 +86,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION" \
     printf 'wasm-bindgen-cli = "=%s"\n' "$WASM_BINDGEN_VERSION" >> Cargo.toml
     cargo fetch -q >/dev/null 2>&1 || true
   )
-  crate=$(ls "$cargo_home"/registry/cache/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION".crate 2>/dev/null | head -n1)
+  crate=$(ls "$cargo_home"/registry/cache/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION".crate 2>/dev/null | head -n1 || true)
   [ -n "$crate" ] || die "could not download wasm-bindgen-cli $WASM_BINDGEN_VERSION from the crate registry"
   tar -xzf "$crate" -C "$work"
   (
