@@ -728,3 +728,72 @@ fn pod_with_an_unusable_claim_waits_and_reports_the_mount_timeout() {
         "{why:?}"
     );
 }
+
+#[test]
+fn init_containers_run_to_completion_before_the_app_container_starts() {
+    let mut sim = Sim::new(1);
+    let node = fresh_node(&mut sim);
+    let t0 = sim.now();
+    let mut p = pod("web", &node, "nginx:1.25");
+    p.spec.init_containers = vec![Container {
+        name: "init".into(),
+        image: "busybox:1.36".into(),
+        ..Default::default()
+    }];
+    sim.create_object(Object::Pod(p));
+    sim.advance_by(secs(1));
+    let p = get(&sim, "web");
+    let reason = |cs: &ContainerStatus| {
+        cs.state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.reason.clone())
+    };
+    assert_eq!(
+        reason(&p.status.init_container_statuses[0]).as_deref(),
+        Some("PodInitializing")
+    );
+    assert_eq!(reason(container(&p)).as_deref(), Some("PodInitializing"));
+    let init = p.condition("Initialized").unwrap();
+    assert_eq!(
+        (init.status.as_str(), init.message.as_deref()),
+        ("False", Some("containers with incomplete status: [init]"))
+    );
+
+    sim.advance_by(secs(3)); // busybox pulled at 3, started at 4
+    let p = get(&sim, "web");
+    assert!(p.status.init_container_statuses[0]
+        .state
+        .as_ref()
+        .unwrap()
+        .running
+        .is_some());
+    assert_eq!(p.status.phase, PodPhase::Pending);
+    assert!(p.status.pod_ip.is_some());
+
+    sim.advance_by(secs(1)); // init exits 0 at 5; nginx pull starts
+    let p = get(&sim, "web");
+    let done = p.status.init_container_statuses[0]
+        .state
+        .as_ref()
+        .unwrap()
+        .terminated
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (done.exit_code, done.reason.as_deref()),
+        (0, Some("Completed"))
+    );
+    assert!(p.status.init_container_statuses[0].ready);
+    assert_eq!(p.condition("Initialized").unwrap().status, "True");
+    assert_eq!(reason(container(&p)).as_deref(), Some("PodInitializing"));
+
+    sim.advance_by(secs(5)); // nginx pulled at 8, started at 9
+    let p = get(&sim, "web");
+    assert_eq!(p.status.phase, PodPhase::Running);
+    assert!(p.is_ready());
+    assert_eq!(
+        events(&sim, "web", t0)[&5],
+        vec!["Normal Pulling: Pulling image \"nginx:1.25\""]
+    );
+}

@@ -15,6 +15,7 @@
 
 mod env;
 mod images;
+mod init;
 mod ips;
 mod lifecycle;
 mod memory;
@@ -93,7 +94,12 @@ fn run(mut plan: Plan, original: &Pod) -> Reconcile {
             return finish_status(plan, original);
         }
     }
-    let containers = plan.pod.spec.containers.clone();
+    let initialized = plan.pod.spec.init_containers.is_empty() || init::advance(&mut plan);
+    let containers = if initialized {
+        plan.pod.spec.containers.clone()
+    } else {
+        Vec::new()
+    };
     for container in &containers {
         let mut cs = plan
             .pod
@@ -123,7 +129,13 @@ fn run(mut plan: Plan, original: &Pod) -> Reconcile {
             .status
             .container_statuses
             .iter()
-            .any(|c| status::waiting_reason(c) != Some("ContainerCreating"));
+            .chain(&plan.pod.status.init_container_statuses)
+            .any(|c| {
+                !matches!(
+                    status::waiting_reason(c),
+                    Some("ContainerCreating" | "PodInitializing")
+                )
+            });
     if sandbox_up && plan.pod.status.pod_ip.is_none() {
         if let Some(ip) = ips::pod_ip(plan.ctx.store, plan.node, &plan.pod) {
             plan.pod.status.pod_ip = Some(ip.clone());
@@ -161,14 +173,36 @@ fn first_status(plan: &mut Plan) {
     pod.status.host_ip = host_ip.clone();
     pod.status.host_ips = host_ip.map(|ip| vec![IpEntry { ip }]);
     pod.status.start_time = Some(Timestamp(now));
-    pod.status.container_statuses = pod
-        .spec
-        .containers
-        .iter()
-        .map(|c| status::creating(&c.name, &c.image))
-        .collect();
+    let has_init = !pod.spec.init_containers.is_empty();
+    let entry = |c: &crate::engine::model::Container| {
+        if has_init {
+            init::initializing(&c.name, &c.image)
+        } else {
+            status::creating(&c.name, &c.image)
+        }
+    };
+    pod.status.init_container_statuses = pod.spec.init_containers.iter().map(entry).collect();
+    pod.status.container_statuses = pod.spec.containers.iter().map(entry).collect();
     set_pod_condition(pod, "PodReadyToStartContainers", "False", None, None, now);
-    set_pod_condition(pod, "Initialized", "True", None, None, now);
+    if has_init {
+        let names: Vec<&str> = pod
+            .spec
+            .init_containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        let message = format!("containers with incomplete status: [{}]", names.join(" "));
+        set_pod_condition(
+            pod,
+            "Initialized",
+            "False",
+            Some("ContainersNotInitialized"),
+            Some(&message),
+            now,
+        );
+    } else {
+        set_pod_condition(pod, "Initialized", "True", None, None, now);
+    }
     set_pod_condition(pod, "PodScheduled", "True", None, None, now);
 }
 
