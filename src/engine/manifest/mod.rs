@@ -5,14 +5,16 @@
 //! 1. [`parse_documents`] (kubectl's side): splits the text at `---` lines, parses each document
 //!    on its own ([`yaml`], the only module using serde_yaml), checks apiVersion/kind and decodes
 //!    the typed object ([`decode`]). Each [`Document`] carries its start line, its object or a
-//!    [`ManifestError`] (render with [`ManifestError::kubectl_text`]`(source)`), unknown/duplicate
-//!    field warnings (with kubectl's default `--validate=strict` those are an error instead:
-//!    [`Document::strict_error`]) and a path -> line index ([`lines`]). Input over 3 MiB is
-//!    refused whole ([`limits`]).
+//!    [`ManifestError`] (render with [`ManifestError::kubectl_text`]`(source)`; a syntax error
+//!    [`ManifestError::stops_stream`] as kubectl stops there), unknown-field warnings (with
+//!    kubectl's default `--validate=strict` those are an error instead:
+//!    [`Document::strict_error`]), repeated keys (an editor hint), the object as written
+//!    ([`Document::raw`], keys sorted as kubectl sends them: use it for
+//!    `last-applied-configuration`) and a path -> line index ([`lines`]). `kind: List` items
+//!    become documents of their own. Input over 3 MiB is refused whole ([`limits`]).
 //! 2. [`prepare_for_create`] (the API server, on create: drops client-sent status, then
-//!    defaults) or [`apply_defaults`] (on update): the v1.36 defaults, so `kubectl get -o yaml`
-//!    shows what a real cluster shows. Keep the undefaulted object for
-//!    `last-applied-configuration`.
+//!    defaults) or [`apply_defaults`] (on update, applied to the merged object): the v1.36
+//!    defaults, so `kubectl get -o yaml` shows what a real cluster shows.
 //! 3. [`validate_create`] / [`validate_update`] (the API server, after defaulting): `Err` is an
 //!    [`ApiError`] with structured causes; [`ApiError::kubectl_text`] prints what kubectl prints
 //!    (`The StatefulSet "web" is invalid: ...`; other reasons as `Error from server (Reason):
