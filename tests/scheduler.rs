@@ -380,3 +380,60 @@ fn a_read_write_once_pod_claim_admits_one_pod() {
     sim.settle();
     assert_eq!(node_of(&sim, "second"), first_node);
 }
+
+fn anti_affine(name: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: zk}}}}\nspec:\n  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector: {{matchLabels: {{app: zk}}}}\n        topologyKey: kubernetes.io/hostname\n  {NGINX}\n"
+    )
+}
+
+#[test]
+fn required_pod_anti_affinity_keeps_one_pod_per_node() {
+    let mut sim = three_nodes();
+    for i in 0..4 {
+        apply(&mut sim, &anti_affine(&format!("zk-{i}")));
+        sim.settle();
+    }
+    let mut nodes: Vec<String> = (0..3).filter_map(|i| node_of(&sim, &format!("zk-{i}"))).collect();
+    nodes.sort();
+    assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
+    assert_eq!(node_of(&sim, "zk-3"), None);
+    assert_eq!(
+        last_failure(&sim, "zk-3"),
+        "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+    );
+    // A plain pod with the label is kept away by the placed pods' own anti-affinity.
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: intruder, labels: {{app: zk}}}}\nspec:\n  {NGINX}\n"));
+    sim.settle();
+    assert!(last_failure(&sim, "intruder").starts_with("0/3 nodes are available: 3 node(s) didn't satisfy existing pods anti-affinity rules."));
+}
+
+#[test]
+fn required_pod_affinity_follows_the_selected_pods() {
+    let mut sim = three_nodes();
+    let follower = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: cache, labels: {{app: cache}}}}\nspec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector: {{matchLabels: {{app: web}}}}\n        topologyKey: kubernetes.io/hostname\n  {NGINX}\n"
+    );
+    apply(&mut sim, &follower);
+    sim.settle();
+    assert_eq!(
+        last_failure(&sim, "cache"),
+        "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: web, labels: {{app: web}}}}\nspec:\n  nodeName: node-2\n  {NGINX}\n"));
+    sim.settle();
+    assert_eq!(node_of(&sim, "cache").as_deref(), Some("node-2"));
+}
+
+#[test]
+fn removing_an_anti_affine_pod_frees_its_node() {
+    let mut sim = three_nodes();
+    for i in 0..4 {
+        apply(&mut sim, &anti_affine(&format!("zk-{i}")));
+        sim.settle();
+    }
+    let freed = node_of(&sim, "zk-1");
+    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "zk-1"), Some(0), Default::default());
+    sim.settle();
+    assert_eq!(node_of(&sim, "zk-3"), freed);
+}

@@ -197,6 +197,13 @@ impl Sim {
         if new.is_none() && old.as_ref().is_some_and(|p| p.node_name().is_some()) {
             self.retry_pods_waiting_for_room();
         }
+        // A pod arriving on a node (or relabelled there) may satisfy pending pods' pod affinity.
+        let arrived_or_relabelled = new.as_ref().is_some_and(|n| {
+            n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none() || o.metadata.labels != n.metadata.labels)
+        });
+        if arrived_or_relabelled {
+            self.retry_pods_with_pod_affinity();
+        }
         // Services and disruption budgets in the namespace recount their pods.
         let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone()) != new.as_ref().map(|p| p.metadata.labels.clone());
         // Terminating and finished pods leave a Service's endpoints too.
@@ -275,7 +282,7 @@ impl Sim {
     /// rejected for those (NodeResourcesFit/NodePorts/volume queueing hints); a pod rejected
     /// by node affinity or taints alone is not retried.
     fn retry_pods_waiting_for_room(&mut self) {
-        const ROOM: [&str; 5] = ["Insufficient ", "Too many pods", "free ports", "volume", "PersistentVolumeClaim"];
+        const ROOM: [&str; 6] = ["Insufficient ", "Too many pods", "free ports", "volume", "PersistentVolumeClaim", "anti-affinity"];
         let pending: Vec<ObjectKey> = self
             .store
             .list::<Pod>()
@@ -284,6 +291,20 @@ impl Sim {
                 Some(c) => c.message.as_deref().is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
                 None => true,
             })
+            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+            .collect();
+        for k in pending {
+            self.enqueue(C::Scheduler, k);
+        }
+    }
+
+    /// Pending pods with required pod affinity wait for the pods they follow to be placed.
+    fn retry_pods_with_pod_affinity(&mut self) {
+        let pending: Vec<ObjectKey> = self
+            .store
+            .list::<Pod>()
+            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .filter(|p| p.spec.affinity.as_ref().is_some_and(|a| a.pod_affinity.is_some()))
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {

@@ -12,6 +12,7 @@
 pub mod filters;
 pub mod messages;
 pub mod node_selector;
+pub mod pod_affinity;
 pub mod scoring;
 mod spread;
 pub mod volumes;
@@ -183,6 +184,7 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     let mut failed: Vec<(&Node, NodeStatus, Vec<&Pod>)> = Vec::new();
     let mut absent = 0usize;
     let rwop_in_use = volumes::read_write_once_pod_in_use(store, pod);
+    let pod_affinity = pod_affinity::prepare(store, pod);
     for node in &nodes {
         if allowed
             .as_ref()
@@ -205,7 +207,10 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
             continue;
         }
         match volumes::filter(store, &claims, node) {
-            Ok(plans) => feasible.push((node, on_node, plans)),
+            Ok(plans) => match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
+                Some(status) => failed.push((node, status, on_node)),
+                None => feasible.push((node, on_node, plans)),
+            },
             Err(status) => failed.push((node, status, on_node)),
         }
     }
