@@ -658,3 +658,25 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn pipelines_report_greps_status_like_the_shell() {
+    let mut s = Session::new(1);
+    let o = kubectl(
+        &mut s,
+        "kubectl get ns -o yaml | grep -n 'name: default' || echo none",
+    );
+    assert!(o.text.contains(":    name: default\n"), "{}", o.text);
+    assert!(o.ok);
+    let o = kubectl(
+        &mut s,
+        "kubectl get ns | grep nothing-here || echo no-match",
+    );
+    assert_eq!(o.text, "no-match\n");
+    let o = kubectl(&mut s, "kubectl get ns nope && echo found");
+    assert_eq!(
+        o.text,
+        "Error from server (NotFound): namespaces \"nope\" not found\n"
+    );
+    assert!(!o.ok);
+}

@@ -123,9 +123,14 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
         return run_one(sim, args, stdin);
     }
     let mut total = Output::ok("");
-    for (i, (words, and_then)) in sequence.into_iter().enumerate() {
-        if and_then && !total.ok {
-            break;
+    for (i, (words, cond)) in sequence.into_iter().enumerate() {
+        let runs = match cond {
+            pipe::Cond::Always => true,
+            pipe::Cond::IfOk => total.ok,
+            pipe::Cond::IfFailed => !total.ok,
+        };
+        if !runs {
+            continue;
         }
         let out = if i == 0 {
             run_piped(sim, &words, stdin)
@@ -154,7 +159,12 @@ fn run_piped(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
         let mut out = run_one(sim, &args[..at], stdin);
         for stage in args[at + 1..].split(|a| a == "|") {
             match pipe::apply(stage, &out.text) {
-                Ok(t) => out.text = t,
+                Ok(t) => {
+                    // A pipeline's status is its last stage's: grep fails when nothing matched.
+                    out.ok = !(stage.first().is_some_and(|c| c == "grep" || c == "egrep")
+                        && t.is_empty());
+                    out.text = t;
+                }
                 Err(e) => return fail(e),
             }
         }

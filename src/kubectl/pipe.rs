@@ -41,7 +41,7 @@ pub fn apply(stage: &[String], text: &str) -> Result<String, String> {
 }
 
 fn grep(args: &[String], lines: &[&str]) -> Result<String, String> {
-    let (mut invert, mut ignore_case, mut count_only) = (false, false, false);
+    let (mut invert, mut ignore_case, mut count_only, mut numbers) = (false, false, false, false);
     let (mut after, mut before) = (0usize, 0usize);
     let mut pattern: Option<String> = None;
     let mut it = args.iter();
@@ -50,6 +50,7 @@ fn grep(args: &[String], lines: &[&str]) -> Result<String, String> {
             "-v" => invert = true,
             "-i" => ignore_case = true,
             "-c" => count_only = true,
+            "-n" => numbers = true,
             "-E" | "-e" | "-w" | "-F" => {}
             "-A" => after = it.next().and_then(|x| x.parse().ok()).unwrap_or(0),
             "-B" => before = it.next().and_then(|x| x.parse().ok()).unwrap_or(0),
@@ -100,9 +101,16 @@ fn grep(args: &[String], lines: &[&str]) -> Result<String, String> {
     }
     Ok(lines
         .iter()
+        .enumerate()
         .zip(keep)
         .filter(|(_, k)| *k)
-        .map(|(l, _)| format!("{l}\n"))
+        .map(|((i, l), _)| {
+            if numbers {
+                format!("{}:{l}\n", i + 1)
+            } else {
+                format!("{l}\n")
+            }
+        })
         .collect())
 }
 
@@ -176,23 +184,38 @@ pub fn strip_redirects(args: &[String]) -> (Vec<String>, Redirect) {
     (out, r)
 }
 
-/// Splits `a ; b && c` into commands; the flag says whether the command runs only if the
-/// previous one succeeded (`&&`). A `;` glued to a word (`'{.status}';`) also separates.
-pub fn split_sequence(args: &[String]) -> Vec<(Vec<String>, bool)> {
-    let mut out: Vec<(Vec<String>, bool)> = vec![(Vec::new(), false)];
+/// How a command of a sequence depends on the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cond {
+    /// `;` (or the first command): always runs.
+    Always,
+    /// `&&`: only after a success.
+    IfOk,
+    /// `||`: only after a failure.
+    IfFailed,
+}
+
+/// Splits `a ; b && c || d` into commands. A `;` glued to a word (`'{.status}';`) also
+/// separates.
+pub fn split_sequence(args: &[String]) -> Vec<(Vec<String>, Cond)> {
+    let mut out: Vec<(Vec<String>, Cond)> = vec![(Vec::new(), Cond::Always)];
     for a in args {
-        let (word, sep) = if a == ";" || a == "&&" {
-            (None, Some(a == "&&"))
+        let (word, sep) = if a == ";" {
+            (None, Some(Cond::Always))
+        } else if a == "&&" {
+            (None, Some(Cond::IfOk))
+        } else if a == "||" {
+            (None, Some(Cond::IfFailed))
         } else if let Some(w) = a.strip_suffix(';').filter(|w| !w.ends_with('\\')) {
-            (Some(w.to_string()), Some(false))
+            (Some(w.to_string()), Some(Cond::Always))
         } else {
             (Some(a.clone()), None)
         };
         if let (Some(w), Some(last)) = (word, out.last_mut()) {
             last.0.push(w);
         }
-        if let Some(and_then) = sep {
-            out.push((Vec::new(), and_then));
+        if let Some(cond) = sep {
+            out.push((Vec::new(), cond));
         }
     }
     out.retain(|(w, _)| !w.is_empty());
