@@ -36,52 +36,54 @@ pub fn initializing(name: &str, image: &str) -> ContainerStatus {
 pub fn advance(plan: &mut Plan) -> bool {
     let now = plan.now();
     let inits = plan.pod.spec.init_containers.clone();
-    let mut all_done = true;
     for container in &inits {
-        let Some(index) = plan
+        let index = match plan
             .pod
             .status
             .init_container_statuses
             .iter()
             .position(|c| c.name == container.name)
-        else {
-            plan.pod
-                .status
-                .init_container_statuses
-                .push(initializing(&container.name, &container.image));
-            all_done = false;
-            break;
+        {
+            Some(i) => i,
+            None => {
+                plan.pod
+                    .status
+                    .init_container_statuses
+                    .push(initializing(&container.name, &container.image));
+                plan.pod.status.init_container_statuses.len() - 1
+            }
         };
         let mut cs = plan.pod.status.init_container_statuses[index].clone();
-        if done(container, &cs) {
+        let finished = if done(container, &cs) {
             if is_sidecar(container) {
                 lifecycle::advance(plan, container, &mut cs);
-                plan.pod.status.init_container_statuses[index] = cs;
             }
-            continue;
-        }
-        all_done = false;
-        match status::running_since(&cs) {
-            Some(started) if now >= started + INIT_RUN => {
-                cs.state = status::terminated(&cs, 0, "Completed", now);
-                cs.ready = true;
-                cs.started = Some(false);
-                all_done = true;
-            }
-            Some(started) => plan.wake_at(started + INIT_RUN),
-            None => {
-                lifecycle::advance(plan, container, &mut cs);
-                if status::running_since(&cs).is_some() {
-                    cs.ready = false;
-                    all_done = is_sidecar(container);
-                    if !all_done {
+            true
+        } else {
+            match status::running_since(&cs) {
+                Some(started) if now >= started + INIT_RUN && !is_sidecar(container) => {
+                    cs.state = status::terminated(&cs, 0, "Completed", now);
+                    cs.ready = true;
+                    cs.started = Some(false);
+                    true
+                }
+                Some(started) => {
+                    plan.wake_at(started + INIT_RUN);
+                    false
+                }
+                None => {
+                    lifecycle::advance(plan, container, &mut cs);
+                    let running = status::running_since(&cs).is_some();
+                    if running && !is_sidecar(container) {
+                        cs.ready = false;
                         plan.wake_at(now + INIT_RUN);
                     }
+                    running && is_sidecar(container)
                 }
             }
-        }
+        };
         plan.pod.status.init_container_statuses[index] = cs;
-        if !all_done {
+        if !finished {
             break;
         }
     }
