@@ -680,3 +680,14 @@ fn pipelines_report_greps_status_like_the_shell() {
     );
     assert!(!o.ok);
 }
+
+#[test]
+fn command_substitution_feeds_names_to_kubectl() {
+    let mut s = Session::new(1);
+    let o = kubectl(
+        &mut s,
+        "kubectl get pod $(kubectl get pods -n kube-system -l k8s-app=kube-proxy -o jsonpath='{.items[0].metadata.name}') -n kube-system -o name",
+    );
+    assert!(o.text.starts_with("pod/kube-proxy-"), "{}", o.text);
+    assert_eq!(o.text.lines().count(), 1);
+}

@@ -118,6 +118,7 @@ fn verb_table(verb: &str) -> Option<(&'static [Flag], Runner)> {
 /// Runs one kubectl invocation. `args` excludes the leading `kubectl`; `stdin` carries `-f -`
 /// input (heredocs).
 pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    let args = &substitute_commands(sim, args);
     let sequence = pipe::split_sequence(args);
     if sequence.is_empty() {
         return run_one(sim, args, stdin);
@@ -148,6 +149,39 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
         total.ok = out.ok;
     }
     total
+}
+
+/// `$(kubectl ...)` command substitution: the inner command's output, split into words.
+fn substitute_commands(sim: &mut Sim, args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let Some(first) = args[i].strip_prefix("$(") else {
+            out.push(args[i].clone());
+            i += 1;
+            continue;
+        };
+        let mut inner = vec![first.to_string()];
+        let mut j = i;
+        while !inner.last().is_some_and(|w| w.ends_with(')')) && j + 1 < args.len() {
+            j += 1;
+            inner.push(args[j].clone());
+        }
+        if let Some(last) = inner.last_mut() {
+            if let Some(t) = last.strip_suffix(')') {
+                *last = t.to_string();
+            }
+        }
+        inner.retain(|w| !w.is_empty());
+        let text = match inner.first().map(String::as_str) {
+            Some("kubectl") | Some("k") => run_piped(sim, &inner[1..], None).text,
+            Some("echo") => inner[1..].join(" "),
+            _ => String::new(),
+        };
+        out.extend(text.split_whitespace().map(str::to_string));
+        i = j + 1;
+    }
+    out
 }
 
 /// One command with its `| filters` and `>/dev/null`-style redirections.
