@@ -971,3 +971,20 @@ fn builtin_kinds_kubeplay_does_not_simulate_are_not_called_missing() {
     );
     assert!(!text.contains("no matches"));
 }
+
+#[test]
+fn pod_updates_may_change_only_images_and_a_few_fields() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx:1.27, ports: [{containerPort: 80}]}]\n";
+    assert_eq!(
+        validate_update(&object(pod), &object(&pod.replace("1.27", "1.28"))),
+        Ok(())
+    );
+    let text = update_text(
+        pod,
+        &pod.replace("containerPort: 80", "containerPort: 8080"),
+    );
+    assert_eq!(
+        text,
+        "The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+    );
+}

@@ -69,6 +69,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         (Object::ReplicaSet(o), Object::ReplicaSet(n)) => {
             workloads::validate_replicaset_update(o, n, &mut errs)
         }
+        (Object::Pod(o), Object::Pod(n)) => pod::validate_pod_update(&o.spec, &n.spec, &mut errs),
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
             storage::validate_claim_update(o, n, &mut errs)
         }

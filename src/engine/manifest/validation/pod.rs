@@ -19,7 +19,11 @@ pub fn validate_template(
     // Upstream's quirk: template labels are reported at `spec.template.labels`, without
     // `metadata` (`ValidatePodTemplateSpec` uses `fldPath.Child("labels")`).
     validate_labels(t.metadata.labels(), &format!("{path}.labels"), errs);
-    validate_annotations(t.metadata.annotations(), &format!("{path}.annotations"), errs);
+    validate_annotations(
+        t.metadata.annotations(),
+        &format!("{path}.annotations"),
+        errs,
+    );
     validate_pod_spec(&t.spec, &format!("{path}.spec"), extra_volumes, errs);
 }
 
@@ -409,5 +413,34 @@ fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
                 &["NoSchedule", "PreferNoSchedule", "NoExecute"],
             ));
         }
+    }
+}
+
+/// `ValidatePodUpdate`'s mutation rule. The real message goes on with a Go `cmp.Diff` of the
+/// two specs, which kubeplay leaves out.
+pub fn validate_pod_update(old: &PodSpec, new: &PodSpec, errs: &mut Vec<FieldError>) {
+    let mut masked = new.clone();
+    for (m, o) in masked.containers.iter_mut().zip(&old.containers) {
+        m.image = o.image.clone();
+    }
+    for (m, o) in masked.init_containers.iter_mut().zip(&old.init_containers) {
+        m.image = o.image.clone();
+    }
+    masked.active_deadline_seconds = old.active_deadline_seconds;
+    // Tolerations may only be added.
+    if old.tolerations.iter().all(|t| new.tolerations.contains(t)) {
+        masked.tolerations = old.tolerations.clone();
+    }
+    // A negative grace period may be raised to 1.
+    if old.termination_grace_period_seconds.is_some_and(|g| g < 0)
+        && new.termination_grace_period_seconds == Some(1)
+    {
+        masked.termination_grace_period_seconds = old.termination_grace_period_seconds;
+    }
+    if serde_json::to_value(&masked).ok() != serde_json::to_value(old).ok() {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        ));
     }
 }
