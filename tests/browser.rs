@@ -370,13 +370,51 @@ async fn reset_asks_for_a_second_click() {
     click(&root, "[data-testid=run]").await;
     assert_eq!(count(&root, "[data-testid=node]"), 5);
     click(&root, "[data-testid=reset]").await;
-    assert_eq!(count(&root, "[data-testid=node]"), 5, "one click only arms it");
+    assert_eq!(
+        count(&root, "[data-testid=node]"),
+        5,
+        "one click only arms it"
+    );
     assert!(text(&root, "[data-testid=reset]").contains("again"));
     click(&root, "[data-testid=reset]").await;
-    assert_eq!(count(&root, "[data-testid=node]"), 4, "the second click resets");
+    assert_eq!(
+        count(&root, "[data-testid=node]"),
+        4,
+        "the second click resets"
+    );
     assert_eq!(
         text(&root, "[data-testid=sim-time]").trim(),
         clock_text(start_ms())
     );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_replay_that_never_finished_is_not_run_again() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    storage
+        .set_item("kubeplay.script", "\"sim node add extra\\n\"")
+        .unwrap();
+    storage
+        .set_item("kubeplay.editor", "\"# mine\\n\"")
+        .unwrap();
+    storage.set_item("kubeplay.replaying", "1").unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    assert_eq!(
+        count(&root, "[data-testid=node]"),
+        4,
+        "the saved script was skipped"
+    );
+    assert!(text(&root, "[data-testid=notice]").contains("did not finish loading"));
+    let editor = find(&root, "[data-testid=editor]")
+        .unchecked_into::<HtmlTextAreaElement>()
+        .value();
+    assert_eq!(editor, "# mine\n", "the manifest is kept");
+    assert!(storage.get_item("kubeplay.replaying").unwrap().is_none());
     handle.destroy();
 }

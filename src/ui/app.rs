@@ -11,8 +11,24 @@ use yew::prelude::*;
 const TICK_MS: u32 = 100;
 
 fn initial_state() -> AppState {
+    if storage::replay_unfinished() {
+        let editor = storage::load_editor();
+        storage::forget_session();
+        let mut state = AppState::restore_editor_only(editor);
+        state.notice = Some(
+            "Your saved session did not finish loading last time, so kubeplay started a fresh \
+             cluster (your manifest is kept)."
+                .into(),
+        );
+        return state;
+    }
     match storage::load() {
-        Some(saved) => AppState::restore(saved.seed, &saved.script, saved.editor),
+        Some(saved) => {
+            storage::mark_replaying(true);
+            let state = AppState::restore(saved.seed, &saved.script, saved.editor);
+            storage::mark_replaying(false);
+            state
+        }
         None => AppState::fresh(),
     }
 }

@@ -76,6 +76,17 @@ impl AppState {
         )
     }
 
+    /// A fresh default cluster with the given editor text (or the first example).
+    pub fn restore_editor_only(editor: Option<String>) -> AppState {
+        let editor = editor.unwrap_or_else(|| EXAMPLES[0].text.to_string());
+        AppState::from_parts(
+            DEFAULT_SEED,
+            Session::new(DEFAULT_SEED),
+            Journal::default(),
+            editor,
+        )
+    }
+
     /// Restores a saved tab: replays the journal; falls back to a fresh cluster (and says so)
     /// when the saved script no longer runs.
     pub fn restore(seed: u64, script: &str, editor: Option<String>) -> AppState {

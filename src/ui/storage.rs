@@ -6,6 +6,10 @@ use gloo::storage::{LocalStorage, Storage};
 const EDITOR_KEY: &str = "kubeplay.editor";
 const SCRIPT_KEY: &str = "kubeplay.script";
 const SEED_KEY: &str = "kubeplay.seed";
+/// Set while a saved session is being replayed. Still set on the next load means that replay
+/// never finished (it trapped or hung and the tab was reloaded), so it must not run again:
+/// otherwise one bad script would break the page for good.
+const REPLAYING_KEY: &str = "kubeplay.replaying";
 
 pub struct Saved {
     pub seed: u64,
@@ -34,4 +38,33 @@ pub fn clear() {
     LocalStorage::delete(SEED_KEY);
     LocalStorage::delete(SCRIPT_KEY);
     LocalStorage::delete(EDITOR_KEY);
+}
+
+/// The saved editor text alone.
+pub fn load_editor() -> Option<String> {
+    LocalStorage::get(EDITOR_KEY).ok()
+}
+
+/// Whether the last replay of the saved session never finished.
+pub fn replay_unfinished() -> bool {
+    LocalStorage::raw()
+        .get_item(REPLAYING_KEY)
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+pub fn mark_replaying(replaying: bool) {
+    if replaying {
+        let _ = LocalStorage::raw().set_item(REPLAYING_KEY, "1");
+    } else {
+        LocalStorage::delete(REPLAYING_KEY);
+    }
+}
+
+/// Forgets the saved session, keeping the editor text.
+pub fn forget_session() {
+    LocalStorage::delete(SCRIPT_KEY);
+    LocalStorage::delete(SEED_KEY);
+    LocalStorage::delete(REPLAYING_KEY);
 }
