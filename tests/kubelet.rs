@@ -797,3 +797,15 @@ fn init_containers_run_to_completion_before_the_app_container_starts() {
         vec!["Normal Pulling: Pulling image \"nginx:1.25\""]
     );
 }
+
+#[test]
+fn status_names_the_pod_generation_it_reflects() {
+    let mut sim = Sim::new(1);
+    let mut p = pod("web", "kind-worker", "nginx:1.25");
+    p.metadata.generation = 1;
+    sim.create_object(Object::Pod(p));
+    sim.advance_by(secs(10));
+    let p = get(&sim, "web");
+    assert_eq!(p.status.observed_generation, Some(1));
+    assert_eq!(p.condition("Ready").unwrap().observed_generation, Some(1));
+}

@@ -161,6 +161,7 @@ fn finish_status(mut plan: Plan, original: &Pod) -> Reconcile {
     plan.pod.status.phase = status::phase(&plan.pod);
     status::set_readiness(&mut plan.pod, now);
     status::order_conditions(&mut plan.pod);
+    status::observe_generation(&mut plan.pod);
     plan.finish(original)
 }
 
@@ -234,4 +235,5 @@ fn fail_pod(plan: &mut Plan) {
     plan.pod.status.phase = PodPhase::Failed;
     status::set_readiness(&mut plan.pod, now);
     status::order_conditions(&mut plan.pod);
+    status::observe_generation(&mut plan.pod);
 }

@@ -188,3 +188,19 @@ pub fn set_readiness(pod: &mut Pod, now: SimTime) {
         now,
     );
 }
+
+/// The kubelet's conditions and the status as a whole name the pod generation they reflect
+/// (PodObservedGenerationTracking, beta and on by default since v1.34). Pods the API server
+/// gave no generation (0) are left as they are.
+pub fn observe_generation(pod: &mut Pod) {
+    let generation = pod.metadata.generation;
+    if generation <= 0 {
+        return;
+    }
+    pod.status.observed_generation = Some(generation);
+    for c in pod.status.conditions.iter_mut() {
+        if CONDITION_ORDER[..4].contains(&c.type_.as_str()) {
+            c.observed_generation = Some(generation);
+        }
+    }
+}

@@ -516,6 +516,10 @@ pub struct PodStatus {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nominated_node_name: Option<String>,
+    /// The `metadata.generation` the kubelet based this status on (PodObservedGenerationTracking,
+    /// on by default since v1.34).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
     #[serde(default)]
     pub phase: PodPhase,
     #[serde(default, rename = "podIP", skip_serializing_if = "Option::is_none")]
