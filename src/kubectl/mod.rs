@@ -13,6 +13,7 @@ mod delete;
 mod describe;
 pub mod duration;
 mod exec;
+mod explain_fields;
 mod get;
 mod help;
 mod info;

@@ -41,6 +41,10 @@ pub fn drive(
         }
         let step = SimDuration((deadline - sim.now()).0.min(SLICE.0));
         sim.advance_by(step);
+        if sim.store().resource_version() == rv {
+            // Nothing was written in this slice: no watch event to look at.
+            continue;
+        }
         let changes: Vec<Change> = sim
             .store()
             .changes_since(rv)
