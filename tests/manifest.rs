@@ -988,3 +988,12 @@ fn pod_updates_may_change_only_images_and_a_few_fields() {
         "The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
     );
 }
+
+#[test]
+fn without_validation_the_decoder_reports_the_missing_kind() {
+    let d = docs("metadata:\n  name: x\napiVersion: v1\n").remove(0);
+    assert_eq!(
+        d.unvalidated_error("STDIN").as_deref(),
+        Some("error: unable to decode \"STDIN\": Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}'")
+    );
+}

@@ -60,6 +60,34 @@ impl Document {
         Some(e)
     }
 
+    /// The error kubectl prints for this document under `--validate=false`, where its own
+    /// apiVersion/kind check is skipped and the decoder complains instead
+    /// (`error: unable to decode "STDIN": Object 'Kind' is missing in '{...}'`). `None` when
+    /// that flag changes nothing for this document.
+    pub fn unvalidated_error(&self, source: &str) -> Option<String> {
+        let err = self.object.as_ref().err()?;
+        if err.kind != ManifestErrorKind::Schema || !self.raw.is_object() {
+            return None;
+        }
+        let has = |k: &str| {
+            self.raw
+                .get(k)
+                .and_then(|v| v.as_str())
+                .is_some_and(|v| !v.is_empty())
+        };
+        let missing = if !has("kind") {
+            "Kind"
+        } else if !has("apiVersion") {
+            "apiVersion"
+        } else {
+            return None;
+        };
+        let json = serde_json::to_string(&self.raw).unwrap_or_default();
+        Some(format!(
+            "error: unable to decode {source:?}: Object '{missing}' is missing in '{json}'"
+        ))
+    }
+
     /// Defaults a copy of the object and validates it for create, each cause pointed at its
     /// line in the text (`Ok` when the document did not decode: that error is `object`'s).
     pub fn validate_create(&self) -> Result<(), ApiError> {
