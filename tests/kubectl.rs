@@ -691,3 +691,47 @@ fn command_substitution_feeds_names_to_kubectl() {
     assert!(o.text.starts_with("pod/kube-proxy-"), "{}", o.text);
     assert_eq!(o.text.lines().count(), 1);
 }
+
+#[test]
+fn logs_explain_why_a_container_has_none_yet() {
+    let mut s = Session::new(14);
+    run(&mut s, "sim image broken nginx:9.9\nkubectl run bad --image=nginx:9.9\nsim advance 10s\nkubectl run slow --image=nginx:1.25\nsim advance 1s\n");
+    assert_eq!(
+        kubectl(&mut s, "kubectl logs bad").text,
+        "Error from server (BadRequest): container \"bad\" in pod \"bad\" is waiting to start: trying and failing to pull image\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl logs slow").text,
+        "Error from server (BadRequest): container \"slow\" in pod \"slow\" is waiting to start: ContainerCreating\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl logs slow -p").text,
+        "Error from server (BadRequest): previous terminated container \"slow\" in pod \"slow\" not found\n"
+    );
+}
+
+#[test]
+fn apply_reads_files_and_directories() {
+    let dir = std::env::temp_dir().join(format!("kubeplay-kubectl-test-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    std::fs::write(
+        dir.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.yml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a manifest").unwrap();
+    let mut s = Session::new(1);
+    let o = kubectl(&mut s, &format!("kubectl apply -f {}", dir.display()));
+    assert_eq!(o.text, "configmap/a created\nconfigmap/b created\n");
+    let o = kubectl(
+        &mut s,
+        &format!("kubectl delete -f {}/a.yaml", dir.display()),
+    );
+    assert_eq!(o.text, "configmap \"a\" deleted\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}

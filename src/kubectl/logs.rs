@@ -192,31 +192,34 @@ pub fn run(ctx: &mut Ctx) -> Output {
         .map(|c| c.image.clone())
         .unwrap_or_default();
     let pname = &pod.metadata.name;
+    // The kubelet's validateContainerLogStatus decides which container instance has logs.
+    let bad = |msg: String| fail(format!("{text}Error from server (BadRequest): {msg}"));
+    let Some(status) = status else {
+        return bad(format!("container \"{cname}\" in pod \"{pname}\" is not available"));
+    };
+    let state = status.state.clone().unwrap_or_default();
+    let last = status.last_state.as_ref().and_then(|l| l.terminated.clone());
+    let started = |t: Option<crate::engine::time::Timestamp>| t.map(|s| s.0).unwrap_or_default();
     let lines = if ctx.args.flag("previous") {
-        let Some(t) = status
-            .and_then(|s| s.last_state.as_ref())
-            .and_then(|l| l.terminated.as_ref())
-        else {
-            return fail(format!(
-                "{text}Error from server (BadRequest): previous terminated container \"{cname}\" in pod \"{pname}\" not found"
-            ));
+        let Some(t) = last else {
+            return bad(format!("previous terminated container \"{cname}\" in pod \"{pname}\" not found"));
         };
-        startup_lines(&image, &pod, t.started_at.map(|s| s.0).unwrap_or_default())
+        startup_lines(&image, &pod, started(t.started_at))
+    } else if let Some(r) = &state.running {
+        startup_lines(&image, &pod, started(r.started_at))
+    } else if let Some(t) = &state.terminated {
+        startup_lines(&image, &pod, started(t.started_at))
+    } else if let Some(t) = &last {
+        startup_lines(&image, &pod, started(t.started_at))
+    } else if let Some(w) = &state.waiting {
+        let why = match w.reason.as_deref().unwrap_or_default() {
+            "ErrImagePull" => "image can't be pulled".to_string(),
+            "ImagePullBackOff" => "trying and failing to pull image".to_string(),
+            other => other.to_string(),
+        };
+        return bad(format!("container \"{cname}\" in pod \"{pname}\" is waiting to start: {why}"));
     } else {
-        let state = status.and_then(|s| s.state.clone()).unwrap_or_default();
-        if let Some(r) = &state.running {
-            startup_lines(&image, &pod, r.started_at.map(|s| s.0).unwrap_or_default())
-        } else if let Some(t) = &state.terminated {
-            startup_lines(&image, &pod, t.started_at.map(|s| s.0).unwrap_or_default())
-        } else {
-            let reason = state
-                .waiting
-                .and_then(|w| w.reason)
-                .unwrap_or_else(|| "ContainerCreating".into());
-            return fail(format!(
-                "{text}Error from server (BadRequest): container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}"
-            ));
-        }
+        return bad(format!("container \"{cname}\" in pod \"{pname}\" is waiting to start - no logs yet"));
     };
     let tail: Option<usize> = ctx
         .args
