@@ -25,6 +25,8 @@ pub struct EventCorrelator {
     /// Full key (aggregate key + message, or the aggregate key alone for combined events) ->
     /// name of the Event object that counts it.
     observed: BTreeMap<(AggregateKey, Option<String>), (String, String)>,
+    /// Events recorded so far; makes event names unique within one millisecond.
+    sequence: u64,
 }
 
 impl Sim {
@@ -83,9 +85,11 @@ impl Sim {
             }
         }
         let ns = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
-        let unique = self.next_random() & 0xffff_ffff;
-        // Real names are `<object>.<hex nanoseconds>`; ours are unique and deterministic.
-        let name = format!("{}.{:x}{:08x}", involved.name, 0x188_0000_0000u64 + now.0, unique);
+        // Real names are `<object>.<hex UnixNano>`; a per-millisecond sequence keeps ours unique,
+        // deterministic and in creation order (kubectl lists events by name).
+        self.events.sequence += 1;
+        let nanos = (now.unix_secs() as u64) * 1_000_000_000 + (now.0 % 1000) * 1_000_000 + self.events.sequence % 1_000_000;
+        let name = format!("{}.{:x}", involved.name, nanos);
         let mut meta = ObjectMeta::named(&ns, &name);
         meta.uid = self.new_uid();
         meta.creation_timestamp = Some(Timestamp(now));
