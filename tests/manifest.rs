@@ -997,3 +997,20 @@ fn without_validation_the_decoder_reports_the_missing_kind() {
         Some("error: unable to decode \"STDIN\": Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}'")
     );
 }
+
+#[test]
+fn defaults_are_idempotent_for_every_reference_kind() {
+    let texts = [
+        WEB.to_string(),
+        fluentd_ds("", ""),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n".to_string(),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n".to_string(),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n".to_string(),
+    ];
+    for text in texts {
+        let once = object(&text);
+        let mut twice = once.clone();
+        apply_defaults(&mut twice);
+        assert_eq!(once, twice, "{text}");
+    }
+}

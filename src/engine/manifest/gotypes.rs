@@ -93,7 +93,12 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
         parent = current;
         current = current.and_then(|c| child_struct(c, key));
     }
-    let go_type = go_type(&expected, current, serde_msg);
+    let mut go_type = go_type(&expected, current, serde_msg);
+    if is_integer_type(&go_type) {
+        if let Some(t) = keys.last().and_then(|k| go_int_type(k)) {
+            go_type = t.to_string();
+        }
+    }
     let value = if json_kind == "number" && is_integer_type(&go_type) {
         // Go names the number when it does not fit the integer type (1.5, 1e+12, 2^40).
         number_literal(serde_msg)
@@ -110,6 +115,35 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
             )
         }
         _ => format!("json: cannot unmarshal {value} into Go value of type {go_type}"),
+    }
+}
+
+/// The Go integer type of API fields the model stores in a wider Rust type.
+fn go_int_type(field: &str) -> Option<&'static str> {
+    match field {
+        "containerPort"
+        | "hostPort"
+        | "port"
+        | "nodePort"
+        | "initialDelaySeconds"
+        | "timeoutSeconds"
+        | "periodSeconds"
+        | "successThreshold"
+        | "failureThreshold"
+        | "defaultMode"
+        | "replicas"
+        | "minReadySeconds"
+        | "revisionHistoryLimit"
+        | "progressDeadlineSeconds"
+        | "partition"
+        | "weight"
+        | "priority"
+        | "start" => Some("int32"),
+        "activeDeadlineSeconds"
+        | "terminationGracePeriodSeconds"
+        | "tolerationSeconds"
+        | "generation" => Some("int64"),
+        _ => None,
     }
 }
 
@@ -223,6 +257,18 @@ mod tests {
 
     fn keys(p: &str) -> Vec<String> {
         p.split('.').map(String::from).collect()
+    }
+
+    #[test]
+    fn go_integer_types_follow_the_api_not_the_model() {
+        assert_eq!(
+            unmarshal_error(
+                Kind::Pod,
+                &keys("spec.containers.ports.containerPort"),
+                "invalid type: string \"80\", expected i64"
+            ),
+            "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"
+        );
     }
 
     #[test]
