@@ -399,3 +399,30 @@ fn nodes_are_registered_once() {
         vec!["Normal RegisteredNode Node kind-worker event: Registered Node kind-worker in Controller (node-controller)".to_string()]
     );
 }
+
+#[test]
+fn pod_gc_keeps_its_quarantine_in_a_long_session() {
+    let mut sim = Sim::new(1);
+    sim.create_object(Object::Pod(pod("web", "kind-worker2")));
+    sim.advance_by(secs(10));
+    // More changes than the store's change log keeps.
+    for i in 0..20_100 {
+        sim.create_object(Object::ConfigMap(ConfigMap {
+            metadata: ObjectMeta::named("kube-public", &format!("cm-{i}")),
+            ..Default::default()
+        }));
+    }
+    sim.advance_by(secs(100));
+    sim.delete_object(
+        &ObjectKey::new(Kind::Node, "", "kind-worker2"),
+        None,
+        Propagation::Background,
+    );
+    sim.advance_by(secs(39));
+    assert!(
+        get(&sim, "web").is_some(),
+        "still inside the 40 s quarantine"
+    );
+    sim.advance_by(secs(1));
+    assert!(get(&sim, "web").is_none());
+}

@@ -12,7 +12,7 @@
 use crate::engine::action::{Action, Propagation, Reconcile, WhyReason};
 use crate::engine::apply::set_pod_condition;
 use crate::engine::model::{Kind, Node, Object, Pod, PodPhase};
-use crate::engine::store::{ChangeType, ObjectKey};
+use crate::engine::store::{ChangeType, ObjectKey, Store};
 use crate::engine::time::SimTime;
 use crate::engine::Ctx;
 
@@ -63,7 +63,7 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
 /// When the node object was deleted, from the store's change log.
 fn removal_time(ctx: &Ctx, node: &str) -> Option<SimTime> {
     ctx.store
-        .changes_since(0)?
+        .changes_since(oldest_retained(ctx.store))?
         .filter(|c| {
             c.change == ChangeType::Deleted
                 && c.object.kind() == Kind::Node
@@ -96,4 +96,19 @@ fn force_delete(ctx: &Ctx, pod: &Pod, condition: Option<(&str, &str)>, out: &mut
         grace_seconds: Some(0),
         propagation: Propagation::Background,
     });
+}
+
+/// The lowest resourceVersion the store's change log still reaches back to (`changes_since`
+/// refuses versions older than its window, as a watch does with "too old resource version").
+pub(crate) fn oldest_retained(store: &Store) -> u64 {
+    let (mut lo, mut hi) = (0u64, store.resource_version());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if store.changes_since(mid).is_some() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
 }

@@ -172,7 +172,9 @@ fn record(key: &ObjectKey, message: String) -> EventRecord {
 /// The node as it was before its latest change, if that change happened just now: the real
 /// controller compares old and new node in its update handler; we read the store's change log.
 fn previous_version(ctx: &Ctx, node: &Node) -> Option<Node> {
-    let changes = ctx.store.changes_since(0)?;
+    let changes = ctx
+        .store
+        .changes_since(super::podgc::oldest_retained(ctx.store))?;
     let mut current_at = None;
     let mut before = None;
     for change in changes {
