@@ -3,7 +3,9 @@
 //! fails it on every probe tick. Timing follows the prober: the first probe after
 //! `initialDelaySeconds` (at least one second after the start, the prober's reaction time),
 //! then one every `periodSeconds`; `failureThreshold` failures in a row make it unready,
-//! `successThreshold` successes ready again.
+//! `successThreshold` successes ready again. A container without a readiness probe is ready as
+//! soon as it starts; `sim pod unready` on it behaves as if it had the default probe (period
+//! 10 s, failureThreshold 3) answering HTTP 503, so such lessons still show the transition.
 
 use super::plan::Plan;
 use super::status;
