@@ -192,17 +192,39 @@ pub fn run(ctx: &mut Ctx) -> Output {
     }
     let wait = ctx.args.value("wait").is_none_or(|w| w != "false");
     if wait && !deleted.is_empty() {
-        let timeout = match timeout_arg(ctx.args.value("timeout"), ctx.sim.config().settle_limit) {
+        // kubectl waits forever; a script waits for the longest grace period plus a minute.
+        let longest_grace = keys
+            .iter()
+            .filter_map(|k| {
+                ctx.sim
+                    .store()
+                    .get::<crate::engine::model::Pod>(&k.namespace, &k.name)
+            })
+            .map(|p| grace.unwrap_or_else(|| p.spec.grace_period_secs()).max(0) as u64)
+            .max()
+            .unwrap_or(0);
+        let default_wait = crate::engine::time::SimDuration::from_secs(longest_grace + 60);
+        let timeout = match timeout_arg(ctx.args.value("timeout"), default_wait) {
             Ok(t) => t,
             Err(e) => return fail(e),
         };
         // kubectl waits until no object with the deleted uid remains (a recreated pod with the
         // same name has a new uid and does not count).
-        drive(ctx.sim, timeout, |sim, _| {
+        let gone = |sim: &crate::engine::Sim| {
             deleted
                 .iter()
                 .all(|(k, uid)| sim.store().get_obj(k).is_none_or(|o| &o.meta().uid != uid))
-        });
+        };
+        let ended = drive(ctx.sim, timeout, |sim, _| gone(sim));
+        if ended != super::wait::Ended::Done && !gone(ctx.sim) {
+            if ctx.args.has("timeout") {
+                text.push_str("error: timed out waiting for the condition\n");
+                return Output { text, ok: false };
+            }
+            text.push_str(
+                "(kubeplay: the object is still there and nothing in the cluster will remove it soon; kubectl would keep waiting. See `sim why`.)\n",
+            );
+        }
     }
     Output { text, ok: all_ok }
 }

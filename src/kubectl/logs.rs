@@ -195,14 +195,21 @@ pub fn run(ctx: &mut Ctx) -> Output {
     // The kubelet's validateContainerLogStatus decides which container instance has logs.
     let bad = |msg: String| fail(format!("{text}Error from server (BadRequest): {msg}"));
     let Some(status) = status else {
-        return bad(format!("container \"{cname}\" in pod \"{pname}\" is not available"));
+        return bad(format!(
+            "container \"{cname}\" in pod \"{pname}\" is not available"
+        ));
     };
     let state = status.state.clone().unwrap_or_default();
-    let last = status.last_state.as_ref().and_then(|l| l.terminated.clone());
+    let last = status
+        .last_state
+        .as_ref()
+        .and_then(|l| l.terminated.clone());
     let started = |t: Option<crate::engine::time::Timestamp>| t.map(|s| s.0).unwrap_or_default();
     let lines = if ctx.args.flag("previous") {
         let Some(t) = last else {
-            return bad(format!("previous terminated container \"{cname}\" in pod \"{pname}\" not found"));
+            return bad(format!(
+                "previous terminated container \"{cname}\" in pod \"{pname}\" not found"
+            ));
         };
         startup_lines(&image, &pod, started(t.started_at))
     } else if let Some(r) = &state.running {
@@ -217,9 +224,13 @@ pub fn run(ctx: &mut Ctx) -> Output {
             "ImagePullBackOff" => "trying and failing to pull image".to_string(),
             other => other.to_string(),
         };
-        return bad(format!("container \"{cname}\" in pod \"{pname}\" is waiting to start: {why}"));
+        return bad(format!(
+            "container \"{cname}\" in pod \"{pname}\" is waiting to start: {why}"
+        ));
     } else {
-        return bad(format!("container \"{cname}\" in pod \"{pname}\" is waiting to start - no logs yet"));
+        return bad(format!(
+            "container \"{cname}\" in pod \"{pname}\" is waiting to start - no logs yet"
+        ));
     };
     let tail: Option<usize> = ctx
         .args
