@@ -4,6 +4,7 @@
 mod kinds;
 mod node;
 mod pod;
+mod storage;
 
 use super::args::{bs, vs, Flag};
 use super::duration::age;
