@@ -147,6 +147,12 @@ impl ManifestError {
     /// What kubectl prints for this document read from `source` (`STDIN` or the file name),
     /// when it would create the object.
     pub fn kubectl_text(&self, source: &str) -> String {
+        self.kubectl_text_for("creating", source)
+    }
+
+    /// As [`ManifestError::kubectl_text`], with the verb of kubectl's "error when <verb>"
+    /// wrapper of server errors (`creating`, `replacing`, `patching`).
+    pub fn kubectl_text_for(&self, verb: &str, source: &str) -> String {
         match &self.kind {
             ManifestErrorKind::Syntax => format!("error: error parsing {source}: {}", self.message),
             ManifestErrorKind::Schema => format!("error: error validating {source:?}: {}", self.message),
@@ -155,11 +161,11 @@ impl ManifestError {
                 self.message
             ),
             ManifestErrorKind::BadRequest => {
-                format!("Error from server (BadRequest): error when creating {source:?}: {}", self.message)
+                format!("Error from server (BadRequest): error when {verb} {source:?}: {}", self.message)
             }
             ManifestErrorKind::Unsupported => format!("error: {}", self.message),
             ManifestErrorKind::TooLarge => {
-                format!("Error from server (RequestEntityTooLarge): error when creating {source:?}: {}", self.message)
+                format!("Error from server (RequestEntityTooLarge): error when {verb} {source:?}: {}", self.message)
             }
         }
     }
