@@ -45,9 +45,7 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Service(s) => default_service(&mut s.spec),
         Object::PersistentVolumeClaim(c) => default_claim(c),
         Object::PersistentVolume(v) => {
-            v.spec
-                .persistent_volume_reclaim_policy
-                .get_or_insert_with(|| "Retain".into());
+            fill_empty(&mut v.spec.persistent_volume_reclaim_policy, "Retain");
             v.spec
                 .volume_mode
                 .get_or_insert_with(|| "Filesystem".into());
@@ -78,8 +76,8 @@ pub fn apply_defaults(obj: &mut Object) {
 
 fn default_statefulset(s: &mut StatefulSet) {
     let spec = &mut s.spec;
-    spec.pod_management_policy
-        .get_or_insert_with(|| "OrderedReady".into());
+    // Go checks `len(...) == 0`: an explicit empty string is defaulted too.
+    fill_empty(&mut spec.pod_management_policy, "OrderedReady");
     let strategy = spec.update_strategy.get_or_insert_with(Default::default);
     if strategy.type_.as_deref().unwrap_or("").is_empty() {
         strategy.type_ = Some("RollingUpdate".into());
