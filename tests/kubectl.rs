@@ -735,3 +735,27 @@ fn apply_reads_files_and_directories() {
     assert_eq!(o.text, "configmap \"a\" deleted\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_list_from_get_o_yaml_applies_item_by_item() {
+    let mut s = Session::new(3);
+    run(&mut s, "kubectl create configmap one --from-literal=a=1\nkubectl create configmap two --from-literal=b=2\n");
+    let yaml = kubectl(&mut s, "kubectl get cm -o yaml").text;
+    run(&mut s, "kubectl delete cm one two\n");
+    let t = run(&mut s, &format!("kubectl apply -f - <<EOF\n{yaml}EOF\n"));
+    assert!(
+        t.ends_with("configmap/one created\nconfigmap/two created\n"),
+        "{t}"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl get cm two -o jsonpath={.data.b}").text,
+        "2"
+    );
+    let o = kubectl(&mut s, "kubectl port-forward svc/x 8080:80");
+    assert!(
+        o.text
+            .starts_with("error: kubeplay does not simulate `kubectl port-forward`"),
+        "{}",
+        o.text
+    );
+}

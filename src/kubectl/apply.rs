@@ -61,7 +61,48 @@ pub fn read_sources(ctx: &Ctx) -> Result<Vec<Source>, String> {
         }
         read_path(&f, &mut out)?;
     }
+    for src in &mut out {
+        if let Some(expanded) = expand_lists(&src.text) {
+            src.text = expanded;
+        }
+    }
     Ok(out)
+}
+
+/// kubectl accepts `kind: List` documents (what `kubectl get -o yaml` prints) and applies each
+/// item; returns the text with such lists replaced by their items, or None when there are none.
+fn expand_lists(text: &str) -> Option<String> {
+    let chunks = manifest::yaml::split_documents(text);
+    let values: Vec<Option<Value>> = chunks
+        .iter()
+        .map(|c| manifest::yaml::parse_chunk(c).ok().map(|p| p.value))
+        .collect();
+    let is_list = |v: &Option<Value>| {
+        v.as_ref().is_some_and(|v| {
+            v.get("kind").and_then(Value::as_str) == Some("List")
+                && v.get("items").is_some_and(Value::is_array)
+        })
+    };
+    if !values.iter().any(is_list) {
+        return None;
+    }
+    let mut docs: Vec<String> = Vec::new();
+    for (chunk, value) in chunks.iter().zip(&values) {
+        match value {
+            Some(v) if is_list(value) => {
+                for item in v
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    docs.push(super::yaml::to_yaml(item));
+                }
+            }
+            _ => docs.push(chunk.text.to_string()),
+        }
+    }
+    Some(docs.join("---\n"))
 }
 
 #[cfg(not(target_arch = "wasm32"))]

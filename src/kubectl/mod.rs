@@ -226,6 +226,27 @@ fn run_one(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
         };
     };
     let verb = args[at].as_str();
+    const NOT_SIMULATED: &[&str] = &[
+        "port-forward",
+        "proxy",
+        "attach",
+        "cp",
+        "debug",
+        "auth",
+        "certificate",
+        "completion",
+        "plugin",
+        "kustomize",
+        "diff",
+        "autoscale",
+        "alpha",
+        "options",
+    ];
+    if NOT_SIMULATED.contains(&verb) {
+        return fail(format!(
+            "error: kubeplay does not simulate `kubectl {verb}` (it is a real kubectl command; this playground has no network or files to reach)"
+        ));
+    }
     let Some((flags, runner)) = verb_table(verb) else {
         return fail(format!(
             "Error: unknown command \"{verb}\" for \"kubectl\"{}",
