@@ -37,7 +37,7 @@ pub fn check_manifest(text: &str) -> Option<EditorProblem> {
         if let Err(e) = &doc.object {
             return Some(EditorProblem {
                 line: e.line.or(Some(doc.line)),
-                message: e.message.clone(),
+                message: without_go_line(&e.message).to_string(),
             });
         }
         if let Some(field) = doc.unknown_fields.first() {
@@ -54,4 +54,21 @@ pub fn check_manifest(text: &str) -> Option<EditorProblem> {
         }
     }
     None
+}
+
+/// kubectl's YAML errors carry go-yaml's own line (`yaml: line 5: ...`), counted within the
+/// document and sometimes from zero. Beside the editor's own line number it would only
+/// confuse, so the live check drops it; the Apply output still shows kubectl's exact text.
+fn without_go_line(message: &str) -> &str {
+    let rest = message
+        .strip_prefix("error converting YAML to JSON: ")
+        .unwrap_or(message);
+    let Some(after) = rest.strip_prefix("yaml: line ") else {
+        return message;
+    };
+    let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match after[digits..].strip_prefix(": ") {
+        Some(text) if digits > 0 => text,
+        _ => message,
+    }
 }
