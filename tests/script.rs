@@ -159,3 +159,17 @@ proptest! {
         prop_assert!(s.sim.store().list::<kubeplay::engine::model::Node>().count() >= 4);
     }
 }
+
+#[test]
+fn huge_replica_counts_get_a_clear_error_instead_of_a_frozen_page() {
+    let mut s = Session::new(1);
+    let out = s.execute_text("kubectl create deployment big --image=nginx --replicas=100000000");
+    assert!(!out.ok);
+    assert!(out.text.contains("kubeplay simulates at most 5000 replicas per workload"), "{}", out.text);
+    let out = s.run_script(
+        "kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 2000000000\n  serviceName: web\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\nEOF\n",
+        false,
+    );
+    assert!(out.text.contains("spec.replicas: Invalid value: 2000000000"), "{}", out.text);
+    assert_eq!(s.sim.store().list::<kubeplay::engine::model::StatefulSet>().count(), 0);
+}

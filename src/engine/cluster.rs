@@ -200,7 +200,9 @@ pub fn bootstrap_default(sim: &mut Sim, workers: u32) {
     sim.create_object(Object::Service(kubernetes_svc));
     for text in SYSTEM_MANIFESTS {
         if let Ok(docs) = crate::engine::manifest::parse_documents(text) {
-            for doc in docs.into_iter().filter_map(|d| d.object.ok()) {
+            for mut doc in docs.into_iter().filter_map(|d| d.object.ok()) {
+                // The same API defaults a user's manifest gets, so `-o yaml` shows them.
+                crate::engine::manifest::prepare_for_create(&mut doc);
                 sim.create_object(doc);
             }
         }

@@ -21,7 +21,29 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
     let mut errs = Vec::new();
     meta::validate_object_meta(obj.kind(), obj.meta(), &mut errs);
     validate_spec(obj, &mut errs);
+    simulation_limits(obj, &mut errs);
     finish(obj, errs)
+}
+
+/// The most replicas one workload may ask for in kubeplay. Not a Kubernetes rule (the API
+/// allows any int32): a playground in a browser tab must not be frozen by `replicas: 1000000`,
+/// so the error says plainly that the limit is kubeplay's.
+pub const MAX_REPLICAS: i32 = 5_000;
+
+fn simulation_limits(obj: &Object, errs: &mut Vec<FieldError>) {
+    let replicas = match obj {
+        Object::StatefulSet(s) => s.spec.replicas,
+        Object::Deployment(d) => d.spec.replicas,
+        Object::ReplicaSet(r) => r.spec.replicas,
+        _ => None,
+    };
+    if let Some(n) = replicas.filter(|n| *n > MAX_REPLICAS) {
+        errs.push(FieldError::invalid(
+            "spec.replicas",
+            n.to_string(),
+            &format!("kubeplay simulates at most {MAX_REPLICAS} replicas per workload (a limit of this playground, not of Kubernetes); use a smaller number"),
+        ));
+    }
 }
 
 fn validate_spec(obj: &Object, errs: &mut Vec<FieldError>) {
@@ -56,6 +78,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     let mut errs = Vec::new();
     meta::validate_labels(new.meta().labels(), "metadata.labels", &mut errs);
     meta::validate_annotations(new.meta().annotations(), "metadata.annotations", &mut errs);
+    simulation_limits(new, &mut errs);
     match (old, new) {
         (Object::StatefulSet(o), Object::StatefulSet(n)) => {
             workloads::validate_statefulset_update(o, n, &mut errs)
