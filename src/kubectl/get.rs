@@ -123,7 +123,22 @@ pub fn run(ctx: &mut Ctx) -> Output {
             let t = table_for(g.kind, &g.objs, now, &opts);
             // Each kind's table is its own flush; RememberWidths only matters for -w.
             writer = TabWriter::table();
-            text.push_str(&writer.format(&t.to_tsv(no_headers)));
+            let mut tsv = t.to_tsv(no_headers);
+            if ctx.args.flag("output-watch-events") && ctx.args.flag("watch") {
+                // The initial listing arrives as ADDED events, under an EVENT column.
+                tsv = tsv
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i == 0 && !no_headers {
+                            format!("EVENT\t{l}\n")
+                        } else {
+                            format!("ADDED\t{l}\n")
+                        }
+                    })
+                    .collect();
+            }
+            text.push_str(&writer.format(&tsv));
         }
         if ctx.args.flag("watch") || ctx.args.flag("watch-only") {
             if ctx.args.flag("watch-only") {
@@ -328,7 +343,18 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
                     ChangeType::Modified => "MODIFIED",
                     ChangeType::Deleted => "DELETED",
                 };
-                line = format!("{ev}\t{line}");
+                let with_header = line.lines().count() > 1;
+                line = line
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if with_header && i == 0 {
+                            format!("EVENT\t{l}\n")
+                        } else {
+                            format!("{ev}\t{l}\n")
+                        }
+                    })
+                    .collect();
             }
             printed.push_str(&writer.format(&line));
             rows += 1;
