@@ -809,3 +809,25 @@ fn status_names_the_pod_generation_it_reflects() {
     assert_eq!(p.status.observed_generation, Some(1));
     assert_eq!(p.condition("Ready").unwrap().observed_generation, Some(1));
 }
+
+#[test]
+fn two_containers_with_one_image_share_the_pull() {
+    let mut sim = Sim::new(1);
+    let node = fresh_node(&mut sim);
+    let t0 = sim.now();
+    let mut p = pod("web", &node, "nginx:1.25");
+    p.spec.containers.push(Container {
+        name: "sidecar".into(),
+        image: "nginx:1.25".into(),
+        ..Default::default()
+    });
+    sim.create_object(Object::Pod(p));
+    sim.advance_by(secs(10));
+    assert!(get(&sim, "web").is_ready());
+    assert_eq!(count(&sim, "web", "Pulling", "nginx:1.25"), 1);
+    let ev = events(&sim, "web", t0);
+    assert_eq!(ev[&3].len(), 2);
+    assert!(ev[&3][0]
+        .starts_with("Normal Pulled: Container image \"nginx:1.25\" already present on machine"));
+    assert!(ev[&3][1].starts_with("Normal Pulled: Successfully pulled image \"nginx:1.25\" in 3s"));
+}

@@ -155,6 +155,16 @@ fn ensure_image(
     if let Some(ready) = plan.history.last("Pulled", &quoted).filter(|t| *t >= begin) {
         return Some(ready);
     }
+    // Another container of this pod finished pulling the same image in this pass: pulls are
+    // serialized, so this one finds it on the node.
+    if plan.just_pulled(&image) && images::pull_policy(container) != PullPolicy::Always {
+        plan.event(
+            false,
+            "Pulled",
+            format!("Container image {quoted} already present on machine and can be accessed by the pod"),
+        );
+        return Some(now);
+    }
     let failed_needle = format!("Failed to pull image {quoted}");
     let last_failure = plan.history.last("Failed", &failed_needle);
     let pulling = plan
@@ -234,7 +244,9 @@ fn ensure_image(
         }
         return None;
     }
-    plan.event(false, "Pulling", format!("Pulling image {quoted}"));
+    if plan.start_pull(&image) {
+        plan.event(false, "Pulling", format!("Pulling image {quoted}"));
+    }
     plan.wake_at(now + images::pull_duration(plan.ctx, &image));
     None
 }

@@ -17,6 +17,7 @@ pub struct Plan<'a> {
     key: ObjectKey,
     events: Vec<EventRecord>,
     pulled: Vec<String>,
+    pulling: Vec<String>,
     wake: Option<SimTime>,
     why: Vec<WhyReason>,
 }
@@ -31,6 +32,7 @@ impl<'a> Plan<'a> {
             key: ObjectKey::new(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name),
             events: Vec::new(),
             pulled: Vec::new(),
+            pulling: Vec::new(),
             wake: None,
             why: Vec::new(),
         }
@@ -55,6 +57,21 @@ impl<'a> Plan<'a> {
     pub fn wake_at(&mut self, at: SimTime) {
         let at = at.max(self.ctx.now);
         self.wake = Some(self.wake.map_or(at, |w| w.min(at)));
+    }
+
+    /// Records that a pull of `image` starts now; false if this pass already started one (two
+    /// containers of a pod with the same image share the pull).
+    pub fn start_pull(&mut self, image: &str) -> bool {
+        if self.pulling.iter().any(|i| i == image) {
+            return false;
+        }
+        self.pulling.push(image.to_string());
+        true
+    }
+
+    /// Whether this pass already finished pulling `image` (for another container of the pod).
+    pub fn just_pulled(&self, image: &str) -> bool {
+        self.pulled.iter().any(|i| i == image)
     }
 
     pub fn pulled(&mut self, image: &str) {
