@@ -416,5 +416,11 @@ async fn a_replay_that_never_finished_is_not_run_again() {
         .value();
     assert_eq!(editor, "# mine\n", "the manifest is kept");
     assert!(storage.get_item("kubeplay.replaying").unwrap().is_none());
+    click(&root, "[data-testid=notice] button").await;
+    assert_eq!(
+        count(&root, "[data-testid=notice]"),
+        0,
+        "the notice can be dismissed"
+    );
     handle.destroy();
 }

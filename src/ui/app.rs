@@ -70,6 +70,10 @@ pub fn App() -> Html {
         Callback::from(move |_| d.dispatch(make(())))
     };
     let on_apply = dispatch(|_| Action::Apply);
+    let on_dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::DismissNotice))
+    };
     let on_reset = dispatch(|_| Action::Reset);
     let on_step = dispatch(|_| Action::Advance(super::state::STEP));
     let on_play = {
@@ -113,7 +117,11 @@ pub fn App() -> Html {
                 />
             </header>
             if let Some(notice) = &state.notice {
-                <p class="notice" role="status" data-testid="notice">{notice.clone()}</p>
+                <div class="notice" role="status" data-testid="notice">
+                    <p>{notice.clone()}</p>
+                    <button type="button" class="btn btn-quiet" aria-label="Dismiss this message"
+                        onclick={on_dismiss}>{"×"}</button>
+                </div>
             }
             <main class="workspace">
                 <EditorPanel

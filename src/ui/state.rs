@@ -43,6 +43,7 @@ pub enum Action {
     /// A fresh default cluster and the first example.
     Reset,
     ShowSystemPods(bool),
+    DismissNotice,
 }
 
 #[derive(Clone)]
@@ -231,6 +232,12 @@ impl Reducible for AppState {
                 fresh.show_system_pods = next.show_system_pods;
                 fresh.speed = next.speed;
                 return Rc::new(fresh);
+            }
+            Action::DismissNotice => {
+                if next.notice.is_none() {
+                    return self;
+                }
+                next.notice = None;
             }
             Action::ShowSystemPods(show) => {
                 if next.show_system_pods == show {
