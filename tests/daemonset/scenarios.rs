@@ -318,3 +318,67 @@ fn s29_s35_rolling_update_and_on_delete() {
     // Transcript S35: `fluentd   3   3   3   0   3   <none>   10m`
     assert_eq!(ds_row(&out, "fluentd"), row("fluentd 3 3 3 0 3 <none>"));
 }
+
+#[test]
+fn s47_s49_deleted_pod_comes_back_and_orphans_are_adopted() {
+    let mut s = Session::new(47);
+    run(&mut s, C3);
+    run(&mut s, &fluentd("", ""));
+    let out = run(&mut s, "sim settle\nkubectl get pods -o wide\n");
+    let victim = out
+        .lines()
+        .find(|l| l.starts_with("fluentd-") && l.contains(" node-1 "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("pod on node-1")
+        .to_string();
+    let out = run(
+        &mut s,
+        &format!("kubectl delete pod {victim}\nsim settle\nkubectl get pods -o wide\n"),
+    );
+    assert!(out.contains(&format!("pod \"{victim}\" deleted")), "{out}");
+    let replacement = out
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("fluentd-") && l.contains(" node-1 "))
+        .expect("replacement");
+    assert!(
+        !replacement.starts_with(&victim),
+        "a new random name: {replacement}"
+    );
+
+    // S49: --cascade=orphan keeps the pods; a new DaemonSet with the same selector adopts them
+    // and the revision, and creates nothing.
+    let before = run(&mut s, "kubectl get pods\n");
+    let out = run(
+        &mut s,
+        "kubectl delete ds fluentd --cascade=orphan\nsim settle\nkubectl get controllerrevisions\n",
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("fluentd-") && l.contains("<none>")),
+        "orphaned revision: {out}"
+    );
+    run(&mut s, &fluentd("", ""));
+    let after = run(&mut s, "sim settle\nkubectl get pods\n");
+    let names = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("fluentd-"))
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(names(&before), names(&after));
+    let out = run(
+        &mut s,
+        "kubectl get controllerrevisions\nkubectl get ds fluentd\n",
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("fluentd-") && l.contains("daemonset.apps/fluentd")),
+        "{out}"
+    );
+    assert_eq!(ds_row(&out, "fluentd"), row("fluentd 3 3 3 3 3 <none>"));
+    // Deleting it for real takes the pods and the revision with it.
+    let out = run(&mut s, "kubectl delete ds fluentd\nsim settle\nkubectl get pods\nkubectl get controllerrevisions\n");
+    assert!(!out.lines().any(|l| l.starts_with("fluentd-")), "{out}");
+}
