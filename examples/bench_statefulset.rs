@@ -11,7 +11,10 @@ use std::time::Instant;
 
 fn main() {
     let replicas: i32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let mut sim = Sim::new(1);
+    // Each node takes 110 pods (kubelet maxPods) including its kube-system daemons, so the
+    // default three workers stop an ordered set at about 322 pods: add workers to fit the set.
+    let workers = (replicas.max(0) as u32).div_ceil(100).max(3);
+    let mut sim = Sim::with_workers(1, workers);
     // 1,000 ordered pods take well over the default one-hour settle limit of simulated time.
     sim.config_mut().settle_limit = SimDuration::from_secs(48 * 3600);
     let set: StatefulSet = serde_json::from_value(serde_json::json!({
@@ -51,7 +54,7 @@ fn main() {
         .map(|e| i64::from(e.count))
         .sum();
     let simulated = SimDuration::from_millis(sim.now().0 - start_sim.0);
-    println!("statefulset web: {replicas} replicas, OrderedReady, one claim each");
+    println!("statefulset web: {replicas} replicas, OrderedReady, one claim each, {workers} workers");
     println!("settled:        {quiet} (ready {}/{replicas})", status.ready_replicas);
     println!("wall time:      {:.2} s", elapsed.as_secs_f64());
     println!("simulated time: {simulated} ({} s)", simulated.as_secs());
