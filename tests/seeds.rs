@@ -1,0 +1,12 @@
+//! Every manifest, command and troubleshooting story of the three seed guides
+//! (shared/seeds/) run in kubeplay, asserting what each guide describes where that is true of
+//! real Kubernetes v1.36, and the real behaviour (with a comment naming the guide's claim)
+//! where the guide is wrong. Manifests: static/examples/seeds/; stories:
+//! static/examples/troubleshooting/.
+
+#[path = "seeds/support.rs"]
+mod support;
+#[path = "seeds/ordering.rs"]
+mod ordering;
+#[path = "seeds/guide_k8s_statefulsets.rs"]
+mod guide_k8s_statefulsets;
