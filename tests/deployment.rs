@@ -464,6 +464,20 @@ fn pod_disruption_budget_status_counts_healthy_pods() {
         ),
         (3, 3, 2, 1)
     );
+    let cond = s
+        .sim
+        .store()
+        .get::<PodDisruptionBudget>("default", "web-pdb")
+        .expect("pdb")
+        .status
+        .conditions
+        .clone();
+    assert_eq!(
+        cond.iter()
+            .map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_str()))
+            .collect::<Vec<_>>(),
+        [("DisruptionAllowed", "True", "SufficientPods")]
+    );
     run(&mut s, &pdb("maxUnavailable: 50%"));
     s.sim.settle();
     let st = s

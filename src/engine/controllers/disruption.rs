@@ -4,9 +4,11 @@
 
 use crate::engine::action::{Action, Reconcile, WhyReason};
 use crate::engine::model::{
-    Deployment, IntOrString, Object, PdbStatus, Pod, PodDisruptionBudget, ReplicaSet, StatefulSet,
+    Deployment, IntOrString, MetaCondition, Object, PdbStatus, Pod, PodDisruptionBudget,
+    ReplicaSet, StatefulSet,
 };
 use crate::engine::store::{ObjectKey, Store};
+use crate::engine::time::{SimTime, Timestamp};
 use crate::engine::Ctx;
 use std::collections::BTreeSet;
 
@@ -47,6 +49,7 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         );
     }
     let status = PdbStatus {
+        conditions: allowed_condition(pdb, allowed, ctx.now),
         current_healthy: healthy,
         desired_healthy: desired,
         disruptions_allowed: allowed,
@@ -133,4 +136,30 @@ fn expected_scale(store: &Store, pods: &[&Pod]) -> i32 {
         }
     }
     total
+}
+
+/// `UpdateDisruptionAllowedCondition`: `DisruptionAllowed` True (SufficientPods) or False
+/// (InsufficientPods); the transition time moves only when the status does.
+fn allowed_condition(pdb: &PodDisruptionBudget, allowed: i32, now: SimTime) -> Vec<MetaCondition> {
+    let (status, reason) = if allowed > 0 {
+        ("True", "SufficientPods")
+    } else {
+        ("False", "InsufficientPods")
+    };
+    let mut conditions = pdb.status.conditions.clone();
+    let previous = conditions.iter().find(|c| c.type_ == "DisruptionAllowed");
+    let transition = match previous {
+        Some(c) if c.status == status => c.last_transition_time,
+        _ => Some(Timestamp(now)),
+    };
+    conditions.retain(|c| c.type_ != "DisruptionAllowed");
+    conditions.push(MetaCondition {
+        last_transition_time: transition,
+        message: String::new(),
+        observed_generation: Some(pdb.metadata.generation),
+        reason: reason.into(),
+        status: status.into(),
+        type_: "DisruptionAllowed".into(),
+    });
+    conditions
 }

@@ -211,6 +211,8 @@ pub struct PdbSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PdbStatus {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<MetaCondition>,
     #[serde(default)]
     pub current_healthy: i32,
     #[serde(default)]
@@ -221,6 +223,23 @@ pub struct PdbStatus {
     pub expected_pods: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+}
+
+/// `metav1.Condition` (PodDisruptionBudget `DisruptionAllowed`); `message` is always written.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetaCondition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Timestamp>,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    #[serde(default)]
+    pub reason: String,
+    pub status: String,
+    #[serde(rename = "type")]
+    pub type_: String,
 }
 
 /// core/v1 Event, as `kubectl get events` and `describe` read it.
