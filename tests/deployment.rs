@@ -727,3 +727,38 @@ spec:
     assert_eq!(pods(&s.sim, "web-deploy").len(), 3);
     assert_eq!(pods(&s.sim, "web-sts").len(), 3);
 }
+
+#[test]
+fn a_paused_deployment_keeps_its_pods_until_resumed() {
+    let mut s = Session::new(15);
+    run(&mut s, &web(2, ""));
+    s.sim.settle();
+    let first = replica_sets(&s.sim)[0].metadata.name.clone();
+    run(
+        &mut s,
+        "kubectl rollout pause deploy/web\nkubectl set image deploy/web web=nginx:1.28\n",
+    );
+    s.sim.settle();
+    assert_eq!(
+        replica_sets(&s.sim).len(),
+        1,
+        "no new ReplicaSet while paused"
+    );
+    assert!(pods_of(&s.sim, &first)
+        .iter()
+        .all(|p| p.spec.containers[0].image == "nginx:1.27"));
+    let (status, reason, message) = condition(&deployment(&s.sim), "Progressing");
+    assert_eq!(
+        (status.as_str(), reason.as_str(), message.as_str()),
+        ("Unknown", "DeploymentPaused", "Deployment is paused")
+    );
+    run(&mut s, "kubectl rollout resume deploy/web\n");
+    s.sim.settle();
+    assert_eq!(replica_sets(&s.sim).len(), 2);
+    let d = deployment(&s.sim);
+    assert_eq!(
+        (d.status.updated_replicas, d.status.available_replicas),
+        (2, 2)
+    );
+    assert_eq!(condition(&d, "Progressing").1, "NewReplicaSetAvailable");
+}

@@ -80,9 +80,15 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
                 .is_some_and(|want| want != desired)
     });
 
+    check_paused(d, &mut status, ctx.now);
     if let Some(i) = new {
         // An old template came back (rollback or re-apply): its ReplicaSet becomes the newest revision.
         if replicasets::bump_revision(&mut views[i].rs, max_old_revision + 1) {
+            views[i].changed = true;
+        }
+        // minReadySeconds follows the Deployment.
+        if views[i].rs.spec.min_ready_seconds != d.spec.min_ready_seconds {
+            views[i].rs.spec.min_ready_seconds = d.spec.min_ready_seconds;
             views[i].changed = true;
         }
         if condition(&status, "Progressing").is_none() {
@@ -311,6 +317,34 @@ fn cleanup_old(d: &Deployment, views: &[RsView], new: Option<usize>, actions: &m
             grace_seconds: None,
             propagation: Default::default(),
         });
+    }
+}
+
+/// `checkPausedConditions`: Progressing Unknown `DeploymentPaused` / `DeploymentResumed`.
+fn check_paused(d: &Deployment, status: &mut DeploymentStatus, now: SimTime) {
+    let reason = condition(status, "Progressing").and_then(|c| c.reason.clone());
+    if reason.as_deref() == Some("ProgressDeadlineExceeded") {
+        return;
+    }
+    let paused_shown = reason.as_deref() == Some("DeploymentPaused");
+    if d.spec.paused == Some(true) && !paused_shown {
+        set_condition(
+            status,
+            now,
+            "Progressing",
+            "Unknown",
+            "DeploymentPaused",
+            "Deployment is paused".into(),
+        );
+    } else if d.spec.paused != Some(true) && paused_shown {
+        set_condition(
+            status,
+            now,
+            "Progressing",
+            "Unknown",
+            "DeploymentResumed",
+            "Deployment is resumed".into(),
+        );
     }
 }
 
