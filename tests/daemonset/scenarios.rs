@@ -382,3 +382,107 @@ fn s47_s49_deleted_pod_comes_back_and_orphans_are_adopted() {
     let out = run(&mut s, "kubectl delete ds fluentd\nsim settle\nkubectl get pods\nkubectl get controllerrevisions\n");
     assert!(!out.lines().any(|l| l.starts_with("fluentd-")), "{out}");
 }
+
+/// The DaemonSet's own events (reason, message), oldest first.
+fn ds_events(s: &Session, ns: &str, name: &str) -> Vec<(String, String)> {
+    let mut list: Vec<&kubeplay::engine::model::Event> = s
+        .sim
+        .store()
+        .list_in::<kubeplay::engine::model::Event>(ns)
+        .filter(|e| e.involved_object.kind == "DaemonSet" && e.involved_object.name == name)
+        .collect();
+    list.sort_by_key(|e| {
+        (
+            e.last_timestamp,
+            e.metadata.resource_version.parse::<u64>().unwrap_or(0),
+        )
+    });
+    list.iter()
+        .map(|e| (e.reason.clone(), e.message.clone()))
+        .collect()
+}
+
+#[test]
+fn d_daemonset_new_toleration_creates_first_then_rolls_one_node_at_a_time() {
+    // v1.36/d-daemonset.txt (d4): adding a control-plane toleration makes cp-1 eligible; the pod
+    // there is created from the new revision at once, then the old pods are replaced one by one.
+    let mut s = Session::new(4);
+    run(
+        &mut s,
+        "sim reset --empty
+sim node add cp-1 --control-plane --label oracle/agent=yes
+sim node add node-1 --label oracle/agent=yes
+sim node add node-2 --label oracle/agent=yes
+sim node add node-3 --label oracle/agent=no
+kubectl create namespace ds
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: ds
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 1
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      nodeSelector:
+        oracle/agent: \"yes\"
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: agent
+        image: registry.k8s.io/pause:3.9
+EOF
+sim settle
+",
+    );
+    let out = run(&mut s, "kubectl -n ds get ds\n");
+    assert_eq!(
+        ds_row(&out, "agent"),
+        row("agent 2 2 2 2 2 oracle/agent=yes")
+    );
+    let before = ds_events(&s, "ds", "agent").len();
+    run(
+        &mut s,
+        "kubectl -n ds patch ds agent --type=merge -p '{\"spec\":{\"template\":{\"spec\":{\"tolerations\":[{\"key\":\"node-role.kubernetes.io/control-plane\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]}}}}'
+sim settle
+",
+    );
+    let reasons: Vec<String> = ds_events(&s, "ds", "agent")[before..]
+        .iter()
+        .map(|e| e.0.clone())
+        .collect();
+    // Transcript: Created (cp-1), Deleted, Created, Deleted, Created.
+    assert_eq!(
+        reasons,
+        [
+            "SuccessfulCreate",
+            "SuccessfulDelete",
+            "SuccessfulCreate",
+            "SuccessfulDelete",
+            "SuccessfulCreate"
+        ]
+    );
+    let out = run(
+        &mut s,
+        "kubectl -n ds get ds\nkubectl -n ds get controllerrevisions\n",
+    );
+    assert_eq!(
+        ds_row(&out, "agent"),
+        row("agent 3 3 3 3 3 oracle/agent=yes")
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("agent-") && l.contains("daemonset.apps/agent"))
+            .count(),
+        2
+    );
+}
