@@ -10,3 +10,5 @@ mod support;
 mod ordering;
 #[path = "seeds/guide_k8s_statefulsets.rs"]
 mod guide_k8s_statefulsets;
+#[path = "seeds/guide_k8s_daemonsets.rs"]
+mod guide_k8s_daemonsets;
