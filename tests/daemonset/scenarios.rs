@@ -486,3 +486,29 @@ sim settle
         2
     );
 }
+
+#[test]
+fn cordoned_nodes_keep_and_regain_daemon_pods() {
+    let mut s = Session::new(37);
+    run(&mut s, C3);
+    run(&mut s, &fluentd("", ""));
+    let out = run(
+        &mut s,
+        "sim settle\nkubectl cordon node-1\nsim settle\nkubectl get pods -o wide\n",
+    );
+    assert!(out.contains("node/node-1 cordoned"), "{out}");
+    let victim = out
+        .lines()
+        .find(|l| l.starts_with("fluentd-") && l.contains(" node-1 "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("pod on node-1")
+        .to_string();
+    // The automatic unschedulable toleration lets the replacement land on the cordoned node.
+    let out = run(&mut s, &format!("kubectl delete pod {victim}\nsim settle\nkubectl get pods -o wide\nkubectl get ds fluentd\n"));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("fluentd-") && l.contains(" node-1 ") && l.contains("Running")),
+        "{out}"
+    );
+    assert_eq!(ds_row(&out, "fluentd"), row("fluentd 3 3 3 3 3 <none>"));
+}
