@@ -759,3 +759,28 @@ fn a_list_from_get_o_yaml_applies_item_by_item() {
         o.text
     );
 }
+
+#[test]
+fn generators_print_kubectls_client_side_objects() {
+    let mut s = Session::new(1);
+    let o = kubectl(
+        &mut s,
+        "kubectl create deployment web --image=nginx --dry-run=client -o yaml",
+    );
+    assert_eq!(
+        o.text,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      creationTimestamp: null\n      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx\n        name: nginx\n        resources: {}\nstatus: {}\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl get deploy").text,
+        "No resources found in default namespace.\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl create deployment web --image=nginx").text,
+        "deployment.apps/web created\n"
+    );
+    assert_eq!(
+        kubectl(&mut s, "kubectl create deployment web --image=nginx").text,
+        "Error from server (AlreadyExists): deployments.apps \"web\" already exists\n"
+    );
+}

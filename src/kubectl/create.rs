@@ -67,7 +67,77 @@ fn dry_suffix(ctx: &Ctx) -> &'static str {
 }
 
 /// Creates a generated object through the same API-server path as `apply`.
+/// What `--dry-run=client -o yaml` prints for a generated object: kubectl's own object, before
+/// any server defaults, with the zero values Go's encoder writes (`creationTimestamp: null`,
+/// `resources: {}`, `status: {}`).
+fn client_object(mut v: Value) -> Value {
+    fn containers_resources(spec: &mut Value) {
+        if let Some(cs) = spec.get_mut("containers").and_then(Value::as_array_mut) {
+            for c in cs {
+                if let Some(m) = c.as_object_mut() {
+                    m.entry("resources").or_insert_with(|| json!({}));
+                }
+            }
+        }
+    }
+    let kind = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("creationTimestamp".into(), Value::Null);
+    }
+    match kind.as_str() {
+        "Deployment" => {
+            if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("strategy").or_insert_with(|| json!({}));
+            }
+            if let Some(t) = v
+                .pointer_mut("/spec/template/metadata")
+                .and_then(Value::as_object_mut)
+            {
+                t.insert("creationTimestamp".into(), Value::Null);
+            }
+            if let Some(ps) = v.pointer_mut("/spec/template/spec") {
+                containers_resources(ps);
+            }
+            v["status"] = json!({});
+        }
+        "Pod" => {
+            if let Some(spec) = v.get_mut("spec") {
+                containers_resources(spec);
+                if let Some(m) = spec.as_object_mut() {
+                    m.entry("dnsPolicy")
+                        .or_insert_with(|| json!("ClusterFirst"));
+                }
+            }
+            v["status"] = json!({});
+        }
+        "Namespace" => {
+            v["spec"] = json!({});
+            v["status"] = json!({});
+        }
+        "Service" => v["status"] = json!({"loadBalancer": {}}),
+        _ => {}
+    }
+    v
+}
+
 fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
+    let output = ctx.args.value("output").map(str::to_string);
+    if ctx
+        .args
+        .value("dry-run")
+        .is_some_and(|d| d == "client" || d == "true")
+    {
+        let v = client_object(value.clone());
+        match output.as_deref() {
+            Some("yaml") => return Output::ok(super::yaml::to_yaml(&v)),
+            Some("json") => return Output::ok(super::yaml::to_json_pretty(&v)),
+            _ => {}
+        }
+    }
     let Some(mut obj) = decode_object(value) else {
         return fail("error: kubeplay could not build that object");
     };
@@ -259,7 +329,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 Ok(d) => d.into_iter().map(|(k, v)| (k, Value::String(base64(v.as_str().unwrap_or_default())))).collect(),
                 Err(e) => return fail(e),
             };
-            create_value(ctx, json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": n}, "type": "Opaque", "data": data}), "created")
+            create_value(ctx, json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": n}, "data": data}), "created")
         }
         other => match kind_for(other) {
             Ok(_) => fail(format!("error: kubeplay cannot generate a {other} from flags; write a manifest and use `kubectl apply -f - <<EOF`")),

@@ -51,6 +51,21 @@ impl Format {
                         cols.push((h.to_string(), p.to_string()));
                     }
                     Format::CustomColumns(cols)
+                } else if [
+                    "go-template",
+                    "template",
+                    "templatefile",
+                    "go-template-file",
+                    "jsonpath-file",
+                    "custom-columns-file",
+                ]
+                .iter()
+                .any(|f| t == *f || t.starts_with(&format!("{f}=")))
+                {
+                    return Err(format!(
+                        "error: kubeplay does not support -o {} (a real kubectl format); use -o jsonpath=... or -o custom-columns=... instead",
+                        t.split('=').next().unwrap_or(t)
+                    ));
                 } else {
                     return Err(format!(
                         "error: unable to match a printer suitable for the output format \"{t}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
