@@ -139,7 +139,8 @@ impl fmt::Display for WhyReason {
             WhyReason::StuckRollout { pod } => write!(
                 f,
                 "{pod} is not Running and Ready and not at the update revision; under OrderedReady the \
-                 controller never replaces it, so the rollout is stuck until you delete it (kubectl delete pod {pod})"
+                 controller never replaces it, so the rollout is stuck while it stays unready: delete it \
+                 (kubectl delete pod {pod}) to recreate it at the update revision"
             ),
             WhyReason::RollingUpdateWaits { pod } => {
                 write!(f, "the rolling update waits for {pod} to be Running and Ready before replacing the next pod")
