@@ -12,3 +12,5 @@ mod ordering;
 mod guide_k8s_statefulsets;
 #[path = "seeds/guide_k8s_daemonsets.rs"]
 mod guide_k8s_daemonsets;
+#[path = "seeds/guide_specialized_workloads.rs"]
+mod guide_specialized_workloads;
