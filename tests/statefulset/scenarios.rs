@@ -353,8 +353,19 @@ fn a_deleted_pod_comes_back_with_its_name_and_claim() {
     run.script(&m0(3, IMAGE1, ""));
     run.settle();
     let claim_uid = run.claim_uid("www-web-1");
-    run.script("kubectl delete pod web-1");
+    let before = run.rec.statuses.len();
+    // --wait=false: kubectl would otherwise run the cluster until the pod is gone.
+    run.script("kubectl delete pod web-1 --wait=false");
     run.settle();
+    // ERRATA: the terminating pod still counts; once it is gone, replicas drops by one until
+    // the replacement is seen (current/updated already dropped while it terminated).
+    let after = &run.rec.statuses[before..];
+    assert!(
+        after.iter().any(|s| s.0 == 3 && s.2 == 2),
+        "terminating pod counted in replicas: {after:?}"
+    );
+    assert!(after.iter().any(|s| s.0 == 2), "replicas dips by one: {after:?}");
+    assert_eq!(after.last(), Some(&(3, 3, 3, 3, 3)));
     assert_contiguous(&run, 3);
     assert_eq!(run.claim_uid("www-web-1"), claim_uid);
     let pod = run.session.sim.store().get::<Pod>(NS, "web-1").expect("web-1").clone();
