@@ -7,7 +7,7 @@
 //! set them) survive. All calls into the manifest module (defaults, validation, error text) are
 //! in [`Admission`], so the API-server side lives in one place.
 
-use super::args::{b, v, vs, Flag};
+use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::kind_slash_name;
 use super::{fail, Ctx};
 use crate::engine::action::Propagation;
@@ -21,9 +21,9 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 
 pub const APPLY_FLAGS: &[Flag] = &[
     vs("filename", 'f'),
-    vs("recursive", 'R'),
-    v("dry-run"),
-    v("validate"),
+    bs("recursive", 'R'),
+    o("dry-run", "client"),
+    o("validate", "strict"),
     vs("output", 'o'),
     b("server-side"),
     b("force-conflicts"),

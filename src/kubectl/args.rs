@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 pub enum Takes {
     Bool,
     Value,
+    /// A value flag with pflag's NoOptDefVal: `--dry-run` alone means `--dry-run=client`.
+    Optional(&'static str),
 }
 
 /// One flag a verb accepts.
@@ -37,6 +39,14 @@ pub const fn bs(long: &'static str, short: char) -> Flag {
         long,
         short: Some(short),
         takes: Takes::Bool,
+    }
+}
+/// A flag whose value may be left out (`--dry-run`, `--cascade`, `--validate`).
+pub const fn o(long: &'static str, default: &'static str) -> Flag {
+    Flag {
+        long,
+        short: None,
+        takes: Takes::Optional(default),
     }
 }
 pub const fn vs(long: &'static str, short: char) -> Flag {
@@ -136,7 +146,8 @@ pub fn parse(words: &[String], specs: &[&[Flag]]) -> Result<Args, ArgError> {
                     v
                 }
                 (Takes::Bool, None) => "true".to_string(),
-                (Takes::Value, Some(v)) => v,
+                (Takes::Value, Some(v)) | (Takes::Optional(_), Some(v)) => v,
+                (Takes::Optional(default), None) => default.to_string(),
                 (Takes::Value, None) => {
                     let Some(next) = words.get(i) else {
                         return Err(ArgError(format!("flag needs an argument: --{name}")));
@@ -160,6 +171,7 @@ pub fn parse(words: &[String], specs: &[&[Flag]]) -> Result<Args, ArgError> {
                 };
                 match flag.takes {
                     Takes::Bool => out.set(flag.long, "true"),
+                    Takes::Optional(default) => out.set(flag.long, default),
                     Takes::Value => {
                         let rest: String = shorts[j..].iter().collect();
                         let value = if !rest.is_empty() {

@@ -2,7 +2,7 @@
 //! secret generic), `kubectl run` and `kubectl expose`.
 
 use super::apply::{decode_object, Admission};
-use super::args::{b, v, vs, Flag};
+use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::{get, kind_for, kind_slash_name, not_found};
 use super::{fail, Ctx};
 use crate::engine::model::{Kind, Object};
@@ -18,12 +18,12 @@ pub const FLAGS: &[Flag] = &[
     v("from-literal"),
     v("from-file"),
     v("type"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     b("save-config"),
-    v("validate"),
+    o("validate", "strict"),
     v("clusterip"),
-    vs("recursive", 'R'),
+    bs("recursive", 'R'),
     vs("kustomize", 'k'),
 ];
 pub const RUN_FLAGS: &[Flag] = &[
@@ -33,7 +33,7 @@ pub const RUN_FLAGS: &[Flag] = &[
     v("env"),
     v("restart"),
     v("command"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     b("rm"),
     bs_i(),
@@ -47,7 +47,7 @@ pub const EXPOSE_FLAGS: &[Flag] = &[
     v("name"),
     v("protocol"),
     v("selector"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
 ];
 

@@ -2,7 +2,7 @@
 //! `--now`; and `--wait` (the default), which steps the cluster until the objects are gone.
 
 use super::apply::delete_files;
-use super::args::{b, bs, v, vs, Flag};
+use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::{get, list, not_found, parse_targets};
 use super::selector::{FieldSel, LabelSel};
 use super::wait::{drive, timeout_arg};
@@ -18,16 +18,16 @@ pub const FLAGS: &[Flag] = &[
     v("field-selector"),
     b("all"),
     bs("all-namespaces", 'A'),
-    v("cascade"),
+    o("cascade", "background"),
     v("grace-period"),
     b("force"),
     b("now"),
-    v("wait"),
+    b("wait"),
     b("ignore-not-found"),
-    v("dry-run"),
+    o("dry-run", "client"),
     v("timeout"),
     vs("output", 'o'),
-    vs("recursive", 'R'),
+    bs("recursive", 'R'),
     b("interactive"),
     vs("kustomize", 'k'),
 ];

@@ -1,7 +1,7 @@
 //! `kubectl label` and `kubectl annotate` (label.go / annotate.go): `k=v` adds, `k-` removes,
 //! `--overwrite` to change an existing value; several objects at once.
 
-use super::args::{b, bs, v, vs, Flag};
+use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::kind_slash_name;
 use super::scale::{resolve_keys, update_live};
 use super::{fail, Ctx};
@@ -16,7 +16,7 @@ pub const FLAGS: &[Flag] = &[
     v("field-selector"),
     b("list"),
     b("local"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     v("resource-version"),
     vs("filename", 'f'),

@@ -2,7 +2,7 @@
 //! classify every pod first, stop before evicting anything if one is fatal, evict through the
 //! eviction rules that respect PodDisruptionBudgets, wait for the pods to be gone).
 
-use super::args::{b, v, vs, Flag};
+use super::args::{b, o, v, vs, Flag};
 use super::resources::not_found;
 use super::scale::update_live;
 use super::selector::LabelSel;
@@ -20,11 +20,11 @@ pub const TAINT_FLAGS: &[Flag] = &[
     b("overwrite"),
     b("all"),
     vs("selector", 'l'),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     b("validate"),
 ];
-pub const CORDON_FLAGS: &[Flag] = &[vs("selector", 'l'), v("dry-run")];
+pub const CORDON_FLAGS: &[Flag] = &[vs("selector", 'l'), o("dry-run", "client")];
 pub const DRAIN_FLAGS: &[Flag] = &[
     b("ignore-daemonsets"),
     b("force"),
@@ -35,7 +35,7 @@ pub const DRAIN_FLAGS: &[Flag] = &[
     v("timeout"),
     vs("selector", 'l'),
     v("pod-selector"),
-    v("dry-run"),
+    o("dry-run", "client"),
     v("skip-wait-for-delete-timeout"),
     v("chunk-size"),
 ];

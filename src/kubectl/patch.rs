@@ -2,7 +2,7 @@
 //! of named items merge by name), and JSON patch (RFC 6902); `--subresource=scale`.
 
 use super::apply::{decode_object, Admission};
-use super::args::{v, vs, Flag};
+use super::args::{o, v, vs, Flag};
 use super::resources::{get, kind_slash_name, not_found, parse_targets};
 use super::{fail, Ctx};
 use crate::engine::model::Object;
@@ -12,7 +12,7 @@ use serde_json::Value;
 pub const FLAGS: &[Flag] = &[
     vs("patch", 'p'),
     v("type"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     v("subresource"),
     vs("filename", 'f'),

@@ -1,7 +1,7 @@
 //! `kubectl rollout status|history|undo|restart|pause|resume` with kubectl's client-side logic
 //! (polymorphichelpers: status viewers, history viewers, rollbackers).
 
-use super::args::{v, Flag};
+use super::args::{o, v, Flag};
 use super::resources::{get, kind_slash_name, not_found, parse_targets};
 use super::scale::{template_mut, update_live};
 use super::table::TabWriter;
@@ -13,11 +13,11 @@ use crate::engine::time::SimDuration;
 use crate::script::Output;
 
 pub const FLAGS: &[Flag] = &[
-    v("watch"),
+    super::args::bs("watch", 'w'),
     v("timeout"),
     v("revision"),
     v("to-revision"),
-    v("dry-run"),
+    o("dry-run", "client"),
     super::args::vs("output", 'o'),
     super::args::vs("selector", 'l'),
     super::args::vs("filename", 'f'),

@@ -2,7 +2,7 @@
 //! mutating verb uses (validation through the API server's rules, then `Sim::update_object`).
 
 use super::apply::Admission;
-use super::args::{b, bs, v, vs, Flag};
+use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::{get, kind_slash_name, list, not_found, parse_targets};
 use super::selector::LabelSel;
 use super::{fail, ok, Ctx};
@@ -18,7 +18,7 @@ pub const FLAGS: &[Flag] = &[
     b("all"),
     bs("all-namespaces", 'A'),
     v("timeout"),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     vs("filename", 'f'),
 ];
@@ -26,11 +26,11 @@ pub const FLAGS: &[Flag] = &[
 pub const SET_FLAGS: &[Flag] = &[
     b("all"),
     vs("selector", 'l'),
-    v("dry-run"),
+    o("dry-run", "client"),
     vs("output", 'o'),
     b("local"),
     vs("filename", 'f'),
-    v("record"),
+    b("record"),
 ];
 
 /// Reads the live object, lets `change` edit a copy, validates and writes it. Returns whether
