@@ -14,3 +14,5 @@ mod guide_k8s_statefulsets;
 mod guide_k8s_daemonsets;
 #[path = "seeds/guide_specialized_workloads.rs"]
 mod guide_specialized_workloads;
+#[path = "seeds/guide_infradecode.rs"]
+mod guide_infradecode;
