@@ -403,7 +403,7 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
         Err(e) => return fail(e),
     };
     let Some((kind, name)) = targets.names.first().cloned() else {
-        return fail("error: You must provide one or more resources by argument or filename.");
+        return fail(super::scale::NO_RESOURCE_ARGS);
     };
     let ns = ctx.namespace();
     let Some(obj) = get(ctx.sim, kind, &ns, &name).cloned() else {

@@ -73,6 +73,9 @@ fn replicas_mut(obj: &mut Object) -> Option<&mut Option<i32>> {
     }
 }
 
+/// kubectl's complaint when a command got no resource arguments.
+pub const NO_RESOURCE_ARGS: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
 /// Resolves targets (names, or `-l`/`--all` listings) to keys, collecting NotFound errors.
 pub fn resolve_keys(ctx: &Ctx, verb: &str) -> Result<(Vec<ObjectKey>, String), String> {
     let targets = parse_targets(&ctx.args.positionals)?;
@@ -207,6 +210,9 @@ pub fn run_set(ctx: &mut Ctx) -> Output {
         .iter()
         .cloned()
         .partition(|a| a.contains('='));
+    if resources.is_empty() {
+        return fail(NO_RESOURCE_ARGS);
+    }
     if pairs.is_empty() {
         return fail("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
     }

@@ -85,7 +85,7 @@ const fn bs_all() -> Flag {
 /// `kubectl wait --for=condition=Ready pod/web-0 --timeout=60s`, `--for=delete`.
 pub fn run_wait(ctx: &mut Ctx) -> Output {
     let Some(cond) = ctx.args.value("for").map(str::to_string) else {
-        return fail("error: --for must be specified");
+        return fail("error: unrecognized condition: \"\"");
     };
     let targets = match parse_targets(&ctx.args.positionals) {
         Ok(t) => t,
