@@ -784,3 +784,22 @@ fn generators_print_kubectls_client_side_objects() {
         "Error from server (AlreadyExists): deployments.apps \"web\" already exists\n"
     );
 }
+
+#[test]
+fn get_events_watch_prints_new_events_as_they_happen() {
+    let mut s = Session::new(15);
+    run(&mut s, "kubectl run a --image=nginx:1.25\n");
+    let o = kubectl(&mut s, "kubectl get events -w");
+    let tail: Vec<&str> = o.text.lines().rev().take(5).collect();
+    assert!(
+        tail.iter()
+            .any(|l| l.contains("Started") && l.contains("pod/a")),
+        "{}",
+        o.text
+    );
+    assert!(
+        o.text.contains("Scheduled") && o.text.contains("Successfully assigned default/a to "),
+        "{}",
+        o.text
+    );
+}

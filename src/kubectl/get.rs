@@ -303,8 +303,53 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
         .copied()
         .filter(|k| !listed.contains(k))
         .collect();
+    // Events stay out of the store's change log; watch them by comparing snapshots.
+    let watch_events = kinds.contains(&Kind::Event);
+    let event_state =
+        |sim: &crate::engine::Sim| -> std::collections::BTreeMap<(String, String), (i32, String)> {
+            sim.store()
+                .list::<crate::engine::model::Event>()
+                .map(|e| {
+                    let last = e.last_timestamp.map(|t| t.0.rfc3339()).unwrap_or_default();
+                    (
+                        (e.metadata.namespace.clone(), e.metadata.name.clone()),
+                        (e.count, last),
+                    )
+                })
+                .collect()
+        };
+    let mut seen_events = if watch_events {
+        event_state(ctx.sim)
+    } else {
+        Default::default()
+    };
     drive(ctx.sim, timeout, |sim, changes| {
-        for ch in changes {
+        let Some(changes) = changes else { return false };
+        let mut synthetic: Vec<crate::engine::store::Change> = Vec::new();
+        if watch_events {
+            let now_state = event_state(sim);
+            for (key, state) in &now_state {
+                if seen_events.get(key) != Some(state) {
+                    if let Some(e) = sim
+                        .store()
+                        .get::<crate::engine::model::Event>(&key.0, &key.1)
+                    {
+                        synthetic.push(crate::engine::store::Change {
+                            resource_version: 0,
+                            time: sim.now(),
+                            change: if seen_events.contains_key(key) {
+                                ChangeType::Modified
+                            } else {
+                                ChangeType::Added
+                            },
+                            object: Object::Event(e.clone()),
+                        });
+                    }
+                }
+            }
+            seen_events = now_state;
+        }
+        for ch in changes.iter().chain(synthetic.iter()) {
             let o = &ch.object;
             if !kinds.contains(&o.kind()) {
                 continue;

@@ -275,12 +275,12 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
         }
     };
     let ended = drive(ctx.sim, timeout, |sim, changes| {
-        if changes.is_empty() {
+        let Some(changes) = changes else {
             return match sim.store().get_obj(key) {
                 Some(o) => evaluate(o, &mut text),
                 None => true,
             };
-        }
+        };
         for ch in changes {
             let relevant = ObjectKey::of(&ch.object) == *key
                 && ch.change != crate::engine::store::ChangeType::Deleted;

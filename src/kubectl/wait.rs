@@ -23,16 +23,16 @@ pub enum Ended {
 /// its condition came true, large enough to keep long waits cheap.
 const SLICE: SimDuration = SimDuration(200);
 
-/// Steps `sim` until `check` says done. `check` sees the changes since the last call (none on
-/// the first call, which runs before any time passes).
+/// Steps `sim` until `check` says done. `check` sees the watch events since its last call:
+/// `None` on the first call (before any time passes), then after every write.
 pub fn drive(
     sim: &mut Sim,
     timeout: SimDuration,
-    mut check: impl FnMut(&Sim, &[Change]) -> bool,
+    mut check: impl FnMut(&Sim, Option<&[Change]>) -> bool,
 ) -> Ended {
     let deadline: SimTime = sim.now() + timeout;
     let mut rv = sim.store().resource_version();
-    if check(sim, &[]) {
+    if check(sim, None) {
         return Ended::Done;
     }
     while sim.now() < deadline {
@@ -51,7 +51,8 @@ pub fn drive(
             .map(|it| it.cloned().collect())
             .unwrap_or_default();
         rv = sim.store().resource_version();
-        if !changes.is_empty() && check(sim, &changes) {
+        // Called on every write, even one the change log leaves out (events).
+        if check(sim, Some(&changes)) {
             return Ended::Done;
         }
     }
