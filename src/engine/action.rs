@@ -150,7 +150,9 @@ impl fmt::Display for WhyReason {
             }
             WhyReason::StaleClaim { claim } => write!(
                 f,
-                "claim {claim} still belongs to an earlier pod (whenScaled: Delete); waiting for the garbage collector to delete it"
+                "claim {claim} still belongs to an earlier pod (whenScaled: Delete); the pod is created at the \
+                 first sync after the garbage collector deleted the claim (the controller does not watch \
+                 claims, so a change to the set or its pods must trigger that sync)"
             ),
             WhyReason::OnDeleteHolds { pods } => {
                 write!(f, "OnDelete: {} keep their revision until you delete them", pods.join(", "))

@@ -955,3 +955,40 @@ fn an_absurd_replica_count_is_refused_with_a_reason() {
         h.why_text()
     );
 }
+
+// ERRATA: with whenScaled: Delete, a scale-up that comes back while the old pod's claim still
+// exists waits for the garbage collector; the blocked reason says so. (On a real cluster the wait
+// can turn into a stall until another sync; here the set's own status write resyncs it.)
+#[test]
+fn a_stale_claim_blocks_the_pod_until_the_garbage_collector_deleted_it() {
+    let mut manifest = m0(3);
+    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] = json!({"whenDeleted": "Retain", "whenScaled": "Delete"});
+    let mut h = Harness::with_set(manifest);
+    h.settle();
+    let old_claim = h.claim("www-web-2").unwrap().metadata.uid;
+    h.hold_terminating.insert("web-2".into());
+    h.update_set(|s| s.spec.replicas = Some(2));
+    h.run_for(3);
+    h.update_set(|s| s.spec.replicas = Some(3));
+    h.run_for(3);
+    h.events.clear();
+    h.hold_terminating.clear();
+    h.sim.remove_object(&ObjectKey::new(Kind::Pod, NS, "web-2"));
+    h.sim.step();
+    assert!(
+        h.pod("web-2").is_none(),
+        "not created while the claim belongs to the old pod"
+    );
+    assert!(
+        h.why_text().contains("claim www-web-2 still belongs to an earlier pod"),
+        "{}",
+        h.why_text()
+    );
+    h.settle();
+    assert_eq!(h.events, [claim_event(2), create("web-2")]);
+    assert_ne!(
+        h.claim("www-web-2").unwrap().metadata.uid,
+        old_claim,
+        "a fresh, empty claim"
+    );
+}
