@@ -5,7 +5,10 @@
 use super::node_selector::{
     first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by,
 };
+use super::usage::{Allocatable, HostPort, Usage, RESOURCES};
 use crate::engine::model::{Node, Pod, Taint, TaintEffect};
+use crate::engine::store::Store;
+use std::collections::BTreeMap;
 
 /// Why one node was rejected: the plugin's reasons and whether preemption could ever help
 /// (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
@@ -39,24 +42,38 @@ pub const REASON_PORTS: &str = "node(s) didn't have free ports for the requested
 /// Nodes the NodeAffinity PreFilter left out (a DaemonSet pod's `matchFields` names one node).
 pub const REASON_PREFILTER_AFFINITY: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
 
-/// Pods the scheduler counts on a node: every pod bound there that has not finished
-/// (terminating pods still hold their resources and ports until they are gone).
-pub fn pods_holding_node<'a>(
-    pods: impl Iterator<Item = &'a Pod>,
-    incoming: &'a Pod,
-) -> Vec<&'a Pod> {
-    pods.filter(|p| !p.is_terminal() && p.metadata.uid != incoming.metadata.uid)
-        .collect()
+/// Pods the scheduler counts on each node: every pod bound there that has not finished
+/// (terminating pods still hold their resources and ports until they are gone). One pass over
+/// the pods is cheaper than a store lookup per pod of every node.
+pub fn placed_pods_by_node<'a>(
+    store: &'a Store,
+    incoming: &Pod,
+) -> BTreeMap<&'a str, Vec<&'a Pod>> {
+    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    for p in store.list::<Pod>() {
+        if let Some(node) = p.node_name() {
+            if !p.is_terminal() && p.metadata.uid != incoming.metadata.uid {
+                by_node.entry(node).or_default().push(p);
+            }
+        }
+    }
+    by_node
 }
 
-/// Runs the node filters in order; `None` means the node passes them all.
-pub fn run_node_filters(pod: &Pod, node: &Node, on_node: &[&Pod]) -> Option<NodeStatus> {
+/// Runs the node filters in order; `None` means the node passes them all. `demand` is the
+/// pod's own usage, `used` what the node's pods already hold.
+pub fn run_node_filters(
+    pod: &Pod,
+    demand: &Usage,
+    node: &Node,
+    used: &Usage,
+) -> Option<NodeStatus> {
     node_unschedulable(pod, node)
         .or_else(|| node_name(pod, node))
         .or_else(|| taint_toleration(pod, node))
         .or_else(|| node_affinity(pod, node))
-        .or_else(|| node_ports(pod, on_node))
-        .or_else(|| node_resources_fit(pod, node, on_node))
+        .or_else(|| node_ports(demand, used))
+        .or_else(|| node_resources_fit(demand, node, used))
 }
 
 /// NodeUnschedulable: a cordoned node only takes pods that tolerate
@@ -100,68 +117,38 @@ fn node_affinity(pod: &Pod, node: &Node) -> Option<NodeStatus> {
     }
 }
 
-/// (protocol, hostIP, hostPort) a pod asks for. hostNetwork pods use their container ports on
-/// the host (the API server defaults hostPort to containerPort for them).
-pub fn host_ports(pod: &Pod) -> Vec<(String, String, i64)> {
-    let host_network = pod.spec.uses_host_network();
-    pod.spec
-        .containers
-        .iter()
-        .flat_map(|c| c.ports.iter())
-        .filter_map(|p| {
-            let port = p.host_port.filter(|h| *h > 0).or(if host_network {
-                Some(p.container_port)
-            } else {
-                None
-            })?;
-            let protocol = p.protocol.clone().unwrap_or_else(|| "TCP".into());
-            let ip = p
-                .host_ip
-                .clone()
-                .filter(|i| !i.is_empty())
-                .unwrap_or_else(|| "0.0.0.0".into());
-            Some((protocol, ip, port))
-        })
-        .collect()
-}
-
-fn ports_conflict(a: &(String, String, i64), b: &(String, String, i64)) -> bool {
+fn ports_conflict(a: &HostPort, b: &HostPort) -> bool {
     a.0 == b.0 && a.2 == b.2 && (a.1 == "0.0.0.0" || b.1 == "0.0.0.0" || a.1 == b.1)
 }
 
 /// NodePorts: a host port (per protocol and IP) can be used by one pod per node.
-fn node_ports(pod: &Pod, on_node: &[&Pod]) -> Option<NodeStatus> {
-    let wanted = host_ports(pod);
-    if wanted.is_empty() {
-        return None;
-    }
-    let used: Vec<_> = on_node.iter().flat_map(|p| host_ports(p)).collect();
-    let conflict = wanted
+fn node_ports(demand: &Usage, used: &Usage) -> Option<NodeStatus> {
+    let conflict = demand
+        .ports
         .iter()
-        .any(|w| used.iter().any(|u| ports_conflict(w, u)));
+        .any(|w| used.ports.iter().any(|u| ports_conflict(w, u)));
     conflict.then(|| NodeStatus::resolvable(REASON_PORTS))
 }
 
 /// NodeResourcesFit: pod count, then cpu, memory and ephemeral-storage requests against what is
 /// left of allocatable. All failing resources are reported; a request larger than the whole
 /// node makes the failure unresolvable (no preemption can help).
-fn node_resources_fit(pod: &Pod, node: &Node, on_node: &[&Pod]) -> Option<NodeStatus> {
+fn node_resources_fit(demand: &Usage, node: &Node, used: &Usage) -> Option<NodeStatus> {
     let mut reasons = Vec::new();
     let mut unresolvable = false;
-    let allowed_pods = node.allocatable_milli("pods") / 1000;
-    if on_node.len() as i128 + 1 > allowed_pods {
+    let allocatable = Allocatable::of(node);
+    if used.pods as i128 + 1 > allocatable.pods {
         reasons.push("Too many pods".to_string());
     }
-    for resource in ["cpu", "memory", "ephemeral-storage"] {
-        let request = pod.request_milli(resource);
+    for (i, resource) in RESOURCES.iter().enumerate() {
+        let request = demand.requested[i];
         if request == 0 {
             continue;
         }
-        let allocatable = node.allocatable_milli(resource);
-        let used: i128 = on_node.iter().map(|p| p.request_milli(resource)).sum();
-        if request > allocatable - used {
+        let available = allocatable.resources[i];
+        if request > available - used.requested[i] {
             reasons.push(format!("Insufficient {resource}"));
-            if request > allocatable {
+            if request > available {
                 unresolvable = true;
             }
         }

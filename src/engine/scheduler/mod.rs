@@ -15,6 +15,7 @@ pub mod node_selector;
 pub mod pod_affinity;
 pub mod scoring;
 mod spread;
+pub mod usage;
 pub mod volumes;
 
 use crate::engine::action::{Action, ControllerId, EventRecord, Reconcile, WhyReason};
@@ -22,8 +23,9 @@ use crate::engine::apply::set_pod_condition;
 use crate::engine::model::{Node, Object, Pod};
 use crate::engine::store::{ObjectKey, Store};
 use crate::engine::Ctx;
-use filters::{pods_holding_node, run_node_filters, NodeStatus, REASON_PREFILTER_AFFINITY};
+use filters::{placed_pods_by_node, run_node_filters, NodeStatus, REASON_PREFILTER_AFFINITY};
 use std::collections::BTreeSet;
+use usage::Usage;
 use volumes::{ClaimPlan, SELECTED_NODE_ANNOTATION};
 
 pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
@@ -180,7 +182,9 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
         };
     }
 
-    let mut feasible: Vec<(&Node, Vec<&Pod>, Vec<ClaimPlan>)> = Vec::new();
+    let demand = Usage::of_pod(pod);
+    let by_node = placed_pods_by_node(store, pod);
+    let mut feasible: Vec<(&Node, Usage, Vec<ClaimPlan>)> = Vec::new();
     let mut failed: Vec<(&Node, NodeStatus, Vec<&Pod>)> = Vec::new();
     let mut absent = 0usize;
     let rwop_in_use = volumes::read_write_once_pod_in_use(store, pod);
@@ -193,8 +197,12 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
             absent += 1;
             continue;
         }
-        let on_node = pods_holding_node(store.pods_on_node(&node.metadata.name), pod);
-        if let Some(status) = run_node_filters(pod, node, &on_node) {
+        let on_node = by_node
+            .get(node.metadata.name.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let used = Usage::of_pods(&on_node);
+        if let Some(status) = run_node_filters(pod, &demand, node, &used) {
             failed.push((node, status, on_node));
             continue;
         }
@@ -209,7 +217,7 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
         match volumes::filter(store, &claims, node) {
             Ok(plans) => match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
                 Some(status) => failed.push((node, status, on_node)),
-                None => feasible.push((node, on_node, plans)),
+                None => feasible.push((node, used, plans)),
             },
             Err(status) => failed.push((node, status, on_node)),
         }
@@ -218,11 +226,10 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     if feasible.is_empty() {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     }
-    let candidates: Vec<(&Node, Vec<&Pod>)> =
-        feasible.iter().map(|(n, p, _)| (*n, p.clone())).collect();
+    let candidates: Vec<(&Node, &Usage)> = feasible.iter().map(|(n, u, _)| (*n, u)).collect();
     let nodes_only: Vec<&Node> = candidates.iter().map(|(n, _)| *n).collect();
-    let spread = spread::scores(store, pod, &nodes_only);
-    let Some(chosen) = scoring::pick_node(pod, &candidates, spread.as_deref()) else {
+    let spread = spread::scores(store, pod, &nodes_only, &by_node);
+    let Some(chosen) = scoring::pick_node(pod, &demand, &candidates, spread.as_deref()) else {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     };
     let plans = feasible
@@ -331,7 +338,7 @@ fn preemption_verdict(
     if remaining.len() == on_node.len() {
         return vec![messages::NO_VICTIMS.to_string()];
     }
-    match run_node_filters(pod, node, &remaining) {
+    match run_node_filters(pod, &Usage::of_pod(pod), node, &Usage::of_pods(&remaining)) {
         Some(s) => s.reasons,
         None => vec![messages::NO_VICTIMS.to_string()],
     }

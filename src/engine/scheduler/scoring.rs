@@ -8,58 +8,28 @@
 //! the seeded RNG) yet not always the alphabetically first node.
 
 use super::node_selector::{term_matches, tolerated_by};
+use super::usage::{Allocatable, Usage};
 use crate::engine::model::{Node, Pod, TaintEffect, Toleration};
 
 const MAX_NODE_SCORE: i64 = 100;
-/// schedutil.DefaultMilliCPURequest / DefaultMemoryRequest: what a container without requests
-/// counts as when scoring.
-const DEFAULT_MILLI_CPU: i128 = 100;
-const DEFAULT_MEMORY_MILLI: i128 = 200 * 1024 * 1024 * 1000;
-
-fn nonzero_request(pod: &Pod, resource: &str) -> i128 {
-    let default = if resource == "cpu" {
-        DEFAULT_MILLI_CPU
-    } else {
-        DEFAULT_MEMORY_MILLI
-    };
-    let regular: i128 = pod
-        .spec
-        .containers
-        .iter()
-        .map(|c| match c.request_milli(resource) {
-            0 => default,
-            r => r,
-        })
-        .sum();
-    let init = pod
-        .spec
-        .init_containers
-        .iter()
-        .map(|c| c.request_milli(resource))
-        .max()
-        .unwrap_or(0);
-    regular.max(init)
-}
 
 /// Requested and allocatable cpu and memory with the pod placed there. LeastAllocated counts
 /// containers without requests at the scheduler's defaults; BalancedAllocation uses the real
 /// requests.
-fn usage(pod: &Pod, node: &Node, on_node: &[&Pod], nonzero: bool) -> [(i128, i128); 2] {
-    let request = |p: &Pod, r: &str| {
-        if nonzero {
-            nonzero_request(p, r)
+fn usage(demand: &Usage, node: &Node, used: &Usage, nonzero: bool) -> [(i128, i128); 2] {
+    let alloc = Allocatable::of(node).resources;
+    [0, 1].map(|i| {
+        let requested = if nonzero {
+            used.nonzero[i] + demand.nonzero[i]
         } else {
-            p.request_milli(r)
-        }
-    };
-    ["cpu", "memory"].map(|r| {
-        let requested: i128 = on_node.iter().map(|p| request(p, r)).sum::<i128>() + request(pod, r);
-        (requested, node.allocatable_milli(r))
+            used.requested[i] + demand.requested[i]
+        };
+        (requested, alloc[i])
     })
 }
 
-fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
-    let scores: Vec<i64> = usage(pod, node, on_node, true)
+fn least_allocated(demand: &Usage, node: &Node, used: &Usage) -> i64 {
+    let scores: Vec<i64> = usage(demand, node, used, true)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 || req > alloc {
@@ -72,8 +42,8 @@ fn least_allocated(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
     scores.iter().sum::<i64>() / scores.len().max(1) as i64
 }
 
-fn balanced_allocation(pod: &Pod, node: &Node, on_node: &[&Pod]) -> i64 {
-    let fractions: Vec<f64> = usage(pod, node, on_node, false)
+fn balanced_allocation(demand: &Usage, node: &Node, used: &Usage) -> i64 {
+    let fractions: Vec<f64> = usage(demand, node, used, false)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 {
@@ -135,10 +105,11 @@ fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
-/// The chosen node among `feasible` (each with the pods it already holds).
+/// The chosen node among `feasible` (each with what its pods already use).
 pub fn pick_node<'a>(
     pod: &Pod,
-    feasible: &[(&'a Node, Vec<&Pod>)],
+    demand: &Usage,
+    feasible: &[(&'a Node, &Usage)],
     spread: Option<&[i64]>,
 ) -> Option<&'a Node> {
     let affinity_raw: Vec<i64> = feasible
@@ -152,7 +123,7 @@ pub fn pick_node<'a>(
     let max_affinity = affinity_raw.iter().copied().max().unwrap_or(0);
     let max_taint = taint_raw.iter().copied().max().unwrap_or(0);
     let mut best: Option<(i64, u64, &'a Node)> = None;
-    for (i, (node, on_node)) in feasible.iter().enumerate() {
+    for (i, (node, used)) in feasible.iter().enumerate() {
         let affinity = if max_affinity > 0 {
             affinity_raw[i] * MAX_NODE_SCORE / max_affinity
         } else {
@@ -165,8 +136,8 @@ pub fn pick_node<'a>(
         };
         let spread_score = spread.and_then(|s| s.get(i).copied()).unwrap_or(0);
         let total = 2 * spread_score
-            + least_allocated(pod, node, on_node)
-            + balanced_allocation(pod, node, on_node)
+            + least_allocated(demand, node, used)
+            + balanced_allocation(demand, node, used)
             + 2 * affinity
             + 3 * taint;
         let tie = fnv1a(&[&pod.metadata.uid, &node.metadata.name]);

@@ -5,6 +5,7 @@
 
 use crate::engine::model::{LabelSelector, Node, Pod, ReplicaSet, Service, StatefulSet};
 use crate::engine::store::Store;
+use std::collections::BTreeMap;
 
 const MAX_SKEW: f64 = 3.0;
 
@@ -38,14 +39,21 @@ fn default_selector(store: &Store, pod: &Pod) -> Option<Vec<LabelSelector>> {
 }
 
 /// Normalised 0..100 scores for `feasible`, or `None` when the pod has no default selector.
-pub fn scores(store: &Store, pod: &Pod, feasible: &[&Node]) -> Option<Vec<i64>> {
+pub fn scores(
+    store: &Store,
+    pod: &Pod,
+    feasible: &[&Node],
+    by_node: &BTreeMap<&str, Vec<&Pod>>,
+) -> Option<Vec<i64>> {
     let selectors = default_selector(store, pod)?;
     let weight = ((feasible.len() + 2) as f64).ln();
     let raw: Vec<i64> = feasible
         .iter()
         .map(|node| {
-            let count = store
-                .pods_on_node(&node.metadata.name)
+            let count = by_node
+                .get(node.metadata.name.as_str())
+                .into_iter()
+                .flatten()
                 .filter(|p| {
                     p.metadata.namespace == pod.metadata.namespace
                         && p.metadata.deletion_timestamp.is_none()
