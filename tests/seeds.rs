@@ -16,3 +16,5 @@ mod guide_k8s_daemonsets;
 mod guide_specialized_workloads;
 #[path = "seeds/guide_infradecode.rs"]
 mod guide_infradecode;
+#[path = "seeds/troubleshooting.rs"]
+mod troubleshooting;
