@@ -24,6 +24,8 @@ struct Shell<'a> {
     store: &'a crate::engine::store::Store,
     /// A working copy of the cluster's files; written back when the command ends.
     files: FileStore,
+    /// The simulated clock, for `date`.
+    now: crate::engine::time::SimTime,
 }
 
 /// Largest single write kept (a learner's file, not a disk image).
@@ -124,7 +126,18 @@ impl Shell<'_> {
             "true" => done(""),
             "false" => Run { out: String::new(), code: 1 },
             "echo" => done(format!("{}\n", args.join(" "))),
-            "date" => done(format!("{}\n", super::describe::rfc1123z(self.store_now()).replace(" +0000", " UTC"))),
+            "date" => {
+                // `Thu, 01 Jan 2026 00:00:07 +0000` -> coreutils' `Thu Jan  1 00:00:07 UTC 2026`
+                let r = super::describe::rfc1123z(self.now);
+                let p: Vec<&str> = r.split_whitespace().collect();
+                match p.as_slice() {
+                    [wd, day, mon, year, time, _] => {
+                        let day: u32 = day.parse().unwrap_or(1);
+                        done(format!("{} {mon} {day:>2} {time} UTC {year}\n", wd.trim_end_matches(',')))
+                    }
+                    _ => done(format!("{r}\n")),
+                }
+            }
             "env" | "printenv" => {
                 let mut s = format!("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={}\n", self.hostname());
                 for c in self.pod.spec.containers.iter().filter(|c| c.name == self.container) {
@@ -246,10 +259,6 @@ impl Shell<'_> {
         Ok(())
     }
 
-    fn store_now(&self) -> crate::engine::time::SimTime {
-        self.pod.status.start_time.map(|t| t.0).unwrap_or_default()
-    }
-
     /// `sh -c "a; b && c"`, with `>` and `>>` redirections into the file store.
     fn script(&mut self, script: &str) -> Run {
         let mut out = String::new();
@@ -333,7 +342,9 @@ pub fn run(ctx: &mut Ctx) -> Output {
         ));
     }
     let files = ctx.sim.files().clone();
+    let now = ctx.sim.now();
     let mut shell = Shell {
+        now,
         pod: &pod,
         container,
         store: ctx.sim.store(),
