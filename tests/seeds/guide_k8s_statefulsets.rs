@@ -276,3 +276,39 @@ fn troubleshooting_commands_show_the_storage_class_problem() {
     assert!(events.contains("storageclass.storage.k8s.io \"fast-storage\" not found"), "{events}");
     assert!(events.contains("FailedScheduling"), "{events}");
 }
+
+/// The postgres template's env: `value:` entries and `valueFrom.secretKeyRef` (and, as the
+/// guides' "Secret/ConfigMap" advice goes, `configMapKeyRef`) all reach the container's
+/// environment; `printenv NAME` prints just that value.
+#[test]
+fn secret_and_config_map_env_reach_the_container() {
+    let mut s = Session::new(1);
+    apply_seed(&mut s, "fast-storage-class.yaml");
+    ok(&mut s, "kubectl create secret generic postgres-secret --from-literal=password=s3cret");
+    ok(&mut s, "kubectl create configmap postgres-config --from-literal=max_connections=200");
+    apply_seed(&mut s, "postgres-statefulset.yaml");
+    ok(
+        &mut s,
+        r#"kubectl patch statefulset postgres-statefulset --type=json -p '[{"op":"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"MAX_CONNECTIONS","valueFrom":{"configMapKeyRef":{"name":"postgres-config","key":"max_connections"}}}}]'"#,
+    );
+    ok(&mut s, "sim settle");
+    let env = ok(&mut s, "kubectl exec postgres-statefulset-0 -- env");
+    for line in ["POSTGRES_DB=mydb\n", "POSTGRES_USER=admin\n", "POSTGRES_PASSWORD=s3cret\n", "MAX_CONNECTIONS=200\n"] {
+        assert!(env.contains(line), "{line:?} missing from the environment:\n{env}");
+    }
+    assert_eq!(ok(&mut s, "kubectl exec postgres-statefulset-0 -- printenv POSTGRES_PASSWORD"), "s3cret\n");
+}
+
+/// The guide's fragments are YAML snippets; `kubectl patch --patch-file FILE` applies one
+/// as it is (static/examples/seeds/fragments/).
+#[test]
+fn update_strategy_fragment_applies_with_patch_file() {
+    let mut s = running_my_statefulset();
+    let out = ok(
+        &mut s,
+        &format!("kubectl patch statefulset my-statefulset --patch-file {}", seed("fragments/sts-update-partition.yaml")),
+    );
+    assert_eq!(out, "statefulset.apps/my-statefulset patched\n");
+    let partition = ok(&mut s, "kubectl get sts my-statefulset -o jsonpath={.spec.updateStrategy.rollingUpdate.partition}");
+    assert_eq!(partition, "2");
+}
