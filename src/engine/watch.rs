@@ -131,6 +131,8 @@ impl Sim {
                 for k in claims {
                     self.enqueue(C::Volume, k);
                 }
+                // VolumeBinding also reacts to classes: a claim of a new class may bind later.
+                self.retry_pending_pods_with_claims();
             }
             Kind::Service => self.enqueue(C::Endpoints, key),
             Kind::ConfigMap | Kind::Secret => {
@@ -153,6 +155,21 @@ impl Sim {
     fn pod_changed(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
         let pod = |o: Option<&Object>| o.and_then(|o| Pod::from_object(o)).cloned();
         let (old, new) = (pod(old), pod(new));
+        // An orphan pod that appears or changes labels wakes the StatefulSets that select it, so
+        // they can adopt it (stateful_set.go addPod/updatePod).
+        if let Some(p) = new.as_ref().filter(|p| p.metadata.controller_ref().is_none()) {
+            if old.as_ref().is_none_or(|o| o.metadata.labels != p.metadata.labels) {
+                let sets: Vec<ObjectKey> = self
+                    .store
+                    .list_in::<StatefulSet>(&key.namespace)
+                    .filter(|s| s.spec.selector.as_ref().is_some_and(|sel| !sel.is_empty() && sel.matches(p.metadata.labels())))
+                    .map(|s| ObjectKey::new(Kind::StatefulSet, &s.metadata.namespace, &s.metadata.name))
+                    .collect();
+                for k in sets {
+                    self.enqueue(C::StatefulSet, k);
+                }
+            }
+        }
         match &new {
             Some(p) if p.node_name().is_none() && p.metadata.deletion_timestamp.is_none() => {
                 // The scheduling queue ignores status-only updates of a pending pod (its own
