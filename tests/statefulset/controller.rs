@@ -992,3 +992,67 @@ fn a_stale_claim_blocks_the_pod_until_the_garbage_collector_deleted_it() {
         "a fresh, empty claim"
     );
 }
+
+// Identity repair (ERRATA: `Update Pod web-1 in StatefulSet web successful`); the pod-index label
+// is not part of the identity check, so removing only it is not repaired.
+#[test]
+fn a_removed_pod_name_label_is_put_back_but_not_a_removed_index_label() {
+    let mut h = Harness::with_set(m0(2));
+    h.settle();
+    let mut pod = h.pod("web-1").unwrap();
+    pod.metadata.labels_mut().remove("apps.kubernetes.io/pod-index");
+    h.sim.update_object(Object::Pod(pod));
+    h.events.clear();
+    h.settle();
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    assert!(!h
+        .pod("web-1")
+        .unwrap()
+        .metadata
+        .labels()
+        .contains_key("apps.kubernetes.io/pod-index"));
+    let mut pod = h.pod("web-1").unwrap();
+    pod.metadata.labels_mut().remove("statefulset.kubernetes.io/pod-name");
+    h.sim.update_object(Object::Pod(pod));
+    h.settle();
+    assert_eq!(h.events, ["Update Pod web-1 in StatefulSet web successful"]);
+    let labels = h.pod("web-1").unwrap().metadata.labels().clone();
+    assert_eq!(
+        labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str),
+        Some("web-1")
+    );
+    assert_eq!(
+        labels.get("apps.kubernetes.io/pod-index").map(String::as_str),
+        Some("1"),
+        "updateIdentity writes both"
+    );
+}
+
+// A pod whose labels stop matching is released; its name stays taken, so the set waits.
+#[test]
+fn a_released_pod_keeps_its_name_and_the_set_says_why_it_waits() {
+    let mut h = Harness::with_set(m0(2));
+    h.settle();
+    let uid = h.pod("web-1").unwrap().metadata.uid;
+    let mut pod = h.pod("web-1").unwrap();
+    pod.metadata.labels_mut().insert("app".into(), "debug".into());
+    h.sim.update_object(Object::Pod(pod));
+    h.run_for(3);
+    let pod = h.pod("web-1").unwrap();
+    assert_eq!(pod.metadata.uid, uid, "the released pod is not replaced");
+    assert!(pod.metadata.controller_ref().is_none(), "released: no ownerReference");
+    assert!(
+        h.why_text()
+            .contains("a pod named web-1 exists that this set does not own"),
+        "{}",
+        h.why_text()
+    );
+    // Matching labels again: the orphan's label change wakes the set, which adopts it.
+    let mut pod = h.pod("web-1").unwrap();
+    pod.metadata.labels_mut().insert("app".into(), "nginx".into());
+    h.sim.update_object(Object::Pod(pod));
+    h.settle();
+    let pod = h.pod("web-1").unwrap();
+    assert_eq!(pod.metadata.uid, uid);
+    assert_eq!(pod.metadata.controller_ref().map(|r| r.name.as_str()), Some("web"));
+}

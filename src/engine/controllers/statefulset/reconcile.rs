@@ -290,6 +290,18 @@ impl<'a> SetSync<'a> {
 
     /// Creates the claims, then the pod, of an empty slot.
     fn create_replica(&mut self, i: usize, ordinal: u32, name: &str) -> Flow {
+        if self.ctx.store.get::<Pod>(&self.set.metadata.namespace, name).is_some() {
+            // The API server answers AlreadyExists; the controller records no event and retries.
+            self.out.wait(
+                self.pod_key(name),
+                WhyReason::Other(format!(
+                    "a pod named {name} exists that this set does not own (its labels no longer match the \
+                     selector, or another controller owns it); {name} cannot be created until that pod is \
+                     deleted or matches again"
+                )),
+            );
+            return Flow::Error;
+        }
         let existing: Vec<&PersistentVolumeClaim> = self.existing_claims(ordinal).into_iter().flatten().collect();
         if let Some(stale) = existing.iter().find(|c| claims::claim_is_stale(c, self.set, name)) {
             let claim = stale.metadata.name.clone();
