@@ -32,7 +32,10 @@ pub const FLAGS: &[Flag] = &[
     v("subresource"),
     b("show-managed-fields"),
     v("template"),
-    v("timeout"),
+    bs("recursive", 'R'),
+    vs("kustomize", 'k'),
+    b("allow-missing-template-keys"),
+    b("server-print"),
 ];
 
 pub const EVENTS_FLAGS: &[Flag] = &[

@@ -19,6 +19,10 @@ pub const FLAGS: &[Flag] = &[
     vs("selector", 'l'),
     b("prefix"),
     v("limit-bytes"),
+    v("since-time"),
+    v("pod-running-timeout"),
+    v("max-log-requests"),
+    b("ignore-errors"),
 ];
 
 /// Finds the pod a `logs`/`exec` argument names: `POD`, `pod/POD`, or `sts/web` (first pod).
