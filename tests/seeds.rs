@@ -18,3 +18,5 @@ mod guide_specialized_workloads;
 mod guide_infradecode;
 #[path = "seeds/troubleshooting.rs"]
 mod troubleshooting;
+#[path = "seeds/best_practices.rs"]
+mod best_practices;
