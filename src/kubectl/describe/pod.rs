@@ -402,11 +402,12 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
     }
     labels(w, 0, "Labels", m.labels.as_ref());
     annotations(w, 0, "Annotations", m.annotations.as_ref());
-    if let Some(dt) = m.deletion_timestamp {
-        let left = super::super::duration::human_duration_secs(
-            super::super::duration::secs_between(sim.now(), dt.0),
-        );
-        w.line(0, &format!("Status:\tTerminating (lasts {left})"));
+    let terminal = matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed);
+    if let (Some(dt), false) = (m.deletion_timestamp, terminal) {
+        // describe.go measures the time *since* the deletion timestamp, which the API server
+        // set in the future (now + grace period): kubectl really prints `<invalid>` here.
+        let lasts = crate::kubectl::duration::age(Some(dt), sim.now());
+        w.line(0, &format!("Status:\tTerminating (lasts {lasts})"));
         w.line(
             0,
             &format!(
