@@ -4,19 +4,19 @@
 //! where the guide is wrong. Manifests: static/examples/seeds/; stories:
 //! static/examples/troubleshooting/.
 
-#[path = "seeds/support.rs"]
-mod support;
-#[path = "seeds/ordering.rs"]
-mod ordering;
-#[path = "seeds/guide_k8s_statefulsets.rs"]
-mod guide_k8s_statefulsets;
-#[path = "seeds/guide_k8s_daemonsets.rs"]
-mod guide_k8s_daemonsets;
-#[path = "seeds/guide_specialized_workloads.rs"]
-mod guide_specialized_workloads;
-#[path = "seeds/guide_infradecode.rs"]
-mod guide_infradecode;
-#[path = "seeds/troubleshooting.rs"]
-mod troubleshooting;
 #[path = "seeds/best_practices.rs"]
 mod best_practices;
+#[path = "seeds/guide_infradecode.rs"]
+mod guide_infradecode;
+#[path = "seeds/guide_k8s_daemonsets.rs"]
+mod guide_k8s_daemonsets;
+#[path = "seeds/guide_k8s_statefulsets.rs"]
+mod guide_k8s_statefulsets;
+#[path = "seeds/guide_specialized_workloads.rs"]
+mod guide_specialized_workloads;
+#[path = "seeds/ordering.rs"]
+mod ordering;
+#[path = "seeds/support.rs"]
+mod support;
+#[path = "seeds/troubleshooting.rs"]
+mod troubleshooting;

@@ -26,15 +26,34 @@ fn mongodb_with_readiness_probe() -> Session {
 fn unready_pod_leaves_the_headless_service_dns() {
     let mut s = mongodb_with_readiness_probe();
     let all = ok(&mut s, "kubectl exec mongodb-0 -- nslookup mongodb");
-    assert_eq!(all.matches("Name:\tmongodb.default.svc.cluster.local").count(), 3, "{all}");
+    assert_eq!(
+        all.matches("Name:\tmongodb.default.svc.cluster.local")
+            .count(),
+        3,
+        "{all}"
+    );
     ok(&mut s, "sim pod unready mongodb-2");
     ok(&mut s, "sim advance 40s");
     let rows = pods(&mut s, "app=mongodb");
-    assert_eq!((rows[2].ready.as_str(), rows[2].status.as_str()), ("0/1", "Running"));
+    assert_eq!(
+        (rows[2].ready.as_str(), rows[2].status.as_str()),
+        ("0/1", "Running")
+    );
     let some = ok(&mut s, "kubectl exec mongodb-0 -- nslookup mongodb");
-    assert_eq!(some.matches("Name:\tmongodb.default.svc.cluster.local").count(), 2, "{some}");
-    assert!(!some.contains(&format!("Address: {}\n", rows[2].ip)), "{some}");
-    let gone = fails(&mut s, "kubectl exec mongodb-0 -- nslookup mongodb-2.mongodb");
+    assert_eq!(
+        some.matches("Name:\tmongodb.default.svc.cluster.local")
+            .count(),
+        2,
+        "{some}"
+    );
+    assert!(
+        !some.contains(&format!("Address: {}\n", rows[2].ip)),
+        "{some}"
+    );
+    let gone = fails(
+        &mut s,
+        "kubectl exec mongodb-0 -- nslookup mongodb-2.mongodb",
+    );
     assert!(gone.contains("NXDOMAIN"), "{gone}");
 }
 
@@ -61,17 +80,29 @@ sim settle
 ",
     );
     let pdb = ok(&mut s, "kubectl get pdb mongodb");
-    assert!(pdb.contains("mongodb   N/A             1                 1 "), "{pdb}");
+    assert!(
+        pdb.contains("mongodb   N/A             1                 1 "),
+        "{pdb}"
+    );
     ok(&mut s, "sim pod unready mongodb-2");
     ok(&mut s, "sim advance 40s");
     let pdb = ok(&mut s, "kubectl get pdb mongodb");
-    assert!(pdb.contains("mongodb   N/A             1                 0 "), "{pdb}");
+    assert!(
+        pdb.contains("mongodb   N/A             1                 0 "),
+        "{pdb}"
+    );
     let rows = pods(&mut s, "app=mongodb");
     let node = rows[0].node.clone();
-    let out = fails(&mut s, &format!("kubectl drain {node} --ignore-daemonsets --timeout=30s"));
+    let out = fails(
+        &mut s,
+        &format!("kubectl drain {node} --ignore-daemonsets --timeout=30s"),
+    );
     assert!(out.contains("evicting pod default/mongodb-0\n"), "{out}");
     assert!(out.contains("error when evicting pods/\"mongodb-0\" -n \"default\" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n"), "{out}");
-    assert!(pods(&mut s, "app=mongodb")[0].is_ready(), "mongodb-0 keeps running");
+    assert!(
+        pods(&mut s, "app=mongodb")[0].is_ready(),
+        "mongodb-0 keeps running"
+    );
 }
 
 /// Guide 000: "updateStrategy: type: RollingUpdate # or OnDelete". With OnDelete a template
@@ -80,21 +111,43 @@ sim settle
 fn daemonset_ondelete_replaces_only_deleted_pods() {
     let mut s = Session::new(1);
     apply_seed(&mut s, "logging-agent.yaml");
-    ok(&mut s, r#"kubectl patch daemonset logging-agent --type=merge -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#);
+    ok(
+        &mut s,
+        r#"kubectl patch daemonset logging-agent --type=merge -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#,
+    );
     ok(&mut s, "sim settle");
     let before = pods(&mut s, "app=logging-agent");
-    ok(&mut s, "kubectl set image daemonset/logging-agent fluentd=fluentd:v1.17");
+    ok(
+        &mut s,
+        "kubectl set image daemonset/logging-agent fluentd=fluentd:v1.17",
+    );
     ok(&mut s, "sim settle");
-    assert_eq!(pods(&mut s, "app=logging-agent"), before, "nothing replaced");
+    assert_eq!(
+        pods(&mut s, "app=logging-agent"),
+        before,
+        "nothing replaced"
+    );
     ok(&mut s, &format!("kubectl delete pod {}", before[0].name));
     ok(&mut s, "sim settle");
     let after = pods(&mut s, "app=logging-agent");
     let replaced: Vec<&PodRow> = after.iter().filter(|r| r.node == before[0].node).collect();
     assert_eq!(replaced.len(), 1);
     assert_ne!(replaced[0].name, before[0].name);
-    let image = ok(&mut s, &format!("kubectl get pod {} -o jsonpath={{.spec.containers[0].image}}", replaced[0].name));
+    let image = ok(
+        &mut s,
+        &format!(
+            "kubectl get pod {} -o jsonpath={{.spec.containers[0].image}}",
+            replaced[0].name
+        ),
+    );
     assert_eq!(image, "fluentd:v1.17");
-    let others = ok(&mut s, &format!("kubectl get pod {} -o jsonpath={{.spec.containers[0].image}}", before[1].name));
+    let others = ok(
+        &mut s,
+        &format!(
+            "kubectl get pod {} -o jsonpath={{.spec.containers[0].image}}",
+            before[1].name
+        ),
+    );
     assert_eq!(others, "fluentd:v1.16");
 }
 
@@ -104,7 +157,10 @@ fn daemonset_ondelete_replaces_only_deleted_pods() {
 #[test]
 fn statefulset_for_a_stateless_app_starts_slower_than_a_deployment() {
     let mut s = Session::new(1);
-    ok(&mut s, "kubectl create deployment web --image=nginx:1.27 --replicas=3");
+    ok(
+        &mut s,
+        "kubectl create deployment web --image=nginx:1.27 --replicas=3",
+    );
     script(
         &mut s,
         "kubectl apply -f - <<EOF
@@ -128,7 +184,10 @@ EOF
 ",
     );
     let ready_after = |snaps: &[Vec<PodRow>]| {
-        snaps.iter().position(|s| s.len() == 3 && s.iter().all(PodRow::is_ready)).map(|i| i + 1)
+        snaps
+            .iter()
+            .position(|s| s.len() == 3 && s.iter().all(PodRow::is_ready))
+            .map(|i| i + 1)
     };
     let mut deploy = Vec::new();
     let mut sts = Vec::new();

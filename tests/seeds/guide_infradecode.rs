@@ -8,7 +8,10 @@ use kubeplay::Session;
 fn running_mysql() -> Session {
     let mut s = Session::new(1);
     let out = apply_seed(&mut s, "mysql-statefulset.yaml");
-    assert_eq!(out, "service/mysql created\nstatefulset.apps/mysql created\n");
+    assert_eq!(
+        out,
+        "service/mysql created\nstatefulset.apps/mysql created\n"
+    );
     ok(&mut s, "sim settle");
     s
 }
@@ -19,19 +22,42 @@ fn running_mysql() -> Session {
 #[test]
 fn mysql_pods_keep_name_storage_and_dns_across_a_restart() {
     let mut s = running_mysql();
-    assert_eq!(names(&pods(&mut s, "app=mysql")), ["mysql-0", "mysql-1", "mysql-2"]);
-    ok(&mut s, "kubectl exec mysql-0 -- sh -c 'echo orders > /var/lib/mysql/marker'");
+    assert_eq!(
+        names(&pods(&mut s, "app=mysql")),
+        ["mysql-0", "mysql-1", "mysql-2"]
+    );
+    ok(
+        &mut s,
+        "kubectl exec mysql-0 -- sh -c 'echo orders > /var/lib/mysql/marker'",
+    );
     let other = fails(&mut s, "kubectl exec mysql-1 -- cat /var/lib/mysql/marker");
-    assert!(other.contains("No such file or directory"), "storage is not shared: {other}");
+    assert!(
+        other.contains("No such file or directory"),
+        "storage is not shared: {other}"
+    );
 
     ok(&mut s, "kubectl delete pod mysql-0");
     ok(&mut s, "sim settle");
-    assert_eq!(names(&pods(&mut s, "app=mysql")), ["mysql-0", "mysql-1", "mysql-2"]);
-    assert_eq!(ok(&mut s, "kubectl exec mysql-0 -- cat /var/lib/mysql/marker"), "orders\n");
+    assert_eq!(
+        names(&pods(&mut s, "app=mysql")),
+        ["mysql-0", "mysql-1", "mysql-2"]
+    );
+    assert_eq!(
+        ok(&mut s, "kubectl exec mysql-0 -- cat /var/lib/mysql/marker"),
+        "orders\n"
+    );
     assert_eq!(ok(&mut s, "kubectl exec mysql-0 -- hostname"), "mysql-0\n");
     let ip = pods(&mut s, "app=mysql")[0].ip.clone();
-    let dns = ok(&mut s, "kubectl exec mysql-1 -- nslookup mysql-0.mysql.default.svc.cluster.local");
-    assert!(dns.contains(&format!("Name:\tmysql-0.mysql.default.svc.cluster.local\nAddress: {ip}\n")), "{dns}");
+    let dns = ok(
+        &mut s,
+        "kubectl exec mysql-1 -- nslookup mysql-0.mysql.default.svc.cluster.local",
+    );
+    assert!(
+        dns.contains(&format!(
+            "Name:\tmysql-0.mysql.default.svc.cluster.local\nAddress: {ip}\n"
+        )),
+        "{dns}"
+    );
 }
 
 /// "Pods are created sequentially: mysql-0 → mysql-1 → mysql-2. If an earlier Pod fails, later
@@ -44,9 +70,15 @@ fn a_failing_earlier_pod_keeps_later_pods_from_starting() {
     ok(&mut s, "sim advance 2m");
     let rows = pods(&mut s, "app=mysql");
     assert_eq!(names(&rows), ["mysql-0"]);
-    assert!(rows[0].status == "ImagePullBackOff" || rows[0].status == "ErrImagePull", "{rows:?}");
+    assert!(
+        rows[0].status == "ImagePullBackOff" || rows[0].status == "ErrImagePull",
+        "{rows:?}"
+    );
     let why = ok(&mut s, "sim why sts/mysql");
-    assert!(why.contains("waiting for mysql-0 to be Running and Ready"), "{why}");
+    assert!(
+        why.contains("waiting for mysql-0 to be Running and Ready"),
+        "{why}"
+    );
     ok(&mut s, "sim image fixed mysql:8.4");
     ok(&mut s, "sim advance 5m");
     let rows = pods(&mut s, "app=mysql");
@@ -67,17 +99,41 @@ fn daemonset_follows_nodes_added_and_removed() {
     ok(&mut s, "sim node add kind-worker5");
     ok(&mut s, "sim settle");
     let rows = pods(&mut s, "app=logging-agent");
-    assert_eq!(nodes_of(&rows), ["kind-worker", "kind-worker2", "kind-worker3", "kind-worker4", "kind-worker5"]);
+    assert_eq!(
+        nodes_of(&rows),
+        [
+            "kind-worker",
+            "kind-worker2",
+            "kind-worker3",
+            "kind-worker4",
+            "kind-worker5"
+        ]
+    );
     assert!(rows.iter().all(PodRow::is_ready), "{rows:?}");
     let get = ok(&mut s, "kubectl get ds logging-agent");
-    assert!(get.contains("logging-agent   5         5         5 "), "{get}");
+    assert!(
+        get.contains("logging-agent   5         5         5 "),
+        "{get}"
+    );
 
     ok(&mut s, "sim node remove kind-worker5");
     ok(&mut s, "sim advance 5s");
-    assert_eq!(pods(&mut s, "app=logging-agent").len(), 5, "pod GC has not run yet");
+    assert_eq!(
+        pods(&mut s, "app=logging-agent").len(),
+        5,
+        "pod GC has not run yet"
+    );
     ok(&mut s, "sim advance 60s");
     let rows = pods(&mut s, "app=logging-agent");
-    assert_eq!(nodes_of(&rows), ["kind-worker", "kind-worker2", "kind-worker3", "kind-worker4"]);
+    assert_eq!(
+        nodes_of(&rows),
+        [
+            "kind-worker",
+            "kind-worker2",
+            "kind-worker3",
+            "kind-worker4"
+        ]
+    );
     // "DaemonSet does not use replicas": there is nothing to scale.
     fails(&mut s, "kubectl scale daemonset logging-agent --replicas=5");
     assert_eq!(pods(&mut s, "app=logging-agent").len(), 4);
@@ -91,11 +147,17 @@ fn node_selector_disktype_ssd_limits_the_daemonset() {
     ok(&mut s, "kubectl label node kind-worker3 disktype=ssd");
     apply_seed(&mut s, "logging-agent-ssd.yaml");
     ok(&mut s, "sim settle");
-    assert_eq!(nodes_of(&pods(&mut s, "app=logging-agent")), ["kind-worker", "kind-worker3"]);
+    assert_eq!(
+        nodes_of(&pods(&mut s, "app=logging-agent")),
+        ["kind-worker", "kind-worker3"]
+    );
     // Removing the label takes the pod off that node.
     ok(&mut s, "kubectl label node kind-worker disktype-");
     ok(&mut s, "sim settle");
-    assert_eq!(nodes_of(&pods(&mut s, "app=logging-agent")), ["kind-worker3"]);
+    assert_eq!(
+        nodes_of(&pods(&mut s, "app=logging-agent")),
+        ["kind-worker3"]
+    );
 }
 
 /// "kubectl drain <node-name> --ignore-daemonsets — DaemonSet Pods are NOT removed."
@@ -108,12 +170,22 @@ fn drain_ignore_daemonsets_leaves_daemon_pods_on_the_node() {
     ok(&mut s, "sim settle");
     let before = pods(&mut s, "app=logging-agent");
     let refused = fails(&mut s, "kubectl drain kind-worker");
-    assert!(refused.contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"), "{refused}");
+    assert!(
+        refused
+            .contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"),
+        "{refused}"
+    );
 
     let out = ok(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
     // The refused drain had already cordoned the node.
-    assert!(out.starts_with("node/kind-worker already cordoned\n"), "{out}");
-    assert!(out.contains("Warning: ignoring DaemonSet-managed Pods: default/logging-agent-"), "{out}");
+    assert!(
+        out.starts_with("node/kind-worker already cordoned\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Warning: ignoring DaemonSet-managed Pods: default/logging-agent-"),
+        "{out}"
+    );
     assert!(out.ends_with("node/kind-worker drained\n"), "{out}");
     ok(&mut s, "sim settle");
     let after = pods(&mut s, "app=logging-agent");
@@ -122,9 +194,16 @@ fn drain_ignore_daemonsets_leaves_daemon_pods_on_the_node() {
         &mut s,
         "kubectl get pods -A --field-selector spec.nodeName=kind-worker -o custom-columns=NAME:.metadata.name --no-headers",
     );
-    let mut left: Vec<&str> = on_node.lines().map(|n| n.rsplit_once('-').map_or(n, |(app, _)| app)).collect();
+    let mut left: Vec<&str> = on_node
+        .lines()
+        .map(|n| n.rsplit_once('-').map_or(n, |(app, _)| app))
+        .collect();
     left.sort();
-    assert_eq!(left, ["kindnet", "kube-proxy", "logging-agent"], "only daemon pods remain:\n{on_node}");
+    assert_eq!(
+        left,
+        ["kindnet", "kube-proxy", "logging-agent"],
+        "only daemon pods remain:\n{on_node}"
+    );
     let node = ok(&mut s, "kubectl get node kind-worker");
     assert!(node.contains("Ready,SchedulingDisabled"), "{node}");
 }

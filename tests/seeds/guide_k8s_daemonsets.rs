@@ -8,7 +8,10 @@ use kubeplay::Session;
 const WORKERS: [&str; 3] = ["kind-worker", "kind-worker2", "kind-worker3"];
 
 fn node_ip(s: &mut Session, node: &str) -> String {
-    ok(s, &format!("kubectl get node {node} -o jsonpath={{.status.addresses[0].address}}"))
+    ok(
+        s,
+        &format!("kubectl get node {node} -o jsonpath={{.status.addresses[0].address}}"),
+    )
 }
 
 /// "DaemonSets ensure that all (or specific) nodes run a copy of a specific pod." On a default
@@ -16,13 +19,19 @@ fn node_ip(s: &mut Session, node: &str) -> String {
 #[test]
 fn logging_agent_runs_one_pod_on_each_schedulable_node() {
     let mut s = Session::new(1);
-    assert_eq!(apply_seed(&mut s, "logging-agent.yaml"), "daemonset.apps/logging-agent created\n");
+    assert_eq!(
+        apply_seed(&mut s, "logging-agent.yaml"),
+        "daemonset.apps/logging-agent created\n"
+    );
     ok(&mut s, "sim settle");
     let rows = pods(&mut s, "app=logging-agent");
     assert_eq!(nodes_of(&rows), WORKERS);
     assert!(rows.iter().all(PodRow::is_ready), "{rows:?}");
     let why = ok(&mut s, "sim why ds/logging-agent");
-    assert!(why.contains("node-role.kubernetes.io/control-plane:NoSchedule not tolerated"), "{why}");
+    assert!(
+        why.contains("node-role.kubernetes.io/control-plane:NoSchedule not tolerated"),
+        "{why}"
+    );
 }
 
 /// "Run pods only on specific nodes" (nodeSelector disktype: ssd, tolerations for
@@ -34,24 +43,44 @@ fn node_selector_fragment_runs_only_on_ssd_nodes_and_master_toleration_misses_th
     ok(&mut s, "sim settle");
     assert!(pods(&mut s, "app=logging-agent").is_empty());
     let get = ok(&mut s, "kubectl get daemonset logging-agent");
-    assert!(get.contains("logging-agent   0         0         0       0            0           disktype=ssd"), "{get}");
+    assert!(
+        get.contains(
+            "logging-agent   0         0         0       0            0           disktype=ssd"
+        ),
+        "{get}"
+    );
 
     ok(&mut s, "kubectl label node kind-worker2 disktype=ssd");
     ok(&mut s, "sim settle");
-    assert_eq!(nodes_of(&pods(&mut s, "app=logging-agent")), ["kind-worker2"]);
+    assert_eq!(
+        nodes_of(&pods(&mut s, "app=logging-agent")),
+        ["kind-worker2"]
+    );
 
     // The `critical` toleration (operator Exists) lets it onto a node tainted critical.
-    ok(&mut s, "kubectl taint node kind-worker3 critical=true:NoSchedule");
+    ok(
+        &mut s,
+        "kubectl taint node kind-worker3 critical=true:NoSchedule",
+    );
     ok(&mut s, "kubectl label node kind-worker3 disktype=ssd");
     ok(&mut s, "sim settle");
-    assert_eq!(nodes_of(&pods(&mut s, "app=logging-agent")), ["kind-worker2", "kind-worker3"]);
+    assert_eq!(
+        nodes_of(&pods(&mut s, "app=logging-agent")),
+        ["kind-worker2", "kind-worker3"]
+    );
 
     // The guide's `node-role.kubernetes.io/master` toleration does not match v1.36's control
     // plane taint (`node-role.kubernetes.io/control-plane`, since v1.25): no pod there.
     ok(&mut s, "kubectl label node kind-control-plane disktype=ssd");
     ok(&mut s, "sim settle");
-    assert_eq!(nodes_of(&pods(&mut s, "app=logging-agent")), ["kind-worker2", "kind-worker3"]);
-    let taints = ok(&mut s, "kubectl get node kind-control-plane -o jsonpath={.spec.taints[*].key}");
+    assert_eq!(
+        nodes_of(&pods(&mut s, "app=logging-agent")),
+        ["kind-worker2", "kind-worker3"]
+    );
+    let taints = ok(
+        &mut s,
+        "kubectl get node kind-control-plane -o jsonpath={.spec.taints[*].key}",
+    );
     assert_eq!(taints, "node-role.kubernetes.io/control-plane");
 }
 
@@ -65,16 +94,28 @@ fn update_strategy_fragment_replaces_one_node_at_a_time() {
         r#"kubectl patch daemonset logging-agent -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}}}'"#,
     );
     ok(&mut s, "sim settle");
-    ok(&mut s, "kubectl set image daemonset/logging-agent fluentd=fluentd:v1.17");
+    ok(
+        &mut s,
+        "kubectl set image daemonset/logging-agent fluentd=fluentd:v1.17",
+    );
     for _ in 0..30 {
         ok(&mut s, "sim advance 1s");
         let rows = pods(&mut s, "app=logging-agent");
         let ready_nodes = rows.iter().filter(|r| r.is_ready()).count();
-        assert!(ready_nodes >= 2, "more than maxUnavailable=1 node without a ready pod: {rows:?}");
+        assert!(
+            ready_nodes >= 2,
+            "more than maxUnavailable=1 node without a ready pod: {rows:?}"
+        );
     }
     let out = ok(&mut s, "kubectl rollout status daemonset logging-agent");
-    assert!(out.ends_with("daemon set \"logging-agent\" successfully rolled out\n"), "{out}");
-    let images = ok(&mut s, "kubectl get pods -l app=logging-agent -o jsonpath={.items[*].spec.containers[0].image}");
+    assert!(
+        out.ends_with("daemon set \"logging-agent\" successfully rolled out\n"),
+        "{out}"
+    );
+    let images = ok(
+        &mut s,
+        "kubectl get pods -l app=logging-agent -o jsonpath={.items[*].spec.containers[0].image}",
+    );
     assert_eq!(images, "fluentd:v1.17 fluentd:v1.17 fluentd:v1.17");
 }
 
@@ -100,9 +141,20 @@ fn control_plane_tolerations_put_a_pod_on_the_control_plane() {
     apply_seed(&mut s, "node-exporter-control-plane.yaml");
     ok(&mut s, "sim settle");
     let rows = pods(&mut s, "app=node-exporter");
-    assert_eq!(nodes_of(&rows), ["kind-control-plane", "kind-worker", "kind-worker2", "kind-worker3"]);
+    assert_eq!(
+        nodes_of(&rows),
+        [
+            "kind-control-plane",
+            "kind-worker",
+            "kind-worker2",
+            "kind-worker3"
+        ]
+    );
     let get = ok(&mut s, "kubectl get daemonset node-exporter");
-    assert!(get.contains("node-exporter   4         4         4       4            4           <none>"), "{get}");
+    assert!(
+        get.contains("node-exporter   4         4         4       4            4           <none>"),
+        "{get}"
+    );
 }
 
 /// The DaemonSet "Terminal window" list: get, describe, `get pods -o wide | grep`, rollout status.
@@ -116,7 +168,10 @@ fn daemonset_command_list_works() {
         get.lines().next(),
         Some("NAME            DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE")
     );
-    assert!(get.contains("logging-agent   3         3         3       3            3           <none>"), "{get}");
+    assert!(
+        get.contains("logging-agent   3         3         3       3            3           <none>"),
+        "{get}"
+    );
     let describe = ok(&mut s, "kubectl describe daemonset logging-agent");
     for line in [
         "Desired Number of Nodes Scheduled: 3",
@@ -188,8 +243,17 @@ sim settle
     let rows = pods(&mut s, "app=node-exporter");
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r.status == "Pending"), "{rows:?}");
-    let port = ok(&mut s, &format!("kubectl get pod {} -o jsonpath={{.spec.containers[0].ports[0].hostPort}}", rows[0].name));
-    assert_eq!(port, "9100", "hostNetwork defaults hostPort to containerPort");
+    let port = ok(
+        &mut s,
+        &format!(
+            "kubectl get pod {} -o jsonpath={{.spec.containers[0].ports[0].hostPort}}",
+            rows[0].name
+        ),
+    );
+    assert_eq!(
+        port, "9100",
+        "hostNetwork defaults hostPort to containerPort"
+    );
     let describe = ok(&mut s, &format!("kubectl describe pod {}", rows[0].name));
     assert!(describe.contains("0/4 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]."), "{describe}");
 }
@@ -226,9 +290,18 @@ sim settle
     let rows = pods(&mut s, "app=big");
     let pending: Vec<&PodRow> = rows.iter().filter(|r| r.status == "Pending").collect();
     assert_eq!(pending.len(), 1, "{rows:?}");
-    let mut placed: Vec<&str> = rows.iter().filter(|r| r.is_ready()).map(|r| r.node.as_str()).collect();
+    let mut placed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.is_ready())
+        .map(|r| r.node.as_str())
+        .collect();
     placed.sort();
     assert_eq!(placed, WORKERS, "one 3-CPU pod per worker");
     let describe = ok(&mut s, &format!("kubectl describe pod {}", pending[0].name));
-    assert!(describe.contains("0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 Insufficient cpu."), "{describe}");
+    assert!(
+        describe.contains(
+            "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 Insufficient cpu."
+        ),
+        "{describe}"
+    );
 }

@@ -9,13 +9,19 @@ use kubeplay::Session;
 fn running_my_statefulset() -> Session {
     let mut s = Session::new(1);
     let out = apply_seed(&mut s, "my-statefulset.yaml");
-    assert_eq!(out, "statefulset.apps/my-statefulset created\nservice/my-headless-service created\n");
+    assert_eq!(
+        out,
+        "statefulset.apps/my-statefulset created\nservice/my-headless-service created\n"
+    );
     ok(&mut s, "sim settle");
     s
 }
 
 fn image_of(s: &mut Session, pod: &str) -> String {
-    ok(s, &format!("kubectl get pod {pod} -o jsonpath={{.spec.containers[0].image}}"))
+    ok(
+        s,
+        &format!("kubectl get pod {pod} -o jsonpath={{.spec.containers[0].image}}"),
+    )
 }
 
 /// "Pods in a StatefulSet get stable names: my-statefulset-0, -1, -2", created in order, with
@@ -27,18 +33,35 @@ fn statefulset_manifest_gives_ordered_stable_names_and_dns() {
     let snaps = watch(&mut s, "app=myapp", 25);
     assert_created_in_order(&snaps, "my-statefulset", 1, 2);
     let rows = pods(&mut s, "app=myapp");
-    assert_eq!(names(&rows), ["my-statefulset-0", "my-statefulset-1", "my-statefulset-2"]);
+    assert_eq!(
+        names(&rows),
+        ["my-statefulset-0", "my-statefulset-1", "my-statefulset-2"]
+    );
     assert!(rows.iter().all(PodRow::is_ready), "{rows:?}");
 
     // "clusterIP: None # Makes it headless"
     let svc = ok(&mut s, "kubectl get service my-headless-service");
-    assert!(svc.lines().nth(1).is_some_and(|l| l.split_whitespace().nth(2) == Some("None")), "{svc}");
+    assert!(
+        svc.lines()
+            .nth(1)
+            .is_some_and(|l| l.split_whitespace().nth(2) == Some("None")),
+        "{svc}"
+    );
 
     // Stable hostnames and DNS entries.
-    assert_eq!(ok(&mut s, "kubectl exec my-statefulset-0 -- hostname"), "my-statefulset-0\n");
+    assert_eq!(
+        ok(&mut s, "kubectl exec my-statefulset-0 -- hostname"),
+        "my-statefulset-0\n"
+    );
     let fqdn = "my-statefulset-0.my-headless-service.default.svc.cluster.local";
-    let dns = ok(&mut s, &format!("kubectl exec my-statefulset-1 -- nslookup {fqdn}"));
-    assert!(dns.contains(&format!("Name:\t{fqdn}\nAddress: {}\n", rows[0].ip)), "{dns}");
+    let dns = ok(
+        &mut s,
+        &format!("kubectl exec my-statefulset-1 -- nslookup {fqdn}"),
+    );
+    assert!(
+        dns.contains(&format!("Name:\t{fqdn}\nAddress: {}\n", rows[0].ip)),
+        "{dns}"
+    );
 }
 
 /// "Scale up: kubectl scale statefulset my-statefulset --replicas=5" then "Scale down (pods are
@@ -47,26 +70,49 @@ fn statefulset_manifest_gives_ordered_stable_names_and_dns() {
 fn scale_up_in_order_and_down_in_reverse_order() {
     let mut s = running_my_statefulset();
     assert_eq!(
-        ok(&mut s, "kubectl scale statefulset my-statefulset --replicas=5"),
+        ok(
+            &mut s,
+            "kubectl scale statefulset my-statefulset --replicas=5"
+        ),
         "statefulset.apps/my-statefulset scaled\n"
     );
     let up = watch(&mut s, "app=myapp", 15);
     assert_created_in_order(&up, "my-statefulset", 3, 4);
     ok(&mut s, "sim settle");
     let get = ok(&mut s, "kubectl get statefulset my-statefulset");
-    assert!(get.lines().nth(1).is_some_and(|l| l.split_whitespace().nth(1) == Some("5/5")), "{get}");
+    assert!(
+        get.lines()
+            .nth(1)
+            .is_some_and(|l| l.split_whitespace().nth(1) == Some("5/5")),
+        "{get}"
+    );
 
-    ok(&mut s, "kubectl scale statefulset my-statefulset --replicas=2");
+    ok(
+        &mut s,
+        "kubectl scale statefulset my-statefulset --replicas=2",
+    );
     let down = watch(&mut s, "app=myapp", 15);
     assert_deleted_in_reverse_order(&down, "my-statefulset", 4, 2);
     let get = ok(&mut s, "kubectl get statefulset my-statefulset");
-    assert!(get.lines().nth(1).is_some_and(|l| l.split_whitespace().nth(1) == Some("2/2")), "{get}");
+    assert!(
+        get.lines()
+            .nth(1)
+            .is_some_and(|l| l.split_whitespace().nth(1) == Some("2/2")),
+        "{get}"
+    );
     let describe = ok(&mut s, "kubectl describe statefulset my-statefulset");
-    let deletes: Vec<String> =
-        event_messages(&describe).into_iter().filter(|l| l.contains("SuccessfulDelete")).collect();
+    let deletes: Vec<String> = event_messages(&describe)
+        .into_iter()
+        .filter(|l| l.contains("SuccessfulDelete"))
+        .collect();
     assert_eq!(deletes.len(), 3, "{describe}");
     for (line, n) in deletes.iter().zip([4, 3, 2]) {
-        assert!(line.ends_with(&format!("Delete Pod my-statefulset-{n} in StatefulSet my-statefulset successful")), "{line}");
+        assert!(
+            line.ends_with(&format!(
+                "Delete Pod my-statefulset-{n} in StatefulSet my-statefulset successful"
+            )),
+            "{line}"
+        );
     }
     // Scaling down keeps the claims (persistentVolumeClaimRetentionPolicy defaults to Retain).
     let pvc = ok(&mut s, "kubectl get pvc");
@@ -79,19 +125,27 @@ fn scale_up_in_order_and_down_in_reverse_order() {
 #[test]
 fn rolling_update_replaces_pods_highest_ordinal_first() {
     let mut s = running_my_statefulset();
-    ok(&mut s, "kubectl set image statefulset/my-statefulset myapp=myapp:v2");
+    ok(
+        &mut s,
+        "kubectl set image statefulset/my-statefulset myapp=myapp:v2",
+    );
     let mut order: Vec<String> = Vec::new();
     for _ in 0..40 {
         ok(&mut s, "sim advance 1s");
         for n in 0..3 {
             let pod = format!("my-statefulset-{n}");
-            let img = s.execute_text(&format!("kubectl get pod {pod} -o jsonpath={{.spec.containers[0].image}}"));
+            let img = s.execute_text(&format!(
+                "kubectl get pod {pod} -o jsonpath={{.spec.containers[0].image}}"
+            ));
             if img.ok && img.text == "myapp:v2" && !order.contains(&pod) {
                 order.push(pod);
             }
         }
     }
-    assert_eq!(order, ["my-statefulset-2", "my-statefulset-1", "my-statefulset-0"]);
+    assert_eq!(
+        order,
+        ["my-statefulset-2", "my-statefulset-1", "my-statefulset-0"]
+    );
 }
 
 /// "partition: 2 # Only update pods with ordinal >= 2".
@@ -103,7 +157,10 @@ fn update_strategy_partition_fragment_updates_only_ordinals_from_the_partition()
         &mut s,
         r#"kubectl patch statefulset my-statefulset -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}'"#,
     );
-    ok(&mut s, "kubectl set image statefulset/my-statefulset myapp=myapp:v2");
+    ok(
+        &mut s,
+        "kubectl set image statefulset/my-statefulset myapp=myapp:v2",
+    );
     ok(&mut s, "sim settle");
     assert_eq!(image_of(&mut s, "my-statefulset-0"), "myapp:latest");
     assert_eq!(image_of(&mut s, "my-statefulset-1"), "myapp:latest");
@@ -124,10 +181,16 @@ fn update_strategy_ondelete_fragment_updates_a_pod_only_when_it_is_deleted() {
         &mut s,
         r#"kubectl patch statefulset my-statefulset --type=merge -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#,
     );
-    ok(&mut s, "kubectl set image statefulset/my-statefulset myapp=myapp:v2");
+    ok(
+        &mut s,
+        "kubectl set image statefulset/my-statefulset myapp=myapp:v2",
+    );
     ok(&mut s, "sim settle");
     for n in 0..3 {
-        assert_eq!(image_of(&mut s, &format!("my-statefulset-{n}")), "myapp:latest");
+        assert_eq!(
+            image_of(&mut s, &format!("my-statefulset-{n}")),
+            "myapp:latest"
+        );
     }
     ok(&mut s, "kubectl delete pod my-statefulset-1");
     ok(&mut s, "sim settle");
@@ -136,7 +199,10 @@ fn update_strategy_ondelete_fragment_updates_a_pod_only_when_it_is_deleted() {
     assert_eq!(image_of(&mut s, "my-statefulset-2"), "myapp:latest");
     // ERRATA (v1.36 transcript): rollout status refuses OnDelete.
     let out = fails(&mut s, "kubectl rollout status statefulset my-statefulset");
-    assert_eq!(out, "error: rollout status is only available for RollingUpdate strategy type\n");
+    assert_eq!(
+        out,
+        "error: rollout status is only available for RollingUpdate strategy type\n"
+    );
 }
 
 /// "podManagementPolicy: Parallel # Default is OrderedReady ... Parallel: All pods
@@ -155,14 +221,30 @@ fn parallel_fragment_is_immutable_and_a_parallel_set_starts_pods_together() {
     apply_seed(&mut s, "my-statefulset-parallel.yaml");
     ok(&mut s, "sim advance 1s");
     let rows = pods(&mut s, "app=myapp-parallel");
-    assert_eq!(names(&rows), ["my-statefulset-parallel-0", "my-statefulset-parallel-1", "my-statefulset-parallel-2"]);
-    assert!(rows.iter().all(|r| !r.is_ready()), "none can be ready after 1s: {rows:?}");
+    assert_eq!(
+        names(&rows),
+        [
+            "my-statefulset-parallel-0",
+            "my-statefulset-parallel-1",
+            "my-statefulset-parallel-2"
+        ]
+    );
+    assert!(
+        rows.iter().all(|r| !r.is_ready()),
+        "none can be ready after 1s: {rows:?}"
+    );
     ok(&mut s, "sim settle");
-    ok(&mut s, "kubectl scale statefulset my-statefulset-parallel --replicas=0");
+    ok(
+        &mut s,
+        "kubectl scale statefulset my-statefulset-parallel --replicas=0",
+    );
     ok(&mut s, "sim advance 500ms");
     let rows = pods(&mut s, "app=myapp-parallel");
     assert_eq!(rows.len(), 3, "{rows:?}");
-    assert!(rows.iter().all(|r| r.status == "Terminating"), "all terminate together: {rows:?}");
+    assert!(
+        rows.iter().all(|r| r.status == "Terminating"),
+        "all terminate together: {rows:?}"
+    );
 }
 
 /// "Each pod gets its own PVC from the template" with `storageClassName: fast-storage`: on a
@@ -173,17 +255,28 @@ fn claim_template_fragment_with_fast_storage_binds_once_that_class_is_created() 
     apply_seed(&mut s, "my-statefulset-fast-storage.yaml");
     ok(&mut s, "sim advance 30s");
     let pvc = ok(&mut s, "kubectl get pvc");
-    assert!(pvc.contains("data-my-statefulset-fast-0   Pending"), "{pvc}");
+    assert!(
+        pvc.contains("data-my-statefulset-fast-0   Pending"),
+        "{pvc}"
+    );
     assert!(!pvc.contains("data-my-statefulset-fast-1"), "{pvc}");
     let describe = ok(&mut s, "kubectl describe pvc data-my-statefulset-fast-0");
-    assert!(describe.contains("storageclass.storage.k8s.io \"fast-storage\" not found"), "{describe}");
+    assert!(
+        describe.contains("storageclass.storage.k8s.io \"fast-storage\" not found"),
+        "{describe}"
+    );
 
     apply_seed(&mut s, "fast-storage-class.yaml");
     ok(&mut s, "sim advance 60s");
     let pvc = ok(&mut s, "kubectl get pvc");
     for n in 0..3 {
-        let row = pvc.lines().find(|l| l.starts_with(&format!("data-my-statefulset-fast-{n} ")));
-        assert!(row.is_some_and(|r| r.contains(" Bound ") && r.contains(" 10Gi ")), "claim {n}:\n{pvc}");
+        let row = pvc
+            .lines()
+            .find(|l| l.starts_with(&format!("data-my-statefulset-fast-{n} ")));
+        assert!(
+            row.is_some_and(|r| r.contains(" Bound ") && r.contains(" 10Gi ")),
+            "claim {n}:\n{pvc}"
+        );
     }
 }
 
@@ -193,17 +286,30 @@ fn claim_template_fragment_with_fast_storage_binds_once_that_class_is_created() 
 fn postgres_example_runs_once_its_secret_and_storage_class_exist() {
     let mut s = Session::new(1);
     apply_seed(&mut s, "fast-storage-class.yaml");
-    ok(&mut s, "kubectl create secret generic postgres-secret --from-literal=password=s3cret");
+    ok(
+        &mut s,
+        "kubectl create secret generic postgres-secret --from-literal=password=s3cret",
+    );
     let out = apply_seed(&mut s, "postgres-statefulset.yaml");
-    assert_eq!(out, "statefulset.apps/postgres-statefulset created\nservice/postgres created\n");
+    assert_eq!(
+        out,
+        "statefulset.apps/postgres-statefulset created\nservice/postgres created\n"
+    );
     let snaps = watch(&mut s, "app=postgres", 30);
     assert_created_in_order(&snaps, "postgres-statefulset", 1, 2);
     ok(&mut s, "sim settle");
     assert!(pods(&mut s, "app=postgres").iter().all(PodRow::is_ready));
     let pvc = ok(&mut s, "kubectl get pvc");
     for n in 0..3 {
-        let row = pvc.lines().find(|l| l.starts_with(&format!("postgres-data-postgres-statefulset-{n} ")));
-        assert!(row.is_some_and(|r| r.contains(" Bound ") && r.contains(" 20Gi ") && r.contains(" fast-storage ")), "{pvc}");
+        let row = pvc
+            .lines()
+            .find(|l| l.starts_with(&format!("postgres-data-postgres-statefulset-{n} ")));
+        assert!(
+            row.is_some_and(|r| r.contains(" Bound ")
+                && r.contains(" 20Gi ")
+                && r.contains(" fast-storage ")),
+            "{pvc}"
+        );
     }
     let describe = ok(&mut s, "kubectl describe pod postgres-statefulset-0");
     assert!(describe.contains("POSTGRES_PASSWORD:  <set to the key 'password' in secret 'postgres-secret'>  Optional: false"), "{describe}");
@@ -214,12 +320,24 @@ fn postgres_example_runs_once_its_secret_and_storage_class_exist() {
 fn statefulset_command_list_works_and_delete_keeps_identity() {
     let mut s = running_my_statefulset();
     let get = ok(&mut s, "kubectl get statefulset");
-    assert!(get.starts_with("NAME             READY   AGE\nmy-statefulset   3/3 "), "{get}");
+    assert!(
+        get.starts_with("NAME             READY   AGE\nmy-statefulset   3/3 "),
+        "{get}"
+    );
     let describe = ok(&mut s, "kubectl describe statefulset my-statefulset");
-    assert!(describe.contains("Replicas:           3 desired | 3 total"), "{describe}");
-    assert!(describe.contains("Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed"), "{describe}");
+    assert!(
+        describe.contains("Replicas:           3 desired | 3 total"),
+        "{describe}"
+    );
+    assert!(
+        describe.contains("Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed"),
+        "{describe}"
+    );
     let rows = pods(&mut s, "app=myapp");
-    assert_eq!(names(&rows), ["my-statefulset-0", "my-statefulset-1", "my-statefulset-2"]);
+    assert_eq!(
+        names(&rows),
+        ["my-statefulset-0", "my-statefulset-1", "my-statefulset-2"]
+    );
     let pvc = ok(&mut s, "kubectl get pvc");
     let claim_volume = |pvc: &str| {
         pvc.lines()
@@ -230,25 +348,44 @@ fn statefulset_command_list_works_and_delete_keeps_identity() {
     };
     let volume = claim_volume(&pvc);
     ok(&mut s, "kubectl logs my-statefulset-0");
-    let uid = ok(&mut s, "kubectl get pod my-statefulset-0 -o jsonpath={.metadata.uid}");
+    let uid = ok(
+        &mut s,
+        "kubectl get pod my-statefulset-0 -o jsonpath={.metadata.uid}",
+    );
 
     // "Delete pod (will be recreated with same identity)"
-    assert_eq!(ok(&mut s, "kubectl delete pod my-statefulset-0"), "pod \"my-statefulset-0\" deleted\n");
+    assert_eq!(
+        ok(&mut s, "kubectl delete pod my-statefulset-0"),
+        "pod \"my-statefulset-0\" deleted\n"
+    );
     ok(&mut s, "sim settle");
     let again = pods(&mut s, "app=myapp");
     assert_eq!(names(&again), names(&rows));
     assert!(again[0].is_ready());
-    assert_ne!(ok(&mut s, "kubectl get pod my-statefulset-0 -o jsonpath={.metadata.uid}"), uid);
+    assert_ne!(
+        ok(
+            &mut s,
+            "kubectl get pod my-statefulset-0 -o jsonpath={.metadata.uid}"
+        ),
+        uid
+    );
     assert_eq!(
         ok(&mut s, "kubectl get pod my-statefulset-0 -o jsonpath={.spec.volumes[0].persistentVolumeClaim.claimName}"),
         "data-my-statefulset-0"
     );
-    assert_eq!(claim_volume(&ok(&mut s, "kubectl get pvc")), volume, "same claim, same volume");
+    assert_eq!(
+        claim_volume(&ok(&mut s, "kubectl get pvc")),
+        volume,
+        "same claim, same volume"
+    );
     // The local-path volume lives on one node, so the pod comes back to that node.
     assert_eq!(again[0].node, rows[0].node);
 
     // "Manually force delete a stuck pod"
-    let out = ok(&mut s, "kubectl delete pod my-statefulset-0 --grace-period=0 --force");
+    let out = ok(
+        &mut s,
+        "kubectl delete pod my-statefulset-0 --grace-period=0 --force",
+    );
     assert_eq!(out, "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod \"my-statefulset-0\" force deleted\n");
     ok(&mut s, "sim settle");
     assert_eq!(names(&pods(&mut s, "app=myapp")), names(&rows));
@@ -266,14 +403,29 @@ fn troubleshooting_commands_show_the_storage_class_problem() {
     let rows = pods(&mut s, "app=postgres");
     assert_eq!(names(&rows), ["postgres-statefulset-0"]);
     assert_eq!(rows[0].status, "Pending");
-    let pvc = ok(&mut s, "kubectl describe pvc postgres-data-postgres-statefulset-0");
-    assert!(pvc.contains("StorageClass:  fast-storage\nStatus:        Pending\n"), "{pvc}");
-    assert!(pvc.contains("Used By:       postgres-statefulset-0\n"), "{pvc}");
+    let pvc = ok(
+        &mut s,
+        "kubectl describe pvc postgres-data-postgres-statefulset-0",
+    );
+    assert!(
+        pvc.contains("StorageClass:  fast-storage\nStatus:        Pending\n"),
+        "{pvc}"
+    );
+    assert!(
+        pvc.contains("Used By:       postgres-statefulset-0\n"),
+        "{pvc}"
+    );
     assert!(pvc.contains("Warning  ProvisioningFailed"), "{pvc}");
     let pod = ok(&mut s, "kubectl describe pod postgres-statefulset-0");
-    assert!(pod.contains("pod has unbound immediate PersistentVolumeClaims. not found"), "{pod}");
+    assert!(
+        pod.contains("pod has unbound immediate PersistentVolumeClaims. not found"),
+        "{pod}"
+    );
     let events = ok(&mut s, "kubectl get events --sort-by='.lastTimestamp'");
-    assert!(events.contains("storageclass.storage.k8s.io \"fast-storage\" not found"), "{events}");
+    assert!(
+        events.contains("storageclass.storage.k8s.io \"fast-storage\" not found"),
+        "{events}"
+    );
     assert!(events.contains("FailedScheduling"), "{events}");
 }
 
@@ -284,8 +436,14 @@ fn troubleshooting_commands_show_the_storage_class_problem() {
 fn secret_and_config_map_env_reach_the_container() {
     let mut s = Session::new(1);
     apply_seed(&mut s, "fast-storage-class.yaml");
-    ok(&mut s, "kubectl create secret generic postgres-secret --from-literal=password=s3cret");
-    ok(&mut s, "kubectl create configmap postgres-config --from-literal=max_connections=200");
+    ok(
+        &mut s,
+        "kubectl create secret generic postgres-secret --from-literal=password=s3cret",
+    );
+    ok(
+        &mut s,
+        "kubectl create configmap postgres-config --from-literal=max_connections=200",
+    );
     apply_seed(&mut s, "postgres-statefulset.yaml");
     ok(
         &mut s,
@@ -293,10 +451,24 @@ fn secret_and_config_map_env_reach_the_container() {
     );
     ok(&mut s, "sim settle");
     let env = ok(&mut s, "kubectl exec postgres-statefulset-0 -- env");
-    for line in ["POSTGRES_DB=mydb\n", "POSTGRES_USER=admin\n", "POSTGRES_PASSWORD=s3cret\n", "MAX_CONNECTIONS=200\n"] {
-        assert!(env.contains(line), "{line:?} missing from the environment:\n{env}");
+    for line in [
+        "POSTGRES_DB=mydb\n",
+        "POSTGRES_USER=admin\n",
+        "POSTGRES_PASSWORD=s3cret\n",
+        "MAX_CONNECTIONS=200\n",
+    ] {
+        assert!(
+            env.contains(line),
+            "{line:?} missing from the environment:\n{env}"
+        );
     }
-    assert_eq!(ok(&mut s, "kubectl exec postgres-statefulset-0 -- printenv POSTGRES_PASSWORD"), "s3cret\n");
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl exec postgres-statefulset-0 -- printenv POSTGRES_PASSWORD"
+        ),
+        "s3cret\n"
+    );
 }
 
 /// The guide's fragments are YAML snippets; `kubectl patch --patch-file FILE` applies one
@@ -306,9 +478,15 @@ fn update_strategy_fragment_applies_with_patch_file() {
     let mut s = running_my_statefulset();
     let out = ok(
         &mut s,
-        &format!("kubectl patch statefulset my-statefulset --patch-file {}", seed("fragments/sts-update-partition.yaml")),
+        &format!(
+            "kubectl patch statefulset my-statefulset --patch-file {}",
+            seed("fragments/sts-update-partition.yaml")
+        ),
     );
     assert_eq!(out, "statefulset.apps/my-statefulset patched\n");
-    let partition = ok(&mut s, "kubectl get sts my-statefulset -o jsonpath={.spec.updateStrategy.rollingUpdate.partition}");
+    let partition = ok(
+        &mut s,
+        "kubectl get sts my-statefulset -o jsonpath={.spec.updateStrategy.rollingUpdate.partition}",
+    );
     assert_eq!(partition, "2");
 }

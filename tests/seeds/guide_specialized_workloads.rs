@@ -8,7 +8,10 @@ use kubeplay::Session;
 
 fn running_mongodb() -> Session {
     let mut s = Session::new(1);
-    assert_eq!(apply_seed(&mut s, "mongodb.yaml"), "statefulset.apps/mongodb created\n");
+    assert_eq!(
+        apply_seed(&mut s, "mongodb.yaml"),
+        "statefulset.apps/mongodb created\n"
+    );
     ok(&mut s, "sim settle");
     s
 }
@@ -20,7 +23,10 @@ fn mongodb_pods_are_created_in_order() {
     apply_seed(&mut s, "mongodb.yaml");
     let snaps = watch(&mut s, "app=mongodb", 25);
     assert_created_in_order(&snaps, "mongodb", 1, 2);
-    assert_eq!(names(snaps.last().unwrap()), ["mongodb-0", "mongodb-1", "mongodb-2"]);
+    assert_eq!(
+        names(snaps.last().unwrap()),
+        ["mongodb-0", "mongodb-1", "mongodb-2"]
+    );
 }
 
 /// The "StatefulSet Pod Identity" box. Hostnames are as shown. The box's claim names
@@ -31,7 +37,10 @@ fn mongodb_pods_are_created_in_order() {
 fn mongodb_identity_hostnames_and_claim_names() {
     let mut s = running_mongodb();
     for n in 0..3 {
-        assert_eq!(ok(&mut s, &format!("kubectl exec mongodb-{n} -- hostname")), format!("mongodb-{n}\n"));
+        assert_eq!(
+            ok(&mut s, &format!("kubectl exec mongodb-{n} -- hostname")),
+            format!("mongodb-{n}\n")
+        );
         let claim = ok(
             &mut s,
             &format!("kubectl get pod mongodb-{n} -o jsonpath={{.spec.volumes[0].persistentVolumeClaim.claimName}}"),
@@ -39,11 +48,23 @@ fn mongodb_identity_hostnames_and_claim_names() {
         assert_eq!(claim, format!("data-mongodb-{n}"));
     }
     let pvc = ok(&mut s, "kubectl get pvc");
-    let claims: Vec<&str> = pvc.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
-    assert_eq!(claims, ["data-mongodb-0", "data-mongodb-1", "data-mongodb-2"]);
+    let claims: Vec<&str> = pvc
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        claims,
+        ["data-mongodb-0", "data-mongodb-1", "data-mongodb-2"]
+    );
     assert!(!pvc.contains("mongodb-data-mongodb"), "{pvc}");
     // No storageClassName in the template: the default class (`standard`) is used, 10Gi each.
-    assert!(pvc.lines().skip(1).all(|l| l.contains(" Bound ") && l.contains(" 10Gi ") && l.contains(" standard ")), "{pvc}");
+    assert!(
+        pvc.lines()
+            .skip(1)
+            .all(|l| l.contains(" Bound ") && l.contains(" 10Gi ") && l.contains(" standard ")),
+        "{pvc}"
+    );
 }
 
 /// "DNS: mongodb-0.mongodb.default.svc" needs the headless Service `mongodb` ("Headless service
@@ -52,15 +73,27 @@ fn mongodb_identity_hostnames_and_claim_names() {
 #[test]
 fn mongodb_dns_names_need_the_headless_service() {
     let mut s = running_mongodb();
-    let out = fails(&mut s, "kubectl exec mongodb-0 -- nslookup mongodb-1.mongodb.default.svc");
+    let out = fails(
+        &mut s,
+        "kubectl exec mongodb-0 -- nslookup mongodb-1.mongodb.default.svc",
+    );
     assert!(out.contains("NXDOMAIN"), "{out}");
-    assert_eq!(apply_seed(&mut s, "mongodb-service.yaml"), "service/mongodb created\n");
+    assert_eq!(
+        apply_seed(&mut s, "mongodb-service.yaml"),
+        "service/mongodb created\n"
+    );
     ok(&mut s, "sim settle");
     let rows = pods(&mut s, "app=mongodb");
     for r in &rows {
         let name = format!("{}.mongodb.default.svc", r.name);
-        let out = ok(&mut s, &format!("kubectl exec mongodb-0 -- nslookup {name}"));
-        assert!(out.contains(&format!("Address: {}\n", r.ip)), "{name}: {out}");
+        let out = ok(
+            &mut s,
+            &format!("kubectl exec mongodb-0 -- nslookup {name}"),
+        );
+        assert!(
+            out.contains(&format!("Address: {}\n", r.ip)),
+            "{name}: {out}"
+        );
     }
 }
 
@@ -69,21 +102,30 @@ fn mongodb_dns_names_need_the_headless_service() {
 #[test]
 fn mongodb_scales_3_to_5_in_order_and_5_to_3_in_reverse() {
     let mut s = running_mongodb();
-    assert_eq!(ok(&mut s, "kubectl scale statefulset mongodb --replicas=5"), "statefulset.apps/mongodb scaled\n");
+    assert_eq!(
+        ok(&mut s, "kubectl scale statefulset mongodb --replicas=5"),
+        "statefulset.apps/mongodb scaled\n"
+    );
     let up = watch(&mut s, "app=mongodb", 15);
     assert_created_in_order(&up, "mongodb", 3, 4);
     ok(&mut s, "sim settle");
     ok(&mut s, "kubectl scale statefulset mongodb --replicas=3");
     let down = watch(&mut s, "app=mongodb", 10);
     assert_deleted_in_reverse_order(&down, "mongodb", 4, 3);
-    assert_eq!(names(&pods(&mut s, "app=mongodb")), ["mongodb-0", "mongodb-1", "mongodb-2"]);
+    assert_eq!(
+        names(&pods(&mut s, "app=mongodb")),
+        ["mongodb-0", "mongodb-1", "mongodb-2"]
+    );
 }
 
 /// "Updates: Reverse order (2→1→0)", each pod replaced only after the one above is Ready.
 #[test]
 fn mongodb_update_goes_2_then_1_then_0() {
     let mut s = running_mongodb();
-    ok(&mut s, "kubectl set image statefulset/mongodb mongodb=mongo:7.0.14");
+    ok(
+        &mut s,
+        "kubectl set image statefulset/mongodb mongodb=mongo:7.0.14",
+    );
     let mut order = Vec::new();
     for _ in 0..40 {
         ok(&mut s, "sim advance 1s");
@@ -99,7 +141,10 @@ fn mongodb_update_goes_2_then_1_then_0() {
     }
     assert_eq!(order, ["mongodb-2", "mongodb-1", "mongodb-0"]);
     let status = ok(&mut s, "kubectl rollout status statefulset mongodb");
-    assert!(status.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"), "{status}");
+    assert!(
+        status.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"),
+        "{status}"
+    );
 }
 
 /// fluentbit in kube-system: one pod per worker next to kube-proxy and kindnet, with the
@@ -107,12 +152,27 @@ fn mongodb_update_goes_2_then_1_then_0() {
 #[test]
 fn fluentbit_runs_in_kube_system_on_every_worker() {
     let mut s = Session::new(1);
-    assert_eq!(apply_seed(&mut s, "fluentbit.yaml"), "daemonset.apps/fluentbit created\n");
+    assert_eq!(
+        apply_seed(&mut s, "fluentbit.yaml"),
+        "daemonset.apps/fluentbit created\n"
+    );
     ok(&mut s, "sim settle");
-    let rows = pod_rows(&ok(&mut s, "kubectl get pods -n kube-system -o wide -l app=fluentbit"));
-    assert_eq!(nodes_of(&rows), ["kind-worker", "kind-worker2", "kind-worker3"]);
-    assert!(pods(&mut s, "app=fluentbit").is_empty(), "not in the default namespace");
-    let describe = ok(&mut s, "kubectl describe daemonset fluentbit -n kube-system");
+    let rows = pod_rows(&ok(
+        &mut s,
+        "kubectl get pods -n kube-system -o wide -l app=fluentbit",
+    ));
+    assert_eq!(
+        nodes_of(&rows),
+        ["kind-worker", "kind-worker2", "kind-worker3"]
+    );
+    assert!(
+        pods(&mut s, "app=fluentbit").is_empty(),
+        "not in the default namespace"
+    );
+    let describe = ok(
+        &mut s,
+        "kubectl describe daemonset fluentbit -n kube-system",
+    );
     for line in [
         "Namespace:      kube-system",
         "Desired Number of Nodes Scheduled: 3",
@@ -121,10 +181,22 @@ fn fluentbit_runs_in_kube_system_on_every_worker() {
     ] {
         assert!(describe.contains(line), "{line:?} missing:\n{describe}");
     }
-    let pod = ok(&mut s, &format!("kubectl describe pod -n kube-system {}", rows[0].name));
-    assert!(pod.contains("QoS Class:         Burstable\n"), "requests below limits:\n{pod}");
+    let pod = ok(
+        &mut s,
+        &format!("kubectl describe pod -n kube-system {}", rows[0].name),
+    );
+    assert!(
+        pod.contains("QoS Class:         Burstable\n"),
+        "requests below limits:\n{pod}"
+    );
     // terminationGracePeriodSeconds: 30 reaches the pods.
-    let grace = ok(&mut s, &format!("kubectl get pod -n kube-system {} -o jsonpath={{.spec.terminationGracePeriodSeconds}}", rows[0].name));
+    let grace = ok(
+        &mut s,
+        &format!(
+            "kubectl get pod -n kube-system {} -o jsonpath={{.spec.terminationGracePeriodSeconds}}",
+            rows[0].name
+        ),
+    );
     assert_eq!(grace, "30");
 }
 
@@ -140,10 +212,17 @@ fn node_selection_fragment_selects_ssd_nodes_but_not_the_control_plane() {
     ok(&mut s, "kubectl label node kind-worker3 storage=ssd");
     ok(&mut s, "kubectl label node kind-control-plane storage=ssd");
     ok(&mut s, "sim settle");
-    let rows = pod_rows(&ok(&mut s, "kubectl get pods -n kube-system -o wide -l app=fluentbit"));
+    let rows = pod_rows(&ok(
+        &mut s,
+        "kubectl get pods -n kube-system -o wide -l app=fluentbit",
+    ));
     assert_eq!(nodes_of(&rows), ["kind-worker3"]);
     let why = ok(&mut s, "sim why ds/fluentbit -n kube-system");
-    assert!(why.contains("kind-control-plane") && why.contains("node-role.kubernetes.io/control-plane:NoSchedule"), "{why}");
+    assert!(
+        why.contains("kind-control-plane")
+            && why.contains("node-role.kubernetes.io/control-plane:NoSchedule"),
+        "{why}"
+    );
 }
 
 /// The "Commands" block, in order.
@@ -159,15 +238,30 @@ fn command_block_works() {
     ok(&mut s, "kubectl scale statefulset mongodb --replicas=5");
     // kubectl waits for the rollout; kubeplay runs the cluster while it waits.
     let status = ok(&mut s, "kubectl rollout status statefulset mongodb");
-    assert!(status.contains("Waiting for 2 pods to be ready...\n"), "{status}");
-    assert!(status.ends_with("partitioned roll out complete: 5 new pods have been updated...\n"), "{status}");
+    assert!(
+        status.contains("Waiting for 2 pods to be ready...\n"),
+        "{status}"
+    );
+    assert!(
+        status.ends_with("partitioned roll out complete: 5 new pods have been updated...\n"),
+        "{status}"
+    );
     assert!(pods(&mut s, "app=mongodb").iter().all(PodRow::is_ready));
     let ds = ok(&mut s, "kubectl get daemonset");
-    assert_eq!(ds, "No resources found in default namespace.\n", "fluentbit is in kube-system");
+    assert_eq!(
+        ds, "No resources found in default namespace.\n",
+        "fluentbit is in kube-system"
+    );
     let ds = ok(&mut s, "kubectl get daemonset -n kube-system");
     assert!(ds.contains("\nfluentbit    3         3         3 "), "{ds}");
-    let describe = ok(&mut s, "kubectl describe daemonset fluentbit -n kube-system");
-    assert!(describe.starts_with("Name:           fluentbit\n"), "{describe}");
+    let describe = ok(
+        &mut s,
+        "kubectl describe daemonset fluentbit -n kube-system",
+    );
+    assert!(
+        describe.starts_with("Name:           fluentbit\n"),
+        "{describe}"
+    );
 }
 
 /// The API server records the QoS class in the pod's status (`status.qosClass`), which is what
@@ -177,6 +271,9 @@ fn fluentbit_pod_status_records_qos_class_burstable() {
     let mut s = Session::new(1);
     apply_seed(&mut s, "fluentbit.yaml");
     ok(&mut s, "sim settle");
-    let qos = ok(&mut s, "kubectl get pods -n kube-system -l app=fluentbit -o jsonpath={.items[0].status.qosClass}");
+    let qos = ok(
+        &mut s,
+        "kubectl get pods -n kube-system -l app=fluentbit -o jsonpath={.items[0].status.qosClass}",
+    );
     assert_eq!(qos, "Burstable");
 }

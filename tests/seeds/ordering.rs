@@ -13,7 +13,9 @@ pub fn assert_created_in_order(snaps: &[Vec<PodRow>], set: &str, from: u32, to: 
         let name = format!("{set}-{n}");
         let prev = format!("{set}-{}", n - 1);
         let first = snaps.iter().position(|s| find(s, &name).is_some());
-        let Some(first) = first else { panic!("{name} never appeared: {snaps:#?}") };
+        let Some(first) = first else {
+            panic!("{name} never appeared: {snaps:#?}")
+        };
         let prev_row = find(&snaps[first], &prev);
         assert!(
             prev_row.is_some_and(PodRow::is_ready),
@@ -30,9 +32,15 @@ pub fn assert_created_in_order(snaps: &[Vec<PodRow>], set: &str, from: u32, to: 
 /// terminating once the one above it is gone.
 pub fn assert_deleted_in_reverse_order(snaps: &[Vec<PodRow>], set: &str, from: u32, to: u32) {
     for snap in snaps {
-        let terminating: Vec<&str> =
-            snap.iter().filter(|r| r.status == "Terminating").map(|r| r.name.as_str()).collect();
-        assert!(terminating.len() <= 1, "more than one pod terminating at once: {terminating:?}");
+        let terminating: Vec<&str> = snap
+            .iter()
+            .filter(|r| r.status == "Terminating")
+            .map(|r| r.name.as_str())
+            .collect();
+        assert!(
+            terminating.len() <= 1,
+            "more than one pod terminating at once: {terminating:?}"
+        );
     }
     for n in to..from {
         let lower = format!("{set}-{n}");

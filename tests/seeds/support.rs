@@ -6,7 +6,10 @@ use kubeplay::Session;
 /// Absolute path of a file under static/examples/seeds/ (tests run in parallel, so nothing may
 /// depend on the process's current directory).
 pub fn seed(name: &str) -> String {
-    format!("{}/static/examples/seeds/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/static/examples/seeds/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// Runs one console line that must succeed and returns what it printed.
@@ -19,14 +22,23 @@ pub fn ok(s: &mut Session, line: &str) -> String {
 /// Runs one console line that must fail and returns what it printed.
 pub fn fails(s: &mut Session, line: &str) -> String {
     let out = s.execute_text(line);
-    assert!(!out.ok, "`{line}` should have failed but printed:\n{}", out.text);
+    assert!(
+        !out.ok,
+        "`{line}` should have failed but printed:\n{}",
+        out.text
+    );
     out.text
 }
 
 /// Runs a script (heredocs allowed); every command must succeed. Returns the transcript.
 pub fn script(s: &mut Session, text: &str) -> String {
     let t = s.run_script(text, false);
-    assert!(t.failures.is_empty(), "commands failed: {:?}\n{}", t.failures, t.text);
+    assert!(
+        t.failures.is_empty(),
+        "commands failed: {:?}\n{}",
+        t.failures,
+        t.text
+    );
     t.text
 }
 
@@ -54,13 +66,25 @@ impl PodRow {
 /// Parses `kubectl get pods` output (narrow or `-o wide`; a `grep` of it has no header).
 pub fn pod_rows(text: &str) -> Vec<PodRow> {
     text.lines()
-        .filter(|l| !l.starts_with("NAME ") && !l.trim().is_empty() && !l.starts_with("No resources"))
+        .filter(|l| {
+            !l.starts_with("NAME ") && !l.trim().is_empty() && !l.starts_with("No resources")
+        })
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             // RESTARTS may read `1 (5s ago)`: three words instead of one.
-            let shift = if f.get(4).is_some_and(|w| w.starts_with('(')) { 2 } else { 0 };
+            let shift = if f.get(4).is_some_and(|w| w.starts_with('(')) {
+                2
+            } else {
+                0
+            };
             let at = |i: usize| f.get(i).copied().unwrap_or("").to_string();
-            PodRow { name: at(0), ready: at(1), status: at(2), ip: at(5 + shift), node: at(6 + shift) }
+            PodRow {
+                name: at(0),
+                ready: at(1),
+                status: at(2),
+                ip: at(5 + shift),
+                node: at(6 + shift),
+            }
         })
         .collect()
 }
@@ -121,7 +145,10 @@ pub fn output_of(transcript: &str, command: &str, nth: usize) -> String {
 
 /// The script of a troubleshooting story, from static/examples/troubleshooting/.
 pub fn story(name: &str) -> String {
-    let path = format!("{}/static/examples/troubleshooting/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/static/examples/troubleshooting/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -130,10 +157,18 @@ pub fn story(name: &str) -> String {
 pub fn run_story(name: &str) -> String {
     let mut s = Session::new(1);
     let t = s.run_script(&story(name), false);
-    assert!(t.failures.is_empty(), "{name}: commands failed: {:?}\n{}", t.failures, t.text);
+    assert!(
+        t.failures.is_empty(),
+        "{name}: commands failed: {:?}\n{}",
+        t.failures,
+        t.text
+    );
     // Same seed, same script: the same transcript (what the lesson page shows).
     let again = Session::new(1).run_script(&story(name), false);
-    assert_eq!(t.text, again.text, "{name}: transcript differs between two runs");
+    assert_eq!(
+        t.text, again.text,
+        "{name}: transcript differs between two runs"
+    );
     t.text
 }
 
