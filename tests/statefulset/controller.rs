@@ -1056,3 +1056,32 @@ fn a_released_pod_keeps_its_name_and_the_set_says_why_it_waits() {
     assert_eq!(pod.metadata.uid, uid);
     assert_eq!(pod.metadata.controller_ref().map(|r| r.name.as_str()), Some("web"));
 }
+
+// ERRATA: on 1.36 a Parallel set's rolling update also waits minReadySeconds between pods.
+#[test]
+fn parallel_rolling_update_waits_min_ready_seconds_between_pods() {
+    let mut manifest = m0(3);
+    manifest["spec"]["podManagementPolicy"] = json!("Parallel");
+    manifest["spec"]["minReadySeconds"] = json!(10);
+    let mut h = Harness::with_set(manifest);
+    h.settle();
+    h.events.clear();
+    h.update_set(|s| s.spec.template.spec.containers[0].image = IMAGE2.into());
+    h.run_for(6);
+    assert_eq!(
+        h.events,
+        [delete("web-2"), create("web-2")],
+        "web-1 waits while web-2 is not yet available"
+    );
+    assert!(
+        h.why_text().contains("more for web-2 to be available"),
+        "{}",
+        h.why_text()
+    );
+    let ready = h.pod("web-2").unwrap().ready_since().unwrap().0;
+    h.settle();
+    assert_eq!(h.events[2], delete("web-1"));
+    let s = h.set().status;
+    assert_eq!((s.updated_replicas, s.current_revision.as_deref()), (3, Some(H2)));
+    assert!(h.sim.now().0 >= ready.0 + 20_000);
+}
