@@ -803,3 +803,18 @@ fn get_events_watch_prints_new_events_as_they_happen() {
         o.text
     );
 }
+
+#[test]
+fn wait_for_conditions_steps_the_cluster() {
+    let mut s = Session::new(16);
+    run(&mut s, "kubectl run b --image=nginx:1.25 --labels=app=x\n");
+    let o = kubectl(
+        &mut s,
+        "kubectl wait --for=condition=Ready pod -l app=x --timeout=60s",
+    );
+    assert_eq!(o.text, "pod/b condition met\n");
+    assert_eq!(
+        kubectl(&mut s, "kubectl get pod b -o jsonpath={.status.phase}").text,
+        "Running"
+    );
+}

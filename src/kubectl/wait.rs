@@ -3,7 +3,7 @@
 //! is left to do, or the timeout (simulated time) passes.
 
 use super::args::{b, v, vs, Flag};
-use super::resources::{get, parse_targets};
+use super::resources::get;
 use super::{fail, ok, Ctx};
 use crate::engine::store::Change;
 use crate::engine::time::{SimDuration, SimTime};
@@ -88,20 +88,25 @@ pub fn run_wait(ctx: &mut Ctx) -> Output {
     let Some(cond) = ctx.args.value("for").map(str::to_string) else {
         return fail("error: unrecognized condition: \"\"");
     };
-    let targets = match parse_targets(&ctx.args.positionals) {
-        Ok(t) => t,
+    let (keys, errors) = match super::scale::resolve_keys(ctx, "wait") {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
-    if targets.names.is_empty() {
-        return fail("error: resource(s) were provided, but no name was specified");
+    if !errors.is_empty() && cond != "delete" {
+        return fail(errors);
     }
+    if keys.is_empty() && errors.is_empty() {
+        return fail("error: no matching resources found");
+    }
+    let names: Vec<(crate::engine::model::Kind, String)> =
+        keys.iter().map(|k| (k.kind, k.name.clone())).collect();
     let timeout = match timeout_arg(ctx.args.value("timeout"), SimDuration::from_secs(30)) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let ns = ctx.namespace();
     let mut out = String::new();
-    for (kind, name) in &targets.names {
+    for (kind, name) in &names {
         let label = super::resources::kind_slash_name(*kind, name);
         if get(ctx.sim, *kind, &ns, name).is_none() && cond != "delete" {
             return fail(format!("{out}{}", super::resources::not_found(*kind, name)));
