@@ -289,6 +289,21 @@ fn a_second_node_cannot_attach_a_read_write_once_volume() {
     );
     assert_eq!(attach_conflict(sim.store(), &pod(&sim, "first")), None);
     assert_eq!(attach_conflict(sim.store(), &pod(&sim, "neighbour")), None, "same node shares the attachment");
+    // The attach/detach controller reports it once on the stuck pod.
+    let key = ObjectKey::new(Kind::Pod, "default", "second");
+    let reports: Vec<(i32, String, String)> = sim
+        .events_for(&key)
+        .iter()
+        .filter(|e| e.reason == "FailedAttachVolume")
+        .map(|e| (e.count, e.type_.clone(), e.source.component.clone()))
+        .collect();
+    assert_eq!(reports, vec![(1, "Warning".to_string(), "attachdetach-controller".to_string())]);
+    // Once the pods on the first node are gone, the volume can move.
+    for p in ["first", "neighbour"] {
+        sim.delete_object(&ObjectKey::new(Kind::Pod, "default", p), Some(0), Default::default());
+    }
+    sim.settle();
+    assert_eq!(attach_conflict(sim.store(), &pod(&sim, "second")), None);
 }
 
 // ---- Services: endpoints and DNS ----

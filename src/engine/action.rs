@@ -14,6 +14,8 @@ pub enum ControllerId {
     Volume,
     /// The external volume provisioner (kind's rancher.io/local-path); its events name it.
     Provisioner,
+    /// The attach/detach controller (only its Multi-Attach report is simulated).
+    AttachDetach,
     StatefulSet,
     DaemonSet,
     Deployment,
@@ -32,6 +34,7 @@ impl ControllerId {
             ControllerId::NodeLifecycle => "node-controller",
             ControllerId::TaintEviction => "taint-eviction-controller",
             ControllerId::Volume => "persistentvolume-controller",
+            ControllerId::AttachDetach => "attachdetach-controller",
             ControllerId::Provisioner => "rancher.io/local-path_local-path-provisioner-7577fdbbfb-ptd4f_3e2bd5f4-0c6e-4e5f-9d1f-5a8a0c7b2e11",
             ControllerId::StatefulSet => "statefulset-controller",
             ControllerId::DaemonSet => "daemonset-controller",

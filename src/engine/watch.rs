@@ -253,6 +253,31 @@ impl Sim {
                 }
             }
         }
+        // The attach/detach controller looks at a pod with claims arriving on a node; a pod
+        // with claims leaving its node detaches them, so other users of those claims retry.
+        let claims_of = |p: &Pod| -> Vec<String> {
+            p.spec.volumes.iter().filter_map(|v| v.persistent_volume_claim.as_ref().map(|c| c.claim_name.clone())).collect()
+        };
+        if let Some(n) = new.as_ref().filter(|n| n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none())) {
+            if !claims_of(n).is_empty() {
+                self.enqueue(C::AttachDetach, key.clone());
+            }
+        }
+        if let Some(o) = old.as_ref().filter(|o| o.node_name().is_some() && new.is_none()) {
+            let claims = claims_of(o);
+            if !claims.is_empty() {
+                let users: Vec<ObjectKey> = self
+                    .store
+                    .list_in::<Pod>(&key.namespace)
+                    .filter(|p| p.node_name().is_some() && claims_of(p).iter().any(|c| claims.contains(c)))
+                    .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+                    .collect();
+                for k in users {
+                    self.enqueue(C::Kubelet, k.clone());
+                    self.enqueue(C::AttachDetach, k);
+                }
+            }
+        }
     }
 
     /// The Deployment owning the ReplicaSet that owns `pod`, if any.

@@ -25,6 +25,7 @@ pub fn reconcile(id: ControllerId, ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         ControllerId::TaintEviction => taint_eviction::reconcile(ctx, key),
         ControllerId::Volume => volume::reconcile(ctx, key),
         ControllerId::Provisioner => volume::provisioner::reconcile(ctx, key),
+        ControllerId::AttachDetach => volume::attach::reconcile(ctx, key),
         ControllerId::StatefulSet => statefulset::reconcile(ctx, key),
         ControllerId::DaemonSet => daemonset::reconcile(ctx, key),
         ControllerId::Deployment => deployment::reconcile(ctx, key),

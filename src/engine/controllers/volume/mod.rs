@@ -9,6 +9,7 @@
 //! (`Provisioning`, `ProvisioningSucceeded`); the controller binds both, and the scheduler binds
 //! the pod. Immediate classes are handed to the provisioner at once.
 
+pub mod attach;
 mod claim;
 pub mod matching;
 mod pods;
