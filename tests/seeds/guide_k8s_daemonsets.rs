@@ -305,3 +305,43 @@ sim settle
         "{describe}"
     );
 }
+
+/// The comparison table's "Storage: DaemonSet — HostPath": what a daemon pod writes under its
+/// hostPath volume is on the node, so the replacement pod on that node finds it; a pod on
+/// another node does not.
+#[test]
+fn host_path_data_stays_with_the_node() {
+    let mut s = Session::new(1);
+    apply_seed(&mut s, "logging-agent.yaml");
+    ok(&mut s, "sim settle");
+    let rows = pods(&mut s, "app=logging-agent");
+    let (first, other) = (&rows[0], &rows[1]);
+    ok(
+        &mut s,
+        &format!(
+            "kubectl exec {} -- sh -c 'echo line1 > /var/log/app.log'",
+            first.name
+        ),
+    );
+    ok(&mut s, &format!("kubectl delete pod {}", first.name));
+    ok(&mut s, "sim settle");
+    let after = pods(&mut s, "app=logging-agent");
+    let replacement = after
+        .iter()
+        .find(|r| r.node == first.node)
+        .expect("a pod on the same node");
+    assert_ne!(replacement.name, first.name);
+    let read = ok(
+        &mut s,
+        &format!("kubectl exec {} -- cat /var/log/app.log", replacement.name),
+    );
+    assert_eq!(read, "line1\n");
+    let elsewhere = fails(
+        &mut s,
+        &format!("kubectl exec {} -- cat /var/log/app.log", other.name),
+    );
+    assert!(
+        elsewhere.contains("No such file or directory"),
+        "{elsewhere}"
+    );
+}

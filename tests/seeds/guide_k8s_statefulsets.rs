@@ -427,6 +427,33 @@ fn troubleshooting_commands_show_the_storage_class_problem() {
         "{events}"
     );
     assert!(events.contains("FailedScheduling"), "{events}");
+    // Sorted by lastTimestamp, oldest first: LAST SEEN never grows down the list.
+    let ages: Vec<u64> = events
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(age_seconds)
+        .collect();
+    assert!(
+        ages.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted by lastTimestamp: {ages:?}\n{events}"
+    );
+}
+
+/// `39s`, `2m5s`, `5m` as kubectl prints ages (HumanDuration) → seconds.
+fn age_seconds(age: &str) -> u64 {
+    let mut total = 0;
+    let mut n = 0;
+    for c in age.chars() {
+        match c {
+            '0'..='9' => n = n * 10 + u64::from(c as u8 - b'0'),
+            'h' => (total, n) = (total + n * 3600, 0),
+            'm' => (total, n) = (total + n * 60, 0),
+            's' => (total, n) = (total + n, 0),
+            _ => break,
+        }
+    }
+    total
 }
 
 /// The postgres template's env: `value:` entries and `valueFrom.secretKeyRef` (and, as the
