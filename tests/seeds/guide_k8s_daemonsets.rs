@@ -70,7 +70,8 @@ fn node_selector_fragment_runs_only_on_ssd_nodes_and_master_toleration_misses_th
     );
 
     // The guide's `node-role.kubernetes.io/master` toleration does not match v1.36's control
-    // plane taint (`node-role.kubernetes.io/control-plane`, since v1.25): no pod there.
+    // plane taint (`node-role.kubernetes.io/control-plane`; kubeadm dropped the `master` taint
+    // in v1.25): no pod there.
     ok(&mut s, "kubectl label node kind-control-plane disktype=ssd");
     ok(&mut s, "sim settle");
     assert_eq!(

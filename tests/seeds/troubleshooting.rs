@@ -308,3 +308,30 @@ fn story_g_deployment_pod_comes_back_as_a_stranger() {
         "{pvc}"
     );
 }
+
+/// Every script in static/examples/troubleshooting/ is one of the stories tested above.
+#[test]
+fn every_story_script_is_tested() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/examples/troubleshooting"
+    );
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("troubleshooting directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "a-claim-pending-no-storage-class.kubeplay",
+            "b-create-container-config-error-secret.kubeplay",
+            "c-deployment-shared-rwo-claim.kubeplay",
+            "d-scaling-stuck-unready-pod.kubeplay",
+            "e-daemonset-missing-on-tainted-node.kubeplay",
+            "f-logs-missing-agent-not-on-node.kubeplay",
+            "g-new-identity-wrong-controller.kubeplay",
+        ]
+    );
+}
