@@ -490,7 +490,9 @@ impl<'a> SetSync<'a> {
             st.current_replicas -= 1;
         }
         status::complete_rolling_update(set, &mut st, self.rolling());
-        if status::differs(&set.status, &st) {
+        // The decrement can go below zero when the deleted pod ran a third revision; the API
+        // server rejects such a status, so nothing is written until the next sync.
+        if st.current_replicas >= 0 && status::differs(&set.status, &st) {
             let mut updated = set.clone();
             updated.status = st;
             self.out.act(Action::Update(Object::StatefulSet(updated)));
