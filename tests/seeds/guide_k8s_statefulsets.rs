@@ -517,3 +517,16 @@ fn update_strategy_fragment_applies_with_patch_file() {
     );
     assert_eq!(partition, "2");
 }
+
+/// The guide's fragments (`spec: updateStrategy: ...`) are not manifests: applied alone, kubectl
+/// rejects them before sending anything, with its client-side validation message.
+#[test]
+fn a_fragment_applied_alone_is_rejected_as_kubectl_does() {
+    let mut s = Session::new(1);
+    let path = seed("fragments/sts-update-partition.yaml");
+    let out = fails(&mut s, &format!("kubectl apply -f {path}"));
+    assert_eq!(
+        out,
+        format!("error: error validating \"{path}\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n")
+    );
+}
