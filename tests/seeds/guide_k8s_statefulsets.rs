@@ -530,3 +530,17 @@ fn a_fragment_applied_alone_is_rejected_as_kubectl_does() {
         format!("error: error validating \"{path}\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n")
     );
 }
+
+/// The guide's OnDelete fragment taken literally (`updateStrategy: {type: OnDelete}`) as a patch
+/// on a set created with the default RollingUpdate keeps the defaulted `rollingUpdate` block,
+/// which the API server refuses for OnDelete (v1.36 transcript SC-51). The fragment file
+/// removes that block too.
+#[test]
+fn ondelete_fragment_as_a_plain_patch_is_refused_while_rolling_update_remains() {
+    let mut s = running_my_statefulset();
+    let out = fails(
+        &mut s,
+        r#"kubectl patch statefulset my-statefulset -p '{"spec":{"updateStrategy":{"type":"OnDelete"}}}'"#,
+    );
+    assert_eq!(out, "The StatefulSet \"my-statefulset\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: {\"Partition\":0,\"MaxUnavailable\":null}: only allowed for updateStrategy 'RollingUpdate'\n");
+}
