@@ -818,3 +818,22 @@ fn wait_for_conditions_steps_the_cluster() {
         "Running"
     );
 }
+
+#[test]
+fn exec_env_resolves_secret_and_config_map_references() {
+    let mut s = Session::new(17);
+    let script = "kubectl create secret generic db --from-literal=password=s3cret\nkubectl create configmap cfg --from-literal=MAX_CONNECTIONS=200\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pg\nspec:\n  containers:\n  - name: pg\n    image: postgres:14\n    envFrom:\n    - configMapRef:\n        name: cfg\n    env:\n    - name: POSTGRES_DB\n      value: mydb\n    - name: POSTGRES_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\nEOF\nsim settle\n";
+    run(&mut s, script);
+    let env = kubectl(&mut s, "kubectl exec pg -- env").text;
+    for line in [
+        "MAX_CONNECTIONS=200\n",
+        "POSTGRES_DB=mydb\n",
+        "POSTGRES_PASSWORD=s3cret\n",
+    ] {
+        assert!(env.contains(line), "{line:?} missing:\n{env}");
+    }
+    assert_eq!(
+        kubectl(&mut s, "kubectl exec pg -- printenv POSTGRES_DB").text,
+        "mydb\n"
+    );
+}

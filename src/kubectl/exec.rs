@@ -139,15 +139,23 @@ impl Shell<'_> {
                 }
             }
             "env" | "printenv" => {
-                let mut s = format!("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={}\n", self.hostname());
-                for c in self.pod.spec.containers.iter().filter(|c| c.name == self.container) {
-                    for e in &c.env {
-                        if let Some(v) = &e.value {
-                            s.push_str(&format!("{}={v}\n", e.name));
-                        }
-                    }
+                let mut s = format!(
+                    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={}\n",
+                    self.hostname()
+                );
+                for (k, v) in self.environment() {
+                    s.push_str(&format!("{k}={v}\n"));
                 }
                 s.push_str("KUBERNETES_SERVICE_HOST=10.96.0.1\nKUBERNETES_SERVICE_PORT=443\nHOME=/root\n");
+                if cmd == "printenv" {
+                    if let Some(name) = args.first() {
+                        let v = s.lines().find_map(|l| l.strip_prefix(&format!("{name}=")).map(str::to_string));
+                        return match v {
+                            Some(v) => done(format!("{v}\n")),
+                            None => Run { out: String::new(), code: 1 },
+                        };
+                    }
+                }
                 done(s)
             }
             "cat" => {
@@ -235,6 +243,101 @@ impl Shell<'_> {
                 code: 126,
             },
         }
+    }
+
+    /// The container's environment as the kubelet builds it: `envFrom` sources first, then
+    /// `env` (later entries win), with Secret and ConfigMap references resolved.
+    fn environment(&self) -> Vec<(String, String)> {
+        use crate::engine::model::{ConfigMap, Secret};
+        let ns = &self.pod.metadata.namespace;
+        let secret = |name: &str, key: &str| -> Option<String> {
+            let s = self.store.get::<Secret>(ns, name)?;
+            s.data
+                .as_ref()
+                .and_then(|d| d.get(key))
+                .map(|b| decode_base64(b))
+                .or_else(|| s.string_data.as_ref().and_then(|d| d.get(key)).cloned())
+        };
+        let config = |name: &str, key: &str| -> Option<String> {
+            self.store
+                .get::<ConfigMap>(ns, name)?
+                .data
+                .as_ref()?
+                .get(key)
+                .cloned()
+        };
+        let mut vars: Vec<(String, String)> = Vec::new();
+        let set = |k: String, v: String, vars: &mut Vec<(String, String)>| match vars
+            .iter_mut()
+            .find(|(n, _)| *n == k)
+        {
+            Some(slot) => slot.1 = v,
+            None => vars.push((k, v)),
+        };
+        for c in self
+            .pod
+            .spec
+            .containers
+            .iter()
+            .filter(|c| c.name == self.container)
+        {
+            for from in &c.env_from {
+                let prefix = from.prefix.clone().unwrap_or_default();
+                if let Some(r) = &from.config_map_ref {
+                    if let Some(cm) = self.store.get::<ConfigMap>(ns, &r.name) {
+                        for (k, v) in cm.data.iter().flatten() {
+                            set(format!("{prefix}{k}"), v.clone(), &mut vars);
+                        }
+                    }
+                }
+                if let Some(r) = &from.secret_ref {
+                    if let Some(sec) = self.store.get::<Secret>(ns, &r.name) {
+                        for (k, v) in sec.data.iter().flatten() {
+                            set(format!("{prefix}{k}"), decode_base64(v), &mut vars);
+                        }
+                    }
+                }
+            }
+            for e in &c.env {
+                let value = match (&e.value, &e.value_from) {
+                    (Some(v), _) => Some(v.clone()),
+                    (None, Some(src)) => {
+                        if let Some(r) = &src.secret_key_ref {
+                            secret(&r.name, &r.key)
+                        } else if let Some(r) = &src.config_map_key_ref {
+                            config(&r.name, &r.key)
+                        } else if let Some(f) = &src.field_ref {
+                            match f
+                                .get("fieldPath")
+                                .and_then(|p| p.as_str())
+                                .unwrap_or_default()
+                            {
+                                "metadata.name" => Some(self.pod.metadata.name.clone()),
+                                "metadata.namespace" => Some(ns.clone()),
+                                "spec.nodeName" => self.pod.spec.node_name.clone(),
+                                "status.podIP" => self.pod.status.pod_ip.clone(),
+                                "status.hostIP" => self.pod.status.host_ip.clone(),
+                                "spec.serviceAccountName" => Some(
+                                    self.pod
+                                        .spec
+                                        .service_account_name
+                                        .clone()
+                                        .unwrap_or_else(|| "default".into()),
+                                ),
+                                _ => None,
+                            }
+                        } else {
+                            None
+                        }
+                    }
+                    (None, None) => Some(String::new()),
+                };
+                if let Some(v) = value {
+                    set(e.name.clone(), v, &mut vars);
+                }
+            }
+        }
+        vars
     }
 
     /// `echo x > path`: writes through the file store, refusing read-only mounts.
@@ -363,4 +466,26 @@ pub fn run(ctx: &mut Ctx) -> Output {
             r.out, r.code
         ))
     }
+}
+
+/// Standard base64 decoding of Secret values (invalid input is shown as stored).
+fn decode_base64(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (mut bits, mut count, mut out) = (0u32, 0u32, Vec::new());
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        let Some(v) = ALPHABET.iter().position(|a| *a == c) else {
+            return text.to_string();
+        };
+        bits = (bits << 6) | v as u32;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }

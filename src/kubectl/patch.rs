@@ -136,7 +136,14 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let Some((kind, name)) = targets.names.first().cloned() else {
         return fail("error: You must provide one or more resources by argument or filename.");
     };
-    let Some(text) = ctx.args.value("patch").map(str::to_string) else {
+    let from_file = match ctx.args.value("patch-file") {
+        Some(path) => match read_patch_file(path) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let Some(text) = ctx.args.value("patch").map(str::to_string).or(from_file) else {
         return fail(
             "error: must specify --patch or --patch-file containing the contents of the patch",
         );
@@ -196,4 +203,16 @@ pub fn run(ctx: &mut Ctx) -> Output {
         ctx.sim.update_object(new);
     }
     Output::ok(format!("{label} patched\n"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_patch_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|_| {
+        format!("error: unable to read patch file: open {path}: no such file or directory")
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_patch_file(path: &str) -> Result<String, String> {
+    Err(format!("error: unable to read patch file: open {path}: no such file or directory (in the browser, pass the patch with -p)"))
 }
