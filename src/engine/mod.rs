@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub now: SimTime,
     pub config: &'a ClusterConfig,
     pub faults: &'a Faults,
+    /// What each node holds, kept current by watch.rs (the scheduler's NodeInfo cache).
+    pub node_info: &'a scheduler::cache::NodeInfoCache,
 }
 
 /// Work items: which actor should look at which object.
@@ -90,6 +92,8 @@ pub struct Sim {
     events: events::EventCorrelator,
     /// Files written inside containers, by the storage that holds them.
     files: files::FileStore,
+    /// Requests and ports held on each node, for the scheduler.
+    node_info: scheduler::cache::NodeInfoCache,
     /// Number of reconciles run, for benchmarks.
     reconciles: u64,
 }
@@ -110,6 +114,7 @@ impl Sim {
             ipam: apply::Ipam::default(),
             events: events::EventCorrelator::default(),
             files: files::FileStore::default(),
+            node_info: Default::default(),
             reconciles: 0,
         };
         cluster::bootstrap_namespaces(&mut sim);
@@ -158,7 +163,7 @@ impl Sim {
     }
 
     pub(crate) fn ctx(&self) -> Ctx<'_> {
-        Ctx { store: &self.store, now: self.now, config: &self.config, faults: &self.faults }
+        Ctx { store: &self.store, now: self.now, config: &self.config, faults: &self.faults, node_info: &self.node_info }
     }
 
     /// The next random u64 from the seeded stream.

@@ -9,6 +9,7 @@ use super::Sim;
 impl Sim {
     pub(super) fn on_change(&mut self, old: Option<&Object>, new: Option<&Object>) {
         let Some(obj) = new.or(old) else { return };
+        self.update_node_info(old, new);
         let key = ObjectKey::of(obj);
         let ns = obj.meta().namespace.clone();
         let removed = new.is_none();
@@ -367,6 +368,23 @@ impl Sim {
             .collect();
         for k in pending {
             self.enqueue(C::Scheduler, k);
+        }
+    }
+}
+
+impl Sim {
+    /// Keeps the scheduler's per-node cache in step with the store.
+    fn update_node_info(&mut self, old: Option<&Object>, new: Option<&Object>) {
+        match new.or(old).map(Object::kind) {
+            Some(Kind::Pod) => self.node_info.pod_changed(
+                old.and_then(|o| Pod::from_object(o)),
+                new.and_then(|o| Pod::from_object(o)),
+            ),
+            Some(Kind::Node) => self.node_info.node_changed(
+                old.and_then(|o| Node::from_object(o)),
+                new.and_then(|o| Node::from_object(o)),
+            ),
+            _ => {}
         }
     }
 }

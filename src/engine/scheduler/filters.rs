@@ -5,10 +5,10 @@
 use super::node_selector::{
     first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by,
 };
-use super::usage::{Allocatable, HostPort, Usage, RESOURCES};
+use super::cache::NodeInfo;
+use super::usage::{HostPort, Usage, RESOURCES};
 use crate::engine::model::{Node, Pod, Taint, TaintEffect};
 use crate::engine::store::Store;
-use std::collections::BTreeMap;
 
 /// Why one node was rejected: the plugin's reasons and whether preemption could ever help
 /// (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
@@ -42,22 +42,13 @@ pub const REASON_PORTS: &str = "node(s) didn't have free ports for the requested
 /// Nodes the NodeAffinity PreFilter left out (a DaemonSet pod's `matchFields` names one node).
 pub const REASON_PREFILTER_AFFINITY: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
 
-/// Pods the scheduler counts on each node: every pod bound there that has not finished
-/// (terminating pods still hold their resources and ports until they are gone). One pass over
-/// the pods is cheaper than a store lookup per pod of every node.
-pub fn placed_pods_by_node<'a>(
-    store: &'a Store,
-    incoming: &Pod,
-) -> BTreeMap<&'a str, Vec<&'a Pod>> {
-    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-    for p in store.list::<Pod>() {
-        if let Some(node) = p.node_name() {
-            if !p.is_terminal() && p.metadata.uid != incoming.metadata.uid {
-                by_node.entry(node).or_default().push(p);
-            }
-        }
-    }
-    by_node
+/// The non-terminal pods bound to `node`, other than `incoming` (what preemption and spreading
+/// look at). Costs the pods of that node only.
+pub fn placed_on<'a>(store: &'a Store, node: &str, incoming: &Pod) -> Vec<&'a Pod> {
+    store
+        .pods_on_node(node)
+        .filter(|p| !p.is_terminal() && p.metadata.uid != incoming.metadata.uid)
+        .collect()
 }
 
 /// Runs the node filters in order; `None` means the node passes them all. `demand` is the
@@ -66,14 +57,14 @@ pub fn run_node_filters(
     pod: &Pod,
     demand: &Usage,
     node: &Node,
-    used: &Usage,
+    info: &NodeInfo,
 ) -> Option<NodeStatus> {
     node_unschedulable(pod, node)
         .or_else(|| node_name(pod, node))
         .or_else(|| taint_toleration(pod, node))
         .or_else(|| node_affinity(pod, node))
-        .or_else(|| node_ports(demand, used))
-        .or_else(|| node_resources_fit(demand, node, used))
+        .or_else(|| node_ports(demand, &info.used))
+        .or_else(|| node_resources_fit(demand, info))
 }
 
 /// NodeUnschedulable: a cordoned node only takes pods that tolerate
@@ -133,10 +124,10 @@ fn node_ports(demand: &Usage, used: &Usage) -> Option<NodeStatus> {
 /// NodeResourcesFit: pod count, then cpu, memory and ephemeral-storage requests against what is
 /// left of allocatable. All failing resources are reported; a request larger than the whole
 /// node makes the failure unresolvable (no preemption can help).
-fn node_resources_fit(demand: &Usage, node: &Node, used: &Usage) -> Option<NodeStatus> {
+fn node_resources_fit(demand: &Usage, info: &NodeInfo) -> Option<NodeStatus> {
     let mut reasons = Vec::new();
     let mut unresolvable = false;
-    let allocatable = Allocatable::of(node);
+    let (allocatable, used) = (&info.allocatable, &info.used);
     if used.pods as i128 + 1 > allocatable.pods {
         reasons.push("Too many pods".to_string());
     }

@@ -9,6 +9,7 @@
 //! changes without an event, that would only repeat the same event, so we leave it out and
 //! `Sim::settle` stays finite.
 
+pub mod cache;
 pub mod filters;
 pub mod messages;
 pub mod node_selector;
@@ -23,7 +24,10 @@ use crate::engine::apply::set_pod_condition;
 use crate::engine::model::{Node, Object, Pod};
 use crate::engine::store::{ObjectKey, Store};
 use crate::engine::Ctx;
-use filters::{placed_pods_by_node, run_node_filters, NodeStatus, REASON_PREFILTER_AFFINITY};
+use cache::{NodeInfo, NodeInfoCache};
+use filters::{placed_on, run_node_filters, NodeStatus, REASON_PREFILTER_AFFINITY};
+use std::borrow::Cow;
+use usage::Allocatable;
 use std::collections::BTreeSet;
 use usage::Usage;
 use volumes::{ClaimPlan, SELECTED_NODE_ANNOTATION};
@@ -70,7 +74,7 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         );
         return out;
     }
-    match decide(ctx.store, pod) {
+    match decide(ctx.store, ctx.node_info, pod) {
         Decision::Bind(node) => out.act(Action::Bind {
             pod: key.clone(),
             node: node.metadata.name.clone(),
@@ -155,7 +159,7 @@ fn prefilter_node_names(pod: &Pod) -> Result<Option<BTreeSet<String>>, String> {
     Ok(Some(union))
 }
 
-fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
+fn decide<'a>(store: &'a Store, cache: &'a NodeInfoCache, pod: &'a Pod) -> Decision<'a> {
     let nodes: Vec<&Node> = store.list::<Node>().collect();
     let num_nodes = nodes.len();
     if num_nodes == 0 {
@@ -183,8 +187,7 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
     }
 
     let demand = Usage::of_pod(pod);
-    let by_node = placed_pods_by_node(store, pod);
-    let mut feasible: Vec<(&Node, Usage, Vec<ClaimPlan>)> = Vec::new();
+    let mut feasible: Vec<(&Node, Cow<NodeInfo>, Vec<ClaimPlan>)> = Vec::new();
     let mut failed: Vec<(&Node, NodeStatus, Vec<&Pod>)> = Vec::new();
     let mut absent = 0usize;
     let rwop_in_use = volumes::read_write_once_pod_in_use(store, pod);
@@ -197,38 +200,36 @@ fn decide<'a>(store: &'a Store, pod: &'a Pod) -> Decision<'a> {
             absent += 1;
             continue;
         }
-        let on_node = by_node
-            .get(node.metadata.name.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let used = Usage::of_pods(&on_node);
-        if let Some(status) = run_node_filters(pod, &demand, node, &used) {
-            failed.push((node, status, on_node));
+        let info = cache.get(&node.metadata.name).map(Cow::Borrowed).unwrap_or_else(|| {
+            Cow::Owned(NodeInfo { allocatable: Allocatable::compute(node), used: Usage::default() })
+        });
+        if let Some(status) = run_node_filters(pod, &demand, node, &info) {
+            failed.push((node, status, placed_on(store, &node.metadata.name, pod)));
             continue;
         }
         if rwop_in_use {
             failed.push((
                 node,
                 NodeStatus::resolvable(volumes::REASON_RWOP_IN_USE),
-                on_node,
+                placed_on(store, &node.metadata.name, pod),
             ));
             continue;
         }
         match volumes::filter(store, &claims, node) {
             Ok(plans) => match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
-                Some(status) => failed.push((node, status, on_node)),
-                None => feasible.push((node, used, plans)),
+                Some(status) => failed.push((node, status, placed_on(store, &node.metadata.name, pod))),
+                None => feasible.push((node, info, plans)),
             },
-            Err(status) => failed.push((node, status, on_node)),
+            Err(status) => failed.push((node, status, placed_on(store, &node.metadata.name, pod))),
         }
     }
 
     if feasible.is_empty() {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     }
-    let candidates: Vec<(&Node, &Usage)> = feasible.iter().map(|(n, u, _)| (*n, u)).collect();
+    let candidates: Vec<(&Node, &NodeInfo)> = feasible.iter().map(|(n, u, _)| (*n, u.as_ref())).collect();
     let nodes_only: Vec<&Node> = candidates.iter().map(|(n, _)| *n).collect();
-    let spread = spread::scores(store, pod, &nodes_only, &by_node);
+    let spread = spread::scores(store, pod, &nodes_only);
     let Some(chosen) = scoring::pick_node(pod, &demand, &candidates, spread.as_deref()) else {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     };
@@ -338,7 +339,8 @@ fn preemption_verdict(
     if remaining.len() == on_node.len() {
         return vec![messages::NO_VICTIMS.to_string()];
     }
-    match run_node_filters(pod, &Usage::of_pod(pod), node, &Usage::of_pods(&remaining)) {
+    let info = NodeInfo { allocatable: Allocatable::compute(node), used: Usage::of_pods(&remaining) };
+    match run_node_filters(pod, &Usage::of_pod(pod), node, &info) {
         Some(s) => s.reasons,
         None => vec![messages::NO_VICTIMS.to_string()],
     }

@@ -8,7 +8,8 @@
 //! the seeded RNG) yet not always the alphabetically first node.
 
 use super::node_selector::{term_matches, tolerated_by};
-use super::usage::{Allocatable, Usage};
+use super::cache::NodeInfo;
+use super::usage::Usage;
 use crate::engine::model::{Node, Pod, TaintEffect, Toleration};
 
 const MAX_NODE_SCORE: i64 = 100;
@@ -16,8 +17,8 @@ const MAX_NODE_SCORE: i64 = 100;
 /// Requested and allocatable cpu and memory with the pod placed there. LeastAllocated counts
 /// containers without requests at the scheduler's defaults; BalancedAllocation uses the real
 /// requests.
-fn usage(demand: &Usage, node: &Node, used: &Usage, nonzero: bool) -> [(i128, i128); 2] {
-    let alloc = Allocatable::of(node).resources;
+fn usage(demand: &Usage, info: &NodeInfo, nonzero: bool) -> [(i128, i128); 2] {
+    let (alloc, used) = (info.allocatable.resources, &info.used);
     [0, 1].map(|i| {
         let requested = if nonzero {
             used.nonzero[i] + demand.nonzero[i]
@@ -28,8 +29,8 @@ fn usage(demand: &Usage, node: &Node, used: &Usage, nonzero: bool) -> [(i128, i1
     })
 }
 
-fn least_allocated(demand: &Usage, node: &Node, used: &Usage) -> i64 {
-    let scores: Vec<i64> = usage(demand, node, used, true)
+fn least_allocated(demand: &Usage, info: &NodeInfo) -> i64 {
+    let scores: Vec<i64> = usage(demand, info, true)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 || req > alloc {
@@ -42,8 +43,8 @@ fn least_allocated(demand: &Usage, node: &Node, used: &Usage) -> i64 {
     scores.iter().sum::<i64>() / scores.len().max(1) as i64
 }
 
-fn balanced_allocation(demand: &Usage, node: &Node, used: &Usage) -> i64 {
-    let fractions: Vec<f64> = usage(demand, node, used, false)
+fn balanced_allocation(demand: &Usage, info: &NodeInfo) -> i64 {
+    let fractions: Vec<f64> = usage(demand, info, false)
         .iter()
         .map(|&(req, alloc)| {
             if alloc == 0 {
@@ -109,7 +110,7 @@ fn fnv1a(parts: &[&str]) -> u64 {
 pub fn pick_node<'a>(
     pod: &Pod,
     demand: &Usage,
-    feasible: &[(&'a Node, &Usage)],
+    feasible: &[(&'a Node, &NodeInfo)],
     spread: Option<&[i64]>,
 ) -> Option<&'a Node> {
     let affinity_raw: Vec<i64> = feasible
@@ -136,8 +137,8 @@ pub fn pick_node<'a>(
         };
         let spread_score = spread.and_then(|s| s.get(i).copied()).unwrap_or(0);
         let total = 2 * spread_score
-            + least_allocated(demand, node, used)
-            + balanced_allocation(demand, node, used)
+            + least_allocated(demand, used)
+            + balanced_allocation(demand, used)
             + 2 * affinity
             + 3 * taint;
         let tie = fnv1a(&[&pod.metadata.uid, &node.metadata.name]);

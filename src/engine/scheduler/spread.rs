@@ -5,7 +5,6 @@
 
 use crate::engine::model::{LabelSelector, Node, Pod, ReplicaSet, Service, StatefulSet};
 use crate::engine::store::Store;
-use std::collections::BTreeMap;
 
 const MAX_SKEW: f64 = 3.0;
 
@@ -43,17 +42,14 @@ pub fn scores(
     store: &Store,
     pod: &Pod,
     feasible: &[&Node],
-    by_node: &BTreeMap<&str, Vec<&Pod>>,
 ) -> Option<Vec<i64>> {
     let selectors = default_selector(store, pod)?;
     let weight = ((feasible.len() + 2) as f64).ln();
     let raw: Vec<i64> = feasible
         .iter()
         .map(|node| {
-            let count = by_node
-                .get(node.metadata.name.as_str())
+            let count = super::filters::placed_on(store, &node.metadata.name, pod)
                 .into_iter()
-                .flatten()
                 .filter(|p| {
                     p.metadata.namespace == pod.metadata.namespace
                         && p.metadata.deletion_timestamp.is_none()

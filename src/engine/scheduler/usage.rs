@@ -2,8 +2,6 @@
 //! requests for the fit filter, the "non-zero" requests scoring uses, and host ports.
 
 use crate::engine::model::{Node, Pod};
-use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// cpu, memory, ephemeral-storage: the resources NodeResourcesFit checks, in its order.
 pub const RESOURCES: [&str; 3] = ["cpu", "memory", "ephemeral-storage"];
@@ -25,19 +23,6 @@ pub struct Usage {
     pub ports: Vec<HostPort>,
 }
 
-/// Bound on the memo below; it is simply emptied when full.
-const MEMO_CAPACITY: usize = 100_000;
-
-thread_local! {
-    /// Memo of `Usage::of_pod` by pod uid, valid while the pod's resourceVersion is unchanged.
-    /// Scheduling sums every placed pod on every attempt (there is no NodeInfo cache in the
-    /// store), and parsing quantities dominated that. Only looked up by key, never iterated, so
-    /// it cannot affect output order; a hit returns exactly what a recomputation would.
-    static MEMO: RefCell<HashMap<String, (String, Usage)>> = RefCell::new(HashMap::new());
-    /// Likewise for nodes' allocatable, by node uid.
-    static ALLOCATABLE: RefCell<HashMap<String, (String, Allocatable)>> = RefCell::new(HashMap::new());
-}
-
 /// A node's allocatable in milli-units: cpu, memory, ephemeral-storage (as `RESOURCES`), and
 /// the pod count (whole pods).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -47,62 +32,20 @@ pub struct Allocatable {
 }
 
 impl Allocatable {
-    pub fn of(node: &Node) -> Allocatable {
-        let compute = || Allocatable {
+    pub fn compute(node: &Node) -> Allocatable {
+        Allocatable {
             resources: RESOURCES.map(|r| node.allocatable_milli(r)),
             pods: node.allocatable_milli("pods") / 1000,
-        };
-        let (uid, rv) = (&node.metadata.uid, &node.metadata.resource_version);
-        if uid.is_empty() || rv.is_empty() {
-            return compute();
         }
-        if let Some(hit) = ALLOCATABLE.with(|m| {
-            m.borrow()
-                .get(uid)
-                .filter(|(v, _)| v == rv)
-                .map(|(_, a)| *a)
-        }) {
-            return hit;
-        }
-        let a = compute();
-        ALLOCATABLE.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.len() >= MEMO_CAPACITY {
-                m.clear();
-            }
-            m.insert(uid.clone(), (rv.clone(), a));
-        });
-        a
     }
 }
 
 impl Usage {
     pub fn of_pod(pod: &Pod) -> Usage {
-        let (uid, rv) = (&pod.metadata.uid, &pod.metadata.resource_version);
-        if uid.is_empty() || rv.is_empty() {
-            return Usage::compute(pod);
-        }
-        let hit = MEMO.with(|m| {
-            m.borrow()
-                .get(uid)
-                .filter(|(v, _)| v == rv)
-                .map(|(_, u)| u.clone())
-        });
-        if let Some(u) = hit {
-            return u;
-        }
-        let usage = Usage::compute(pod);
-        MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.len() >= MEMO_CAPACITY {
-                m.clear();
-            }
-            m.insert(uid.clone(), (rv.clone(), usage.clone()));
-        });
-        usage
+        Usage::compute(pod)
     }
 
-    fn compute(pod: &Pod) -> Usage {
+    pub fn compute(pod: &Pod) -> Usage {
         Usage {
             pods: 1,
             requested: RESOURCES.map(|r| pod.request_milli(r)),
@@ -128,6 +71,22 @@ impl Usage {
             self.nonzero[i] += other.nonzero[i];
         }
         self.ports.extend(other.ports.iter().cloned());
+    }
+
+    /// Takes back what `add` added (one occurrence of each host port).
+    pub fn subtract(&mut self, other: &Usage) {
+        self.pods = self.pods.saturating_sub(other.pods);
+        for i in 0..3 {
+            self.requested[i] -= other.requested[i];
+        }
+        for i in 0..2 {
+            self.nonzero[i] -= other.nonzero[i];
+        }
+        for port in &other.ports {
+            if let Some(i) = self.ports.iter().position(|p| p == port) {
+                self.ports.remove(i);
+            }
+        }
     }
 }
 
