@@ -335,3 +335,26 @@ fn every_story_script_is_tested() {
         ]
     );
 }
+
+/// (b), while it lasts: the kubelet does not give up on a CreateContainerConfigError. Its pod
+/// worker retries a failed sync after backOffPeriod (10 s, jitter up to 50 %; pod_workers.go
+/// completeWork), and every retry records the Warning `Failed` event again, so a learner
+/// running `kubectl describe pod` a minute later sees it counted (`(xN over ...)`).
+#[test]
+fn story_b_kubelet_keeps_retrying_a_missing_secret() {
+    let mut s = kubeplay::Session::new(1);
+    let text = story("b-create-container-config-error-secret.kubeplay");
+    let before_fix = text.split("kubectl create secret").next().unwrap_or("");
+    let t = s.run_script(before_fix, false);
+    assert!(t.failures.is_empty(), "{:?}", t.failures);
+    ok(&mut s, "sim advance 60s");
+    let describe = ok(&mut s, "kubectl describe pod postgres-statefulset-0");
+    let failed = describe
+        .lines()
+        .find(|l| l.contains("Error: secret \"postgres-secret\" not found"))
+        .unwrap_or_else(|| panic!("no Failed event:\n{describe}"));
+    assert!(
+        failed.contains(" (x"),
+        "the Failed event should repeat while the secret is missing: {failed}"
+    );
+}
