@@ -1,7 +1,7 @@
 //! Engine state -> plain view structs. Components only render these, so what the UI shows is
 //! computed (and tested) natively.
 
-use crate::engine::model::{Node, Pod, PodPhase};
+use crate::engine::model::{Node, PersistentVolumeClaim, Pod, PodPhase};
 use crate::engine::Sim;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -10,6 +10,42 @@ pub struct ClusterView {
     pub nodes: Vec<NodeLane>,
     /// Pods not bound to any node, with the scheduler's reason.
     pub pending: Vec<PodChip>,
+    /// PersistentVolumeClaims of every namespace, in store order.
+    pub claims: Vec<ClaimChip>,
+}
+
+/// A PersistentVolumeClaim as the UI shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimChip {
+    pub uid: String,
+    pub namespace: String,
+    pub name: String,
+    /// `Pending`, `Bound` or `Lost`, as `kubectl get pvc` prints it.
+    pub phase: String,
+    /// The requested size (`1Gi`).
+    pub size: Option<String>,
+    pub storage_class: Option<String>,
+    /// The node the scheduler picked for a WaitForFirstConsumer claim (the
+    /// `volume.kubernetes.io/selected-node` annotation).
+    pub node: Option<String>,
+    pub terminating: bool,
+}
+
+pub fn claim_chip(claim: &PersistentVolumeClaim) -> ClaimChip {
+    ClaimChip {
+        uid: claim.metadata.uid.clone(),
+        namespace: claim.metadata.namespace.clone(),
+        name: claim.metadata.name.clone(),
+        phase: claim.phase().to_string(),
+        size: claim.requested_storage().map(|q| q.0.clone()),
+        storage_class: claim.spec.storage_class_name.clone(),
+        node: claim
+            .metadata
+            .annotations()
+            .get("volume.kubernetes.io/selected-node")
+            .cloned(),
+        terminating: claim.metadata.deletion_timestamp.is_some(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,5 +105,6 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
         time_ms: sim.now().0,
         nodes: sim.store().list::<Node>().map(|n| lane(sim, n)).collect(),
         pending: sim.store().list::<Pod>().filter(|p| p.node_name().is_none()).map(pod_chip).collect(),
+        claims: sim.store().list::<PersistentVolumeClaim>().map(claim_chip).collect(),
     }
 }

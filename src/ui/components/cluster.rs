@@ -3,7 +3,7 @@
 //! transition) while its phase changes.
 
 use super::format::pod_tone;
-use crate::present::{ClusterView, NodeLane, PodChip};
+use crate::present::{ClaimChip, ClusterView, NodeLane, PodChip};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -57,6 +57,9 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
                 }) }
             </ul>
+            if !view.claims.is_empty() {
+                <ClaimsLane claims={view.claims.clone()} />
+            }
             if view.pending.is_empty() {
                 <PendingLane pods={Vec::new()} />
             }
@@ -151,6 +154,72 @@ fn PendingLane(props: &PendingProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClaimsProps {
+    claims: Vec<ClaimChip>,
+}
+
+/// PersistentVolumeClaims: a StatefulSet's pods each get their own, and keep it.
+#[component]
+fn ClaimsLane(props: &ClaimsProps) -> Html {
+    html! {
+        <div class="lane claims-lane" data-testid="claims">
+            <div class="lane-head">
+                <span class="node-icon" aria-hidden="true">{"⛁"}</span>
+                <h3 class="node-name">{"PersistentVolumeClaims"}</h3>
+            </div>
+            <ul class="pods" aria-label="PersistentVolumeClaims">
+                { for props.claims.iter().map(|c| html! { <Claim key={c.uid.clone()} claim={c.clone()} /> }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClaimProps {
+    claim: ClaimChip,
+}
+
+#[component]
+fn Claim(props: &ClaimProps) -> Html {
+    let c = &props.claim;
+    // kubectl shows a claim being deleted as Terminating, whatever its phase.
+    let status = if c.terminating {
+        "Terminating"
+    } else {
+        c.phase.as_str()
+    };
+    let tone = match status {
+        "Bound" => "ok",
+        "Terminating" => "terminating",
+        "Lost" => "bad",
+        _ => "pending",
+    };
+    let mut title = format!("{}/{} — {status}", c.namespace, c.name);
+    if let Some(size) = &c.size {
+        title.push_str(&format!(", {size}"));
+    }
+    if let Some(class) = &c.storage_class {
+        title.push_str(&format!(", StorageClass {class}"));
+    }
+    if let Some(node) = &c.node {
+        title.push_str(&format!(", on {node}"));
+    }
+    html! {
+        <li class={classes!("pod", "claim", format!("tone-{tone}"))} title={title}
+            data-claim={c.name.clone()} data-namespace={c.namespace.clone()} data-phase={c.phase.clone()}>
+            <span class="pod-name">{&c.name}</span>
+            <span class="pod-status">{status}</span>
+            if let Some(size) = &c.size {
+                <span class="claim-size">{size}</span>
+            }
+            if let Some(node) = &c.node {
+                <span class="claim-node">{format!("→ {node}")}</span>
+            }
+        </li>
     }
 }
 

@@ -84,8 +84,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
             <div class="panel-head">
                 <h2 id="console-title">{"Console"}</h2>
                 <p class="console-hint">
-                    {"Try "}<code>{"kubectl get pods -o wide"}</code>{", "}<code>{"sim node add kind-worker4"}</code>
-                    {" or "}<code>{"sim --help"}</code>
+                    {"Try "}<code>{"kubectl get pods -o wide"}</code>{" or "}<code>{"sim --help"}</code>
                 </p>
             </div>
             <div class="console-log" ref={log} data-testid="console-output" role="log" aria-live="polite" tabindex="0"
