@@ -837,3 +837,16 @@ fn exec_env_resolves_secret_and_config_map_references() {
         "mydb\n"
     );
 }
+
+/// The reference .watch.txt files were recorded with this command shape.
+#[test]
+fn custom_columns_watch_with_events_like_the_reference_watches() {
+    let mut s = Session::new(18);
+    run(&mut s, "kubectl run a --image=nginx:1.25\n");
+    let o = kubectl(
+        &mut s,
+        "kubectl get pods -w --output-watch-events -o 'custom-columns=NAME:.metadata.name,PHASE:.status.phase,READY:.status.conditions[?(@.type==\"Ready\")].status'",
+    );
+    assert!(o.text.starts_with("EVENT   NAME   PHASE     READY\nADDED   a      Pending   <none>\nMODIFIED   a      Pending"), "{}", o.text);
+    assert!(o.text.trim_end().ends_with("Running   True"), "{}", o.text);
+}

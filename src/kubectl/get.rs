@@ -1,7 +1,7 @@
 //! `kubectl get` (tables, -o formats, selectors, -A, multiple kinds, -w) and `kubectl events`.
 
 use super::args::{b, bs, v, vs, Flag};
-use super::output::{render_objects, sort_by, table_for, Format, TableOpts};
+use super::output::{custom_columns_table, render_objects, sort_by, table_for, Format, TableOpts};
 use super::resources::{get, list, no_resources, not_found, parse_targets, Targets};
 use super::selector::{FieldSel, LabelSel};
 use super::table::TabWriter;
@@ -101,7 +101,8 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let total: usize = groups.iter().map(|g| g.objs.len()).sum();
     let now = ctx.sim.now();
     let no_headers = ctx.args.flag("no-headers");
-    if format.is_table() {
+    let watching = ctx.args.flag("watch") || ctx.args.flag("watch-only");
+    if format.is_table() || (watching && matches!(format, Format::CustomColumns(_))) {
         let mut first = true;
         let show_kind = targets.multi_kind || ctx.args.flag("show-kind");
         let mut writer = TabWriter::table();
@@ -123,7 +124,13 @@ pub fn run(ctx: &mut Ctx) -> Output {
                     .collect(),
                 no_headers,
             };
-            let t = table_for(g.kind, &g.objs, now, &opts);
+            let t = match &format {
+                Format::CustomColumns(cols) => match custom_columns_table(cols, &g.objs) {
+                    Ok(t) => t,
+                    Err(e) => return fail(e),
+                },
+                _ => table_for(g.kind, &g.objs, now, &opts),
+            };
             // Each kind's table is its own flush; RememberWidths only matters for -w.
             writer = TabWriter::table();
             let mut tsv = t.to_tsv(no_headers);
@@ -382,7 +389,13 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
                 show_labels,
                 ..Default::default()
             };
-            let t = table_for(o.kind(), &[o], now_of(sim), &opts);
+            let t = match &format {
+                Format::CustomColumns(cols) => match custom_columns_table(cols, &[o]) {
+                    Ok(t) => t,
+                    Err(_) => continue,
+                },
+                _ => table_for(o.kind(), &[o], now_of(sim), &opts),
+            };
             let mut line = t.to_tsv(!need_header.contains(&o.kind()));
             need_header.retain(|k| *k != o.kind());
             if with_events {

@@ -193,6 +193,11 @@ pub fn custom_columns(
     objs: &[&Object],
     no_headers: bool,
 ) -> Result<String, String> {
+    Ok(custom_columns_table(cols, objs)?.render(no_headers))
+}
+
+/// The custom-columns table (header and one row per object), unrendered.
+pub fn custom_columns_table(cols: &[(String, String)], objs: &[&Object]) -> Result<Table, String> {
     let mut templates = Vec::new();
     for (_, p) in cols {
         let expr = if p.starts_with('{') {
@@ -221,7 +226,7 @@ pub fn custom_columns(
             .collect();
         t.push(row);
     }
-    Ok(t.render(no_headers))
+    Ok(t)
 }
 
 /// Renders objects in a non-table format. `single` is true when one object was asked for by
