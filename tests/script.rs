@@ -173,3 +173,16 @@ fn huge_replica_counts_get_a_clear_error_instead_of_a_frozen_page() {
     assert!(out.text.contains("spec.replicas: Invalid value: 2000000000"), "{}", out.text);
     assert_eq!(s.sim.store().list::<kubeplay::engine::model::StatefulSet>().count(), 0);
 }
+
+#[test]
+fn a_failed_statefulset_pod_comes_back_once_with_the_same_name() {
+    let mut s = Session::new(1);
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples/seeds/my-statefulset.yaml")).unwrap();
+    s.run_script(&format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"), false);
+    let before = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1").unwrap().metadata.uid.clone();
+    let out = s.run_script("sim pod fail my-statefulset-1\nsim advance 1s\nsim settle\n", false);
+    assert!(out.text.contains("settled after"), "{}", out.text);
+    let after = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1").unwrap();
+    assert_ne!(after.metadata.uid, before, "the failed pod is replaced by a new one");
+    assert!(after.is_running_and_ready(), "the replacement runs: {:?}", after.status.phase);
+}

@@ -215,4 +215,7 @@ pub struct Faults {
     pub unready_since: std::collections::BTreeMap<(String, String), super::time::SimTime>,
     /// When `sim pod fail` was given: only the pod that existed then fails (not its replacement).
     pub failed_since: std::collections::BTreeMap<(String, String), super::time::SimTime>,
+    /// The uid of the pod each `sim pod fail` was aimed at, so a replacement with the same name
+    /// (created in the same millisecond by a controller) is not failed too.
+    pub failed_uids: std::collections::BTreeMap<(String, String), String>,
 }

@@ -282,9 +282,9 @@ fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
         return usage_error("sim pod needs a verb and a pod name, e.g. `sim pod unready web-1`", "pod");
     };
     let name = name.trim_start_matches("pod/").to_string();
-    if sim.store().get::<Pod>(&ns, &name).is_none() {
+    let Some(uid) = sim.store().get::<Pod>(&ns, &name).map(|p| p.metadata.uid.clone()) else {
         return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found\n"));
-    }
+    };
     let id = (ns.clone(), name.clone());
     let now = sim.now();
     let faults = sim.faults_mut();
@@ -301,6 +301,7 @@ fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
             format!("pod/{name}: readiness probe fails\n")
         }
         "fail" => {
+            faults.failed_uids.insert(id.clone(), uid.clone());
             faults.failed_since.insert(id.clone(), now);
             faults.failed_pods.insert(id);
             format!("pod/{name}: container exited with code 1\n")

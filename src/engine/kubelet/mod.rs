@@ -216,6 +216,9 @@ fn fail_requested(plan: &Plan) -> bool {
     if !plan.ctx.faults.failed_pods.contains(&id) {
         return false;
     }
+    if let Some(uid) = plan.ctx.faults.failed_uids.get(&id) {
+        return *uid == plan.pod.metadata.uid;
+    }
     match (
         plan.ctx.faults.failed_since.get(&id),
         plan.pod.metadata.creation_timestamp,
