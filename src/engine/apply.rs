@@ -99,6 +99,24 @@ impl Sim {
         Ok(())
     }
 
+    /// Admission for storage objects at create: the DefaultStorageClass plugin gives a claim
+    /// without a class the default one, and the StorageObjectInUseProtection plugin adds the
+    /// protection finalizers, so `kubectl get pvc` right after apply already shows both.
+    fn admit_storage(&self, obj: &mut Object) {
+        match obj {
+            Object::PersistentVolumeClaim(claim) => {
+                if claim.spec.storage_class_name.is_none() {
+                    if let Some(default) = self.store.list::<StorageClass>().find(|c| c.is_default()) {
+                        claim.spec.storage_class_name = Some(default.metadata.name.clone());
+                    }
+                }
+                add_finalizer(&mut claim.metadata, "kubernetes.io/pvc-protection");
+            }
+            Object::PersistentVolume(pv) => add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection"),
+            _ => {}
+        }
+    }
+
     /// Creates an object as the API server would: generateName expanded, uid, creation time,
     /// generation 1. Returns its key.
     pub fn create_object(&mut self, mut obj: Object) -> ObjectKey {
@@ -124,6 +142,7 @@ impl Sim {
         if let Object::Pod(pod) = &mut obj {
             admit_pod(pod);
         }
+        self.admit_storage(&mut obj);
         if let Object::Service(svc) = &mut obj {
             if svc.spec.cluster_ip.is_none() && svc.spec.type_.as_deref() != Some("ExternalName") {
                 let ip = self.ipam.cluster_ip();
@@ -291,6 +310,12 @@ impl Sim {
         (0..n)
             .map(|_| ALPHABET[(self.next_random() % ALPHABET.len() as u64) as usize] as char)
             .collect()
+    }
+}
+
+fn add_finalizer(meta: &mut ObjectMeta, name: &str) {
+    if !meta.finalizers.iter().any(|f| f == name) {
+        meta.finalizers.push(name.to_string());
     }
 }
 
