@@ -170,6 +170,11 @@ fn status_of<'a>(pod: &'a Pod, name: &str) -> Option<&'a ContainerStatus> {
 }
 
 pub fn run(ctx: &mut Ctx) -> Output {
+    if ctx.args.positionals.is_empty() {
+        if let Some(sel) = ctx.args.value("selector").map(str::to_string) {
+            return by_selector(ctx, &sel);
+        }
+    }
     let Some(arg) = ctx.args.positionals.first().cloned() else {
         return fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
@@ -248,4 +253,46 @@ pub fn run(ctx: &mut Ctx) -> Output {
         text.push('\n');
     }
     ok(text)
+}
+
+/// `kubectl logs -l app=web`: every matching pod's logs, one after another (the last 10 lines
+/// each by default; with -f at most 5 streams).
+fn by_selector(ctx: &mut Ctx, sel: &str) -> Output {
+    let sel = match super::selector::LabelSel::parse(sel) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let ns = ctx.namespace();
+    let names: Vec<String> = ctx
+        .sim
+        .store()
+        .list_in::<Pod>(&ns)
+        .filter(|p| sel.matches(p.metadata.labels()))
+        .map(|p| p.metadata.name.clone())
+        .collect();
+    if ctx.args.flag("follow") && names.len() > 5 {
+        return fail(format!(
+            "error: you are attempting to follow {} log streams, but maximum allowed concurrency is 5, use --max-log-requests to increase the limit",
+            names.len()
+        ));
+    }
+    let prefix = ctx.args.flag("prefix");
+    // With a selector kubectl shows the last 10 lines of each pod unless --tail says otherwise.
+    if !ctx.args.has("tail") {
+        ctx.args.set("tail", "10");
+    }
+    let mut out = Output::ok("");
+    for n in names {
+        ctx.args.positionals = vec![n.clone()];
+        let o = run(ctx);
+        for line in o.text.lines() {
+            if prefix {
+                out.text.push_str(&format!("[pod/{n}] "));
+            }
+            out.text.push_str(line);
+            out.text.push('\n');
+        }
+        out.ok &= o.ok;
+    }
+    out
 }
