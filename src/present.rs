@@ -12,6 +12,20 @@ pub struct ClusterView {
     pub pending: Vec<PodChip>,
     /// PersistentVolumeClaims of every namespace, in store order.
     pub claims: Vec<ClaimChip>,
+    /// What controllers and the scheduler are waiting for (`sim why`), in (actor, key) order.
+    pub waiting: Vec<WaitLine>,
+}
+
+/// One line of `sim why`: who waits, on what, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitLine {
+    /// The object the actor was reconciling (`statefulset/web`).
+    pub key: String,
+    /// The actor (`statefulset-controller`, `default-scheduler`, `kubelet`...).
+    pub component: String,
+    /// The object that waits (`pod/web-2`).
+    pub subject: String,
+    pub reason: String,
 }
 
 /// A PersistentVolumeClaim as the UI shows it.
@@ -106,5 +120,14 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
         nodes: sim.store().list::<Node>().map(|n| lane(sim, n)).collect(),
         pending: sim.store().list::<Pod>().filter(|p| p.node_name().is_none()).map(pod_chip).collect(),
         claims: sim.store().list::<PersistentVolumeClaim>().map(claim_chip).collect(),
+        waiting: sim
+            .why_all()
+            .map(|(controller, key, why)| WaitLine {
+                key: key.short(),
+                component: controller.component().to_string(),
+                subject: why.subject.short(),
+                reason: why.reason.to_string(),
+            })
+            .collect(),
     }
 }

@@ -66,3 +66,19 @@ fn statefulset_claims_are_bound_on_their_pods_node() {
         );
     }
 }
+
+#[test]
+fn waiting_lines_say_why_the_next_ordinal_is_not_created() {
+    let mut session = Session::new(1);
+    session.run_script(&format!("kubectl apply -f - <<EOF\n{WEB}EOF\n"), true);
+    session.execute_text("sim advance 1s");
+    let view = cluster_view(&session.sim);
+    let line = view
+        .waiting
+        .iter()
+        .find(|w| w.key == "statefulset/web")
+        .expect("the StatefulSet controller says what it waits for");
+    assert_eq!(line.component, "statefulset-controller");
+    assert_eq!(line.subject, "pod/web-1");
+    assert!(line.reason.contains("web-0"), "{line:?}");
+}

@@ -138,6 +138,7 @@ async function main() {
     // and whether its predecessor was Running and Ready by then (OrderedReady).
     const firstSeen = {};
     const predecessorReady = {};
+    let whyWeb2 = '';
     for (let i = 0; i < 180 && Object.keys(firstSeen).length < 3; i++) {
       await step(page);
       const pods = await webPods(page);
@@ -149,6 +150,13 @@ async function main() {
             const prev = pods.find((q) => q.name === `web-${ord - 1}`);
             predecessorReady[p.name] = !!(prev && prev.ready && prev.phase === 'Running');
           }
+          if (p.name === 'web-1') {
+            // While web-1 starts, the Waiting lane says why web-2 is not created yet.
+            const why = await page.$$eval('[data-testid="why-line"][data-subject="pod/web-2"]',
+              (els) => els.map((e) => e.textContent));
+            whyWeb2 = why.join('\n');
+            await page.screenshot({ path: path.join(shots, 'desktop-starting.png') });
+          }
         }
       }
     }
@@ -158,6 +166,7 @@ async function main() {
       `web pods appeared together: ${JSON.stringify(firstSeen)}`);
     assert(predecessorReady['web-1'] && predecessorReady['web-2'],
       `a pod was created before its predecessor was Running and Ready: ${JSON.stringify(predecessorReady)}`);
+    assert(whyWeb2.includes('web-1'), `no reason shown for web-2 while web-1 started: ${JSON.stringify(whyWeb2)}`);
     // Then play until all three are Running and Ready.
     await page.getByTestId('speed').selectOption('10');
     await page.getByTestId('play').click();

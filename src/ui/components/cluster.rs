@@ -3,7 +3,7 @@
 //! transition) while its phase changes.
 
 use super::format::pod_tone;
-use crate::present::{ClaimChip, ClusterView, NodeLane, PodChip};
+use crate::present::{ClaimChip, ClusterView, NodeLane, PodChip, WaitLine};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -57,6 +57,9 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
                 }) }
             </ul>
+            if !view.waiting.is_empty() {
+                <WaitingLane lines={view.waiting.clone()} />
+            }
             if !view.claims.is_empty() {
                 <ClaimsLane claims={view.claims.clone()} />
             }
@@ -153,6 +156,39 @@ fn PendingLane(props: &PendingProps) -> Html {
                     }) }
                 </ul>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WaitingProps {
+    lines: Vec<WaitLine>,
+}
+
+/// Why nothing happens yet: each controller's and the scheduler's blocked reasons (`sim why`).
+#[component]
+fn WaitingLane(props: &WaitingProps) -> Html {
+    html! {
+        <div class="lane waiting-lane" data-testid="waiting">
+            <div class="lane-head">
+                <span class="node-icon" aria-hidden="true">{"◔"}</span>
+                <h3 class="node-name">{"Waiting"}</h3>
+                <span class="lane-note">{"what the controllers wait for — "}<code>{"sim why"}</code></span>
+            </div>
+            <ul class="why-lines">
+                { for props.lines.iter().map(|w| html! {
+                    <li class="why-line" data-testid="why-line" data-subject={w.subject.clone()}>
+                        <code class="why-key">{&w.key}</code>
+                        <span class="why-component">{format!(" ({})", w.component)}</span>
+                        {": "}
+                        if w.subject != w.key {
+                            <code class="why-subject">{&w.subject}</code>
+                            {": "}
+                        }
+                        <span class="why-reason">{&w.reason}</span>
+                    </li>
+                }) }
+            </ul>
         </div>
     }
 }
