@@ -134,3 +134,26 @@ fn graceful_pod_deletion_sets_a_deadline_and_unbound_pods_go_at_once() {
     sim.delete_object(&bound, Some(0), Default::default());
     assert!(sim.store().get::<Pod>("default", "bound").is_none());
 }
+
+#[test]
+fn pods_get_their_qos_class_at_create() {
+    let mut sim = Sim::empty(1);
+    let mut make = |name: &str, requests: &[(&str, &str)], limits: &[(&str, &str)]| {
+        let map = |kv: &[(&str, &str)]| {
+            (!kv.is_empty()).then(|| kv.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect())
+        };
+        let mut pod = Pod { metadata: ObjectMeta::named("default", name), ..Default::default() };
+        pod.spec.containers.push(Container {
+            name: "c".into(),
+            image: "nginx".into(),
+            resources: Some(ResourceRequirements { requests: map(requests), limits: map(limits), ..Default::default() }),
+            ..Default::default()
+        });
+        sim.create_object(Object::Pod(pod));
+        sim.store().get::<Pod>("default", name).unwrap().status.qos_class.clone().unwrap()
+    };
+    assert_eq!(make("none", &[], &[]), "BestEffort");
+    assert_eq!(make("burst", &[("cpu", "50m"), ("memory", "100Mi")], &[("cpu", "100m"), ("memory", "200Mi")]), "Burstable");
+    assert_eq!(make("limits-only", &[], &[("cpu", "1"), ("memory", "1Gi")]), "Guaranteed");
+    assert_eq!(make("cpu-only", &[], &[("cpu", "1")]), "Burstable");
+}

@@ -371,6 +371,7 @@ fn set_type_meta(obj: &mut Object) {
 /// Admission on pod create: the DefaultTolerationSeconds plugin adds 300 s NoExecute
 /// tolerations for not-ready and unreachable nodes unless the pod already tolerates them.
 pub fn admit_pod(pod: &mut Pod) {
+    pod.status.qos_class = Some(qos_class(pod).to_string());
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         let covered = pod.spec.tolerations.iter().any(|t| {
             let effect_ok = t.effect.is_none() || t.effect.as_deref() == Some("NoExecute");
@@ -386,6 +387,36 @@ pub fn admit_pod(pod: &mut Pod) {
                 value: None,
             });
         }
+    }
+}
+
+/// The pod's quality-of-service class, as the API server computes it at create
+/// (pkg/apis/core/helper/qos GetPodQOS): BestEffort without any cpu/memory request or limit,
+/// Guaranteed when every container limits both and requests equal limits, else Burstable.
+pub fn qos_class(pod: &Pod) -> &'static str {
+    let containers: Vec<&Container> = pod.spec.init_containers.iter().chain(pod.spec.containers.iter()).collect();
+    let quantity = |map: Option<&std::collections::BTreeMap<String, Quantity>>, r: &str| {
+        map.and_then(|m| m.get(r)).map(|q| q.milli_or_zero()).filter(|v| *v != 0)
+    };
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &containers {
+        let res = c.resources.as_ref();
+        for r in ["cpu", "memory"] {
+            let limit = quantity(res.and_then(|x| x.limits.as_ref()), r);
+            let request = quantity(res.and_then(|x| x.requests.as_ref()), r).or(limit);
+            any |= limit.is_some() || request.is_some();
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
     }
 }
 
