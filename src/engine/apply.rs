@@ -141,6 +141,9 @@ impl Sim {
         set_type_meta(&mut obj);
         if let Object::Pod(pod) = &mut obj {
             admit_pod(pod);
+            let suffix = self.random_suffix(5);
+            admit_service_account(pod, &suffix);
+            pod.metadata.generation = 1;
         }
         self.admit_storage(&mut obj);
         if let Object::Service(svc) = &mut obj {
@@ -387,6 +390,53 @@ pub fn admit_pod(pod: &mut Pod) {
                 value: None,
             });
         }
+    }
+}
+
+pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The ServiceAccount admission plugin: the pod runs as `default` unless it names another
+/// account, and unless it opts out (`automountServiceAccountToken: false`) it gets the
+/// projected `kube-api-access-xxxxx` volume (token, CA bundle, namespace) mounted read-only in
+/// every container, as `kubectl describe pod` and `-o yaml` show on a real cluster.
+pub fn admit_service_account(pod: &mut Pod, suffix: &str) {
+    let account = pod
+        .spec
+        .service_account_name
+        .clone()
+        .or_else(|| pod.spec.service_account.clone())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "default".into());
+    pod.spec.service_account_name = Some(account.clone());
+    pod.spec.service_account = Some(account);
+    if pod.spec.automount_service_account_token == Some(false)
+        || pod.spec.volumes.iter().any(|v| v.name.starts_with("kube-api-access-"))
+    {
+        return;
+    }
+    let name = format!("kube-api-access-{suffix}");
+    pod.spec.volumes.push(Volume {
+        name: name.clone(),
+        projected: Some(serde_json::json!({
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+            ]
+        })),
+        ..Default::default()
+    });
+    for c in pod.spec.init_containers.iter_mut().chain(pod.spec.containers.iter_mut()) {
+        if c.volume_mounts.iter().any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT) {
+            continue;
+        }
+        c.volume_mounts.push(VolumeMount {
+            mount_path: SERVICE_ACCOUNT_MOUNT.into(),
+            name: name.clone(),
+            read_only: Some(true),
+            ..Default::default()
+        });
     }
 }
 

@@ -300,13 +300,39 @@ fn volumes(w: &mut W, vols: &[Volume], space: &str) {
             w.line(2, "Type:\tSecret (a volume populated by a Secret)");
             w.line(2, &format!("SecretName:\t{}", s.secret_name));
             w.line(2, &format!("Optional:\t{}", s.optional.unwrap_or(false)));
-        } else if v.projected.is_some() {
+        } else if let Some(projected) = &v.projected {
             w.line(
                 2,
                 "Type:\tProjected (a volume that contains injected data from multiple sources)",
             );
+            projected_sources(w, projected);
         } else {
             w.line(2, "Type:\t<unknown>");
+        }
+    }
+}
+
+/// describe.go printProjectedVolumeSource: one line per source, Go's `%v` for optional bools
+/// (`<nil>` when unset).
+fn projected_sources(w: &mut W, projected: &serde_json::Value) {
+    let optional = |src: &serde_json::Value| match src.get("optional").and_then(|o| o.as_bool()) {
+        Some(b) => b.to_string(),
+        None => "<nil>".to_string(),
+    };
+    let sources = projected.get("sources").and_then(|s| s.as_array()).cloned().unwrap_or_default();
+    for source in &sources {
+        let name = |src: &serde_json::Value| src.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+        if let Some(secret) = source.get("secret") {
+            w.line(2, &format!("SecretName:\t{}", name(secret)));
+            w.line(2, &format!("SecretOptionalName:\t{}", optional(secret)));
+        } else if source.get("downwardAPI").is_some() {
+            w.line(2, "DownwardAPI:\ttrue");
+        } else if let Some(cm) = source.get("configMap") {
+            w.line(2, &format!("ConfigMapName:\t{}", name(cm)));
+            w.line(2, &format!("ConfigMapOptional:\t{}", optional(cm)));
+        } else if let Some(token) = source.get("serviceAccountToken") {
+            let seconds = token.get("expirationSeconds").and_then(|e| e.as_i64()).unwrap_or(3600);
+            w.line(2, &format!("TokenExpirationSeconds:\t{seconds}"));
         }
     }
 }
