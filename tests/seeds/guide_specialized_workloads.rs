@@ -186,7 +186,7 @@ fn fluentbit_runs_in_kube_system_on_every_worker() {
         &format!("kubectl describe pod -n kube-system {}", rows[0].name),
     );
     assert!(
-        pod.contains("QoS Class:         Burstable\n"),
+        pod.contains("QoS Class:                   Burstable\n"),
         "requests below limits:\n{pod}"
     );
     // terminationGracePeriodSeconds: 30 reaches the pods.
