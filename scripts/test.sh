@@ -61,7 +61,7 @@ fi
 stage "cargo fmt --check" cargo fmt --check
 stage "clippy (host)" cargo clippy --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser -- -D warnings
-stage "native tests (cargo test)" cargo test
+stage "native tests (cargo test)" cargo test --no-fail-fast
 if stage "wasm build (trunk build --release)" trunk build --release; then
   stage "size budget (gzipped wasm+js+css <= ${SIZE_BUDGET_KIB} KiB)" size_budget
   built=yes
