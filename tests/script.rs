@@ -186,3 +186,20 @@ fn a_failed_statefulset_pod_comes_back_once_with_the_same_name() {
     assert_ne!(after.metadata.uid, before, "the failed pod is replaced by a new one");
     assert!(after.is_running_and_ready(), "the replacement runs: {:?}", after.status.phase);
 }
+
+#[test]
+fn sim_set_changes_a_timing_the_kubelet_uses() {
+    let mut s = Session::new(1);
+    assert!(s.execute_text("sim set image-pull 20s").ok);
+    s.execute_text("kubectl run x --image=busybox:9");
+    s.execute_text("sim advance 10s");
+    let pod = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "x").unwrap();
+    assert!(!pod.is_ready(), "a 20s pull is still running after 10s");
+    s.execute_text("sim advance 15s");
+    let pod = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "x").unwrap();
+    assert!(pod.is_running_and_ready());
+    let listing = s.execute_text("sim set").text;
+    assert!(listing.contains("image-pull           20s"), "{listing}");
+    let err = s.execute_text("sim set image-pull soon");
+    assert!(!err.ok && err.text.contains("invalid duration"), "{}", err.text);
+}

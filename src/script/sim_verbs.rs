@@ -36,6 +36,7 @@ Explain and reset:
   sim why [KIND/NAME]         what each controller and the scheduler is waiting for, and why
   sim reset [--workers N] [--empty]   a fresh default cluster (or one with no nodes)
   sim seed N                  re-seed the random names (pod suffixes, uids)
+  sim set [NAME DURATION]     list the timings, or change one (e.g. sim set image-pull 30s)
 
 Use -n NAMESPACE with pod verbs for pods outside \"default\".
 ";
@@ -101,7 +102,36 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
             None => usage_error("sim seed needs a whole number, e.g. `sim seed 42`", "seed"),
         },
         "reset" => reset(sim, &words[1..]),
+        "set" => set_timing(sim, &words[1..]),
         other => Output::error(format!("error: unknown sim verb {other:?}\n\n{HELP}")),
+    }
+}
+
+/// `sim set` lists the timings; `sim set NAME DURATION` changes one.
+fn set_timing(sim: &mut Sim, words: &[&str]) -> Output {
+    let config = sim.config_mut();
+    match words {
+        [] => {
+            let mut out = String::new();
+            for (name, what, value) in config.settings() {
+                out.push_str(&format!("{name:<20} {:<8} {what}\n", value.to_string()));
+            }
+            Output::ok(out)
+        }
+        [name, value] => {
+            let parsed = match SimDuration::parse(value) {
+                Ok(d) => d,
+                Err(e) => return usage_error(&e, "set"),
+            };
+            let mut settings = config.settings();
+            let Some((_, _, field)) = settings.iter_mut().find(|(n, _, _)| n == name) else {
+                let names: Vec<&str> = config.settings().iter().map(|(n, _, _)| *n).collect();
+                return usage_error(&format!("unknown timing {name:?}; one of: {}", names.join(", ")), "set");
+            };
+            **field = parsed;
+            Output::ok(format!("{name} set to {parsed}\n"))
+        }
+        _ => usage_error("use `sim set` to list timings or `sim set NAME DURATION`, e.g. `sim set image-pull 30s`", "set"),
     }
 }
 
