@@ -356,6 +356,7 @@ fn set_type_meta(obj: &mut Object) {
         Object::Pod(o) => set!(o),
         Object::Service(o) => set!(o),
         Object::Endpoints(o) => set!(o),
+        Object::EndpointSlice(o) => set!(o),
         Object::ConfigMap(o) => set!(o),
         Object::Secret(o) => set!(o),
         Object::PersistentVolumeClaim(o) => set!(o),

@@ -134,7 +134,7 @@ pub fn run_api_resources(ctx: &mut Ctx) -> Output {
 }
 
 pub fn run_api_versions(_ctx: &mut Ctx) -> Output {
-    ok("apps/v1\npolicy/v1\nstorage.k8s.io/v1\nv1\n")
+    ok("apps/v1\ndiscovery.k8s.io/v1\npolicy/v1\nstorage.k8s.io/v1\nv1\n")
 }
 
 fn description(k: Kind) -> &'static str {
@@ -156,6 +156,7 @@ fn description(k: Kind) -> &'static str {
         Kind::Secret => "Secret holds secret data of a certain type. The total bytes of the values in\n    the Data field must be less than MaxSecretSize bytes.",
         Kind::Event => "Event is a report of an event somewhere in the cluster.",
         Kind::Endpoints => "Endpoints is a collection of endpoints that implement the actual service.",
+        Kind::EndpointSlice => "EndpointSlice represents a set of service endpoints. Most EndpointSlices are\n    created by the EndpointSlice controller to represent the Pods selected by\n    Service objects. For a given service there may be multiple EndpointSlice\n    objects which must be joined to produce the full set of endpoints; you can\n    find all of the slices for a given service by listing EndpointSlices in the\n    service's namespace whose `kubernetes.io/service-name` label contains the\n    service's name.",
     }
 }
 
@@ -187,7 +188,7 @@ pub fn run_explain(ctx: &mut Ctx) -> Output {
             text.push_str("  apiVersion\t<string>\n    APIVersion defines the versioned schema of this representation of an\n    object.\n\n");
             text.push_str("  kind\t<string>\n    Kind is a string value representing the REST resource this object\n    represents.\n\n");
             text.push_str("  metadata\t<ObjectMeta>\n    Standard object's metadata.\n\n");
-            if !matches!(kind, Kind::ConfigMap | Kind::Secret | Kind::Event | Kind::ControllerRevision | Kind::StorageClass | Kind::Endpoints) {
+            if !matches!(kind, Kind::ConfigMap | Kind::Secret | Kind::Event | Kind::ControllerRevision | Kind::StorageClass | Kind::Endpoints | Kind::EndpointSlice) {
                 text.push_str(&format!("  spec\t<{}Spec>\n    Specification of the desired behavior of the {}.\n\n", i.name, i.name));
                 text.push_str(&format!("  status\t<{}Status>\n    Most recently observed status of the {}. Populated by the system.\n    Read-only.\n\n", i.name, i.name));
             }

@@ -67,6 +67,7 @@ pub fn apply_defaults(obj: &mut Object) {
         }
         Object::Node(_)
         | Object::Endpoints(_)
+        | Object::EndpointSlice(_)
         | Object::ConfigMap(_)
         | Object::Event(_)
         | Object::ControllerRevision(_)

@@ -136,6 +136,7 @@ kinds! {
     Pod: Pod = "Pod", "", "v1", "pods", "pod", ["po"], true;
     Service: Service = "Service", "", "v1", "services", "service", ["svc"], true;
     Endpoints: Endpoints = "Endpoints", "", "v1", "endpoints", "endpoints", ["ep"], true;
+    EndpointSlice: EndpointSlice = "EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice", [], true;
     ConfigMap: ConfigMap = "ConfigMap", "", "v1", "configmaps", "configmap", ["cm"], true;
     Secret: Secret = "Secret", "", "v1", "secrets", "secret", [], true;
     PersistentVolumeClaim: PersistentVolumeClaim = "PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", "persistentvolumeclaim", ["pvc"], true;

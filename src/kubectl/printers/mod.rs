@@ -1,5 +1,6 @@
 //! Table columns per kind, as pkg/printers/internalversion/printers.go defines them.
 
+pub mod endpointslice;
 pub mod pod;
 
 use super::duration::age;
@@ -55,6 +56,7 @@ pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str])
             &["SELECTOR"],
         ),
         Kind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
+        Kind::EndpointSlice => (endpointslice::HEADERS, &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Secret => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         Kind::PersistentVolumeClaim => (
@@ -355,6 +357,10 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
             return r;
         }
         Object::Endpoints(e) => vec![name, endpoints_text(e), age(created, now)],
+        Object::EndpointSlice(s) => {
+            let [address_type, ports, endpoints] = endpointslice::cells(s);
+            vec![name, address_type, ports, endpoints, age(created, now)]
+        }
         Object::ConfigMap(c) => {
             let n = c.data.as_ref().map_or(0, |d| d.len())
                 + c.binary_data.as_ref().map_or(0, |d| d.len());
