@@ -325,7 +325,7 @@ fn add_finalizer(meta: &mut ObjectMeta, name: &str) {
 fn has_generation(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment | Kind::ReplicaSet | Kind::PodDisruptionBudget
+        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment | Kind::ReplicaSet | Kind::PodDisruptionBudget | Kind::EndpointSlice
     )
 }
 
@@ -337,6 +337,10 @@ fn spec_of(obj: &Object) -> Option<serde_json::Value> {
         Object::Deployment(o) => serde_json::to_value(&o.spec).ok(),
         Object::ReplicaSet(o) => serde_json::to_value(&o.spec).ok(),
         Object::PodDisruptionBudget(o) => serde_json::to_value(&o.spec).ok(),
+        // EndpointSlice strategy: anything but metadata, plus labels, bumps the generation.
+        Object::EndpointSlice(o) => {
+            serde_json::to_value((&o.address_type, &o.endpoints, &o.ports, &o.metadata.labels)).ok()
+        }
         _ => None,
     }
 }

@@ -135,7 +135,17 @@ impl Sim {
                 // VolumeBinding also reacts to classes: a claim of a new class may bind later.
                 self.retry_pending_pods_with_claims();
             }
-            Kind::Service => self.enqueue(C::Endpoints, key),
+            Kind::Service => {
+                self.enqueue(C::Endpoints, key.clone());
+                self.enqueue(C::EndpointSlice, key);
+            }
+            // A changed or deleted slice is put back by the controller that manages it.
+            Kind::EndpointSlice => {
+                let service = new.or(old).and_then(|o| o.meta().labels().get("kubernetes.io/service-name").cloned());
+                if let Some(service) = service {
+                    self.enqueue(C::EndpointSlice, ObjectKey::new(Kind::Service, &ns, &service));
+                }
+            }
             Kind::ConfigMap | Kind::Secret => {
                 // Pods stuck on a missing secret or config map retry when it appears.
                 let waiting: Vec<ObjectKey> = self
@@ -235,7 +245,8 @@ impl Sim {
                 .map(|s| ObjectKey::new(Kind::Service, &ns, &s.metadata.name))
                 .collect();
             for s in services {
-                self.enqueue(C::Endpoints, s);
+                self.enqueue(C::Endpoints, s.clone());
+                self.enqueue(C::EndpointSlice, s);
             }
             let pdbs: Vec<ObjectKey> = self
                 .store

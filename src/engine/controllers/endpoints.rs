@@ -77,7 +77,7 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     out
 }
 
-fn trigger_time(ctx: &Ctx) -> String {
+pub(crate) fn trigger_time(ctx: &Ctx) -> String {
     serde_json::to_value(Timestamp(ctx.now))
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -92,7 +92,7 @@ fn desired_labels(svc: &Service) -> Labels {
     labels
 }
 
-fn apiserver_subsets(store: &Store) -> Vec<EndpointSubset> {
+pub(crate) fn apiserver_subsets(store: &Store) -> Vec<EndpointSubset> {
     let ip = store
         .list::<Node>()
         .find(|n| {
@@ -120,7 +120,7 @@ fn apiserver_subsets(store: &Store) -> Vec<EndpointSubset> {
 
 /// podutil.FindPort: a numeric targetPort is used as is (defaulting to the service port), a
 /// named one must be a container port of the pod with that name and protocol.
-fn find_port(pod: &Pod, port: &ServicePort) -> Option<i64> {
+pub(crate) fn find_port(pod: &Pod, port: &ServicePort) -> Option<i64> {
     let protocol = port.protocol.as_deref().unwrap_or("TCP");
     match &port.target_port {
         None | Some(IntOrString::Int(0)) => Some(port.port),

@@ -6,6 +6,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
+pub mod endpointslice;
 pub mod gc;
 pub mod node_lifecycle;
 pub mod podgc;
@@ -33,6 +34,7 @@ pub fn reconcile(id: ControllerId, ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         ControllerId::GarbageCollector => gc::reconcile(ctx, key),
         ControllerId::PodGc => podgc::reconcile(ctx, key),
         ControllerId::Endpoints => endpoints::reconcile(ctx, key),
+        ControllerId::EndpointSlice => endpointslice::reconcile(ctx, key),
         ControllerId::Disruption => disruption::reconcile(ctx, key),
         ControllerId::Scheduler => super::scheduler::reconcile(ctx, key),
         ControllerId::Kubelet => super::kubelet::reconcile(ctx, key),
