@@ -31,8 +31,6 @@ const NOT_SIMULATED: &[&str] = &[
     "sa",
     "leases",
     "lease",
-    "endpointslices",
-    "endpointslice",
     "roles",
     "role",
     "rolebindings",

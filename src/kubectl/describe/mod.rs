@@ -1,6 +1,7 @@
 //! `kubectl describe`: layouts from staging/src/k8s.io/kubectl/pkg/describe/describe.go,
 //! written as tab-separated lines and aligned with describe's tabwriter (padding 2).
 
+mod endpointslice;
 mod kinds;
 mod node;
 mod pod;
@@ -163,6 +164,7 @@ pub fn describe_object(sim: &Sim, obj: &Object) -> String {
     let mut w = W::default();
     match obj {
         Object::Pod(p) => pod::describe_pod(&mut w, sim, p),
+        Object::EndpointSlice(s) => endpointslice::describe(&mut w, s),
         other => kinds::describe(&mut w, sim, other),
     }
     if !matches!(
