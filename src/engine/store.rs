@@ -54,6 +54,14 @@ pub struct Store {
     by_uid: BTreeMap<String, ObjectKey>,
     owned: BTreeMap<String, BTreeSet<ObjectKey>>,
     pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// Pods no node has taken yet (and not being deleted): what the scheduler retries.
+    unbound_pods: BTreeSet<(String, String)>,
+    /// The subsets of `unbound_pods` that use claims or have pod affinity: storage and pod
+    /// placement events retry only those, so a bind costs O(1) however many pods wait.
+    unbound_with_claims: BTreeSet<(String, String)>,
+    unbound_with_affinity: BTreeSet<(String, String)>,
+    /// Bound pods that carry required pod anti-affinity terms (they constrain every newcomer).
+    anti_affinity_pods: BTreeSet<(String, String)>,
     changes: VecDeque<Change>,
 }
 
@@ -132,6 +140,26 @@ impl Store {
             .filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
     }
 
+    /// Unbound pods not being deleted, in (namespace, name) order. Costs what it returns.
+    pub fn unbound_pods(&self) -> impl Iterator<Item = &Pod> {
+        self.unbound_pods.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+    }
+
+    /// Unbound pods that mount PersistentVolumeClaims.
+    pub fn unbound_pods_with_claims(&self) -> impl Iterator<Item = &Pod> {
+        self.unbound_with_claims.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+    }
+
+    /// Unbound pods with pod affinity terms.
+    pub fn unbound_pods_with_affinity(&self) -> impl Iterator<Item = &Pod> {
+        self.unbound_with_affinity.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+    }
+
+    /// Whether any bound pod has pod anti-affinity (the scheduler then checks every newcomer).
+    pub fn has_bound_anti_affinity_pods(&self) -> bool {
+        !self.anti_affinity_pods.is_empty()
+    }
+
     /// Inserts or replaces an object, assigning the next resourceVersion. Returns the previous
     /// version of the object, if there was one.
     pub fn put(&mut self, mut obj: Object, now: SimTime) -> Option<Object> {
@@ -194,11 +222,20 @@ impl Store {
             self.owned.entry(r.uid.clone()).or_default().insert(key.clone());
         }
         if let Object::Pod(p) = obj {
+            let id = (key.namespace.clone(), key.name.clone());
             if let Some(node) = p.node_name() {
-                self.pods_by_node
-                    .entry(node.to_string())
-                    .or_default()
-                    .insert((key.namespace.clone(), key.name.clone()));
+                self.pods_by_node.entry(node.to_string()).or_default().insert(id.clone());
+                if p.spec.affinity.as_ref().is_some_and(|a| a.pod_anti_affinity.is_some()) {
+                    self.anti_affinity_pods.insert(id);
+                }
+            } else if p.metadata.deletion_timestamp.is_none() {
+                if p.spec.volumes.iter().any(|v| v.persistent_volume_claim.is_some()) {
+                    self.unbound_with_claims.insert(id.clone());
+                }
+                if p.spec.affinity.as_ref().is_some_and(|a| a.pod_affinity.is_some()) {
+                    self.unbound_with_affinity.insert(id.clone());
+                }
+                self.unbound_pods.insert(id);
             }
         }
     }
@@ -217,6 +254,11 @@ impl Store {
             }
         }
         if let Object::Pod(p) = obj {
+            let id = (key.namespace.clone(), key.name.clone());
+            self.unbound_pods.remove(&id);
+            self.unbound_with_claims.remove(&id);
+            self.unbound_with_affinity.remove(&id);
+            self.anti_affinity_pods.remove(&id);
             if let Some(node) = p.node_name() {
                 if let Some(set) = self.pods_by_node.get_mut(node) {
                     set.remove(&(key.namespace.clone(), key.name.clone()));

@@ -323,8 +323,7 @@ impl Sim {
     fn retry_pending_pods(&mut self) {
         let pending: Vec<ObjectKey> = self
             .store
-            .list::<Pod>()
-            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .unbound_pods()
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
@@ -339,8 +338,7 @@ impl Sim {
         const ROOM: [&str; 6] = ["Insufficient ", "Too many pods", "free ports", "volume", "PersistentVolumeClaim", "anti-affinity"];
         let pending: Vec<ObjectKey> = self
             .store
-            .list::<Pod>()
-            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .unbound_pods()
             .filter(|p| match p.condition("PodScheduled").filter(|c| c.status == "False") {
                 Some(c) => c.message.as_deref().is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
                 None => true,
@@ -356,8 +354,7 @@ impl Sim {
     fn retry_pods_with_pod_affinity(&mut self) {
         let pending: Vec<ObjectKey> = self
             .store
-            .list::<Pod>()
-            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .unbound_pods_with_affinity()
             .filter(|p| p.spec.affinity.as_ref().is_some_and(|a| a.pod_affinity.is_some()))
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
@@ -372,8 +369,7 @@ impl Sim {
     fn retry_pending_pods_with_claims(&mut self) {
         let pending: Vec<ObjectKey> = self
             .store
-            .list::<Pod>()
-            .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+            .unbound_pods_with_claims()
             .filter(|p| p.spec.volumes.iter().any(|v| v.persistent_volume_claim.is_some()))
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();

@@ -148,13 +148,7 @@ pub fn prepare(store: &Store, pod: &Pod) -> Option<PodAffinityCheck> {
         .into_iter()
         .map(|term| Bound { term, owner: pod })
         .collect();
-    let has_existing_anti = store.list::<Pod>().any(|p| {
-        p.node_name().is_some()
-            && p.spec
-                .affinity
-                .as_ref()
-                .is_some_and(|a| a.pod_anti_affinity.is_some())
-    });
+    let has_existing_anti = store.has_bound_anti_affinity_pods();
     if own_affinity.is_empty() && own_anti.is_empty() && !has_existing_anti {
         return None;
     }
