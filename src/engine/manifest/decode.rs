@@ -1,9 +1,10 @@
 //! JSON value -> typed `Object`: apiVersion/kind lookup (kubectl's client-side checks), the typed
 //! decode with unknown fields collected (serde_ignored) and wrong types worded as the API
-//! server's Go decoder words them (serde_path_to_error gives the path).
+//! server's Go decoder words them (`locate` finds the path).
 
 use super::document::{ManifestError, ManifestErrorKind};
 use super::gotypes::unmarshal_error;
+use super::locate::{self, NodePath, Seg, Trial};
 use crate::engine::model::{Kind, Object};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -208,45 +209,52 @@ fn decode_typed<T: DeserializeOwned>(
     unknown: &mut Vec<String>,
 ) -> Result<T, (String, Option<String>)> {
     const MAX_RETRIES: usize = 64;
-    let mut inserted: Vec<String> = Vec::new();
+    // Extra decodes spent finding where errors are (see `locate`), for the whole document.
+    const MAX_TRIALS: usize = 96;
+    let mut trials_left = MAX_TRIALS;
+    let mut inserted: Vec<NodePath> = Vec::new();
     for _ in 0..MAX_RETRIES {
         unknown.clear();
-        let mut track = serde_path_to_error::Track::new();
-        let result = {
-            let de = serde_path_to_error::Deserializer::new(value.clone(), &mut track);
-            serde_ignored::deserialize(de, |path| unknown.push(ignored_path(&path)))
-        };
-        let err = match result {
+        let msg = match attempt::<T>(value.clone(), unknown) {
             Ok(v) => return Ok(v),
-            Err(e) => e,
+            Err(msg) => msg,
         };
-        let path = track.path();
-        let msg = err.to_string();
+        let mut trial = |copy: Value| {
+            trials_left = trials_left.checked_sub(1)?;
+            let mut ignored = Vec::new();
+            let error = attempt::<T>(copy, &mut ignored).err();
+            Some(Trial { error, ignored })
+        };
         if let Some(field) = msg
             .strip_prefix("missing field `")
             .and_then(|m| m.strip_suffix('`'))
         {
-            if let Some(pointer) = fill_zero(&mut value, &path, field) {
-                inserted.push(pointer);
-                continue;
+            if let Some(path) = locate::missing_field(&value, field, &msg, &mut trial) {
+                if let Some(Value::Object(obj)) = locate::get_mut(&mut value, &path) {
+                    // `field: ""`; a number field gets 0 on the next round.
+                    obj.insert(field.to_string(), Value::String(String::new()));
+                    let mut filled = path;
+                    filled.push(Seg::Key(field.to_string()));
+                    inserted.push(filled);
+                    continue;
+                }
+            }
+            return Err((unmarshal_error(kind, &[], &msg), None));
+        }
+        let path = locate::culprit(&value, &msg, &mut trial);
+        if let Some(path) = &path {
+            if msg.starts_with("invalid type: string \"\", expected") && inserted.contains(path) {
+                if let Some(v) = locate::get_mut(&mut value, path) {
+                    *v = Value::from(0);
+                    continue;
+                }
             }
         }
-        if msg.starts_with("invalid type: string \"\", expected")
-            && inserted.contains(&pointer_of(&path))
-        {
-            if let Some(v) = value.pointer_mut(&pointer_of(&path)) {
-                *v = Value::from(0);
-                continue;
-            }
-        }
-        let keys: Vec<String> = path
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-                _ => None,
-            })
-            .collect();
-        return Err((unmarshal_error(kind, &keys, &msg), Some(field_path(&path))));
+        let keys = path.as_deref().map(locate::keys).unwrap_or_default();
+        return Err((
+            unmarshal_error(kind, &keys, &msg),
+            path.as_deref().map(locate::field_path),
+        ));
     }
     Err((
         "json: the document has too many missing fields".to_string(),
@@ -254,55 +262,10 @@ fn decode_typed<T: DeserializeOwned>(
     ))
 }
 
-/// `spec.template.spec.containers[0].image`, for pointing at the line.
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    let mut p = String::new();
-    for seg in path.iter() {
-        match seg {
-            serde_path_to_error::Segment::Map { key } => {
-                if !p.is_empty() {
-                    p.push('.');
-                }
-                p.push_str(key);
-            }
-            serde_path_to_error::Segment::Seq { index } => p.push_str(&format!("[{index}]")),
-            _ => {}
-        }
-    }
-    p
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    let mut p = String::new();
-    for seg in path.iter() {
-        match seg {
-            serde_path_to_error::Segment::Map { key } => {
-                p.push('/');
-                p.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            serde_path_to_error::Segment::Seq { index } => {
-                p.push('/');
-                p.push_str(&index.to_string());
-            }
-            _ => {}
-        }
-    }
-    p
-}
-
-/// Inserts `field: ""` into the object at `path` (only if absent, so this cannot loop) and
-/// returns the new field's JSON pointer; a number field gets 0 on the next round.
-fn fill_zero(value: &mut Value, path: &serde_path_to_error::Path, field: &str) -> Option<String> {
-    let pointer = pointer_of(path);
-    let obj = value.pointer_mut(&pointer).and_then(Value::as_object_mut)?;
-    if obj.contains_key(field) {
-        return None;
-    }
-    obj.insert(field.to_string(), Value::String(String::new()));
-    Some(format!(
-        "{pointer}/{}",
-        field.replace('~', "~0").replace('/', "~1")
-    ))
+/// One decode; the only instantiation of the model's deserializers for `T`.
+fn attempt<T: DeserializeOwned>(value: Value, unknown: &mut Vec<String>) -> Result<T, String> {
+    serde_ignored::deserialize(value, |path| unknown.push(ignored_path(&path)))
+        .map_err(|e| e.to_string())
 }
 
 /// serde_ignored's path as the API server prints it: `spec.template.spec.containers[0].x`.
@@ -375,4 +338,59 @@ fn simulated_kinds() -> String {
         .map(|k| k.info().name)
         .collect();
     names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(containers: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"containers": containers}})
+    }
+
+    #[test]
+    fn of_two_bad_values_the_first_is_named() {
+        let e = decode(pod(json!([
+            {"name": "a", "image": "x", "env": [{"name": "N", "value": "80"}],
+             "ports": [{"containerPort": 80}, {"containerPort": "80"}]},
+            {"name": "b", "image": "x", "ports": [{"containerPort": "80"}]}
+        ])))
+        .expect_err("string port");
+        assert_eq!(
+            e.path.as_deref(),
+            Some("spec.containers[0].ports[1].containerPort")
+        );
+        assert!(e.message.ends_with("json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_fields_are_filled_where_they_are_missing() {
+        let d = decode(pod(json!([{"name": "a", "image": "x",
+            "volumeMounts": [{"name": "v", "mountPath": "/a"}, {"name": "w"}, {"name": "u"}]}])))
+        .expect("zero values filled");
+        let json = d.object.to_json();
+        let mounts = &json["spec"]["containers"][0]["volumeMounts"];
+        assert_eq!(mounts[0]["mountPath"], "/a");
+        assert_eq!(mounts[1]["mountPath"], "");
+        assert_eq!(mounts[2]["mountPath"], "");
+    }
+
+    #[test]
+    fn many_missing_fields_end_quickly_with_an_error() {
+        let mounts: Vec<Value> = (0..3000)
+            .map(|i| json!({"name": format!("v{i}")}))
+            .collect();
+        let e = decode(pod(
+            json!([{"name": "a", "image": "x", "volumeMounts": mounts}]),
+        ))
+        .expect_err("too many");
+        assert!(
+            e.message
+                .ends_with("json: the document has too many missing fields"),
+            "{}",
+            e.message
+        );
+    }
 }

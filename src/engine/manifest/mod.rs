@@ -27,6 +27,7 @@ pub mod document;
 pub mod errors;
 pub mod gotypes;
 pub mod limits;
+mod locate;
 pub mod lines;
 pub mod validation;
 pub mod yaml;
