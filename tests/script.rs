@@ -203,3 +203,28 @@ fn sim_set_changes_a_timing_the_kubelet_uses() {
     let err = s.execute_text("sim set image-pull soon");
     assert!(!err.ok && err.text.contains("invalid duration"), "{}", err.text);
 }
+
+#[test]
+fn the_tutorials_hostname_file_survives_pod_deletion() {
+    // The Kubernetes StatefulSet tutorial writes each pod's hostname into its volume, deletes
+    // the pods and reads the files back from the new pods.
+    let mut s = Session::new(1);
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples/seeds/my-statefulset.yaml")).unwrap();
+    s.run_script(&format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"), false);
+    for i in 0..2 {
+        let out = s.execute_text(&format!("kubectl exec my-statefulset-{i} -- sh -c 'echo \"$(hostname)\" > /data/index.html'"));
+        assert!(out.ok, "{}", out.text);
+    }
+    s.execute_text("kubectl delete pod -l app=myapp");
+    s.execute_text("sim settle");
+    for i in 0..2 {
+        let out = s.execute_text(&format!("kubectl exec my-statefulset-{i} -- cat /data/index.html"));
+        assert_eq!(out.text, format!("my-statefulset-{i}\n"));
+    }
+    // The container's own layer does not survive.
+    s.execute_text("kubectl exec my-statefulset-0 -- sh -c 'echo scratch > /tmp/note'");
+    s.execute_text("kubectl delete pod my-statefulset-0");
+    s.execute_text("sim settle");
+    let out = s.execute_text("kubectl exec my-statefulset-0 -- cat /tmp/note");
+    assert!(!out.ok && out.text.contains("No such file or directory"), "{}", out.text);
+}

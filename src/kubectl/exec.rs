@@ -364,10 +364,90 @@ impl Shell<'_> {
 
     /// `sh -c "a; b && c"`, with `>` and `>>` redirections into the file store.
     fn script(&mut self, script: &str) -> Run {
+        self.script_at_depth(script, 0)
+    }
+
+    /// The shell's expansions outside single quotes: `$(command)` (its output, trailing
+    /// newlines removed) and `$NAME` / `${NAME}` from the container's environment. Nesting is
+    /// bounded so a hostile line cannot recurse forever.
+    fn expand(&mut self, text: &str, depth: usize) -> String {
+        const MAX_DEPTH: usize = 4;
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut in_single = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\'' {
+                in_single = !in_single;
+            }
+            if c != '$' || in_single || i + 1 >= chars.len() {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let next = chars[i + 1];
+            if next == '(' {
+                let mut level = 0;
+                let mut end = None;
+                for (j, ch) in chars.iter().enumerate().skip(i + 1) {
+                    match ch {
+                        '(' => level += 1,
+                        ')' => {
+                            level -= 1;
+                            if level == 0 {
+                                end = Some(j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    out.push(c);
+                    i += 1;
+                    continue;
+                };
+                let inner: String = chars[i + 2..end].iter().collect();
+                if depth < MAX_DEPTH {
+                    let r = self.script_at_depth(&inner, depth + 1);
+                    out.push_str(r.out.trim_end_matches('\n'));
+                }
+                i = end + 1;
+                continue;
+            }
+            let (name, consumed) = if next == '{' {
+                let close = chars[i + 2..].iter().position(|ch| *ch == '}');
+                match close {
+                    Some(k) => (chars[i + 2..i + 2 + k].iter().collect::<String>(), k + 3),
+                    None => (String::new(), 1),
+                }
+            } else {
+                let len = chars[i + 1..].iter().take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_').count();
+                (chars[i + 1..i + 1 + len].iter().collect::<String>(), len + 1)
+            };
+            if name.is_empty() {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let value = if name == "HOSTNAME" {
+                self.hostname()
+            } else {
+                self.environment().into_iter().find(|(k, _)| *k == name).map(|(_, v)| v).unwrap_or_default()
+            };
+            out.push_str(&value);
+            i += consumed;
+        }
+        out
+    }
+
+    fn script_at_depth(&mut self, script: &str, depth: usize) -> Run {
         let mut out = String::new();
         let mut code = 0;
         for part in script.split([';', '\n']).flat_map(|p| p.split("&&")) {
-            let part = part.trim();
+            let expanded = self.expand(part, depth);
+            let part = expanded.trim();
             if part.is_empty() {
                 continue;
             }
