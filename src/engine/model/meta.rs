@@ -204,7 +204,7 @@ impl IntOrString {
                 let pct = s
                     .strip_suffix('%')
                     .and_then(|p| p.parse::<i64>().ok())
-                    .ok_or_else(|| format!("invalid value for IntOrString: invalid type: string is not a percentage"))?;
+                    .ok_or_else(|| "invalid value for IntOrString: invalid type: string is not a percentage".to_string())?;
                 let scaled = pct * total;
                 Ok(if round_up { (scaled + 99) / 100 } else { scaled / 100 })
             }
