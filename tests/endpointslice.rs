@@ -98,7 +98,7 @@ fn default_cluster_has_slices_for_kube_dns_and_the_api_server() {
     assert!(is_generated_name(&r[0][0], "kube-dns"), "{table}");
     assert_eq!(
         r[0][1..4],
-        ["IPv4", "53,53", "10.244.0.2,10.244.3.2"],
+        ["IPv4", "53,53,9153", "10.244.0.2,10.244.3.2"],
         "{table}"
     );
     // The API server writes its own slice, named after the Service, with only `ready`.
