@@ -333,7 +333,7 @@ fn revisions(ctx: &Ctx, key: &ObjectKey) -> Vec<(i64, String, Option<PodTemplate
                         }
                         t
                     })
-                    .and_then(|t| serde_json::from_value(t).ok());
+                    .and_then(|t| crate::engine::manifest::decode::pod_template_from_value(t).ok());
                 out.push((cr.revision, cause, tpl));
             }
             Object::ReplicaSet(rs) if key.kind == Kind::Deployment => {

@@ -5,7 +5,7 @@
 use super::document::{ManifestError, ManifestErrorKind};
 use super::gotypes::unmarshal_error;
 use super::locate::{self, NodePath, Seg, Trial};
-use crate::engine::model::{Kind, Object};
+use crate::engine::model::{Kind, Object, PodTemplateSpec};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -264,8 +264,17 @@ fn decode_typed<T: DeserializeOwned>(
 
 /// One decode; the only instantiation of the model's deserializers for `T`.
 fn attempt<T: DeserializeOwned>(value: Value, unknown: &mut Vec<String>) -> Result<T, String> {
-    serde_ignored::deserialize(value, |path| unknown.push(ignored_path(&path)))
-        .map_err(|e| e.to_string())
+    let mut record = |path: serde_ignored::Path| unknown.push(ignored_path(&path));
+    // One callback type for every `T`: a closure type would differ per `T` and compile the
+    // deserializers of shared parts (ObjectMeta, PodSpec...) once per kind.
+    let on_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut record;
+    serde_ignored::deserialize(value, on_ignored).map_err(|e| e.to_string())
+}
+
+/// A pod template kept as JSON (a ControllerRevision's data), decoded by the manifest decoder's
+/// code so the wasm holds one PodSpec deserializer rather than two.
+pub fn pod_template_from_value(value: Value) -> Result<PodTemplateSpec, String> {
+    attempt(value, &mut Vec::new())
 }
 
 /// serde_ignored's path as the API server prints it: `spec.template.spec.containers[0].x`.

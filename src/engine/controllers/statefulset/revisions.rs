@@ -43,7 +43,7 @@ pub fn template_of(revision: &ControllerRevision) -> Option<PodTemplateSpec> {
     if let Value::Object(map) = &mut template {
         map.remove("$patch");
     }
-    serde_json::from_value(template).ok()
+    crate::engine::manifest::decode::pod_template_from_value(template).ok()
 }
 
 /// Go's `json.Marshal` of a `map[string]interface{}`: keys sorted bytewise, no spaces, and the
