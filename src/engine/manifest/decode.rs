@@ -209,9 +209,8 @@ fn decode_typed<T: DeserializeOwned>(
     unknown: &mut Vec<String>,
 ) -> Result<T, (String, Option<String>)> {
     const MAX_RETRIES: usize = 64;
-    // Extra decodes spent finding where errors are (see `locate`), for the whole document.
-    const MAX_TRIALS: usize = 96;
-    let mut trials_left = MAX_TRIALS;
+    // Extra decodes spent finding where errors are (see `locate`), fewer for big documents.
+    let mut trials_left = locate::trial_budget(&value);
     let mut inserted: Vec<NodePath> = Vec::new();
     for _ in 0..MAX_RETRIES {
         unknown.clear();
@@ -241,7 +240,12 @@ fn decode_typed<T: DeserializeOwned>(
             }
             return Err((unmarshal_error(kind, &[], &msg), None));
         }
-        let path = locate::culprit(&value, &msg, &mut trial);
+        // A zero value we filled in last round is the usual suspect: two decodes confirm it.
+        let path = inserted
+            .last()
+            .filter(|_| msg.starts_with("invalid type: string \"\", expected"))
+            .and_then(|last| locate::confirm(&value, last, &msg, &mut trial))
+            .or_else(|| locate::culprit(&value, &msg, &mut trial));
         if let Some(path) = &path {
             if msg.starts_with("invalid type: string \"\", expected") && inserted.contains(path) {
                 if let Some(v) = locate::get_mut(&mut value, path) {

@@ -100,6 +100,37 @@ pub fn missing_field(
     candidates.get(last_reached).cloned()
 }
 
+/// How many trial decodes a document may cost: enough for dozens of missing fields in a real
+/// manifest, and about the work of a few dozen decodes of the largest accepted document.
+pub fn trial_budget(value: &Value) -> usize {
+    const MAX_TRIALS: usize = 192;
+    const MIN_TRIALS: usize = 16;
+    const NODE_VISITS: usize = 4_000_000;
+    let mut nodes = 0usize;
+    collect(
+        value,
+        &mut Vec::new(),
+        0,
+        &mut |_, _| {
+            nodes += 1;
+            true
+        },
+        Order::Pre,
+    );
+    (NODE_VISITS / nodes.max(1)).clamp(MIN_TRIALS, MAX_TRIALS)
+}
+
+/// `path` if it is the node the error is about: the document cut just before it decodes past
+/// the error, and the document cut just after it fails the same way.
+pub fn confirm(value: &Value, path: &NodePath, msg: &str, trial: &mut TrialFn) -> Option<NodePath> {
+    let before = trial(truncated(value, path, false))?.error;
+    if before.as_deref() == Some(msg) {
+        return None;
+    }
+    let through = trial(truncated(value, path, true))?.error;
+    (through.as_deref() == Some(msg)).then(|| path.clone())
+}
+
 /// The node whose wrong type or value the message `msg` is about.
 pub fn culprit(value: &Value, msg: &str, trial: &mut TrialFn) -> Option<NodePath> {
     let matcher = Matcher::for_message(msg);
