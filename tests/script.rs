@@ -228,3 +228,29 @@ fn the_tutorials_hostname_file_survives_pod_deletion() {
     let out = s.execute_text("kubectl exec my-statefulset-0 -- cat /tmp/note");
     assert!(!out.ok && out.text.contains("No such file or directory"), "{}", out.text);
 }
+
+#[test]
+fn an_exported_session_replays_to_the_same_names_even_with_tricky_heredocs() {
+    let mut s = Session::new(11);
+    s.execute_text("kubectl create deployment web --image=nginx --replicas=2");
+    // A manifest whose text contains a line "EOF" (in a ConfigMap value), applied as the UI does.
+    // (The second document is the bare word EOF: kubectl rejects it, the first still applies.)
+    let body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tricky\ndata:\n  k: v\n---\nEOF\n";
+    let line = kubeplay::script::ScriptLine {
+        line: 1,
+        command: "kubectl apply -f - <<EOF".into(),
+        words: vec!["kubectl".into(), "apply".into(), "-f".into(), "-".into()],
+        stdin: Some(body.into()),
+    };
+    let original = s.execute(&line);
+    s.execute_text("sim settle");
+    let script = s.export_script();
+    let mut replay = Session::new(999); // the export carries its own seed
+    let t = replay.run_script(&script, false);
+    assert!(t.text.contains(&original.text), "the apply answers as it did the first time:\n{}", t.text);
+    let names = |s: &Session| -> Vec<String> {
+        s.sim.store().list::<kubeplay::engine::model::Pod>().map(|p| p.metadata.name.clone()).collect()
+    };
+    assert_eq!(names(&replay), names(&s));
+    assert!(replay.sim.store().get::<kubeplay::engine::model::ConfigMap>("default", "tricky").is_some());
+}

@@ -88,7 +88,7 @@ pub fn split_words(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Finds a heredoc marker (`<<EOF`, `<< 'EOF'`, `<<-EOF`) and returns (command without it, delimiter).
-fn heredoc_marker(line: &str) -> Option<(String, String, bool)> {
+pub(crate) fn heredoc_marker(line: &str) -> Option<(String, String, bool)> {
     let pos = line.find("<<")?;
     let (before, rest) = line.split_at(pos);
     let mut rest = &rest[2..];

@@ -35,16 +35,34 @@ impl Session {
         &self.history
     }
 
-    /// The session as a script that rebuilds it (`sim seed N` first).
+    /// The session as a script that rebuilds it: the seed, a fresh cluster built with it, then
+    /// every command. A heredoc whose body happens to contain its delimiter line gets another
+    /// delimiter, so the export always parses back to the same commands.
     pub fn export_script(&self) -> String {
-        let mut out = format!("sim seed {}\n", self.sim.seed());
+        let mut out = format!("sim seed {}\nsim reset\n", self.sim.seed());
         for line in &self.history {
-            out.push_str(&line.command);
-            out.push('\n');
-            if let Some(body) = &line.stdin {
-                out.push_str(body);
-                out.push_str("EOF\n");
+            let Some(body) = &line.stdin else {
+                out.push_str(&line.command);
+                out.push('\n');
+                continue;
+            };
+            let (before, delim) = match super::parse::heredoc_marker(&line.command) {
+                Some((before, delim, _)) => (before, delim),
+                None => (line.command.clone(), "EOF".to_string()),
+            };
+            let clashes = |d: &str| body.lines().any(|l| l.trim_end() == d);
+            let mut chosen = delim.clone();
+            let mut n = 1;
+            while clashes(&chosen) {
+                chosen = format!("{delim}_{n}");
+                n += 1;
             }
+            out.push_str(&format!("{before} <<{chosen}\n{body}"));
+            if !body.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&chosen);
+            out.push('\n');
         }
         out
     }
