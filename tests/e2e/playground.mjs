@@ -4,7 +4,7 @@
 // the console, a reload that keeps the work, and a broken manifest that names its line.
 // Screenshots go to tests/screenshots/ (gitignored). Every wait is on a condition.
 //
-// Run: node tests/e2e/playground.mjs   (scripts/test.sh builds dist/ first)
+// Run: node tests/e2e/playground.mjs   (.ci/test.sh builds dist/ first)
 
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
