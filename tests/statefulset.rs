@@ -14,3 +14,5 @@ mod controller_updates;
 mod harness;
 #[path = "statefulset/scenarios.rs"]
 mod scenarios;
+#[path = "statefulset/policies.rs"]
+mod policies;
