@@ -98,7 +98,10 @@ pub fn pod_chip(pod: &Pod) -> PodChip {
         ready: pod.is_ready(),
         owner_kind: owner.map(|o| o.kind.clone()),
         owner_name: owner.map(|o| o.name.clone()),
-        reason: pod.condition("PodScheduled").filter(|c| c.status == "False").and_then(|c| c.message.clone()),
+        reason: pod
+            .condition("PodScheduled")
+            .filter(|c| c.status == "False")
+            .and_then(|c| c.message.clone()),
     }
 }
 
@@ -108,9 +111,18 @@ fn lane(sim: &Sim, node: &Node) -> NodeLane {
         roles: node.roles(),
         ready: node.is_ready(),
         cordoned: node.is_unschedulable(),
-        labels: node.metadata.labels().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        labels: node
+            .metadata
+            .labels()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         taints: node.spec.taints.iter().map(|t| t.display()).collect(),
-        pods: sim.store().pods_on_node(&node.metadata.name).map(pod_chip).collect(),
+        pods: sim
+            .store()
+            .pods_on_node(&node.metadata.name)
+            .map(pod_chip)
+            .collect(),
     }
 }
 
@@ -118,8 +130,17 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
     ClusterView {
         time_ms: sim.now().0,
         nodes: sim.store().list::<Node>().map(|n| lane(sim, n)).collect(),
-        pending: sim.store().list::<Pod>().filter(|p| p.node_name().is_none()).map(pod_chip).collect(),
-        claims: sim.store().list::<PersistentVolumeClaim>().map(claim_chip).collect(),
+        pending: sim
+            .store()
+            .list::<Pod>()
+            .filter(|p| p.node_name().is_none())
+            .map(pod_chip)
+            .collect(),
+        claims: sim
+            .store()
+            .list::<PersistentVolumeClaim>()
+            .map(claim_chip)
+            .collect(),
         waiting: sim
             .why_all()
             .map(|(controller, key, why)| WaitLine {

@@ -1,6 +1,6 @@
 //! Component tests in headless Chromium (wasm-bindgen-test). Run with
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser`
-//! (scripts/test.sh does). Each test mounts its own App in its own element and waits for Yew
+//! (.ci/test.sh does). Each test mounts its own App in its own element and waits for Yew
 //! with `yew::scheduler::flush()`, never a timer.
 #![cfg(target_arch = "wasm32")]
 

@@ -55,7 +55,10 @@ mod wasm {
     fn wasm_transcripts_match_the_native_ones() {
         for (name, script, golden) in super::CASES {
             let got = super::transcript(script);
-            assert!(got == *golden, "{name}: the wasm32 transcript differs from the native one");
+            assert!(
+                got == *golden,
+                "{name}: the wasm32 transcript differs from the native one"
+            );
         }
     }
 }

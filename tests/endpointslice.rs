@@ -90,7 +90,9 @@ fn default_cluster_has_slices_for_kube_dns_and_the_api_server() {
     run(&mut s, "sim advance 30s");
     let table = run(&mut s, "kubectl get endpointslices -n kube-system");
     assert!(
-        table.starts_with("NAME             ADDRESSTYPE   PORTS        ENDPOINTS               AGE\n"),
+        table.starts_with(
+            "NAME             ADDRESSTYPE   PORTS        ENDPOINTS               AGE\n"
+        ),
         "{table}"
     );
     let r = rows(&table);

@@ -19,7 +19,10 @@ fn event(sim: &mut Sim, key: &ObjectKey, reason: &str, message: &str) {
 }
 
 fn sts(sim: &mut Sim) -> ObjectKey {
-    let obj = StatefulSet { metadata: ObjectMeta::named("default", "web"), ..Default::default() };
+    let obj = StatefulSet {
+        metadata: ObjectMeta::named("default", "web"),
+        ..Default::default()
+    };
     sim.create_object(Object::StatefulSet(obj))
 }
 
@@ -27,9 +30,19 @@ fn sts(sim: &mut Sim) -> ObjectKey {
 fn identical_events_raise_the_count_of_one_event() {
     let mut sim = Sim::empty(1);
     let key = sts(&mut sim);
-    event(&mut sim, &key, "SuccessfulDelete", "Delete Pod web-1 in StatefulSet web successful");
+    event(
+        &mut sim,
+        &key,
+        "SuccessfulDelete",
+        "Delete Pod web-1 in StatefulSet web successful",
+    );
     sim.advance_by(SimDuration::from_secs(5));
-    event(&mut sim, &key, "SuccessfulDelete", "Delete Pod web-1 in StatefulSet web successful");
+    event(
+        &mut sim,
+        &key,
+        "SuccessfulDelete",
+        "Delete Pod web-1 in StatefulSet web successful",
+    );
     let events: Vec<&Event> = sim.events_for(&key);
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].count, 2);
@@ -44,14 +57,30 @@ fn the_tenth_similar_event_is_combined_as_client_go_does() {
     let mut sim = Sim::empty(1);
     let key = sts(&mut sim);
     for i in 0..5 {
-        event(&mut sim, &key, "SuccessfulCreate", &format!("Create Claim www-web-{i} Pod web-{i} in StatefulSet web success"));
-        event(&mut sim, &key, "SuccessfulCreate", &format!("Create Pod web-{i} in StatefulSet web successful"));
+        event(
+            &mut sim,
+            &key,
+            "SuccessfulCreate",
+            &format!("Create Claim www-web-{i} Pod web-{i} in StatefulSet web success"),
+        );
+        event(
+            &mut sim,
+            &key,
+            "SuccessfulCreate",
+            &format!("Create Pod web-{i} in StatefulSet web successful"),
+        );
     }
     let events = sim.events_for(&key);
     assert_eq!(events.len(), 10);
-    let combined: Vec<&&Event> = events.iter().filter(|e| e.message.starts_with(COMBINED_PREFIX)).collect();
+    let combined: Vec<&&Event> = events
+        .iter()
+        .filter(|e| e.message.starts_with(COMBINED_PREFIX))
+        .collect();
     assert_eq!(combined.len(), 1);
-    assert_eq!(combined[0].message, format!("{COMBINED_PREFIX}Create Pod web-4 in StatefulSet web successful"));
+    assert_eq!(
+        combined[0].message,
+        format!("{COMBINED_PREFIX}Create Pod web-4 in StatefulSet web successful")
+    );
 }
 
 #[test]
@@ -63,7 +92,10 @@ fn similar_events_reset_after_ten_quiet_minutes() {
     }
     sim.advance_by(SimDuration::from_secs(601));
     event(&mut sim, &key, "SuccessfulCreate", "m9");
-    assert!(sim.events_for(&key).iter().all(|e| !e.message.starts_with(COMBINED_PREFIX)));
+    assert!(sim
+        .events_for(&key)
+        .iter()
+        .all(|e| !e.message.starts_with(COMBINED_PREFIX)));
 }
 
 #[test]
@@ -73,9 +105,19 @@ fn uids_and_generated_names_are_seeded() {
         let mut pod = Pod::default();
         pod.metadata.namespace = "default".into();
         pod.metadata.generate_name = Some("fluentd-".into());
-        pod.spec.containers.push(Container { name: "c".into(), image: "busybox".into(), ..Default::default() });
+        pod.spec.containers.push(Container {
+            name: "c".into(),
+            image: "busybox".into(),
+            ..Default::default()
+        });
         let key = sim.create_object(Object::Pod(pod));
-        let uid = sim.store().get::<Pod>("default", &key.name).unwrap().metadata.uid.clone();
+        let uid = sim
+            .store()
+            .get::<Pod>("default", &key.name)
+            .unwrap()
+            .metadata
+            .uid
+            .clone();
         (key.name, uid)
     };
     let (a, ua) = make(7);
@@ -83,8 +125,13 @@ fn uids_and_generated_names_are_seeded() {
     let (c, _) = make(8);
     assert_eq!((a.clone(), ua.clone()), (b, ub));
     assert_ne!(a, c);
-    assert!(a.starts_with("fluentd-") && a.len() == "fluentd-".len() + 5, "{a}");
-    assert!(a["fluentd-".len()..].chars().all(|ch| "bcdfghjklmnpqrstvwxz2456789".contains(ch)));
+    assert!(
+        a.starts_with("fluentd-") && a.len() == "fluentd-".len() + 5,
+        "{a}"
+    );
+    assert!(a["fluentd-".len()..]
+        .chars()
+        .all(|ch| "bcdfghjklmnpqrstvwxz2456789".contains(ch)));
     assert_eq!(ua.len(), 36);
     assert_eq!(&ua[14..15], "4", "uids are RFC 4122 version 4: {ua}");
 }
@@ -100,8 +147,15 @@ fn advance_by_moves_the_clock_exactly_and_settle_reports_quiet() {
 #[test]
 fn pods_get_the_default_not_ready_and_unreachable_tolerations() {
     let mut sim = Sim::empty(1);
-    let mut pod = Pod { metadata: ObjectMeta::named("default", "p"), ..Default::default() };
-    pod.spec.containers.push(Container { name: "c".into(), image: "nginx".into(), ..Default::default() });
+    let mut pod = Pod {
+        metadata: ObjectMeta::named("default", "p"),
+        ..Default::default()
+    };
+    pod.spec.containers.push(Container {
+        name: "c".into(),
+        image: "nginx".into(),
+        ..Default::default()
+    });
     sim.create_object(Object::Pod(pod));
     let pod = sim.store().get::<Pod>("default", "p").unwrap();
     let keys: Vec<(&str, Option<i64>)> = pod
@@ -112,21 +166,33 @@ fn pods_get_the_default_not_ready_and_unreachable_tolerations() {
         .collect();
     assert_eq!(
         keys,
-        vec![("node.kubernetes.io/not-ready", Some(300)), ("node.kubernetes.io/unreachable", Some(300))]
+        vec![
+            ("node.kubernetes.io/not-ready", Some(300)),
+            ("node.kubernetes.io/unreachable", Some(300))
+        ]
     );
 }
 
 #[test]
 fn graceful_pod_deletion_sets_a_deadline_and_unbound_pods_go_at_once() {
     let mut sim = Sim::empty(1);
-    let mut pod = Pod { metadata: ObjectMeta::named("default", "bound"), ..Default::default() };
+    let mut pod = Pod {
+        metadata: ObjectMeta::named("default", "bound"),
+        ..Default::default()
+    };
     pod.spec.node_name = Some("n1".into());
     pod.spec.termination_grace_period_seconds = Some(10);
     let bound = sim.create_object(Object::Pod(pod));
-    let unbound = sim.create_object(Object::Pod(Pod { metadata: ObjectMeta::named("default", "loose"), ..Default::default() }));
+    let unbound = sim.create_object(Object::Pod(Pod {
+        metadata: ObjectMeta::named("default", "loose"),
+        ..Default::default()
+    }));
     sim.delete_object(&bound, None, Default::default());
     sim.delete_object(&unbound, None, Default::default());
-    let p = sim.store().get::<Pod>("default", "bound").expect("bound pod waits for its kubelet");
+    let p = sim
+        .store()
+        .get::<Pod>("default", "bound")
+        .expect("bound pod waits for its kubelet");
     assert_eq!(p.metadata.deletion_grace_period_seconds, Some(10));
     assert_eq!(p.metadata.deletion_timestamp.unwrap().0 .0, 10_000);
     assert!(sim.store().get::<Pod>("default", "loose").is_none());
@@ -140,20 +206,47 @@ fn pods_get_their_qos_class_at_create() {
     let mut sim = Sim::empty(1);
     let mut make = |name: &str, requests: &[(&str, &str)], limits: &[(&str, &str)]| {
         let map = |kv: &[(&str, &str)]| {
-            (!kv.is_empty()).then(|| kv.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect())
+            (!kv.is_empty()).then(|| {
+                kv.iter()
+                    .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+                    .collect()
+            })
         };
-        let mut pod = Pod { metadata: ObjectMeta::named("default", name), ..Default::default() };
+        let mut pod = Pod {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        };
         pod.spec.containers.push(Container {
             name: "c".into(),
             image: "nginx".into(),
-            resources: Some(ResourceRequirements { requests: map(requests), limits: map(limits), ..Default::default() }),
+            resources: Some(ResourceRequirements {
+                requests: map(requests),
+                limits: map(limits),
+                ..Default::default()
+            }),
             ..Default::default()
         });
         sim.create_object(Object::Pod(pod));
-        sim.store().get::<Pod>("default", name).unwrap().status.qos_class.clone().unwrap()
+        sim.store()
+            .get::<Pod>("default", name)
+            .unwrap()
+            .status
+            .qos_class
+            .clone()
+            .unwrap()
     };
     assert_eq!(make("none", &[], &[]), "BestEffort");
-    assert_eq!(make("burst", &[("cpu", "50m"), ("memory", "100Mi")], &[("cpu", "100m"), ("memory", "200Mi")]), "Burstable");
-    assert_eq!(make("limits-only", &[], &[("cpu", "1"), ("memory", "1Gi")]), "Guaranteed");
+    assert_eq!(
+        make(
+            "burst",
+            &[("cpu", "50m"), ("memory", "100Mi")],
+            &[("cpu", "100m"), ("memory", "200Mi")]
+        ),
+        "Burstable"
+    );
+    assert_eq!(
+        make("limits-only", &[], &[("cpu", "1"), ("memory", "1Gi")]),
+        "Guaranteed"
+    );
     assert_eq!(make("cpu-only", &[], &[("cpu", "1")]), "Burstable");
 }

@@ -42,7 +42,9 @@ fn s51_cluster() -> Sim {
     cp.control_plane = true;
     add_node(&mut sim, &cp);
     update_node(&mut sim, "node-1", |n| {
-        n.metadata.labels_mut().insert("disktype".into(), "hdd".into());
+        n.metadata
+            .labels_mut()
+            .insert("disktype".into(), "hdd".into());
     });
     update_node(&mut sim, "node-3", |n| n.spec.unschedulable = Some(true));
     sim.settle();
@@ -50,22 +52,35 @@ fn s51_cluster() -> Sim {
 }
 
 fn update_node(sim: &mut Sim, name: &str, f: impl FnOnce(&mut Node)) {
-    let mut node = sim.store().get::<Node>("", name).expect("node exists").clone();
+    let mut node = sim
+        .store()
+        .get::<Node>("", name)
+        .expect("node exists")
+        .clone();
     f(&mut node);
     sim.update_object(Object::Node(node));
 }
 
 fn pod(sim: &Sim, name: &str) -> Pod {
-    sim.store().get::<Pod>("default", name).expect("pod exists").clone()
+    sim.store()
+        .get::<Pod>("default", name)
+        .expect("pod exists")
+        .clone()
 }
 
 fn failed_scheduling(sim: &Sim, name: &str) -> Vec<String> {
     let key = ObjectKey::new(Kind::Pod, "default", name);
-    sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.message.clone()).collect()
+    sim.events_for(&key)
+        .iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.message.clone())
+        .collect()
 }
 
 fn last_failure(sim: &Sim, name: &str) -> String {
-    failed_scheduling(sim, name).pop().unwrap_or_else(|| panic!("no FailedScheduling event for {name}"))
+    failed_scheduling(sim, name)
+        .pop()
+        .unwrap_or_else(|| panic!("no FailedScheduling event for {name}"))
 }
 
 fn node_of(sim: &Sim, name: &str) -> Option<String> {
@@ -82,7 +97,12 @@ fn node_selector_and_taint_reasons_match_the_s51_transcript() {
     assert_eq!(node_of(&sim, "ssd-app"), None);
     // One attempt, one event: the scheduler's own condition update does not retry the pod.
     let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
+    let counts: Vec<i32> = sim
+        .events_for(&key)
+        .iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.count)
+        .collect();
     assert_eq!(counts, vec![1]);
     // transcript S51
     assert_eq!(
@@ -112,9 +132,19 @@ fn unschedulable_pods_get_the_pod_scheduled_condition_and_a_why() {
     let cond = p.condition("PodScheduled").expect("PodScheduled condition");
     assert_eq!(cond.status, "False");
     assert_eq!(cond.reason.as_deref(), Some("Unschedulable"));
-    assert_eq!(cond.message.as_deref(), Some(last_failure(&sim, "ssd-app").as_str()));
-    let why: Vec<String> = sim.why_all().map(|(_, _, w)| w.reason.to_string()).collect();
-    assert!(why.iter().any(|w| w.starts_with("unschedulable: 0/4 nodes are available")), "{why:?}");
+    assert_eq!(
+        cond.message.as_deref(),
+        Some(last_failure(&sim, "ssd-app").as_str())
+    );
+    let why: Vec<String> = sim
+        .why_all()
+        .map(|(_, _, w)| w.reason.to_string())
+        .collect();
+    assert!(
+        why.iter()
+            .any(|w| w.starts_with("unschedulable: 0/4 nodes are available")),
+        "{why:?}"
+    );
 }
 
 #[test]
@@ -123,12 +153,17 @@ fn labelling_a_node_lets_the_pending_pod_schedule_there() {
     apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: ssd-app}}\nspec:\n  nodeSelector: {{disktype: ssd}}\n  {NGINX}\n"));
     sim.settle();
     update_node(&mut sim, "node-2", |n| {
-        n.metadata.labels_mut().insert("disktype".into(), "ssd".into());
+        n.metadata
+            .labels_mut()
+            .insert("disktype".into(), "ssd".into());
     });
     sim.settle();
     assert_eq!(node_of(&sim, "ssd-app").as_deref(), Some("node-2"));
     let p = pod(&sim, "ssd-app");
-    assert_eq!(p.condition("PodScheduled").map(|c| c.status.as_str()), Some("True"));
+    assert_eq!(
+        p.condition("PodScheduled").map(|c| c.status.as_str()),
+        Some("True")
+    );
 }
 
 #[test]
@@ -151,7 +186,11 @@ fn insufficient_cpu_that_could_fit_an_empty_node_finds_no_preemption_victims() {
         "0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
     );
     // Deleting one big pod frees its node and the pending pod binds there.
-    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "big-1"), Some(0), Default::default());
+    sim.delete_object(
+        &ObjectKey::new(Kind::Pod, "default", "big-1"),
+        Some(0),
+        Default::default(),
+    );
     sim.settle();
     assert_eq!(node_of(&sim, "more").as_deref(), Some("node-2"));
 }
@@ -173,9 +212,16 @@ fn daemon_pods_blocked_by_a_host_port_match_the_s27_transcript() {
         last_failure(&sim, "node-exporter-q8hbf"),
         "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
     );
-    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "exporter"), Some(0), Default::default());
+    sim.delete_object(
+        &ObjectKey::new(Kind::Pod, "default", "exporter"),
+        Some(0),
+        Default::default(),
+    );
     sim.settle();
-    assert_eq!(node_of(&sim, "node-exporter-q8hbf").as_deref(), Some("node-2"));
+    assert_eq!(
+        node_of(&sim, "node-exporter-q8hbf").as_deref(),
+        Some("node-2")
+    );
 }
 
 #[test]
@@ -185,7 +231,10 @@ fn a_cordoned_node_reports_unschedulable_before_its_taints() {
         update_node(&mut sim, n, |node| node.spec.unschedulable = Some(true));
     }
     sim.settle();
-    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: web-0}}\nspec:\n  {NGINX}\n"));
+    apply(
+        &mut sim,
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: web-0}}\nspec:\n  {NGINX}\n"),
+    );
     sim.settle();
     assert_eq!(
         last_failure(&sim, "web-0"),
@@ -205,11 +254,19 @@ fn tolerations_decide_whether_the_control_plane_taint_blocks() {
     let mut sim = Sim::new(3);
     for n in ["kind-worker", "kind-worker2", "kind-worker3"] {
         update_node(&mut sim, n, |node| {
-            node.spec.taints.push(Taint { effect: TaintEffect::NoExecute, key: "dedicated".into(), time_added: None, value: Some("gpu".into()) })
+            node.spec.taints.push(Taint {
+                effect: TaintEffect::NoExecute,
+                key: "dedicated".into(),
+                time_added: None,
+                value: Some("gpu".into()),
+            })
         });
     }
     sim.settle();
-    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: plain}}\nspec:\n  {NGINX}\n"));
+    apply(
+        &mut sim,
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: plain}}\nspec:\n  {NGINX}\n"),
+    );
     apply(
         &mut sim,
         &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: cp}}\nspec:\n  tolerations: [{{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}}]\n  {NGINX}\n"),
@@ -233,14 +290,22 @@ fn prefer_no_schedule_taints_and_preferred_affinity_only_steer_the_choice() {
     let mut sim = Sim::new(5);
     for n in ["kind-worker", "kind-worker3"] {
         update_node(&mut sim, n, |node| {
-            node.spec.taints.push(Taint { effect: TaintEffect::PreferNoSchedule, key: "busy".into(), time_added: None, value: None })
+            node.spec.taints.push(Taint {
+                effect: TaintEffect::PreferNoSchedule,
+                key: "busy".into(),
+                time_added: None,
+                value: None,
+            })
         });
     }
     update_node(&mut sim, "kind-worker3", |node| {
         node.metadata.labels_mut().insert("zone".into(), "b".into());
     });
     sim.settle();
-    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: avoid}}\nspec:\n  {NGINX}\n"));
+    apply(
+        &mut sim,
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: avoid}}\nspec:\n  {NGINX}\n"),
+    );
     apply(
         &mut sim,
         &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: prefer}}\nspec:\n  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n        preference: {{matchExpressions: [{{key: zone, operator: In, values: [b]}}]}}\n  tolerations: [{{key: busy, operator: Exists}}]\n  {NGINX}\n"),
@@ -277,7 +342,10 @@ fn pod_count_is_checked_against_allocatable_pods() {
     add_node(&mut sim, &req);
     sim.settle();
     for i in 0..3 {
-        apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  {NGINX}\n"));
+        apply(
+            &mut sim,
+            &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  {NGINX}\n"),
+        );
         sim.settle();
     }
     assert!(node_of(&sim, "p0").is_some() && node_of(&sim, "p1").is_some());
@@ -305,7 +373,9 @@ fn pods_of_one_service_spread_over_the_workers() {
         apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: r{i}, labels: {{app: r}}}}\nspec:\n  {NGINX}\n"));
         sim.settle();
     }
-    let mut nodes: Vec<String> = (0..3).filter_map(|i| node_of(&sim, &format!("r{i}"))).collect();
+    let mut nodes: Vec<String> = (0..3)
+        .filter_map(|i| node_of(&sim, &format!("r{i}")))
+        .collect();
     nodes.sort();
     assert_eq!(nodes, vec!["kind-worker", "kind-worker2", "kind-worker3"]);
 }
@@ -314,7 +384,10 @@ fn pods_of_one_service_spread_over_the_workers() {
 fn the_same_seed_makes_the_same_choices() {
     let run = |seed| {
         let mut sim = Sim::new(seed);
-        apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: a}}\nspec:\n  {NGINX}\n"));
+        apply(
+            &mut sim,
+            &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: a}}\nspec:\n  {NGINX}\n"),
+        );
         sim.settle();
         node_of(&sim, "a")
     };
@@ -324,9 +397,15 @@ fn the_same_seed_makes_the_same_choices() {
 #[test]
 fn a_cluster_without_nodes_says_so() {
     let mut sim = Sim::empty(1);
-    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: lonely}}\nspec:\n  {NGINX}\n"));
+    apply(
+        &mut sim,
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: lonely}}\nspec:\n  {NGINX}\n"),
+    );
     sim.settle();
-    assert_eq!(last_failure(&sim, "lonely"), "no nodes available to schedule pods");
+    assert_eq!(
+        last_failure(&sim, "lonely"),
+        "no nodes available to schedule pods"
+    );
     add_node(&mut sim, &NodeRequest::worker("node-1"));
     sim.settle();
     assert_eq!(node_of(&sim, "lonely").as_deref(), Some("node-1"));
@@ -340,7 +419,12 @@ fn storage_activity_does_not_retry_pods_that_need_no_volume() {
     apply(&mut sim, "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: spare}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /mnt/spare}\n");
     sim.settle();
     let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
+    let counts: Vec<i32> = sim
+        .events_for(&key)
+        .iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.count)
+        .collect();
     assert_eq!(counts, vec![1]);
 }
 
@@ -348,13 +432,29 @@ fn storage_activity_does_not_retry_pods_that_need_no_volume() {
 fn a_deleted_pod_retries_only_pods_that_were_short_of_room() {
     let mut sim = three_nodes();
     apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: ssd-app}}\nspec:\n  nodeSelector: {{disktype: ssd}}\n  {NGINX}\n"));
-    apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: filler}}\nspec:\n  {NGINX}\n"));
+    apply(
+        &mut sim,
+        &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: filler}}\nspec:\n  {NGINX}\n"),
+    );
     sim.settle();
-    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "filler"), Some(0), Default::default());
+    sim.delete_object(
+        &ObjectKey::new(Kind::Pod, "default", "filler"),
+        Some(0),
+        Default::default(),
+    );
     sim.settle();
     let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim.events_for(&key).iter().filter(|e| e.reason == "FailedScheduling").map(|e| e.count).collect();
-    assert_eq!(counts, vec![1], "node affinity rejections wait for node changes");
+    let counts: Vec<i32> = sim
+        .events_for(&key)
+        .iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.count)
+        .collect();
+    assert_eq!(
+        counts,
+        vec![1],
+        "node affinity rejections wait for node changes"
+    );
 }
 
 #[test]
@@ -376,7 +476,11 @@ fn a_read_write_once_pod_claim_admits_one_pod() {
     );
     // Once the first pod is gone the second one gets the claim (on the volume's node).
     let first_node = node_of(&sim, "first");
-    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "first"), Some(0), Default::default());
+    sim.delete_object(
+        &ObjectKey::new(Kind::Pod, "default", "first"),
+        Some(0),
+        Default::default(),
+    );
     sim.settle();
     assert_eq!(node_of(&sim, "second"), first_node);
 }
@@ -394,7 +498,9 @@ fn required_pod_anti_affinity_keeps_one_pod_per_node() {
         apply(&mut sim, &anti_affine(&format!("zk-{i}")));
         sim.settle();
     }
-    let mut nodes: Vec<String> = (0..3).filter_map(|i| node_of(&sim, &format!("zk-{i}"))).collect();
+    let mut nodes: Vec<String> = (0..3)
+        .filter_map(|i| node_of(&sim, &format!("zk-{i}")))
+        .collect();
     nodes.sort();
     assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
     assert_eq!(node_of(&sim, "zk-3"), None);
@@ -405,7 +511,9 @@ fn required_pod_anti_affinity_keeps_one_pod_per_node() {
     // A plain pod with the label is kept away by the placed pods' own anti-affinity.
     apply(&mut sim, &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: intruder, labels: {{app: zk}}}}\nspec:\n  {NGINX}\n"));
     sim.settle();
-    assert!(last_failure(&sim, "intruder").starts_with("0/3 nodes are available: 3 node(s) didn't satisfy existing pods anti-affinity rules."));
+    assert!(last_failure(&sim, "intruder").starts_with(
+        "0/3 nodes are available: 3 node(s) didn't satisfy existing pods anti-affinity rules."
+    ));
 }
 
 #[test]
@@ -433,7 +541,11 @@ fn removing_an_anti_affine_pod_frees_its_node() {
         sim.settle();
     }
     let freed = node_of(&sim, "zk-1");
-    sim.delete_object(&ObjectKey::new(Kind::Pod, "default", "zk-1"), Some(0), Default::default());
+    sim.delete_object(
+        &ObjectKey::new(Kind::Pod, "default", "zk-1"),
+        Some(0),
+        Default::default(),
+    );
     sim.settle();
     assert_eq!(node_of(&sim, "zk-3"), freed);
 }

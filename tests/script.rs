@@ -13,7 +13,12 @@ fn example_scripts() -> Vec<(String, String)> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "kubeplay"))
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("readable example")))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).expect("readable example"),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -22,12 +27,19 @@ fn example_scripts() -> Vec<(String, String)> {
 #[test]
 fn every_example_script_gives_the_same_transcript_twice() {
     let scripts = example_scripts();
-    assert!(scripts.len() >= 3, "expected the example scripts in static/examples, found {}", scripts.len());
+    assert!(
+        scripts.len() >= 3,
+        "expected the example scripts in static/examples, found {}",
+        scripts.len()
+    );
     for (name, text) in scripts {
         let a = Session::new(42).run_script(&text, false);
         let b = Session::new(42).run_script(&text, false);
         assert_eq!(a, b, "{name} is not deterministic");
-        assert!(a.text.lines().filter(|l| l.starts_with("$ ")).count() > 3, "{name} ran no commands");
+        assert!(
+            a.text.lines().filter(|l| l.starts_with("$ ")).count() > 3,
+            "{name} ran no commands"
+        );
     }
 }
 
@@ -36,7 +48,10 @@ fn a_different_seed_changes_only_random_parts() {
     let mut a = Session::new(1);
     let mut b = Session::new(2);
     let script = "sim node add extra --label tier=edge\nsim settle\n";
-    assert_eq!(a.run_script(script, false).text, b.run_script(script, false).text);
+    assert_eq!(
+        a.run_script(script, false).text,
+        b.run_script(script, false).text
+    );
 }
 
 fn kubeplay(args: &[&str], stdin: &str) -> (i32, String, String) {
@@ -47,7 +62,12 @@ fn kubeplay(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("kubeplay binary runs");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
     let out = child.wait_with_output().expect("kubeplay finishes");
     (
         out.status.code().unwrap_or(-1),
@@ -58,16 +78,28 @@ fn kubeplay(args: &[&str], stdin: &str) -> (i32, String, String) {
 
 #[test]
 fn cli_prints_each_command_then_its_output_and_goes_on_after_a_failure() {
-    let (code, out, _) = kubeplay(&["run", "-"], "sim node add n9\nsim node remove nope\nsim time\n");
+    let (code, out, _) = kubeplay(
+        &["run", "-"],
+        "sim node add n9\nsim node remove nope\nsim time\n",
+    );
     assert_eq!(code, 0);
-    assert!(out.starts_with("$ sim node add n9\nnode/n9 added\n$ sim node remove nope\n"), "{out}");
-    assert!(out.contains("Error from server (NotFound): nodes \"nope\" not found"), "{out}");
+    assert!(
+        out.starts_with("$ sim node add n9\nnode/n9 added\n$ sim node remove nope\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Error from server (NotFound): nodes \"nope\" not found"),
+        "{out}"
+    );
     assert!(out.contains("$ sim time\nt="), "{out}");
 }
 
 #[test]
 fn cli_strict_stops_at_the_first_failure_with_a_nonzero_exit() {
-    let (code, out, _) = kubeplay(&["run", "--strict", "-"], "sim node remove nope\nsim time\n");
+    let (code, out, _) = kubeplay(
+        &["run", "--strict", "-"],
+        "sim node remove nope\nsim time\n",
+    );
     assert_eq!(code, 1);
     assert!(!out.contains("$ sim time"), "{out}");
 }
@@ -95,25 +127,51 @@ fn sim_verbs_explain_their_mistakes() {
     let mut s = Session::new(1);
     let out = s.execute_text("sim advance soon");
     assert!(!out.ok);
-    assert!(out.text.contains("invalid duration \"soon\""), "{}", out.text);
+    assert!(
+        out.text.contains("invalid duration \"soon\""),
+        "{}",
+        out.text
+    );
     let out = s.execute_text("sim node add bad_name");
     assert!(!out.ok && out.text.contains("RFC 1123"), "{}", out.text);
     let out = s.execute_text("sim node add x --taint foo=bar:Sometimes");
-    assert!(!out.ok && out.text.contains("invalid taint effect: Sometimes"), "{}", out.text);
+    assert!(
+        !out.ok && out.text.contains("invalid taint effect: Sometimes"),
+        "{}",
+        out.text
+    );
     let out = s.execute_text("sim pod unready web-9");
-    assert!(!out.ok && out.text.contains("pods \"web-9\" not found"), "{}", out.text);
+    assert!(
+        !out.ok && out.text.contains("pods \"web-9\" not found"),
+        "{}",
+        out.text
+    );
     let out = s.execute_text("helm install x");
-    assert!(!out.ok && out.text.contains("starts with `kubectl` or `sim`"), "{}", out.text);
+    assert!(
+        !out.ok && out.text.contains("starts with `kubectl` or `sim`"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]
 fn sim_reset_builds_the_cluster_asked_for() {
     let mut s = Session::new(1);
     assert!(s.execute_text("sim reset --workers 5").ok);
-    let nodes = s.sim.store().list::<kubeplay::engine::model::Node>().count();
+    let nodes = s
+        .sim
+        .store()
+        .list::<kubeplay::engine::model::Node>()
+        .count();
     assert_eq!(nodes, 6);
     assert!(s.execute_text("sim reset --empty").ok);
-    assert_eq!(s.sim.store().list::<kubeplay::engine::model::Node>().count(), 0);
+    assert_eq!(
+        s.sim
+            .store()
+            .list::<kubeplay::engine::model::Node>()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -126,8 +184,15 @@ fn export_replays_to_the_same_state() {
     replay.run_script(&script, false);
     assert_eq!(replay.sim.now(), s.sim.now());
     assert_eq!(
-        replay.sim.store().list::<kubeplay::engine::model::Node>().count(),
-        s.sim.store().list::<kubeplay::engine::model::Node>().count()
+        replay
+            .sim
+            .store()
+            .list::<kubeplay::engine::model::Node>()
+            .count(),
+        s.sim
+            .store()
+            .list::<kubeplay::engine::model::Node>()
+            .count()
     );
 }
 
@@ -165,26 +230,70 @@ fn huge_replica_counts_get_a_clear_error_instead_of_a_frozen_page() {
     let mut s = Session::new(1);
     let out = s.execute_text("kubectl create deployment big --image=nginx --replicas=100000000");
     assert!(!out.ok);
-    assert!(out.text.contains("kubeplay simulates at most 5000 replicas per workload"), "{}", out.text);
+    assert!(
+        out.text
+            .contains("kubeplay simulates at most 5000 replicas per workload"),
+        "{}",
+        out.text
+    );
     let out = s.run_script(
         "kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 2000000000\n  serviceName: web\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\nEOF\n",
         false,
     );
-    assert!(out.text.contains("spec.replicas: Invalid value: 2000000000"), "{}", out.text);
-    assert_eq!(s.sim.store().list::<kubeplay::engine::model::StatefulSet>().count(), 0);
+    assert!(
+        out.text
+            .contains("spec.replicas: Invalid value: 2000000000"),
+        "{}",
+        out.text
+    );
+    assert_eq!(
+        s.sim
+            .store()
+            .list::<kubeplay::engine::model::StatefulSet>()
+            .count(),
+        0
+    );
 }
 
 #[test]
 fn a_failed_statefulset_pod_comes_back_once_with_the_same_name() {
     let mut s = Session::new(1);
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples/seeds/my-statefulset.yaml")).unwrap();
-    s.run_script(&format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"), false);
-    let before = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1").unwrap().metadata.uid.clone();
-    let out = s.run_script("sim pod fail my-statefulset-1\nsim advance 1s\nsim settle\n", false);
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/examples/seeds/my-statefulset.yaml"
+    ))
+    .unwrap();
+    s.run_script(
+        &format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"),
+        false,
+    );
+    let before = s
+        .sim
+        .store()
+        .get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1")
+        .unwrap()
+        .metadata
+        .uid
+        .clone();
+    let out = s.run_script(
+        "sim pod fail my-statefulset-1\nsim advance 1s\nsim settle\n",
+        false,
+    );
     assert!(out.text.contains("settled after"), "{}", out.text);
-    let after = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1").unwrap();
-    assert_ne!(after.metadata.uid, before, "the failed pod is replaced by a new one");
-    assert!(after.is_running_and_ready(), "the replacement runs: {:?}", after.status.phase);
+    let after = s
+        .sim
+        .store()
+        .get::<kubeplay::engine::model::Pod>("default", "my-statefulset-1")
+        .unwrap();
+    assert_ne!(
+        after.metadata.uid, before,
+        "the failed pod is replaced by a new one"
+    );
+    assert!(
+        after.is_running_and_ready(),
+        "the replacement runs: {:?}",
+        after.status.phase
+    );
 }
 
 #[test]
@@ -193,15 +302,27 @@ fn sim_set_changes_a_timing_the_kubelet_uses() {
     assert!(s.execute_text("sim set image-pull 20s").ok);
     s.execute_text("kubectl run x --image=busybox:9");
     s.execute_text("sim advance 10s");
-    let pod = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "x").unwrap();
+    let pod = s
+        .sim
+        .store()
+        .get::<kubeplay::engine::model::Pod>("default", "x")
+        .unwrap();
     assert!(!pod.is_ready(), "a 20s pull is still running after 10s");
     s.execute_text("sim advance 15s");
-    let pod = s.sim.store().get::<kubeplay::engine::model::Pod>("default", "x").unwrap();
+    let pod = s
+        .sim
+        .store()
+        .get::<kubeplay::engine::model::Pod>("default", "x")
+        .unwrap();
     assert!(pod.is_running_and_ready());
     let listing = s.execute_text("sim set").text;
     assert!(listing.contains("image-pull           20s"), "{listing}");
     let err = s.execute_text("sim set image-pull soon");
-    assert!(!err.ok && err.text.contains("invalid duration"), "{}", err.text);
+    assert!(
+        !err.ok && err.text.contains("invalid duration"),
+        "{}",
+        err.text
+    );
 }
 
 #[test]
@@ -209,16 +330,27 @@ fn the_tutorials_hostname_file_survives_pod_deletion() {
     // The Kubernetes StatefulSet tutorial writes each pod's hostname into its volume, deletes
     // the pods and reads the files back from the new pods.
     let mut s = Session::new(1);
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples/seeds/my-statefulset.yaml")).unwrap();
-    s.run_script(&format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"), false);
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/examples/seeds/my-statefulset.yaml"
+    ))
+    .unwrap();
+    s.run_script(
+        &format!("kubectl apply -f - <<EOF\n{manifest}EOF\nsim settle\n"),
+        false,
+    );
     for i in 0..2 {
-        let out = s.execute_text(&format!("kubectl exec my-statefulset-{i} -- sh -c 'echo \"$(hostname)\" > /data/index.html'"));
+        let out = s.execute_text(&format!(
+            "kubectl exec my-statefulset-{i} -- sh -c 'echo \"$(hostname)\" > /data/index.html'"
+        ));
         assert!(out.ok, "{}", out.text);
     }
     s.execute_text("kubectl delete pod -l app=myapp");
     s.execute_text("sim settle");
     for i in 0..2 {
-        let out = s.execute_text(&format!("kubectl exec my-statefulset-{i} -- cat /data/index.html"));
+        let out = s.execute_text(&format!(
+            "kubectl exec my-statefulset-{i} -- cat /data/index.html"
+        ));
         assert_eq!(out.text, format!("my-statefulset-{i}\n"));
     }
     // The container's own layer does not survive.
@@ -226,7 +358,11 @@ fn the_tutorials_hostname_file_survives_pod_deletion() {
     s.execute_text("kubectl delete pod my-statefulset-0");
     s.execute_text("sim settle");
     let out = s.execute_text("kubectl exec my-statefulset-0 -- cat /tmp/note");
-    assert!(!out.ok && out.text.contains("No such file or directory"), "{}", out.text);
+    assert!(
+        !out.ok && out.text.contains("No such file or directory"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]
@@ -235,7 +371,8 @@ fn an_exported_session_replays_to_the_same_names_even_with_tricky_heredocs() {
     s.execute_text("kubectl create deployment web --image=nginx --replicas=2");
     // A manifest whose text contains a line "EOF" (in a ConfigMap value), applied as the UI does.
     // (The second document is the bare word EOF: kubectl rejects it, the first still applies.)
-    let body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tricky\ndata:\n  k: v\n---\nEOF\n";
+    let body =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tricky\ndata:\n  k: v\n---\nEOF\n";
     let line = kubeplay::script::ScriptLine {
         line: 1,
         command: "kubectl apply -f - <<EOF".into(),
@@ -247,10 +384,22 @@ fn an_exported_session_replays_to_the_same_names_even_with_tricky_heredocs() {
     let script = s.export_script();
     let mut replay = Session::new(999); // the export carries its own seed
     let t = replay.run_script(&script, false);
-    assert!(t.text.contains(&original.text), "the apply answers as it did the first time:\n{}", t.text);
+    assert!(
+        t.text.contains(&original.text),
+        "the apply answers as it did the first time:\n{}",
+        t.text
+    );
     let names = |s: &Session| -> Vec<String> {
-        s.sim.store().list::<kubeplay::engine::model::Pod>().map(|p| p.metadata.name.clone()).collect()
+        s.sim
+            .store()
+            .list::<kubeplay::engine::model::Pod>()
+            .map(|p| p.metadata.name.clone())
+            .collect()
     };
     assert_eq!(names(&replay), names(&s));
-    assert!(replay.sim.store().get::<kubeplay::engine::model::ConfigMap>("default", "tricky").is_some());
+    assert!(replay
+        .sim
+        .store()
+        .get::<kubeplay::engine::model::ConfigMap>("default", "tricky")
+        .is_some());
 }

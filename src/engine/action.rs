@@ -82,15 +82,25 @@ pub enum Action {
     /// record `event`; `{name}` in its message becomes the generated name, as the controllers'
     /// pod control does after the create call returns (`Created pod: {name}` ->
     /// `Created pod: fluentd-x7k2p`).
-    CreateAndRecord { object: Object, event: EventRecord },
+    CreateAndRecord {
+        object: Object,
+        event: EventRecord,
+    },
     /// Replace an existing object's spec/status as given (controllers write status this way).
     Update(Object),
     /// Ask for deletion as the API server would: graceful for bound pods, finalizers honoured.
-    Delete { key: ObjectKey, grace_seconds: Option<i64>, propagation: Propagation },
+    Delete {
+        key: ObjectKey,
+        grace_seconds: Option<i64>,
+        propagation: Propagation,
+    },
     /// Remove the object from the store now (kubelet after termination, GC, force delete).
     Remove(ObjectKey),
     /// Set `spec.nodeName` and the PodScheduled condition.
-    Bind { pod: ObjectKey, node: String },
+    Bind {
+        pod: ObjectKey,
+        node: String,
+    },
     Event(EventRecord),
 }
 

@@ -76,7 +76,11 @@ impl Sim {
             Action::Update(obj) => {
                 self.update_object(obj);
             }
-            Action::Delete { key, grace_seconds, propagation } => {
+            Action::Delete {
+                key,
+                grace_seconds,
+                propagation,
+            } => {
                 self.delete_object(&key, grace_seconds, propagation);
             }
             Action::Remove(key) => {
@@ -106,13 +110,17 @@ impl Sim {
         match obj {
             Object::PersistentVolumeClaim(claim) => {
                 if claim.spec.storage_class_name.is_none() {
-                    if let Some(default) = self.store.list::<StorageClass>().find(|c| c.is_default()) {
+                    if let Some(default) =
+                        self.store.list::<StorageClass>().find(|c| c.is_default())
+                    {
                         claim.spec.storage_class_name = Some(default.metadata.name.clone());
                     }
                 }
                 add_finalizer(&mut claim.metadata, "kubernetes.io/pvc-protection");
             }
-            Object::PersistentVolume(pv) => add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection"),
+            Object::PersistentVolume(pv) => {
+                add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection")
+            }
             _ => {}
         }
     }
@@ -182,7 +190,10 @@ impl Sim {
         self.store.put(obj.clone(), self.now);
         self.on_change(Some(&old), Some(&obj));
         // An object whose last finalizer was removed while deleting goes away now.
-        if obj.meta().deletion_timestamp.is_some() && obj.meta().finalizers.is_empty() && obj.kind() != Kind::Pod {
+        if obj.meta().deletion_timestamp.is_some()
+            && obj.meta().finalizers.is_empty()
+            && obj.kind() != Kind::Pod
+        {
             self.remove_object(&key);
         }
         Some(key)
@@ -190,12 +201,21 @@ impl Sim {
 
     /// Deletes as the API server does. Bound pods get a deletionTimestamp and the kubelet stops
     /// them; objects with finalizers wait for them; everything else goes at once.
-    pub fn delete_object(&mut self, key: &ObjectKey, grace_seconds: Option<i64>, propagation: Propagation) -> bool {
-        let Some(existing) = self.store.get_obj(key).cloned() else { return false };
+    pub fn delete_object(
+        &mut self,
+        key: &ObjectKey,
+        grace_seconds: Option<i64>,
+        propagation: Propagation,
+    ) -> bool {
+        let Some(existing) = self.store.get_obj(key).cloned() else {
+            return false;
+        };
         let mut obj = existing.clone();
         let now = self.now;
         if let Object::Pod(pod) = &mut obj {
-            let grace = grace_seconds.unwrap_or_else(|| pod.spec.grace_period_secs()).max(0);
+            let grace = grace_seconds
+                .unwrap_or_else(|| pod.spec.grace_period_secs())
+                .max(0);
             // Unbound pods have no kubelet to stop them; a zero grace period is a force delete.
             if pod.node_name().is_none() || grace == 0 {
                 self.remove_object(key);
@@ -207,8 +227,9 @@ impl Sim {
                     return true;
                 }
             }
-            pod.metadata.deletion_timestamp =
-                Some(Timestamp(now + super::time::SimDuration::from_secs(grace as u64)));
+            pod.metadata.deletion_timestamp = Some(Timestamp(
+                now + super::time::SimDuration::from_secs(grace as u64),
+            ));
             pod.metadata.deletion_grace_period_seconds = Some(grace);
             self.store.put(obj.clone(), now);
             self.on_change(Some(&existing), Some(&obj));
@@ -258,14 +279,18 @@ impl Sim {
     fn forget_files_of(&mut self, obj: &Object) {
         use super::files::Backing;
         match obj {
-            Object::PersistentVolume(pv) => self.files_mut().drop_backing(&Backing::PersistentVolume(pv.metadata.name.clone())),
+            Object::PersistentVolume(pv) => self
+                .files_mut()
+                .drop_backing(&Backing::PersistentVolume(pv.metadata.name.clone())),
             Object::Pod(pod) => {
                 let uid = pod.metadata.uid.clone();
                 for v in pod.spec.volumes.iter().filter(|v| v.empty_dir.is_some()) {
-                    self.files_mut().drop_backing(&Backing::EmptyDir(uid.clone(), v.name.clone()));
+                    self.files_mut()
+                        .drop_backing(&Backing::EmptyDir(uid.clone(), v.name.clone()));
                 }
                 for c in &pod.spec.containers {
-                    self.files_mut().drop_backing(&Backing::Container(uid.clone(), c.name.clone()));
+                    self.files_mut()
+                        .drop_backing(&Backing::Container(uid.clone(), c.name.clone()));
                 }
             }
             _ => {}
@@ -273,7 +298,9 @@ impl Sim {
     }
 
     fn bind_pod(&mut self, key: &ObjectKey, node: &str) {
-        let Some(mut pod) = self.store.get::<Pod>(&key.namespace, &key.name).cloned() else { return };
+        let Some(mut pod) = self.store.get::<Pod>(&key.namespace, &key.name).cloned() else {
+            return;
+        };
         if pod.node_name().is_some() {
             return;
         }
@@ -284,7 +311,10 @@ impl Sim {
             regarding: key.clone(),
             warning: false,
             reason: "Scheduled".into(),
-            message: format!("Successfully assigned {}/{} to {node}", key.namespace, key.name),
+            message: format!(
+                "Successfully assigned {}/{} to {node}",
+                key.namespace, key.name
+            ),
             source: ControllerId::Scheduler,
             host: None,
         });
@@ -294,7 +324,12 @@ impl Sim {
     pub fn new_uid(&mut self) -> String {
         let a = self.next_random();
         let b = self.next_random();
-        let bytes: Vec<u8> = a.to_be_bytes().iter().chain(b.to_be_bytes().iter()).copied().collect();
+        let bytes: Vec<u8> = a
+            .to_be_bytes()
+            .iter()
+            .chain(b.to_be_bytes().iter())
+            .copied()
+            .collect();
         let hex: String = bytes
             .iter()
             .enumerate()
@@ -304,7 +339,14 @@ impl Sim {
                 _ => format!("{byte:02x}"),
             })
             .collect();
-        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 
     /// `n` characters from apimachinery's rand.String alphabet (no vowels, no look-alikes).
@@ -325,7 +367,12 @@ fn add_finalizer(meta: &mut ObjectMeta, name: &str) {
 fn has_generation(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::StatefulSet | Kind::DaemonSet | Kind::Deployment | Kind::ReplicaSet | Kind::PodDisruptionBudget | Kind::EndpointSlice
+        Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::PodDisruptionBudget
+            | Kind::EndpointSlice
     )
 }
 
@@ -380,10 +427,14 @@ fn set_type_meta(obj: &mut Object) {
 /// tolerations for not-ready and unreachable nodes unless the pod already tolerates them.
 pub fn admit_pod(pod: &mut Pod) {
     pod.status.qos_class = Some(qos_class(pod).to_string());
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let covered = pod.spec.tolerations.iter().any(|t| {
             let effect_ok = t.effect.is_none() || t.effect.as_deref() == Some("NoExecute");
-            let key_ok = t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists"));
+            let key_ok = t.key.as_deref() == Some(key)
+                || (t.key.is_none() && t.operator.as_deref() == Some("Exists"));
             effect_ok && key_ok
         });
         if !covered {
@@ -415,7 +466,11 @@ pub fn admit_service_account(pod: &mut Pod, suffix: &str) {
     pod.spec.service_account_name = Some(account.clone());
     pod.spec.service_account = Some(account);
     if pod.spec.automount_service_account_token == Some(false)
-        || pod.spec.volumes.iter().any(|v| v.name.starts_with("kube-api-access-"))
+        || pod
+            .spec
+            .volumes
+            .iter()
+            .any(|v| v.name.starts_with("kube-api-access-"))
     {
         return;
     }
@@ -432,8 +487,16 @@ pub fn admit_service_account(pod: &mut Pod, suffix: &str) {
         })),
         ..Default::default()
     });
-    for c in pod.spec.init_containers.iter_mut().chain(pod.spec.containers.iter_mut()) {
-        if c.volume_mounts.iter().any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT) {
+    for c in pod
+        .spec
+        .init_containers
+        .iter_mut()
+        .chain(pod.spec.containers.iter_mut())
+    {
+        if c.volume_mounts
+            .iter()
+            .any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT)
+        {
             continue;
         }
         c.volume_mounts.push(VolumeMount {
@@ -449,9 +512,16 @@ pub fn admit_service_account(pod: &mut Pod, suffix: &str) {
 /// (pkg/apis/core/helper/qos GetPodQOS): BestEffort without any cpu/memory request or limit,
 /// Guaranteed when every container limits both and requests equal limits, else Burstable.
 pub fn qos_class(pod: &Pod) -> &'static str {
-    let containers: Vec<&Container> = pod.spec.init_containers.iter().chain(pod.spec.containers.iter()).collect();
+    let containers: Vec<&Container> = pod
+        .spec
+        .init_containers
+        .iter()
+        .chain(pod.spec.containers.iter())
+        .collect();
     let quantity = |map: Option<&std::collections::BTreeMap<String, Quantity>>, r: &str| {
-        map.and_then(|m| m.get(r)).map(|q| q.milli_or_zero()).filter(|v| *v != 0)
+        map.and_then(|m| m.get(r))
+            .map(|q| q.milli_or_zero())
+            .filter(|v| *v != 0)
     };
     let mut any = false;
     let mut guaranteed = true;

@@ -37,11 +37,14 @@ impl NodeRequest {
 pub fn bootstrap_namespaces(sim: &mut Sim) {
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         let mut meta = ObjectMeta::named("", ns);
-        meta.labels_mut().insert("kubernetes.io/metadata.name".into(), ns.into());
+        meta.labels_mut()
+            .insert("kubernetes.io/metadata.name".into(), ns.into());
         let obj = Namespace {
             metadata: meta,
             spec: Some(serde_json::json!({"finalizers": ["kubernetes"]})),
-            status: NamespaceStatus { phase: Some("Active".into()) },
+            status: NamespaceStatus {
+                phase: Some("Active".into()),
+            },
             ..Default::default()
         };
         sim.create_object(Object::Namespace(obj));
@@ -62,19 +65,33 @@ pub fn build_node(sim: &mut Sim, req: &NodeRequest) -> Node {
     }
     labels.insert("kubernetes.io/hostname".into(), req.name.clone());
     if req.control_plane {
-        labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
-        labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+        labels.insert(
+            "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+            String::new(),
+        );
     }
     for (k, v) in &req.labels {
         labels.insert(k.clone(), v.clone());
     }
     let mut taints = req.taints.clone();
     if req.control_plane && !taints.iter().any(|t| t.key == CONTROL_PLANE_TAINT) {
-        taints.push(Taint { effect: TaintEffect::NoSchedule, key: CONTROL_PLANE_TAINT.into(), time_added: None, value: None });
+        taints.push(Taint {
+            effect: TaintEffect::NoSchedule,
+            key: CONTROL_PLANE_TAINT.into(),
+            time_added: None,
+            value: None,
+        });
     }
     let mut capacity = BTreeMap::new();
     capacity.insert("cpu".to_string(), Quantity(req.cpu.clone()));
-    capacity.insert("ephemeral-storage".to_string(), Quantity("102626232Ki".into()));
+    capacity.insert(
+        "ephemeral-storage".to_string(),
+        Quantity("102626232Ki".into()),
+    );
     capacity.insert("hugepages-1Gi".to_string(), Quantity("0".into()));
     capacity.insert("hugepages-2Mi".to_string(), Quantity("0".into()));
     capacity.insert("memory".to_string(), Quantity(req.memory.clone()));
@@ -91,10 +108,13 @@ pub fn build_node(sim: &mut Sim, req: &NodeRequest) -> Node {
     let ip = format!("172.18.0.{}", index + 2);
     let mut metadata = ObjectMeta::named("", &req.name);
     metadata.labels = Some(labels);
-    metadata.annotations_mut().insert("node.alpha.kubernetes.io/ttl".into(), "0".into());
     metadata
         .annotations_mut()
-        .insert("volumes.kubernetes.io/controller-managed-attach-detach".into(), "true".into());
+        .insert("node.alpha.kubernetes.io/ttl".into(), "0".into());
+    metadata.annotations_mut().insert(
+        "volumes.kubernetes.io/controller-managed-attach-detach".into(),
+        "true".into(),
+    );
     let machine = format!("{:032x}", (index as u128 + 1) * 0x9e37_79b9_7f4a_7c15);
     Node {
         metadata,
@@ -107,16 +127,42 @@ pub fn build_node(sim: &mut Sim, req: &NodeRequest) -> Node {
         },
         status: NodeStatus {
             addresses: vec![
-                NodeAddress { address: ip, type_: "InternalIP".into() },
-                NodeAddress { address: req.name.clone(), type_: "Hostname".into() },
+                NodeAddress {
+                    address: ip,
+                    type_: "InternalIP".into(),
+                },
+                NodeAddress {
+                    address: req.name.clone(),
+                    type_: "Hostname".into(),
+                },
             ],
             allocatable: capacity.clone(),
             capacity,
             conditions: vec![
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
             ],
             daemon_endpoints: Some(serde_json::json!({"kubeletEndpoint": {"Port": 10250}})),
             images: None,
@@ -143,10 +189,22 @@ pub fn add_node(sim: &mut Sim, req: &NodeRequest) {
     let key = sim.create_object(Object::Node(node));
     for (reason, message) in [
         ("Starting", "Starting kubelet.".to_string()),
-        ("NodeHasSufficientMemory", format!("Node {} status is now: NodeHasSufficientMemory", req.name)),
-        ("NodeHasNoDiskPressure", format!("Node {} status is now: NodeHasNoDiskPressure", req.name)),
-        ("NodeHasSufficientPID", format!("Node {} status is now: NodeHasSufficientPID", req.name)),
-        ("NodeReady", format!("Node {} status is now: NodeReady", req.name)),
+        (
+            "NodeHasSufficientMemory",
+            format!("Node {} status is now: NodeHasSufficientMemory", req.name),
+        ),
+        (
+            "NodeHasNoDiskPressure",
+            format!("Node {} status is now: NodeHasNoDiskPressure", req.name),
+        ),
+        (
+            "NodeHasSufficientPID",
+            format!("Node {} status is now: NodeHasSufficientPID", req.name),
+        ),
+        (
+            "NodeReady",
+            format!("Node {} status is now: NodeReady", req.name),
+        ),
     ] {
         sim.record_event(crate::engine::action::EventRecord {
             regarding: key.clone(),
@@ -176,7 +234,9 @@ pub fn bootstrap_default(sim: &mut Sim, workers: u32) {
         add_node(sim, &NodeRequest::worker(&worker_name(i)));
     }
     let mut sc_meta = ObjectMeta::named("", "standard");
-    sc_meta.annotations_mut().insert(StorageClass::DEFAULT_ANNOTATION.into(), "true".into());
+    sc_meta
+        .annotations_mut()
+        .insert(StorageClass::DEFAULT_ANNOTATION.into(), "true".into());
     sim.create_object(Object::StorageClass(StorageClass {
         metadata: sc_meta,
         provisioner: "rancher.io/local-path".into(),
@@ -184,9 +244,18 @@ pub fn bootstrap_default(sim: &mut Sim, workers: u32) {
         volume_binding_mode: Some("WaitForFirstConsumer".into()),
         ..Default::default()
     }));
-    let mut kubernetes_svc = Service { metadata: ObjectMeta::named("default", "kubernetes"), ..Default::default() };
-    kubernetes_svc.metadata.labels_mut().insert("component".into(), "apiserver".into());
-    kubernetes_svc.metadata.labels_mut().insert("provider".into(), "kubernetes".into());
+    let mut kubernetes_svc = Service {
+        metadata: ObjectMeta::named("default", "kubernetes"),
+        ..Default::default()
+    };
+    kubernetes_svc
+        .metadata
+        .labels_mut()
+        .insert("component".into(), "apiserver".into());
+    kubernetes_svc
+        .metadata
+        .labels_mut()
+        .insert("provider".into(), "kubernetes".into());
     kubernetes_svc.spec.cluster_ip = Some("10.96.0.1".into());
     kubernetes_svc.spec.cluster_ips = Some(vec!["10.96.0.1".into()]);
     kubernetes_svc.spec.type_ = Some("ClusterIP".into());

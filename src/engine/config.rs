@@ -51,17 +51,61 @@ impl ClusterConfig {
     /// Every timing `sim set` can change: (name, description, field).
     pub fn settings(&mut self) -> [(&'static str, &'static str, &mut SimDuration); 11] {
         [
-            ("image-pull", "pulling an image a node has not seen", &mut self.image_pull),
-            ("container-start", "image present -> container running", &mut self.container_start),
-            ("container-stop", "SIGTERM -> container exited", &mut self.container_stop),
-            ("crash-backoff", "first CrashLoopBackOff delay (doubles)", &mut self.crash_backoff_base),
-            ("crash-backoff-max", "longest CrashLoopBackOff delay", &mut self.crash_backoff_max),
-            ("image-backoff", "first ImagePullBackOff delay (doubles)", &mut self.image_backoff_base),
-            ("image-backoff-max", "longest ImagePullBackOff delay", &mut self.image_backoff_max),
-            ("node-monitor-grace", "silent kubelet -> node NotReady", &mut self.node_monitor_grace),
-            ("pod-gc-delay", "deleted node -> its pods removed", &mut self.orphan_pod_gc_delay),
-            ("provision", "claim -> dynamically provisioned volume", &mut self.provision),
-            ("settle-limit", "how long `sim settle` runs at most", &mut self.settle_limit),
+            (
+                "image-pull",
+                "pulling an image a node has not seen",
+                &mut self.image_pull,
+            ),
+            (
+                "container-start",
+                "image present -> container running",
+                &mut self.container_start,
+            ),
+            (
+                "container-stop",
+                "SIGTERM -> container exited",
+                &mut self.container_stop,
+            ),
+            (
+                "crash-backoff",
+                "first CrashLoopBackOff delay (doubles)",
+                &mut self.crash_backoff_base,
+            ),
+            (
+                "crash-backoff-max",
+                "longest CrashLoopBackOff delay",
+                &mut self.crash_backoff_max,
+            ),
+            (
+                "image-backoff",
+                "first ImagePullBackOff delay (doubles)",
+                &mut self.image_backoff_base,
+            ),
+            (
+                "image-backoff-max",
+                "longest ImagePullBackOff delay",
+                &mut self.image_backoff_max,
+            ),
+            (
+                "node-monitor-grace",
+                "silent kubelet -> node NotReady",
+                &mut self.node_monitor_grace,
+            ),
+            (
+                "pod-gc-delay",
+                "deleted node -> its pods removed",
+                &mut self.orphan_pod_gc_delay,
+            ),
+            (
+                "provision",
+                "claim -> dynamically provisioned volume",
+                &mut self.provision,
+            ),
+            (
+                "settle-limit",
+                "how long `sim settle` runs at most",
+                &mut self.settle_limit,
+            ),
         ]
     }
 }

@@ -33,7 +33,9 @@ impl Sim {
     /// Records an event about `record.regarding` (ignored if that object no longer exists).
     pub fn record_event(&mut self, record: EventRecord) {
         let now = self.now;
-        let Some(target) = self.store.get_obj(&record.regarding) else { return };
+        let Some(target) = self.store.get_obj(&record.regarding) else {
+            return;
+        };
         let involved = ObjectReference {
             api_version: Some(target.kind().info().api_version()),
             field_path: None,
@@ -57,7 +59,11 @@ impl Sim {
         );
 
         // Aggregation: too many different messages of one kind become a combined event.
-        let entry = self.events.similar.entry(agg.clone()).or_insert_with(|| (BTreeSet::new(), now));
+        let entry = self
+            .events
+            .similar
+            .entry(agg.clone())
+            .or_insert_with(|| (BTreeSet::new(), now));
         if now - entry.1 > SIMILAR_WINDOW {
             entry.0.clear();
         }
@@ -84,11 +90,17 @@ impl Sim {
                 return;
             }
         }
-        let ns = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
+        let ns = if involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace.clone()
+        };
         // Real names are `<object>.<hex UnixNano>`; a per-millisecond sequence keeps ours unique,
         // deterministic and in creation order (kubectl lists events by name).
         self.events.sequence += 1;
-        let nanos = (now.unix_secs() as u64) * 1_000_000_000 + (now.0 % 1000) * 1_000_000 + self.events.sequence % 1_000_000;
+        let nanos = (now.unix_secs() as u64) * 1_000_000_000
+            + (now.0 % 1000) * 1_000_000
+            + self.events.sequence % 1_000_000;
         let name = format!("{}.{:x}", involved.name, nanos);
         let mut meta = ObjectMeta::named(&ns, &name);
         meta.uid = self.new_uid();
@@ -114,11 +126,25 @@ impl Sim {
 
     /// Events about one object, oldest first (for `describe` and the UI).
     pub fn events_for<'a>(&'a self, key: &ObjectKey) -> Vec<&'a Event> {
-        let Some(uid) = self.store.get_obj(key).map(|o| o.meta().uid.clone()) else { return Vec::new() };
-        let ns = if key.namespace.is_empty() { "default".to_string() } else { key.namespace.clone() };
-        let mut list: Vec<&'a Event> =
-            self.store.list_in::<Event>(&ns).filter(|e| e.involved_object.uid == uid).collect();
-        list.sort_by_key(|e| (e.first_timestamp, e.metadata.resource_version.parse::<u64>().unwrap_or(0)));
+        let Some(uid) = self.store.get_obj(key).map(|o| o.meta().uid.clone()) else {
+            return Vec::new();
+        };
+        let ns = if key.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            key.namespace.clone()
+        };
+        let mut list: Vec<&'a Event> = self
+            .store
+            .list_in::<Event>(&ns)
+            .filter(|e| e.involved_object.uid == uid)
+            .collect();
+        list.sort_by_key(|e| {
+            (
+                e.first_timestamp,
+                e.metadata.resource_version.parse::<u64>().unwrap_or(0),
+            )
+        });
         list
     }
 }

@@ -4,7 +4,7 @@
 //! hostPath it stays on the node; anywhere else it is the container's own layer and is gone
 //! when the pod is replaced (a new pod has a new uid).
 
-use super::model::{Pod, PersistentVolumeClaim, Volume};
+use super::model::{PersistentVolumeClaim, Pod, Volume};
 use super::store::Store;
 use super::Sim;
 use std::collections::BTreeMap;
@@ -52,14 +52,28 @@ fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn projected_file(store: &Store, ns: &str, volume: &Volume, relative: &str) -> Option<Option<String>> {
+fn projected_file(
+    store: &Store,
+    ns: &str,
+    volume: &Volume,
+    relative: &str,
+) -> Option<Option<String>> {
     if let Some(cm) = &volume.config_map {
-        let data = store.get::<super::model::ConfigMap>(ns, &cm.name).and_then(|c| c.data.clone()).unwrap_or_default();
+        let data = store
+            .get::<super::model::ConfigMap>(ns, &cm.name)
+            .and_then(|c| c.data.clone())
+            .unwrap_or_default();
         return Some(data.get(relative).cloned());
     }
     if let Some(s) = &volume.secret {
-        let data = store.get::<super::model::Secret>(ns, &s.secret_name).and_then(|c| c.data.clone()).unwrap_or_default();
-        return Some(data.get(relative).map(|b64| decode_base64(b64).unwrap_or_else(|| b64.clone())));
+        let data = store
+            .get::<super::model::Secret>(ns, &s.secret_name)
+            .and_then(|c| c.data.clone())
+            .unwrap_or_default();
+        return Some(
+            data.get(relative)
+                .map(|b64| decode_base64(b64).unwrap_or_else(|| b64.clone())),
+        );
     }
     None
 }
@@ -70,7 +84,10 @@ fn decode_base64(text: &str) -> Option<String> {
     let mut bits = 0u32;
     let mut count = 0;
     let mut out = Vec::new();
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
         let v = ALPHABET.iter().position(|a| *a == c)? as u32;
         bits = (bits << 6) | v;
         count += 6;
@@ -87,7 +104,13 @@ fn decode_base64(text: &str) -> Option<String> {
 /// the longest matching mountPath as the kernel would.
 pub fn resolve(store: &Store, pod: &Pod, container: &str, path: &str) -> Resolved {
     let path = normalize(path);
-    let mounts = pod.spec.containers.iter().find(|c| c.name == container).map(|c| c.volume_mounts.as_slice()).unwrap_or(&[]);
+    let mounts = pod
+        .spec
+        .containers
+        .iter()
+        .find(|c| c.name == container)
+        .map(|c| c.volume_mounts.as_slice())
+        .unwrap_or(&[]);
     let best = mounts
         .iter()
         .filter(|m| {
@@ -101,11 +124,15 @@ pub fn resolve(store: &Store, pod: &Pod, container: &str, path: &str) -> Resolve
         read_only: false,
         projected: None,
     };
-    let Some(mount) = best else { return container_layer(path.trim_start_matches('/').to_string()) };
+    let Some(mount) = best else {
+        return container_layer(path.trim_start_matches('/').to_string());
+    };
     let mp = normalize(&mount.mount_path);
     let mut relative = path[mp.len()..].trim_start_matches('/').to_string();
     if let Some(sub) = &mount.sub_path {
-        relative = format!("{}/{}", sub.trim_matches('/'), relative).trim_end_matches('/').to_string();
+        relative = format!("{}/{}", sub.trim_matches('/'), relative)
+            .trim_end_matches('/')
+            .to_string();
     }
     let read_only = mount.read_only == Some(true);
     let Some(volume) = pod.spec.volumes.iter().find(|v| v.name == mount.name) else {
@@ -127,11 +154,19 @@ pub fn resolve(store: &Store, pod: &Pod, container: &str, path: &str) -> Resolve
             .unwrap_or_else(|| format!("unbound:{ns}/{}", claim.claim_name));
         Backing::PersistentVolume(pv)
     } else if let Some(hp) = &volume.host_path {
-        Backing::HostPath(pod.node_name().unwrap_or_default().to_string(), normalize(&hp.path))
+        Backing::HostPath(
+            pod.node_name().unwrap_or_default().to_string(),
+            normalize(&hp.path),
+        )
     } else {
         Backing::EmptyDir(pod.metadata.uid.clone(), volume.name.clone())
     };
-    Resolved { backing, relative, read_only, projected: None }
+    Resolved {
+        backing,
+        relative,
+        read_only,
+        projected: None,
+    }
 }
 
 impl FileStore {
@@ -142,11 +177,17 @@ impl FileStore {
         self.files.insert((backing, relative), content);
     }
     pub fn remove(&mut self, backing: &Backing, relative: &str) -> bool {
-        self.files.remove(&(backing.clone(), relative.to_string())).is_some()
+        self.files
+            .remove(&(backing.clone(), relative.to_string()))
+            .is_some()
     }
     /// Names directly inside `dir` (relative, "" for the root), sorted.
     pub fn list(&self, backing: &Backing, dir: &str) -> Vec<String> {
-        let prefix = if dir.is_empty() { String::new() } else { format!("{}/", dir.trim_end_matches('/')) };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
         let mut names: Vec<String> = self
             .files
             .range((backing.clone(), prefix.clone())..)
@@ -178,16 +219,26 @@ mod tests {
     use crate::engine::model::{Container, ObjectMeta, PvcVolumeSource, VolumeMount};
 
     fn pod_with_claim(uid: &str) -> Pod {
-        let mut pod = Pod { metadata: ObjectMeta::named("default", "web-0"), ..Default::default() };
+        let mut pod = Pod {
+            metadata: ObjectMeta::named("default", "web-0"),
+            ..Default::default()
+        };
         pod.metadata.uid = uid.into();
         pod.spec.containers.push(Container {
             name: "nginx".into(),
-            volume_mounts: vec![VolumeMount { name: "www".into(), mount_path: "/usr/share/nginx/html".into(), ..Default::default() }],
+            volume_mounts: vec![VolumeMount {
+                name: "www".into(),
+                mount_path: "/usr/share/nginx/html".into(),
+                ..Default::default()
+            }],
             ..Default::default()
         });
         pod.spec.volumes.push(Volume {
             name: "www".into(),
-            persistent_volume_claim: Some(PvcVolumeSource { claim_name: "www-web-0".into(), read_only: None }),
+            persistent_volume_claim: Some(PvcVolumeSource {
+                claim_name: "www-web-0".into(),
+                read_only: None,
+            }),
             ..Default::default()
         });
         pod
@@ -200,15 +251,36 @@ mod tests {
         let first = pod_with_claim("uid-1");
         let on_volume = resolve(&store, &first, "nginx", "/usr/share/nginx/html/index.html");
         let on_layer = resolve(&store, &first, "nginx", "/tmp/scratch");
-        files.write(on_volume.backing.clone(), on_volume.relative.clone(), "web-0\n".into());
-        files.write(on_layer.backing.clone(), on_layer.relative.clone(), "gone\n".into());
+        files.write(
+            on_volume.backing.clone(),
+            on_volume.relative.clone(),
+            "web-0\n".into(),
+        );
+        files.write(
+            on_layer.backing.clone(),
+            on_layer.relative.clone(),
+            "gone\n".into(),
+        );
         // The replacement pod has the same name and claim but a new uid.
         let second = pod_with_claim("uid-2");
-        let again = resolve(&store, &second, "nginx", "/usr/share/nginx/html/./index.html");
-        assert_eq!(files.read(&again.backing, &again.relative).map(String::as_str), Some("web-0\n"));
+        let again = resolve(
+            &store,
+            &second,
+            "nginx",
+            "/usr/share/nginx/html/./index.html",
+        );
+        assert_eq!(
+            files
+                .read(&again.backing, &again.relative)
+                .map(String::as_str),
+            Some("web-0\n")
+        );
         let layer = resolve(&store, &second, "nginx", "/tmp/scratch");
         assert_eq!(files.read(&layer.backing, &layer.relative), None);
-        assert_eq!(files.list(&again.backing, ""), vec!["index.html".to_string()]);
+        assert_eq!(
+            files.list(&again.backing, ""),
+            vec!["index.html".to_string()]
+        );
     }
 
     #[test]

@@ -163,7 +163,13 @@ impl Sim {
     }
 
     pub(crate) fn ctx(&self) -> Ctx<'_> {
-        Ctx { store: &self.store, now: self.now, config: &self.config, faults: &self.faults, node_info: &self.node_info }
+        Ctx {
+            store: &self.store,
+            now: self.now,
+            config: &self.config,
+            faults: &self.faults,
+            node_info: &self.node_info,
+        }
     }
 
     /// The next random u64 from the seeded stream.
@@ -198,7 +204,9 @@ impl Sim {
             self.run_reconcile(controller, key);
             return StepOutcome::Worked;
         }
-        let Some(due) = self.timers.next_due() else { return StepOutcome::Idle };
+        let Some(due) = self.timers.next_due() else {
+            return StepOutcome::Idle;
+        };
         if due > self.now {
             self.now = due;
         }
@@ -275,6 +283,8 @@ impl Sim {
 
     /// All current blocked reasons, in (actor, key) order.
     pub fn why_all(&self) -> impl Iterator<Item = (ControllerId, &ObjectKey, &Why)> {
-        self.why.iter().flat_map(|((c, k), list)| list.iter().map(move |w| (*c, k, w)))
+        self.why
+            .iter()
+            .flat_map(|((c, k), list)| list.iter().map(move |w| (*c, k, w)))
     }
 }

@@ -16,8 +16,16 @@ pub struct ObjectKey {
 
 impl ObjectKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        let namespace = if kind.info().namespaced { namespace.to_string() } else { String::new() };
-        ObjectKey { kind, namespace, name: name.to_string() }
+        let namespace = if kind.info().namespaced {
+            namespace.to_string()
+        } else {
+            String::new()
+        };
+        ObjectKey {
+            kind,
+            namespace,
+            name: name.to_string(),
+        }
     }
     pub fn of(obj: &Object) -> Self {
         ObjectKey::new(obj.kind(), &obj.meta().namespace, &obj.meta().name)
@@ -71,12 +79,21 @@ impl Store {
     }
 
     pub fn get_obj(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(&key.kind)?.get(&(key.namespace.clone(), key.name.clone()))
+        self.objects
+            .get(&key.kind)?
+            .get(&(key.namespace.clone(), key.name.clone()))
     }
 
     pub fn get<R: Resource>(&self, namespace: &str, name: &str) -> Option<&R> {
-        let ns = if R::KIND.info().namespaced { namespace } else { "" };
-        self.objects.get(&R::KIND)?.get(&(ns.to_string(), name.to_string())).and_then(R::from_object)
+        let ns = if R::KIND.info().namespaced {
+            namespace
+        } else {
+            ""
+        };
+        self.objects
+            .get(&R::KIND)?
+            .get(&(ns.to_string(), name.to_string()))
+            .and_then(R::from_object)
     }
 
     pub fn contains(&self, key: &ObjectKey) -> bool {
@@ -106,7 +123,11 @@ impl Store {
     /// Objects of a kind in `namespace` whose names start with `prefix`, in name order. Costs
     /// what it returns: events about pod `web` are named `web.<hex>`, so the kubelet reads a
     /// pod's events with the prefix `web.` instead of every event in the namespace.
-    pub fn list_prefixed<'a, R: Resource>(&'a self, namespace: &str, prefix: &str) -> impl Iterator<Item = &'a R> + 'a {
+    pub fn list_prefixed<'a, R: Resource>(
+        &'a self,
+        namespace: &str,
+        prefix: &str,
+    ) -> impl Iterator<Item = &'a R> + 'a {
         let namespace = namespace.to_string();
         let prefix = prefix.to_string();
         let start = (namespace.clone(), prefix.clone());
@@ -142,17 +163,23 @@ impl Store {
 
     /// Unbound pods not being deleted, in (namespace, name) order. Costs what it returns.
     pub fn unbound_pods(&self) -> impl Iterator<Item = &Pod> {
-        self.unbound_pods.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+        self.unbound_pods
+            .iter()
+            .filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
     }
 
     /// Unbound pods that mount PersistentVolumeClaims.
     pub fn unbound_pods_with_claims(&self) -> impl Iterator<Item = &Pod> {
-        self.unbound_with_claims.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+        self.unbound_with_claims
+            .iter()
+            .filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
     }
 
     /// Unbound pods with pod affinity terms.
     pub fn unbound_pods_with_affinity(&self) -> impl Iterator<Item = &Pod> {
-        self.unbound_with_affinity.iter().filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
+        self.unbound_with_affinity
+            .iter()
+            .filter_map(move |(ns, name)| self.get::<Pod>(ns, name))
     }
 
     /// Whether any bound pod has pod anti-affinity (the scheduler then checks every newcomer).
@@ -175,14 +202,21 @@ impl Store {
             self.unindex(&key, prev);
         }
         self.index(&key, &obj);
-        let change = if previous.is_some() { ChangeType::Modified } else { ChangeType::Added };
+        let change = if previous.is_some() {
+            ChangeType::Modified
+        } else {
+            ChangeType::Added
+        };
         self.log(change, obj, now);
         previous
     }
 
     /// Removes an object for good (after finalizers and grace periods are done).
     pub fn remove(&mut self, key: &ObjectKey, now: SimTime) -> Option<Object> {
-        let obj = self.objects.get_mut(&key.kind)?.remove(&(key.namespace.clone(), key.name.clone()))?;
+        let obj = self
+            .objects
+            .get_mut(&key.kind)?
+            .remove(&(key.namespace.clone(), key.name.clone()))?;
         self.unindex(key, &obj);
         self.resource_version += 1;
         let mut logged = obj.clone();
@@ -195,11 +229,17 @@ impl Store {
     /// that far (the watcher must re-list, as with a real "too old resource version").
     pub fn changes_since(&self, resource_version: u64) -> Option<impl Iterator<Item = &Change>> {
         if let Some(first) = self.changes.front() {
-            if first.resource_version > resource_version + 1 && resource_version < self.resource_version {
+            if first.resource_version > resource_version + 1
+                && resource_version < self.resource_version
+            {
                 return None;
             }
         }
-        Some(self.changes.iter().filter(move |c| c.resource_version > resource_version))
+        Some(
+            self.changes
+                .iter()
+                .filter(move |c| c.resource_version > resource_version),
+        )
     }
 
     fn log(&mut self, change: ChangeType, object: Object, time: SimTime) {
@@ -210,7 +250,12 @@ impl Store {
         if self.changes.len() == CHANGE_LOG_CAPACITY {
             self.changes.pop_front();
         }
-        self.changes.push_back(Change { resource_version: self.resource_version, time, change, object });
+        self.changes.push_back(Change {
+            resource_version: self.resource_version,
+            time,
+            change,
+            object,
+        });
     }
 
     fn index(&mut self, key: &ObjectKey, obj: &Object) {
@@ -219,20 +264,38 @@ impl Store {
             self.by_uid.insert(meta.uid.clone(), key.clone());
         }
         for r in &meta.owner_references {
-            self.owned.entry(r.uid.clone()).or_default().insert(key.clone());
+            self.owned
+                .entry(r.uid.clone())
+                .or_default()
+                .insert(key.clone());
         }
         if let Object::Pod(p) = obj {
             let id = (key.namespace.clone(), key.name.clone());
             if let Some(node) = p.node_name() {
-                self.pods_by_node.entry(node.to_string()).or_default().insert(id.clone());
-                if p.spec.affinity.as_ref().is_some_and(|a| a.pod_anti_affinity.is_some()) {
+                self.pods_by_node
+                    .entry(node.to_string())
+                    .or_default()
+                    .insert(id.clone());
+                if p.spec
+                    .affinity
+                    .as_ref()
+                    .is_some_and(|a| a.pod_anti_affinity.is_some())
+                {
                     self.anti_affinity_pods.insert(id);
                 }
             } else if p.metadata.deletion_timestamp.is_none() {
-                if p.spec.volumes.iter().any(|v| v.persistent_volume_claim.is_some()) {
+                if p.spec
+                    .volumes
+                    .iter()
+                    .any(|v| v.persistent_volume_claim.is_some())
+                {
                     self.unbound_with_claims.insert(id.clone());
                 }
-                if p.spec.affinity.as_ref().is_some_and(|a| a.pod_affinity.is_some()) {
+                if p.spec
+                    .affinity
+                    .as_ref()
+                    .is_some_and(|a| a.pod_affinity.is_some())
+                {
                     self.unbound_with_affinity.insert(id.clone());
                 }
                 self.unbound_pods.insert(id);
@@ -277,11 +340,17 @@ mod tests {
     use crate::engine::model::{ObjectMeta, OwnerReference};
 
     fn pod(name: &str, node: Option<&str>, owner: Option<&str>) -> Object {
-        let mut p = Pod { metadata: ObjectMeta::named("default", name), ..Default::default() };
+        let mut p = Pod {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        };
         p.metadata.uid = format!("uid-{name}");
         p.spec.node_name = node.map(str::to_string);
         if let Some(o) = owner {
-            p.metadata.owner_references.push(OwnerReference { uid: o.into(), ..Default::default() });
+            p.metadata.owner_references.push(OwnerReference {
+                uid: o.into(),
+                ..Default::default()
+            });
         }
         Object::Pod(p)
     }

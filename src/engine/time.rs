@@ -52,22 +52,28 @@ impl SimDuration {
             } else {
                 c.to_string()
             };
-            let value: f64 = num
-                .parse()
-                .map_err(|_| format!("invalid duration {text:?}: expected a number before {unit:?}"))?;
+            let value: f64 = num.parse().map_err(|_| {
+                format!("invalid duration {text:?}: expected a number before {unit:?}")
+            })?;
             num.clear();
             let factor = match unit.as_str() {
                 "ms" => 1.0,
                 "s" => 1000.0,
                 "m" => 60_000.0,
                 "h" => 3_600_000.0,
-                _ => return Err(format!("invalid duration {text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+                _ => {
+                    return Err(format!(
+                        "invalid duration {text:?}: unknown unit {unit:?} (use ms, s, m or h)"
+                    ))
+                }
             };
             total = total.saturating_add((value * factor).round() as u64);
             saw_unit = true;
         }
         if !num.is_empty() || !saw_unit {
-            return Err(format!("invalid duration {text:?}: missing unit (use ms, s, m or h, e.g. 30s)"));
+            return Err(format!(
+                "invalid duration {text:?}: missing unit (use ms, s, m or h, e.g. 30s)"
+            ));
         }
         Ok(SimDuration(total))
     }
@@ -130,7 +136,11 @@ impl SimTime {
     /// RFC 3339 with microseconds (MicroTime, used by events.k8s.io eventTime).
     pub fn rfc3339_micros(self) -> String {
         let base = format_unix_rfc3339(self.unix_secs());
-        format!("{}.{:06}Z", base.trim_end_matches('Z'), (self.0 % 1000) * 1000)
+        format!(
+            "{}.{:06}Z",
+            base.trim_end_matches('Z'),
+            (self.0 % 1000) * 1000
+        )
     }
     pub fn parse_rfc3339(text: &str) -> Option<SimTime> {
         let secs = parse_rfc3339_unix(text)?;
@@ -153,7 +163,12 @@ fn format_unix_rfc3339(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem / 60) % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
 }
 
 fn parse_rfc3339_unix(text: &str) -> Option<i64> {
@@ -204,7 +219,10 @@ pub struct TimerQueue<T> {
 
 impl<T> Default for TimerQueue<T> {
     fn default() -> Self {
-        TimerQueue { entries: BTreeMap::new(), next_seq: 0 }
+        TimerQueue {
+            entries: BTreeMap::new(),
+            next_seq: 0,
+        }
     }
 }
 
@@ -245,7 +263,10 @@ mod tests {
     #[test]
     fn formats_epoch_and_round_trips() {
         assert_eq!(SimTime(0).rfc3339(), "2026-01-01T00:00:00Z");
-        assert_eq!(SimTime(86_400_000 * 59 + 3_723_000).rfc3339(), "2026-03-01T01:02:03Z");
+        assert_eq!(
+            SimTime(86_400_000 * 59 + 3_723_000).rfc3339(),
+            "2026-03-01T01:02:03Z"
+        );
         let t = SimTime(123_456_000);
         assert_eq!(SimTime::parse_rfc3339(&t.rfc3339()), Some(t));
     }
@@ -255,7 +276,9 @@ mod tests {
         assert_eq!(SimDuration::parse("1m30s").unwrap(), SimDuration(90_000));
         assert_eq!(SimDuration::parse("250ms").unwrap(), SimDuration(250));
         assert_eq!(SimDuration::parse("10").unwrap(), SimDuration(10_000));
-        assert!(SimDuration::parse("10x").unwrap_err().contains("unknown unit"));
+        assert!(SimDuration::parse("10x")
+            .unwrap_err()
+            .contains("unknown unit"));
         assert_eq!(SimDuration(90_000).to_string(), "1m30s");
         assert_eq!(SimDuration(1_500).to_string(), "1.5s");
     }

@@ -49,7 +49,10 @@ impl Sim {
         for r in &obj.meta().owner_references {
             match self.store.key_of_uid(&r.uid).cloned() {
                 Some(owner) => {
-                    let deleting = self.store.get_obj(&owner).is_some_and(|o| o.meta().deletion_timestamp.is_some());
+                    let deleting = self
+                        .store
+                        .get_obj(&owner)
+                        .is_some_and(|o| o.meta().deletion_timestamp.is_some());
                     if deleting {
                         self.enqueue(C::GarbageCollector, owner);
                     }
@@ -89,7 +92,10 @@ impl Sim {
             Kind::ReplicaSet => self.enqueue(C::ReplicaSet, key),
             Kind::PersistentVolumeClaim => {
                 // A claim handed to a provisioner gets its volume `config.provision` later.
-                if new.and_then(PersistentVolumeClaim::from_object).is_some_and(super::controllers::volume::provisioner::wants_provisioning) {
+                if new
+                    .and_then(PersistentVolumeClaim::from_object)
+                    .is_some_and(super::controllers::volume::provisioner::wants_provisioning)
+                {
                     let delay = self.config.provision;
                     self.enqueue_after(C::Provisioner, key.clone(), delay);
                 }
@@ -99,7 +105,13 @@ impl Sim {
                     .store
                     .list_in::<Pod>(&ns)
                     .filter(|p| p.node_name().is_some() && p.status.phase == PodPhase::Pending)
-                    .filter(|p| p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == claim)))
+                    .filter(|p| {
+                        p.spec.volumes.iter().any(|v| {
+                            v.persistent_volume_claim
+                                .as_ref()
+                                .is_some_and(|c| c.claim_name == claim)
+                        })
+                    })
                     .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
                     .collect();
                 for k in mounting {
@@ -115,7 +127,13 @@ impl Sim {
                     .store
                     .list::<PersistentVolumeClaim>()
                     .filter(|c| c.phase() == "Pending")
-                    .map(|c| ObjectKey::new(Kind::PersistentVolumeClaim, &c.metadata.namespace, &c.metadata.name))
+                    .map(|c| {
+                        ObjectKey::new(
+                            Kind::PersistentVolumeClaim,
+                            &c.metadata.namespace,
+                            &c.metadata.name,
+                        )
+                    })
                     .collect();
                 for k in pending {
                     self.enqueue(C::Volume, k);
@@ -127,7 +145,13 @@ impl Sim {
                     .store
                     .list::<PersistentVolumeClaim>()
                     .filter(|c| c.phase() == "Pending")
-                    .map(|c| ObjectKey::new(Kind::PersistentVolumeClaim, &c.metadata.namespace, &c.metadata.name))
+                    .map(|c| {
+                        ObjectKey::new(
+                            Kind::PersistentVolumeClaim,
+                            &c.metadata.namespace,
+                            &c.metadata.name,
+                        )
+                    })
                     .collect();
                 for k in claims {
                     self.enqueue(C::Volume, k);
@@ -141,9 +165,14 @@ impl Sim {
             }
             // A changed or deleted slice is put back by the controller that manages it.
             Kind::EndpointSlice => {
-                let service = new.or(old).and_then(|o| o.meta().labels().get("kubernetes.io/service-name").cloned());
+                let service = new
+                    .or(old)
+                    .and_then(|o| o.meta().labels().get("kubernetes.io/service-name").cloned());
                 if let Some(service) = service {
-                    self.enqueue(C::EndpointSlice, ObjectKey::new(Kind::Service, &ns, &service));
+                    self.enqueue(
+                        C::EndpointSlice,
+                        ObjectKey::new(Kind::Service, &ns, &service),
+                    );
                 }
             }
             Kind::ConfigMap | Kind::Secret => {
@@ -168,13 +197,26 @@ impl Sim {
         let (old, new) = (pod(old), pod(new));
         // An orphan pod that appears or changes labels wakes the StatefulSets that select it, so
         // they can adopt it (stateful_set.go addPod/updatePod).
-        if let Some(p) = new.as_ref().filter(|p| p.metadata.controller_ref().is_none()) {
-            if old.as_ref().is_none_or(|o| o.metadata.labels != p.metadata.labels) {
+        if let Some(p) = new
+            .as_ref()
+            .filter(|p| p.metadata.controller_ref().is_none())
+        {
+            if old
+                .as_ref()
+                .is_none_or(|o| o.metadata.labels != p.metadata.labels)
+            {
                 let sets: Vec<ObjectKey> = self
                     .store
                     .list_in::<StatefulSet>(&key.namespace)
-                    .filter(|s| s.spec.selector.as_ref().is_some_and(|sel| !sel.is_empty() && sel.matches(p.metadata.labels())))
-                    .map(|s| ObjectKey::new(Kind::StatefulSet, &s.metadata.namespace, &s.metadata.name))
+                    .filter(|s| {
+                        s.spec
+                            .selector
+                            .as_ref()
+                            .is_some_and(|sel| !sel.is_empty() && sel.matches(p.metadata.labels()))
+                    })
+                    .map(|s| {
+                        ObjectKey::new(Kind::StatefulSet, &s.metadata.namespace, &s.metadata.name)
+                    })
                     .collect();
                 for k in sets {
                     self.enqueue(C::StatefulSet, k);
@@ -186,7 +228,11 @@ impl Sim {
                 // The scheduling queue ignores status-only updates of a pending pod (its own
                 // PodScheduled condition among them); only a new pod or a changed spec or
                 // metadata earns another attempt.
-                let relevant = old.as_ref().is_none_or(|o| o.spec != p.spec || o.metadata.labels != p.metadata.labels || o.metadata.annotations != p.metadata.annotations);
+                let relevant = old.as_ref().is_none_or(|o| {
+                    o.spec != p.spec
+                        || o.metadata.labels != p.metadata.labels
+                        || o.metadata.annotations != p.metadata.annotations
+                });
                 if relevant {
                     self.enqueue(C::Scheduler, key.clone());
                 }
@@ -197,8 +243,13 @@ impl Sim {
         // A pod arriving on a node (or changing tolerations there) is checked against the node's
         // NoExecute taints; one bound to a node that does not exist is pod GC's to collect.
         if let Some(node) = new.as_ref().and_then(|p| p.node_name().map(str::to_string)) {
-            let arrived = old.as_ref().is_none_or(|o| o.node_name() != Some(node.as_str()));
-            let tolerations_changed = old.as_ref().is_some_and(|o| new.as_ref().is_some_and(|n| o.spec.tolerations != n.spec.tolerations));
+            let arrived = old
+                .as_ref()
+                .is_none_or(|o| o.node_name() != Some(node.as_str()));
+            let tolerations_changed = old.as_ref().is_some_and(|o| {
+                new.as_ref()
+                    .is_some_and(|n| o.spec.tolerations != n.spec.tolerations)
+            });
             if arrived || tolerations_changed {
                 let node_key = ObjectKey::new(Kind::Node, "", &node);
                 if self.store.contains(&node_key) {
@@ -210,15 +261,24 @@ impl Sim {
         }
         // An orphan pod (added, or relabelled) wakes the DaemonSets and ReplicaSets whose selector
         // matches it, so they can adopt it (`addPod`/`updatePod` orphan branches).
-        if let Some(p) = new.as_ref().filter(|p| p.metadata.controller_ref().is_none()) {
-            let relabelled = old.as_ref().is_none_or(|o| o.metadata.labels != p.metadata.labels);
+        if let Some(p) = new
+            .as_ref()
+            .filter(|p| p.metadata.controller_ref().is_none())
+        {
+            let relabelled = old
+                .as_ref()
+                .is_none_or(|o| o.metadata.labels != p.metadata.labels);
             if relabelled {
                 self.wake_selecting_controllers(p);
             }
         }
         // Deployments look at their ReplicaSets' pods: Recreate waits for old pods to go, and a
         // stuck new pod (image pull back-off, unschedulable) arms the progress deadline.
-        if let Some(d) = new.as_ref().or(old.as_ref()).and_then(|p| self.deployment_of_pod(p)) {
+        if let Some(d) = new
+            .as_ref()
+            .or(old.as_ref())
+            .and_then(|p| self.deployment_of_pod(p))
+        {
             self.enqueue(C::Deployment, d);
         }
         // A bound pod going away frees room: pending pods get another scheduling attempt.
@@ -227,15 +287,26 @@ impl Sim {
         }
         // A pod arriving on a node (or relabelled there) may satisfy pending pods' pod affinity.
         let arrived_or_relabelled = new.as_ref().is_some_and(|n| {
-            n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none() || o.metadata.labels != n.metadata.labels)
+            n.node_name().is_some()
+                && old.as_ref().is_none_or(|o| {
+                    o.node_name().is_none() || o.metadata.labels != n.metadata.labels
+                })
         });
         if arrived_or_relabelled {
             self.retry_pods_with_pod_affinity();
         }
         // Services and disruption budgets in the namespace recount their pods.
-        let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone()) != new.as_ref().map(|p| p.metadata.labels.clone());
+        let labels_changed = old.as_ref().map(|p| p.metadata.labels.clone())
+            != new.as_ref().map(|p| p.metadata.labels.clone());
         // Terminating and finished pods leave a Service's endpoints too.
-        let serving = |p: &Pod| (p.is_ready(), p.status.pod_ip.clone(), p.metadata.deletion_timestamp.is_some(), p.is_terminal());
+        let serving = |p: &Pod| {
+            (
+                p.is_ready(),
+                p.status.pod_ip.clone(),
+                p.metadata.deletion_timestamp.is_some(),
+                p.is_terminal(),
+            )
+        };
         let readiness_changed = old.as_ref().map(serving) != new.as_ref().map(serving);
         if labels_changed || readiness_changed || new.is_none() || old.is_none() {
             let ns = key.namespace.clone();
@@ -261,27 +332,45 @@ impl Sim {
         if let Some(p) = new.as_ref().or(old.as_ref()) {
             for v in &p.spec.volumes {
                 if let Some(c) = &v.persistent_volume_claim {
-                    self.enqueue(C::Volume, ObjectKey::new(Kind::PersistentVolumeClaim, &key.namespace, &c.claim_name));
+                    self.enqueue(
+                        C::Volume,
+                        ObjectKey::new(Kind::PersistentVolumeClaim, &key.namespace, &c.claim_name),
+                    );
                 }
             }
         }
         // The attach/detach controller looks at a pod with claims arriving on a node; a pod
         // with claims leaving its node detaches them, so other users of those claims retry.
         let claims_of = |p: &Pod| -> Vec<String> {
-            p.spec.volumes.iter().filter_map(|v| v.persistent_volume_claim.as_ref().map(|c| c.claim_name.clone())).collect()
+            p.spec
+                .volumes
+                .iter()
+                .filter_map(|v| {
+                    v.persistent_volume_claim
+                        .as_ref()
+                        .map(|c| c.claim_name.clone())
+                })
+                .collect()
         };
-        if let Some(n) = new.as_ref().filter(|n| n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none())) {
+        if let Some(n) = new.as_ref().filter(|n| {
+            n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none())
+        }) {
             if !claims_of(n).is_empty() {
                 self.enqueue(C::AttachDetach, key.clone());
             }
         }
-        if let Some(o) = old.as_ref().filter(|o| o.node_name().is_some() && new.is_none()) {
+        if let Some(o) = old
+            .as_ref()
+            .filter(|o| o.node_name().is_some() && new.is_none())
+        {
             let claims = claims_of(o);
             if !claims.is_empty() {
                 let users: Vec<ObjectKey> = self
                     .store
                     .list_in::<Pod>(&key.namespace)
-                    .filter(|p| p.node_name().is_some() && claims_of(p).iter().any(|c| claims.contains(c)))
+                    .filter(|p| {
+                        p.node_name().is_some() && claims_of(p).iter().any(|c| claims.contains(c))
+                    })
                     .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
                     .collect();
                 for k in users {
@@ -295,9 +384,15 @@ impl Sim {
     /// The Deployment owning the ReplicaSet that owns `pod`, if any.
     fn deployment_of_pod(&self, pod: &Pod) -> Option<ObjectKey> {
         let ns = pod.metadata.namespace.as_str();
-        let rs_ref = pod.metadata.controller_ref().filter(|r| r.kind == "ReplicaSet")?;
+        let rs_ref = pod
+            .metadata
+            .controller_ref()
+            .filter(|r| r.kind == "ReplicaSet")?;
         let rs = self.store.get::<ReplicaSet>(ns, &rs_ref.name)?;
-        let d_ref = rs.metadata.controller_ref().filter(|r| r.kind == "Deployment")?;
+        let d_ref = rs
+            .metadata
+            .controller_ref()
+            .filter(|r| r.kind == "Deployment")?;
         Some(ObjectKey::new(Kind::Deployment, ns, &d_ref.name))
     }
 
@@ -305,13 +400,30 @@ impl Sim {
     fn wake_selecting_controllers(&mut self, pod: &Pod) {
         let ns = pod.metadata.namespace.as_str();
         let labels = pod.metadata.labels();
-        let selects = |s: &Option<LabelSelector>| s.as_ref().is_some_and(|s| !s.is_empty() && s.matches(labels));
+        let selects = |s: &Option<LabelSelector>| {
+            s.as_ref()
+                .is_some_and(|s| !s.is_empty() && s.matches(labels))
+        };
         let mut keys: Vec<(C, ObjectKey)> = Vec::new();
-        for d in self.store.list_in::<DaemonSet>(ns).filter(|d| selects(&d.spec.selector)) {
-            keys.push((C::DaemonSet, ObjectKey::new(Kind::DaemonSet, ns, &d.metadata.name)));
+        for d in self
+            .store
+            .list_in::<DaemonSet>(ns)
+            .filter(|d| selects(&d.spec.selector))
+        {
+            keys.push((
+                C::DaemonSet,
+                ObjectKey::new(Kind::DaemonSet, ns, &d.metadata.name),
+            ));
         }
-        for r in self.store.list_in::<ReplicaSet>(ns).filter(|r| selects(&r.spec.selector)) {
-            keys.push((C::ReplicaSet, ObjectKey::new(Kind::ReplicaSet, ns, &r.metadata.name)));
+        for r in self
+            .store
+            .list_in::<ReplicaSet>(ns)
+            .filter(|r| selects(&r.spec.selector))
+        {
+            keys.push((
+                C::ReplicaSet,
+                ObjectKey::new(Kind::ReplicaSet, ns, &r.metadata.name),
+            ));
         }
         for (c, k) in keys {
             self.enqueue(c, k);
@@ -335,14 +447,26 @@ impl Sim {
     /// rejected for those (NodeResourcesFit/NodePorts/volume queueing hints); a pod rejected
     /// by node affinity or taints alone is not retried.
     fn retry_pods_waiting_for_room(&mut self) {
-        const ROOM: [&str; 6] = ["Insufficient ", "Too many pods", "free ports", "volume", "PersistentVolumeClaim", "anti-affinity"];
+        const ROOM: [&str; 6] = [
+            "Insufficient ",
+            "Too many pods",
+            "free ports",
+            "volume",
+            "PersistentVolumeClaim",
+            "anti-affinity",
+        ];
         let pending: Vec<ObjectKey> = self
             .store
             .unbound_pods()
-            .filter(|p| match p.condition("PodScheduled").filter(|c| c.status == "False") {
-                Some(c) => c.message.as_deref().is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
-                None => true,
-            })
+            .filter(
+                |p| match p.condition("PodScheduled").filter(|c| c.status == "False") {
+                    Some(c) => c
+                        .message
+                        .as_deref()
+                        .is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
+                    None => true,
+                },
+            )
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
@@ -355,7 +479,12 @@ impl Sim {
         let pending: Vec<ObjectKey> = self
             .store
             .unbound_pods_with_affinity()
-            .filter(|p| p.spec.affinity.as_ref().is_some_and(|a| a.pod_affinity.is_some()))
+            .filter(|p| {
+                p.spec
+                    .affinity
+                    .as_ref()
+                    .is_some_and(|a| a.pod_affinity.is_some())
+            })
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
@@ -370,7 +499,12 @@ impl Sim {
         let pending: Vec<ObjectKey> = self
             .store
             .unbound_pods_with_claims()
-            .filter(|p| p.spec.volumes.iter().any(|v| v.persistent_volume_claim.is_some()))
+            .filter(|p| {
+                p.spec
+                    .volumes
+                    .iter()
+                    .any(|v| v.persistent_volume_claim.is_some())
+            })
             .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
             .collect();
         for k in pending {
@@ -401,9 +535,18 @@ impl Sim {
 fn node_change_matters(old: Option<&Object>, new: Option<&Object>) -> bool {
     let view = |o: Option<&Object>| {
         o.and_then(|o| Node::from_object(o)).map(|n| {
-            let conditions: Vec<(String, String)> =
-                n.status.conditions.iter().map(|c| (c.type_.clone(), c.status.clone())).collect();
-            (n.metadata.labels.clone(), n.spec.clone(), n.status.allocatable.clone(), conditions)
+            let conditions: Vec<(String, String)> = n
+                .status
+                .conditions
+                .iter()
+                .map(|c| (c.type_.clone(), c.status.clone()))
+                .collect();
+            (
+                n.metadata.labels.clone(),
+                n.spec.clone(),
+                n.status.allocatable.clone(),
+                conditions,
+            )
         })
     };
     match (old, new) {

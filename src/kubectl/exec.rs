@@ -423,8 +423,14 @@ impl Shell<'_> {
                     None => (String::new(), 1),
                 }
             } else {
-                let len = chars[i + 1..].iter().take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_').count();
-                (chars[i + 1..i + 1 + len].iter().collect::<String>(), len + 1)
+                let len = chars[i + 1..]
+                    .iter()
+                    .take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_')
+                    .count();
+                (
+                    chars[i + 1..i + 1 + len].iter().collect::<String>(),
+                    len + 1,
+                )
             };
             if name.is_empty() {
                 out.push(c);
@@ -434,7 +440,11 @@ impl Shell<'_> {
             let value = if name == "HOSTNAME" {
                 self.hostname()
             } else {
-                self.environment().into_iter().find(|(k, _)| *k == name).map(|(_, v)| v).unwrap_or_default()
+                self.environment()
+                    .into_iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v)
+                    .unwrap_or_default()
             };
             out.push_str(&value);
             i += consumed;

@@ -5,7 +5,7 @@ pub mod parse;
 pub mod session;
 pub mod sim_verbs;
 
-pub use parse::{parse_script, ScriptLine, ScriptError};
+pub use parse::{parse_script, ScriptError, ScriptLine};
 pub use session::{Session, Transcript};
 
 /// What one command printed, and whether it succeeded (kubectl's exit status).
@@ -17,9 +17,15 @@ pub struct Output {
 
 impl Output {
     pub fn ok(text: impl Into<String>) -> Self {
-        Output { text: text.into(), ok: true }
+        Output {
+            text: text.into(),
+            ok: true,
+        }
     }
     pub fn error(text: impl Into<String>) -> Self {
-        Output { text: text.into(), ok: false }
+        Output {
+            text: text.into(),
+            ok: false,
+        }
     }
 }

@@ -56,7 +56,9 @@ pub fn split_words(text: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(ch);
                             }
-                            None => return Err("unterminated double quote: add the closing \"".into()),
+                            None => {
+                                return Err("unterminated double quote: add the closing \"".into())
+                            }
                         },
                         Some(ch) => cur.push(ch),
                         None => return Err("unterminated double quote: add the closing \"".into()),
@@ -97,7 +99,11 @@ pub(crate) fn heredoc_marker(line: &str) -> Option<(String, String, bool)> {
         rest = &rest[1..];
     }
     let rest = rest.trim();
-    let delim: String = rest.trim_matches(|c| c == '\'' || c == '"').split_whitespace().next()?.to_string();
+    let delim: String = rest
+        .trim_matches(|c| c == '\'' || c == '"')
+        .split_whitespace()
+        .next()?
+        .to_string();
     if delim.is_empty() {
         return None;
     }
@@ -130,7 +136,11 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptLine>, ScriptError> {
             while i < lines.len() {
                 let l = lines[i];
                 i += 1;
-                let candidate = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                let candidate = if strip_tabs {
+                    l.trim_start_matches('\t')
+                } else {
+                    l
+                };
                 if candidate.trim_end() == delim {
                     closed = true;
                     break;
@@ -146,12 +156,28 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptLine>, ScriptError> {
             }
             stdin = Some(body);
             shown = command.clone();
-            let words = split_words(&before).map_err(|m| ScriptError { line: start, message: m })?;
-            out.push(ScriptLine { line: start, command: shown, words, stdin });
+            let words = split_words(&before).map_err(|m| ScriptError {
+                line: start,
+                message: m,
+            })?;
+            out.push(ScriptLine {
+                line: start,
+                command: shown,
+                words,
+                stdin,
+            });
             continue;
         }
-        let words = split_words(&command).map_err(|m| ScriptError { line: start, message: m })?;
-        out.push(ScriptLine { line: start, command: shown, words, stdin });
+        let words = split_words(&command).map_err(|m| ScriptError {
+            line: start,
+            message: m,
+        })?;
+        out.push(ScriptLine {
+            line: start,
+            command: shown,
+            words,
+            stdin,
+        });
     }
     Ok(out)
 }
@@ -172,8 +198,21 @@ mod tests {
 
     #[test]
     fn quotes_and_continuations_split_like_a_shell() {
-        let lines = parse_script("kubectl get events \\\n  --sort-by='.lastTimestamp' -o \"jsonpath={.items[*]}\"").unwrap();
-        assert_eq!(lines[0].words, vec!["kubectl", "get", "events", "--sort-by=.lastTimestamp", "-o", "jsonpath={.items[*]}"]);
+        let lines = parse_script(
+            "kubectl get events \\\n  --sort-by='.lastTimestamp' -o \"jsonpath={.items[*]}\"",
+        )
+        .unwrap();
+        assert_eq!(
+            lines[0].words,
+            vec![
+                "kubectl",
+                "get",
+                "events",
+                "--sort-by=.lastTimestamp",
+                "-o",
+                "jsonpath={.items[*]}"
+            ]
+        );
     }
 
     #[test]

@@ -24,11 +24,17 @@ pub struct Session {
 impl Session {
     /// The default cluster with the given seed.
     pub fn new(seed: u64) -> Session {
-        Session { sim: Sim::new(seed), history: Vec::new() }
+        Session {
+            sim: Sim::new(seed),
+            history: Vec::new(),
+        }
     }
 
     pub fn with_sim(sim: Sim) -> Session {
-        Session { sim, history: Vec::new() }
+        Session {
+            sim,
+            history: Vec::new(),
+        }
     }
 
     pub fn history(&self) -> &[ScriptLine] {
@@ -127,7 +133,9 @@ impl Session {
     }
 
     fn dispatch(&mut self, line: &ScriptLine) -> Output {
-        let Some(first) = line.words.first() else { return Output::ok("") };
+        let Some(first) = line.words.first() else {
+            return Output::ok("");
+        };
         match first.as_str() {
             "kubectl" | "k" => crate::kubectl::run(&mut self.sim, &line.words[1..], line.stdin.as_deref()),
             "sim" => sim_verbs::run(&mut self.sim, &line.words[1..]),

@@ -56,7 +56,9 @@ Examples:
 ";
 
 fn usage_error(msg: &str, help_for: &str) -> Output {
-    Output::error(format!("error: {msg}\nSee 'sim {help_for} --help' for usage.\n"))
+    Output::error(format!(
+        "error: {msg}\nSee 'sim {help_for} --help' for usage.\n"
+    ))
 }
 
 pub fn run(sim: &mut Sim, args: &[String]) -> Output {
@@ -77,14 +79,20 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
                 Output::ok(format!("advanced {d} to t={}\n", SimDuration(sim.now().0)))
             }
             Some(Err(e)) => usage_error(&e, "advance"),
-            None => usage_error("sim advance needs a DURATION, e.g. `sim advance 30s`", "advance"),
+            None => usage_error(
+                "sim advance needs a DURATION, e.g. `sim advance 30s`",
+                "advance",
+            ),
         },
         "settle" => {
             let start = sim.now();
             let quiet = sim.settle();
             let took = sim.now() - start;
             if quiet {
-                Output::ok(format!("settled after {took} at t={}\n", SimDuration(sim.now().0)))
+                Output::ok(format!(
+                    "settled after {took} at t={}\n",
+                    SimDuration(sim.now().0)
+                ))
             } else {
                 Output::ok(format!(
                     "still busy after {took} (t={}): something keeps changing, e.g. a crash-looping pod; see `sim why`\n",
@@ -92,7 +100,11 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
                 ))
             }
         }
-        "time" => Output::ok(format!("t={} ({})\n", SimDuration(sim.now().0), sim.now().rfc3339())),
+        "time" => Output::ok(format!(
+            "t={} ({})\n",
+            SimDuration(sim.now().0),
+            sim.now().rfc3339()
+        )),
         "why" => why(sim, words.get(1).copied()),
         "seed" => match words.get(1).and_then(|s| s.parse::<u64>().ok()) {
             Some(n) => {
@@ -159,7 +171,11 @@ fn reset(sim: &mut Sim, words: &[&str]) -> Output {
     }
     let seed = sim.seed();
     let config = sim.config().clone();
-    *sim = if empty { Sim::empty(seed) } else { Sim::with_workers(seed, workers) };
+    *sim = if empty {
+        Sim::empty(seed)
+    } else {
+        Sim::with_workers(seed, workers)
+    };
     *sim.config_mut() = config;
     Output::ok(if empty {
         "cluster reset: no nodes\n".to_string()
@@ -174,28 +190,42 @@ fn flag_value<'a>(words: &[&'a str], i: &mut usize, flag: &str) -> Result<&'a st
         return Ok(v);
     }
     *i += 1;
-    words.get(*i).copied().ok_or_else(|| format!("flag needs an argument: {flag}"))
+    words
+        .get(*i)
+        .copied()
+        .ok_or_else(|| format!("flag needs an argument: {flag}"))
 }
 
 /// Parses `key=value:Effect`, `key:Effect` (kubectl taint syntax).
 pub fn parse_taint(spec: &str) -> Result<Taint, String> {
-    let (kv, effect) = spec
-        .rsplit_once(':')
-        .ok_or_else(|| format!("invalid taint spec: {spec}, expected key=value:Effect or key:Effect"))?;
-    let effect = TaintEffect::parse(effect).ok_or_else(|| format!("invalid taint effect: {effect}, unsupported taint effect"))?;
+    let (kv, effect) = spec.rsplit_once(':').ok_or_else(|| {
+        format!("invalid taint spec: {spec}, expected key=value:Effect or key:Effect")
+    })?;
+    let effect = TaintEffect::parse(effect)
+        .ok_or_else(|| format!("invalid taint effect: {effect}, unsupported taint effect"))?;
     let (key, value) = match kv.split_once('=') {
         Some((k, v)) => (k.to_string(), Some(v.to_string())),
         None => (kv.to_string(), None),
     };
     if key.is_empty() {
-        return Err(format!("invalid taint spec: {spec}, the key must not be empty"));
+        return Err(format!(
+            "invalid taint spec: {spec}, the key must not be empty"
+        ));
     }
-    Ok(Taint { effect, key, time_added: None, value })
+    Ok(Taint {
+        effect,
+        key,
+        time_added: None,
+        value,
+    })
 }
 
 fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
     let (Some(verb), Some(name)) = (words.first(), words.get(1)) else {
-        return usage_error("sim node needs a verb and a node name, e.g. `sim node add kind-worker4`", "node");
+        return usage_error(
+            "sim node needs a verb and a node name, e.g. `sim node add kind-worker4`",
+            "node",
+        );
     };
     let name = name.to_string();
     let key = ObjectKey::new(Kind::Node, "", &name);
@@ -219,36 +249,60 @@ fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
                         i += 1;
                         continue;
                     }
-                    "--label" | "--taint" | "--cpu" | "--memory" | "--pods" => match flag_value(words, &mut i, flag) {
-                        Ok(v) => v,
-                        Err(e) => return usage_error(&e, "node"),
-                    },
+                    "--label" | "--taint" | "--cpu" | "--memory" | "--pods" => {
+                        match flag_value(words, &mut i, flag) {
+                            Ok(v) => v,
+                            Err(e) => return usage_error(&e, "node"),
+                        }
+                    }
                     other => return usage_error(&format!("unknown flag {other:?}"), "node"),
                 };
                 match flag {
                     "--label" => match value.split_once('=') {
                         Some((k, v)) if !k.is_empty() => req.labels.push((k.into(), v.into())),
-                        _ => return usage_error(&format!("invalid label {value:?}: expected key=value"), "node"),
+                        _ => {
+                            return usage_error(
+                                &format!("invalid label {value:?}: expected key=value"),
+                                "node",
+                            )
+                        }
                     },
                     "--taint" => match parse_taint(value) {
                         Ok(t) => req.taints.push(t),
                         Err(e) => return usage_error(&e, "node"),
                     },
                     "--cpu" => {
-                        if crate::engine::model::parse_quantity_milli(value).map_or(true, |m| m <= 0) {
-                            return usage_error(&format!("invalid --cpu {value:?}: use a quantity such as 4 or 3500m"), "node");
+                        if crate::engine::model::parse_quantity_milli(value)
+                            .map_or(true, |m| m <= 0)
+                        {
+                            return usage_error(
+                                &format!(
+                                    "invalid --cpu {value:?}: use a quantity such as 4 or 3500m"
+                                ),
+                                "node",
+                            );
                         }
                         req.cpu = value.into();
                     }
                     "--memory" => {
-                        if crate::engine::model::parse_quantity_milli(value).map_or(true, |m| m <= 0) {
-                            return usage_error(&format!("invalid --memory {value:?}: use a quantity such as 8Gi"), "node");
+                        if crate::engine::model::parse_quantity_milli(value)
+                            .map_or(true, |m| m <= 0)
+                        {
+                            return usage_error(
+                                &format!("invalid --memory {value:?}: use a quantity such as 8Gi"),
+                                "node",
+                            );
                         }
                         req.memory = value.into();
                     }
                     "--pods" => match value.parse::<u32>() {
                         Ok(n) if n > 0 => req.pods = n,
-                        _ => return usage_error(&format!("invalid --pods {value:?}: use a positive number"), "node"),
+                        _ => {
+                            return usage_error(
+                                &format!("invalid --pods {value:?}: use a positive number"),
+                                "node",
+                            )
+                        }
                     },
                     _ => {}
                 }
@@ -257,7 +311,9 @@ fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
             add_node(sim, &req);
             Output::ok(format!("node/{name} added\n"))
         }
-        _ if !exists => Output::error(format!("Error from server (NotFound): nodes \"{name}\" not found\n")),
+        _ if !exists => Output::error(format!(
+            "Error from server (NotFound): nodes \"{name}\" not found\n"
+        )),
         "remove" => {
             sim.delete_object(&key, None, Default::default());
             Output::ok(format!("node/{name} removed\n"))
@@ -265,9 +321,14 @@ fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
         "fail" => {
             let now = sim.now();
             sim.faults_mut().failed_nodes.insert(name.clone());
-            sim.faults_mut().node_failed_at.entry(name.clone()).or_insert(now);
+            sim.faults_mut()
+                .node_failed_at
+                .entry(name.clone())
+                .or_insert(now);
             sim.enqueue(ControllerId::NodeLifecycle, key);
-            Output::ok(format!("node/{name} failed: its kubelet stopped posting status\n"))
+            Output::ok(format!(
+                "node/{name} failed: its kubelet stopped posting status\n"
+            ))
         }
         "recover" => {
             sim.faults_mut().failed_nodes.remove(&name);
@@ -281,7 +342,9 @@ fn node_verb(sim: &mut Sim, words: &[&str]) -> Output {
             for p in pods {
                 sim.enqueue(ControllerId::Kubelet, p);
             }
-            Output::ok(format!("node/{name} recovered: its kubelet is posting status again\n"))
+            Output::ok(format!(
+                "node/{name} recovered: its kubelet is posting status again\n"
+            ))
         }
         other => usage_error(&format!("unknown node verb {other:?}"), "node"),
     }
@@ -309,11 +372,20 @@ fn namespace_flag(words: &[&str]) -> (String, Vec<String>) {
 fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
     let (ns, rest) = namespace_flag(words);
     let (Some(verb), Some(name)) = (rest.first(), rest.get(1)) else {
-        return usage_error("sim pod needs a verb and a pod name, e.g. `sim pod unready web-1`", "pod");
+        return usage_error(
+            "sim pod needs a verb and a pod name, e.g. `sim pod unready web-1`",
+            "pod",
+        );
     };
     let name = name.trim_start_matches("pod/").to_string();
-    let Some(uid) = sim.store().get::<Pod>(&ns, &name).map(|p| p.metadata.uid.clone()) else {
-        return Output::error(format!("Error from server (NotFound): pods \"{name}\" not found\n"));
+    let Some(uid) = sim
+        .store()
+        .get::<Pod>(&ns, &name)
+        .map(|p| p.metadata.uid.clone())
+    else {
+        return Output::error(format!(
+            "Error from server (NotFound): pods \"{name}\" not found\n"
+        ));
     };
     let id = (ns.clone(), name.clone());
     let now = sim.now();
@@ -340,7 +412,12 @@ fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
             faults.crashing_pods.insert(id);
             format!("pod/{name}: container crashes on every start\n")
         }
-        other => return usage_error(&format!("unknown pod verb {other:?} (ready, unready, fail, crash)"), "pod"),
+        other => {
+            return usage_error(
+                &format!("unknown pod verb {other:?} (ready, unready, fail, crash)"),
+                "pod",
+            )
+        }
     };
     sim.enqueue(ControllerId::Kubelet, ObjectKey::new(Kind::Pod, &ns, &name));
     Output::ok(message)
@@ -348,7 +425,10 @@ fn pod_verb(sim: &mut Sim, words: &[&str]) -> Output {
 
 fn image_verb(sim: &mut Sim, words: &[&str]) -> Output {
     let (Some(verb), Some(image)) = (words.first(), words.get(1)) else {
-        return usage_error("sim image needs a verb and an image, e.g. `sim image broken nginx:1.99`", "image");
+        return usage_error(
+            "sim image needs a verb and an image, e.g. `sim image broken nginx:1.99`",
+            "image",
+        );
     };
     let image = image.to_string();
     let message = match *verb {
@@ -360,7 +440,12 @@ fn image_verb(sim: &mut Sim, words: &[&str]) -> Output {
             let d = match words.get(2).map(|d| SimDuration::parse(d)) {
                 Some(Ok(d)) => d,
                 Some(Err(e)) => return usage_error(&e, "image"),
-                None => return usage_error("sim image slow needs a DURATION, e.g. `sim image slow nginx 30s`", "image"),
+                None => {
+                    return usage_error(
+                        "sim image slow needs a DURATION, e.g. `sim image slow nginx 30s`",
+                        "image",
+                    )
+                }
             };
             sim.faults_mut().slow_images.insert(image.clone(), d);
             format!("image {image}: pulls take {d}\n")
@@ -370,7 +455,12 @@ fn image_verb(sim: &mut Sim, words: &[&str]) -> Output {
             sim.faults_mut().slow_images.remove(&image);
             format!("image {image}: pulls work normally\n")
         }
-        other => return usage_error(&format!("unknown image verb {other:?} (broken, slow, fixed)"), "image"),
+        other => {
+            return usage_error(
+                &format!("unknown image verb {other:?} (broken, slow, fixed)"),
+                "image",
+            )
+        }
     };
     // Pods waiting on this image retry.
     let waiting: Vec<ObjectKey> = sim
@@ -390,7 +480,10 @@ fn why(sim: &Sim, target: Option<&str>) -> Output {
         None => None,
         Some(t) => {
             let Some((kind, name)) = t.split_once('/') else {
-                return usage_error(&format!("expected KIND/NAME such as sts/web, got {t:?}"), "why");
+                return usage_error(
+                    &format!("expected KIND/NAME such as sts/web, got {t:?}"),
+                    "why",
+                );
             };
             match Kind::lookup(kind) {
                 Some(k) => Some((k, name.to_string())),

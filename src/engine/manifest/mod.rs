@@ -27,8 +27,8 @@ pub mod document;
 pub mod errors;
 pub mod gotypes;
 pub mod limits;
-mod locate;
 pub mod lines;
+mod locate;
 pub mod validation;
 pub mod yaml;
 

@@ -51,7 +51,11 @@ pub struct ObjectMeta {
 
 impl ObjectMeta {
     pub fn named(namespace: &str, name: &str) -> Self {
-        ObjectMeta { name: name.to_string(), namespace: namespace.to_string(), ..Default::default() }
+        ObjectMeta {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            ..Default::default()
+        }
     }
     pub fn labels(&self) -> &Labels {
         static EMPTY: Labels = BTreeMap::new();
@@ -68,7 +72,9 @@ impl ObjectMeta {
         self.annotations.get_or_insert_with(BTreeMap::new)
     }
     pub fn controller_ref(&self) -> Option<&OwnerReference> {
-        self.owner_references.iter().find(|r| r.controller == Some(true))
+        self.owner_references
+            .iter()
+            .find(|r| r.controller == Some(true))
     }
     pub fn is_terminating(&self) -> bool {
         self.deletion_timestamp.is_some()
@@ -204,9 +210,16 @@ impl IntOrString {
                 let pct = s
                     .strip_suffix('%')
                     .and_then(|p| p.parse::<i64>().ok())
-                    .ok_or_else(|| "invalid value for IntOrString: invalid type: string is not a percentage".to_string())?;
+                    .ok_or_else(|| {
+                        "invalid value for IntOrString: invalid type: string is not a percentage"
+                            .to_string()
+                    })?;
                 let scaled = pct * total;
-                Ok(if round_up { (scaled + 99) / 100 } else { scaled / 100 })
+                Ok(if round_up {
+                    (scaled + 99) / 100
+                } else {
+                    scaled / 100
+                })
             }
         }
     }
@@ -228,7 +241,9 @@ impl<'de> Deserialize<'de> for Quantity {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Quantity(s)),
             Value::Number(n) => Ok(Quantity(n.to_string())),
-            other => Err(serde::de::Error::custom(format!("quantities must be strings or numbers, got {other}"))),
+            other => Err(serde::de::Error::custom(format!(
+                "quantities must be strings or numbers, got {other}"
+            ))),
         }
     }
 }
@@ -244,7 +259,8 @@ impl Quantity {
     }
 }
 
-pub const QUANTITY_ERROR: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+pub const QUANTITY_ERROR: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 pub fn parse_quantity_milli(text: &str) -> Result<i128, String> {
     let t = text.trim();

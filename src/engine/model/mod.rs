@@ -167,14 +167,21 @@ impl Kind {
                 || i.short_names.contains(&base.as_str());
             let group_ok = match &group {
                 None => true,
-                Some(g) => g == i.group || g == &format!("{}.{}", i.version, i.group) || (i.group.is_empty() && g == i.version),
+                Some(g) => {
+                    g == i.group
+                        || g == &format!("{}.{}", i.version, i.group)
+                        || (i.group.is_empty() && g == i.version)
+                }
             };
             name_ok && group_ok
         })
     }
     /// Finds a kind from a manifest's apiVersion and kind.
     pub fn from_api(api_version: &str, kind: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.info().name == kind && k.info().api_version() == api_version)
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.info().name == kind && k.info().api_version() == api_version)
     }
     pub fn from_kind_name(kind: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.info().name == kind)

@@ -28,7 +28,11 @@ pub struct NodeSpec {
     pub pod_cidr: Option<String>,
     #[serde(default, rename = "podCIDRs", skip_serializing_if = "Option::is_none")]
     pub pod_cidrs: Option<Vec<String>>,
-    #[serde(default, rename = "providerID", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "providerID",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provider_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
@@ -153,10 +157,18 @@ impl Node {
         self.spec.unschedulable == Some(true)
     }
     pub fn allocatable_milli(&self, resource: &str) -> i128 {
-        self.status.allocatable.get(resource).map(|q| q.milli_or_zero()).unwrap_or(0)
+        self.status
+            .allocatable
+            .get(resource)
+            .map(|q| q.milli_or_zero())
+            .unwrap_or(0)
     }
     pub fn internal_ip(&self) -> Option<&str> {
-        self.status.addresses.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.as_str())
+        self.status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.as_str())
     }
     /// Roles from `node-role.kubernetes.io/<role>` labels, as `kubectl get nodes` shows them.
     pub fn roles(&self) -> Vec<String> {

@@ -103,7 +103,11 @@ pub struct PodSpec {
     pub service_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account_name: Option<String>,
-    #[serde(default, rename = "setHostnameAsFQDN", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "setHostnameAsFQDN",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub set_hostname_as_fqdn: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_process_namespace: Option<bool>,
@@ -477,7 +481,9 @@ pub struct Toleration {
 }
 
 /// Pod phase (`status.phase`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum PodPhase {
     #[default]
     Pending,
@@ -560,7 +566,11 @@ pub struct PodCondition {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStatus {
-    #[serde(default, rename = "containerID", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "containerID",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub container_id: Option<String>,
     pub image: String,
     #[serde(default, rename = "imageID")]
@@ -597,7 +607,11 @@ pub struct StateRunning {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StateTerminated {
-    #[serde(default, rename = "containerID", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "containerID",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub container_id: Option<String>,
     pub exit_code: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -635,19 +649,36 @@ impl Pod {
     }
     /// When the Ready condition last became True (for minReadySeconds availability).
     pub fn ready_since(&self) -> Option<Timestamp> {
-        self.condition("Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time)
+        self.condition("Ready")
+            .filter(|c| c.status == "True")
+            .and_then(|c| c.last_transition_time)
     }
     pub fn is_terminal(&self) -> bool {
         matches!(self.status.phase, PodPhase::Succeeded | PodPhase::Failed)
     }
     /// Sum of container requests (init containers take the max, as the scheduler computes).
     pub fn request_milli(&self, resource: &str) -> i128 {
-        let regular: i128 = self.spec.containers.iter().map(|c| c.request_milli(resource)).sum();
-        let init = self.spec.init_containers.iter().map(|c| c.request_milli(resource)).max().unwrap_or(0);
+        let regular: i128 = self
+            .spec
+            .containers
+            .iter()
+            .map(|c| c.request_milli(resource))
+            .sum();
+        let init = self
+            .spec
+            .init_containers
+            .iter()
+            .map(|c| c.request_milli(resource))
+            .max()
+            .unwrap_or(0);
         regular.max(init)
     }
     pub fn restarts(&self) -> i32 {
-        self.status.container_statuses.iter().map(|c| c.restart_count).sum()
+        self.status
+            .container_statuses
+            .iter()
+            .map(|c| c.restart_count)
+            .sum()
     }
 }
 

@@ -65,7 +65,12 @@ pub struct PvcStatus {
 
 impl PersistentVolumeClaim {
     pub fn requested_storage(&self) -> Option<&Quantity> {
-        self.spec.resources.as_ref()?.requests.as_ref()?.get("storage")
+        self.spec
+            .resources
+            .as_ref()?
+            .requests
+            .as_ref()?
+            .get("storage")
     }
     pub fn phase(&self) -> &str {
         self.status.phase.as_deref().unwrap_or("Pending")
@@ -172,7 +177,10 @@ pub struct StorageClass {
 impl StorageClass {
     pub const DEFAULT_ANNOTATION: &'static str = "storageclass.kubernetes.io/is-default-class";
     pub fn is_default(&self) -> bool {
-        self.metadata.annotations().get(Self::DEFAULT_ANNOTATION).is_some_and(|v| v == "true")
+        self.metadata
+            .annotations()
+            .get(Self::DEFAULT_ANNOTATION)
+            .is_some_and(|v| v == "true")
     }
     pub fn waits_for_first_consumer(&self) -> bool {
         self.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer")

@@ -31,7 +31,10 @@ impl NodeInfoCache {
     }
 
     pub fn used(&self, node: &str) -> Usage {
-        self.nodes.get(node).map(|n| n.used.clone()).unwrap_or_default()
+        self.nodes
+            .get(node)
+            .map(|n| n.used.clone())
+            .unwrap_or_default()
     }
 
     pub fn node_changed(&mut self, old: Option<&Node>, new: Option<&Node>) {
@@ -61,7 +64,10 @@ impl NodeInfoCache {
         if let (Some((nb, pb)), Some((na, pa))) = (before, after) {
             // Requests and ports cannot change on a bound pod except through resize, which is
             // rare; skip the work when nothing relevant moved.
-            if nb == na && pb.spec.containers == pa.spec.containers && pb.spec.init_containers == pa.spec.init_containers {
+            if nb == na
+                && pb.spec.containers == pa.spec.containers
+                && pb.spec.init_containers == pa.spec.init_containers
+            {
                 return;
             }
         }
@@ -71,7 +77,11 @@ impl NodeInfoCache {
             }
         }
         if let Some((node, pod)) = after {
-            self.nodes.entry(node.to_string()).or_default().used.add(&Usage::compute(pod));
+            self.nodes
+                .entry(node.to_string())
+                .or_default()
+                .used
+                .add(&Usage::compute(pod));
         }
     }
 }

@@ -2,10 +2,10 @@
 //! NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit; VolumeBinding lives in
 //! `volumes.rs`). A node reports only its first failing filter, as the framework does.
 
+use super::cache::NodeInfo;
 use super::node_selector::{
     first_untolerated_hard_taint, pod_required_affinity_matches, tolerated_by,
 };
-use super::cache::NodeInfo;
 use super::usage::{HostPort, Usage, RESOURCES};
 use crate::engine::model::{Node, Pod, Taint, TaintEffect};
 use crate::engine::store::Store;

@@ -27,8 +27,8 @@ use crate::engine::Ctx;
 use cache::{NodeInfo, NodeInfoCache};
 use filters::{placed_on, run_node_filters, NodeStatus, REASON_PREFILTER_AFFINITY};
 use std::borrow::Cow;
-use usage::Allocatable;
 use std::collections::BTreeSet;
+use usage::Allocatable;
 use usage::Usage;
 use volumes::{ClaimPlan, SELECTED_NODE_ANNOTATION};
 
@@ -200,9 +200,15 @@ fn decide<'a>(store: &'a Store, cache: &'a NodeInfoCache, pod: &'a Pod) -> Decis
             absent += 1;
             continue;
         }
-        let info = cache.get(&node.metadata.name).map(Cow::Borrowed).unwrap_or_else(|| {
-            Cow::Owned(NodeInfo { allocatable: Allocatable::compute(node), used: Usage::default() })
-        });
+        let info = cache
+            .get(&node.metadata.name)
+            .map(Cow::Borrowed)
+            .unwrap_or_else(|| {
+                Cow::Owned(NodeInfo {
+                    allocatable: Allocatable::compute(node),
+                    used: Usage::default(),
+                })
+            });
         if let Some(status) = run_node_filters(pod, &demand, node, &info) {
             failed.push((node, status, placed_on(store, &node.metadata.name, pod)));
             continue;
@@ -217,7 +223,9 @@ fn decide<'a>(store: &'a Store, cache: &'a NodeInfoCache, pod: &'a Pod) -> Decis
         }
         match volumes::filter(store, &claims, node) {
             Ok(plans) => match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
-                Some(status) => failed.push((node, status, placed_on(store, &node.metadata.name, pod))),
+                Some(status) => {
+                    failed.push((node, status, placed_on(store, &node.metadata.name, pod)))
+                }
                 None => feasible.push((node, info, plans)),
             },
             Err(status) => failed.push((node, status, placed_on(store, &node.metadata.name, pod))),
@@ -227,7 +235,8 @@ fn decide<'a>(store: &'a Store, cache: &'a NodeInfoCache, pod: &'a Pod) -> Decis
     if feasible.is_empty() {
         return Decision::Unschedulable(unschedulable_message(pod, num_nodes, &failed, absent));
     }
-    let candidates: Vec<(&Node, &NodeInfo)> = feasible.iter().map(|(n, u, _)| (*n, u.as_ref())).collect();
+    let candidates: Vec<(&Node, &NodeInfo)> =
+        feasible.iter().map(|(n, u, _)| (*n, u.as_ref())).collect();
     let nodes_only: Vec<&Node> = candidates.iter().map(|(n, _)| *n).collect();
     let spread = spread::scores(store, pod, &nodes_only);
     let Some(chosen) = scoring::pick_node(pod, &demand, &candidates, spread.as_deref()) else {
@@ -339,7 +348,10 @@ fn preemption_verdict(
     if remaining.len() == on_node.len() {
         return vec![messages::NO_VICTIMS.to_string()];
     }
-    let info = NodeInfo { allocatable: Allocatable::compute(node), used: Usage::of_pods(&remaining) };
+    let info = NodeInfo {
+        allocatable: Allocatable::compute(node),
+        used: Usage::of_pods(&remaining),
+    };
     match run_node_filters(pod, &Usage::of_pod(pod), node, &info) {
         Some(s) => s.reasons,
         None => vec![messages::NO_VICTIMS.to_string()],

@@ -7,8 +7,8 @@
 //! FNV-1a hash of (pod uid, node name) is smallest: deterministic for a seed (uids come from
 //! the seeded RNG) yet not always the alphabetically first node.
 
-use super::node_selector::{term_matches, tolerated_by};
 use super::cache::NodeInfo;
+use super::node_selector::{term_matches, tolerated_by};
 use super::usage::Usage;
 use crate::engine::model::{Node, Pod, TaintEffect, Toleration};
 

@@ -38,11 +38,7 @@ fn default_selector(store: &Store, pod: &Pod) -> Option<Vec<LabelSelector>> {
 }
 
 /// Normalised 0..100 scores for `feasible`, or `None` when the pod has no default selector.
-pub fn scores(
-    store: &Store,
-    pod: &Pod,
-    feasible: &[&Node],
-) -> Option<Vec<i64>> {
+pub fn scores(store: &Store, pod: &Pod, feasible: &[&Node]) -> Option<Vec<i64>> {
     let selectors = default_selector(store, pod)?;
     let weight = ((feasible.len() + 2) as f64).ln();
     let raw: Vec<i64> = feasible

@@ -319,9 +319,18 @@ fn projected_sources(w: &mut W, projected: &serde_json::Value) {
         Some(b) => b.to_string(),
         None => "<nil>".to_string(),
     };
-    let sources = projected.get("sources").and_then(|s| s.as_array()).cloned().unwrap_or_default();
+    let sources = projected
+        .get("sources")
+        .and_then(|s| s.as_array())
+        .cloned()
+        .unwrap_or_default();
     for source in &sources {
-        let name = |src: &serde_json::Value| src.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+        let name = |src: &serde_json::Value| {
+            src.get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         if let Some(secret) = source.get("secret") {
             w.line(2, &format!("SecretName:\t{}", name(secret)));
             w.line(2, &format!("SecretOptionalName:\t{}", optional(secret)));
@@ -331,7 +340,10 @@ fn projected_sources(w: &mut W, projected: &serde_json::Value) {
             w.line(2, &format!("ConfigMapName:\t{}", name(cm)));
             w.line(2, &format!("ConfigMapOptional:\t{}", optional(cm)));
         } else if let Some(token) = source.get("serviceAccountToken") {
-            let seconds = token.get("expirationSeconds").and_then(|e| e.as_i64()).unwrap_or(3600);
+            let seconds = token
+                .get("expirationSeconds")
+                .and_then(|e| e.as_i64())
+                .unwrap_or(3600);
             w.line(2, &format!("TokenExpirationSeconds:\t{seconds}"));
         }
     }

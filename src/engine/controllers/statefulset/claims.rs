@@ -4,7 +4,9 @@
 //! `updateClaimOwnerRefForSetAndPod`; stateful_pod_control.go `PodClaimIsStale`).
 
 use super::identity::{claim_name, controller_ref, in_range};
-use crate::engine::model::{ObjectMeta, OwnerReference, PersistentVolumeClaim, Pod, PvcStatus, StatefulSet};
+use crate::engine::model::{
+    ObjectMeta, OwnerReference, PersistentVolumeClaim, Pod, PvcStatus, StatefulSet,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retention {
@@ -51,7 +53,10 @@ pub fn claims_for(set: &StatefulSet, ordinal: u32) -> Vec<PersistentVolumeClaim>
         .volume_claim_templates
         .iter()
         .map(|t| {
-            let mut meta = ObjectMeta::named(&set.metadata.namespace, &claim_name(set, &t.metadata.name, ordinal));
+            let mut meta = ObjectMeta::named(
+                &set.metadata.namespace,
+                &claim_name(set, &t.metadata.name, ordinal),
+            );
             let mut labels = t.metadata.labels().clone();
             labels.extend(selector_labels.clone());
             meta.labels = (!labels.is_empty()).then_some(labels);
@@ -79,7 +84,11 @@ fn has_ref(claim: &PersistentVolumeClaim, uid: &str) -> bool {
 }
 
 /// A ref that names the object but not its uid (left over from an earlier set or pod).
-fn stale_ref(claim: &PersistentVolumeClaim, matches: impl Fn(&OwnerReference) -> bool, uid: &str) -> bool {
+fn stale_ref(
+    claim: &PersistentVolumeClaim,
+    matches: impl Fn(&OwnerReference) -> bool,
+    uid: &str,
+) -> bool {
     claim
         .metadata
         .owner_references
@@ -89,7 +98,11 @@ fn stale_ref(claim: &PersistentVolumeClaim, matches: impl Fn(&OwnerReference) ->
 }
 
 /// `hasUnexpectedController`: with a non-Retain policy, another controller owns the claim.
-pub fn has_unexpected_controller(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod) -> bool {
+pub fn has_unexpected_controller(
+    claim: &PersistentVolumeClaim,
+    set: &StatefulSet,
+    pod: &Pod,
+) -> bool {
     if Policy::of(set).retains_all() {
         return false;
     }
@@ -114,9 +127,18 @@ pub fn has_unexpected_controller(claim: &PersistentVolumeClaim, set: &StatefulSe
 }
 
 /// `isClaimOwnerUpToDate`.
-pub fn owner_up_to_date(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod, ordinal: u32) -> bool {
+pub fn owner_up_to_date(
+    claim: &PersistentVolumeClaim,
+    set: &StatefulSet,
+    pod: &Pod,
+    ordinal: u32,
+) -> bool {
     if stale_ref(claim, |r| matches_set(r, set), &set.metadata.uid)
-        || stale_ref(claim, |r| matches_pod(r, &pod.metadata.name), &pod.metadata.uid)
+        || stale_ref(
+            claim,
+            |r| matches_pod(r, &pod.metadata.name),
+            &pod.metadata.uid,
+        )
     {
         return true;
     }
@@ -124,16 +146,16 @@ pub fn owner_up_to_date(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &
     if has_unexpected_controller(claim, set, pod) {
         return !(has_ref(claim, set_uid) || has_ref(claim, pod_uid));
     }
-    let non_controller_owner = claim
-        .metadata
-        .owner_references
-        .iter()
-        .any(|r| (r.uid == *set_uid || (!pod_uid.is_empty() && r.uid == *pod_uid)) && r.controller != Some(true));
+    let non_controller_owner = claim.metadata.owner_references.iter().any(|r| {
+        (r.uid == *set_uid || (!pod_uid.is_empty() && r.uid == *pod_uid))
+            && r.controller != Some(true)
+    });
     if non_controller_owner {
         return false;
     }
     let (want_set, want_pod) = wanted_refs(set, ordinal);
-    has_ref(claim, set_uid) == want_set && (pod_uid.is_empty() || has_ref(claim, pod_uid) == want_pod)
+    has_ref(claim, set_uid) == want_set
+        && (pod_uid.is_empty() || has_ref(claim, pod_uid) == want_pod)
 }
 
 /// Which refs the policy wants on a claim: (to the set, to the pod).
@@ -149,7 +171,12 @@ fn wanted_refs(set: &StatefulSet, ordinal: u32) -> (bool, bool) {
 }
 
 /// `updateClaimOwnerRefForSetAndPod`: our refs scrubbed, then the wanted ones added.
-pub fn fix_owner_refs(claim: &mut PersistentVolumeClaim, set: &StatefulSet, pod: &Pod, ordinal: u32) {
+pub fn fix_owner_refs(
+    claim: &mut PersistentVolumeClaim,
+    set: &StatefulSet,
+    pod: &Pod,
+    ordinal: u32,
+) {
     let unexpected = has_unexpected_controller(claim, set, pod);
     claim
         .metadata
@@ -178,7 +205,11 @@ pub fn fix_owner_refs(claim: &mut PersistentVolumeClaim, set: &StatefulSet, pod:
 /// name blocks creating the pod until the garbage collector has deleted it.
 pub fn claim_is_stale(claim: &PersistentVolumeClaim, set: &StatefulSet, pod_name: &str) -> bool {
     Policy::of(set).when_scaled == Retention::Delete
-        && claim.metadata.owner_references.iter().any(|r| matches_pod(r, pod_name))
+        && claim
+            .metadata
+            .owner_references
+            .iter()
+            .any(|r| matches_pod(r, pod_name))
 }
 
 #[cfg(test)]
@@ -187,7 +218,10 @@ mod tests {
     use crate::engine::model::PvcRetentionPolicy;
 
     fn set(policy: (&str, &str)) -> StatefulSet {
-        let mut s = StatefulSet { metadata: ObjectMeta::named("default", "web"), ..Default::default() };
+        let mut s = StatefulSet {
+            metadata: ObjectMeta::named("default", "web"),
+            ..Default::default()
+        };
         s.metadata.uid = "set-uid".into();
         s.spec.replicas = Some(2);
         s.spec.persistent_volume_claim_retention_policy = Some(PvcRetentionPolicy {
@@ -198,7 +232,10 @@ mod tests {
     }
 
     fn pod(name: &str) -> Pod {
-        let mut p = Pod { metadata: ObjectMeta::named("default", name), ..Default::default() };
+        let mut p = Pod {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        };
         p.metadata.uid = format!("uid-{name}");
         p
     }

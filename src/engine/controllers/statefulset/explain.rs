@@ -7,7 +7,12 @@ use super::status::is_created;
 use crate::engine::action::WhyReason;
 
 impl SetSync<'_> {
-    pub(super) fn next_to_update(&self, below: usize, update_min: usize, update: &str) -> Option<String> {
+    pub(super) fn next_to_update(
+        &self,
+        below: usize,
+        update_min: usize,
+        update: &str,
+    ) -> Option<String> {
         (update_min..below)
             .rev()
             .find(|&i| self.slot_revision(i) != update)
@@ -43,7 +48,8 @@ impl SetSync<'_> {
             .map(|p| p.metadata.name.clone())
             .collect();
         if !pods.is_empty() {
-            self.out.wait(self.key.clone(), WhyReason::OnDeleteHolds { pods });
+            self.out
+                .wait(self.key.clone(), WhyReason::OnDeleteHolds { pods });
         }
     }
 
@@ -54,8 +60,12 @@ impl SetSync<'_> {
         let blocker = pod_name(self.set, self.ordinal_of(i));
         let update_min = self.partition().unwrap_or(0) as usize;
         if self.rolling() && i >= update_min && self.slot_revision(i) != update {
-            self.out
-                .wait(self.pod_key(&blocker), WhyReason::StuckRollout { pod: blocker.clone() });
+            self.out.wait(
+                self.pod_key(&blocker),
+                WhyReason::StuckRollout {
+                    pod: blocker.clone(),
+                },
+            );
             return;
         }
         let waiting = (i + 1..self.replicas.len())

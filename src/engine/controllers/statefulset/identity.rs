@@ -1,7 +1,9 @@
 //! Pod identity: names `<set>-<ordinal>`, the ordinal range, the labels the controller writes,
 //! hostname/subdomain, and the per-pod claim volumes (stateful_set_utils.go).
 
-use crate::engine::model::{ObjectMeta, OwnerReference, Pod, PodTemplateSpec, PvcVolumeSource, StatefulSet, Volume};
+use crate::engine::model::{
+    ObjectMeta, OwnerReference, Pod, PodTemplateSpec, PvcVolumeSource, StatefulSet, Volume,
+};
 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
@@ -36,7 +38,10 @@ pub fn replicas(set: &StatefulSet) -> u32 {
 
 /// `spec.ordinals.start`, or 0.
 pub fn start_ordinal(set: &StatefulSet) -> u32 {
-    set.spec.ordinals.as_ref().map_or(0, |o| o.start.max(0) as u32)
+    set.spec
+        .ordinals
+        .as_ref()
+        .map_or(0, |o| o.start.max(0) as u32)
 }
 
 pub fn in_range(set: &StatefulSet, ordinal: u32) -> bool {
@@ -92,7 +97,10 @@ pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
     set.spec.volume_claim_templates.iter().all(|t| {
         let want = claim_name(set, &t.metadata.name, ordinal);
         pod.spec.volumes.iter().any(|v| {
-            v.name == t.metadata.name && v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == want)
+            v.name == t.metadata.name
+                && v.persistent_volume_claim
+                    .as_ref()
+                    .is_some_and(|c| c.claim_name == want)
         })
     })
 }

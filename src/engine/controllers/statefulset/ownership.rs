@@ -25,7 +25,10 @@ pub fn claim_pods<'a>(
                 } else {
                     // ReleasePod: the pod no longer matches; drop our ownerReference.
                     let mut released = pod.clone();
-                    released.metadata.owner_references.retain(|o| o.uid != set.metadata.uid);
+                    released
+                        .metadata
+                        .owner_references
+                        .retain(|o| o.uid != set.metadata.uid);
                     actions.push(Action::Update(Object::Pod(released)));
                 }
             }
@@ -54,7 +57,11 @@ pub fn claim_revisions<'a>(
     let mut revisions: Vec<&ControllerRevision> = store
         .list_in::<ControllerRevision>(&set.metadata.namespace)
         .filter(|r| selector.matches(r.metadata.labels()))
-        .filter(|r| r.metadata.controller_ref().is_none_or(|c| c.uid == set.metadata.uid))
+        .filter(|r| {
+            r.metadata
+                .controller_ref()
+                .is_none_or(|c| c.uid == set.metadata.uid)
+        })
         .collect();
     for r in &revisions {
         if r.metadata.controller_ref().is_none() && set.metadata.deletion_timestamp.is_none() {

@@ -29,7 +29,10 @@ impl<'a> SetSync<'a> {
     pub(super) fn create_claims(&mut self, pod: &Pod, ordinal: u32) -> Result<(), String> {
         let mut errors = Vec::new();
         let existing = self.existing_claims(ordinal);
-        for (mut claim, found) in claims::claims_for(self.set, ordinal).into_iter().zip(existing) {
+        for (mut claim, found) in claims::claims_for(self.set, ordinal)
+            .into_iter()
+            .zip(existing)
+        {
             match found {
                 None => {
                     claims::fix_owner_refs(&mut claim, self.set, pod, ordinal);
@@ -37,7 +40,8 @@ impl<'a> SetSync<'a> {
                         "Create Claim {} Pod {} in StatefulSet {} success",
                         claim.metadata.name, pod.metadata.name, self.set.metadata.name
                     );
-                    self.out.act(Action::Create(Object::PersistentVolumeClaim(claim)));
+                    self.out
+                        .act(Action::Create(Object::PersistentVolumeClaim(claim)));
                     self.event(false, "SuccessfulCreate", message);
                 }
                 Some(c) if c.metadata.deletion_timestamp.is_some() => {
@@ -72,7 +76,12 @@ impl<'a> SetSync<'a> {
     }
 
     /// Brings an existing claim's owner references in line with the retention policy.
-    pub(super) fn fix_claim_refs(&mut self, claim: &PersistentVolumeClaim, pod: &Pod, ordinal: u32) {
+    pub(super) fn fix_claim_refs(
+        &mut self,
+        claim: &PersistentVolumeClaim,
+        pod: &Pod,
+        ordinal: u32,
+    ) {
         if claims::owner_up_to_date(claim, self.set, pod, ordinal) {
             return;
         }
@@ -84,7 +93,8 @@ impl<'a> SetSync<'a> {
         }
         let mut fixed = claim.clone();
         claims::fix_owner_refs(&mut fixed, self.set, pod, ordinal);
-        self.out.act(Action::Update(Object::PersistentVolumeClaim(fixed)));
+        self.out
+            .act(Action::Update(Object::PersistentVolumeClaim(fixed)));
     }
 
     pub(super) fn claims_match_policy(&self, pod: &Pod, ordinal: u32) -> bool {
@@ -107,5 +117,4 @@ impl<'a> SetSync<'a> {
         }
         false
     }
-
 }

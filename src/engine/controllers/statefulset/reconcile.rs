@@ -6,10 +6,13 @@
 use super::claims;
 use super::identity::{self, member_ordinal, pod_name, pod_revision, start_ordinal};
 use super::revisions::{self, RevisionPlan};
-use super::status::{self, is_healthy, is_running_and_available, is_running_and_ready, is_terminating};
+use super::status::{
+    self, is_healthy, is_running_and_available, is_running_and_ready, is_terminating,
+};
 use crate::engine::action::{Action, ControllerId, EventRecord, Propagation, Reconcile, WhyReason};
 use crate::engine::model::{
-    ControllerRevision, Event, Kind, Object, PersistentVolumeClaim, Pod, PodPhase, PodTemplateSpec, StatefulSet,
+    ControllerRevision, Event, Kind, Object, PersistentVolumeClaim, Pod, PodPhase, PodTemplateSpec,
+    StatefulSet,
 };
 use crate::engine::store::ObjectKey;
 use crate::engine::time::SimDuration;
@@ -70,18 +73,23 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
         );
         return out;
     }
-    let revision_list = super::ownership::claim_revisions(ctx.store, set, selector, &mut out.actions);
+    let revision_list =
+        super::ownership::claim_revisions(ctx.store, set, selector, &mut out.actions);
     let pods = super::ownership::claim_pods(ctx.store, set, selector, &mut out.actions);
     let plan = revisions::plan(set, &revision_list, |name| {
-        ctx.store.get::<ControllerRevision>(&set.metadata.namespace, name)
+        ctx.store
+            .get::<ControllerRevision>(&set.metadata.namespace, name)
     });
     if let Some(created) = &plan.create {
         out.act(Action::Create(Object::ControllerRevision(created.clone())));
     }
     if let Some(renumbered) = &plan.renumber {
-        out.act(Action::Update(Object::ControllerRevision(renumbered.clone())));
+        out.act(Action::Update(Object::ControllerRevision(
+            renumbered.clone(),
+        )));
     }
-    let current_template = revisions::template_of(&plan.current).unwrap_or_else(|| set.spec.template.clone());
+    let current_template =
+        revisions::template_of(&plan.current).unwrap_or_else(|| set.spec.template.clone());
     let mut sync = SetSync {
         ctx,
         set,
@@ -100,7 +108,11 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
     sync.write_status(deleted_for_update);
     for old in revisions::to_truncate(set, &revision_list, &pods, &sync.plan) {
         sync.out.act(Action::Delete {
-            key: ObjectKey::new(Kind::ControllerRevision, &old.metadata.namespace, &old.metadata.name),
+            key: ObjectKey::new(
+                Kind::ControllerRevision,
+                &old.metadata.namespace,
+                &old.metadata.name,
+            ),
             grace_seconds: None,
             propagation: Propagation::Background,
         });
@@ -135,7 +147,12 @@ impl<'a> SetSync<'a> {
     }
 
     pub(super) fn rolling(&self) -> bool {
-        self.set.spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) != Some("OnDelete")
+        self.set
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            != Some("OnDelete")
     }
 
     /// The partition, when a `rollingUpdate` block exists (the API defaults one with 0).
@@ -162,7 +179,9 @@ impl<'a> SetSync<'a> {
                     .update_strategy
                     .as_ref()
                     .is_some_and(|s| s.rolling_update.is_some());
-                self.rolling() && !has_block && (index as i64) < i64::from(self.set.status.current_replicas)
+                self.rolling()
+                    && !has_block
+                    && (index as i64) < i64::from(self.set.status.current_replicas)
             }
         };
         if below {
@@ -256,7 +275,9 @@ impl<'a> SetSync<'a> {
             );
             return Flow::Stop;
         }
-        if pod.status.phase == PodPhase::Pending && self.create_missing_claims(pod, ordinal).is_err() {
+        if pod.status.phase == PodPhase::Pending
+            && self.create_missing_claims(pod, ordinal).is_err()
+        {
             return Flow::Error;
         }
         if self.monotonic {
@@ -268,7 +289,12 @@ impl<'a> SetSync<'a> {
                 return Flow::Stop;
             }
             if !is_running_and_ready(Some(pod)) {
-                self.explain_blocked_by(i, WhyReason::WaitingForReady { blocker: name.clone() });
+                self.explain_blocked_by(
+                    i,
+                    WhyReason::WaitingForReady {
+                        blocker: name.clone(),
+                    },
+                );
                 return Flow::Stop;
             }
             if !is_running_and_available(Some(pod), self.min_ready, self.ctx.now) {
@@ -290,7 +316,12 @@ impl<'a> SetSync<'a> {
 
     /// Creates the claims, then the pod, of an empty slot.
     fn create_replica(&mut self, i: usize, ordinal: u32, name: &str) -> Flow {
-        if self.ctx.store.get::<Pod>(&self.set.metadata.namespace, name).is_some() {
+        if self
+            .ctx
+            .store
+            .get::<Pod>(&self.set.metadata.namespace, name)
+            .is_some()
+        {
             // The API server answers AlreadyExists; the controller records no event and retries.
             self.out.wait(
                 self.pod_key(name),
@@ -302,10 +333,18 @@ impl<'a> SetSync<'a> {
             );
             return Flow::Error;
         }
-        let existing: Vec<&PersistentVolumeClaim> = self.existing_claims(ordinal).into_iter().flatten().collect();
-        if let Some(stale) = existing.iter().find(|c| claims::claim_is_stale(c, self.set, name)) {
+        let existing: Vec<&PersistentVolumeClaim> = self
+            .existing_claims(ordinal)
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Some(stale) = existing
+            .iter()
+            .find(|c| claims::claim_is_stale(c, self.set, name))
+        {
             let claim = stale.metadata.name.clone();
-            self.out.wait(self.pod_key(name), WhyReason::StaleClaim { claim });
+            self.out
+                .wait(self.pod_key(name), WhyReason::StaleClaim { claim });
             return Flow::Stop;
         }
         let (revision, _) = self.revision_for_new(i);
@@ -329,7 +368,10 @@ impl<'a> SetSync<'a> {
         self.event(
             false,
             "SuccessfulCreate",
-            format!("Create Pod {name} in StatefulSet {} successful", self.set.metadata.name),
+            format!(
+                "Create Pod {name} in StatefulSet {} successful",
+                self.set.metadata.name
+            ),
         );
         if self.monotonic {
             Flow::Stop
@@ -396,15 +438,17 @@ impl<'a> SetSync<'a> {
             let name = pod.metadata.name.clone();
             if is_terminating(Some(pod)) {
                 if self.monotonic {
-                    self.out
-                        .wait(self.key.clone(), WhyReason::WaitingForTermination { pod: name });
+                    self.out.wait(
+                        self.key.clone(),
+                        WhyReason::WaitingForTermination { pod: name },
+                    );
                     return true;
                 }
                 continue;
             }
             let is_first = first_unavailable.as_deref() == Some(name.as_str());
-            let unhealthy =
-                !is_running_and_ready(Some(pod)) || !is_running_and_available(Some(pod), self.min_ready, self.ctx.now);
+            let unhealthy = !is_running_and_ready(Some(pod))
+                || !is_running_and_available(Some(pod), self.min_ready, self.ctx.now);
             if self.monotonic && !is_first && unhealthy {
                 let blocker = first_unavailable.clone().unwrap_or_else(|| name.clone());
                 self.out
@@ -479,7 +523,10 @@ impl<'a> SetSync<'a> {
         let set = self.set;
         let mut existing: Vec<&Pod> = self.replicas.iter().flatten().copied().collect();
         existing.extend(self.condemned.iter().copied());
-        let (current, update) = (&self.plan.current.metadata.name, &self.plan.update.metadata.name);
+        let (current, update) = (
+            &self.plan.current.metadata.name,
+            &self.plan.update.metadata.name,
+        );
         let mut st = status::count(&existing, set, current, update, self.ctx.now);
         st.observed_generation = Some(set.metadata.generation);
         st.current_revision = Some(current.clone());
@@ -510,7 +557,9 @@ impl<'a> SetSync<'a> {
             .iter()
             .flatten()
             .chain(self.condemned.iter())
-            .filter(|p| p.is_running_and_ready() && !is_running_and_available(Some(p), self.min_ready, now))
+            .filter(|p| {
+                p.is_running_and_ready() && !is_running_and_available(Some(p), self.min_ready, now)
+            })
             .filter_map(|p| status::available_at(p, self.min_ready))
             .min();
         if let Some(at) = soonest {

@@ -115,7 +115,9 @@ fn write_go_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -159,9 +161,17 @@ pub fn same_data(a: &ControllerRevision, b_patch: &Value) -> bool {
 }
 
 /// A new revision object for the set's current template (`newRevision`).
-pub fn new_revision(set: &StatefulSet, patch: Value, number: i64, collision_count: i32) -> ControllerRevision {
+pub fn new_revision(
+    set: &StatefulSet,
+    patch: Value,
+    number: i64,
+    collision_count: i32,
+) -> ControllerRevision {
     let hash = revision_hash(&patch, collision_count);
-    let mut meta = ObjectMeta::named(&set.metadata.namespace, &revision_name(&set.metadata.name, &hash));
+    let mut meta = ObjectMeta::named(
+        &set.metadata.namespace,
+        &revision_name(&set.metadata.name, &hash),
+    );
     let mut labels = set.spec.template.metadata.labels().clone();
     labels.insert(HASH_LABEL.into(), hash);
     meta.labels = Some(labels);
@@ -197,7 +207,8 @@ pub fn plan<'a>(
     let mut collision_count = set.status.collision_count.unwrap_or(0);
     let patch = patch_for(set);
     let next = revisions.last().map_or(1, |r| r.revision + 1);
-    let equal: Vec<&&ControllerRevision> = revisions.iter().filter(|r| same_data(r, &patch)).collect();
+    let equal: Vec<&&ControllerRevision> =
+        revisions.iter().filter(|r| same_data(r, &patch)).collect();
     let mut create = None;
     let mut renumber = None;
     let update = match (equal.last(), revisions.last()) {
@@ -289,6 +300,9 @@ mod tests {
     #[test]
     fn go_json_escapes_html_characters_and_sorts_keys() {
         let v = serde_json::json!({"b": "a && b <c>", "a": [1, 2.5]});
-        assert_eq!(go_json(&v), r#"{"a":[1,2.5],"b":"a \u0026\u0026 b \u003cc\u003e"}"#);
+        assert_eq!(
+            go_json(&v),
+            r#"{"a":[1,2.5],"b":"a \u0026\u0026 b \u003cc\u003e"}"#
+        );
     }
 }

@@ -54,7 +54,13 @@ pub fn min_ready_seconds(set: &StatefulSet) -> i32 {
 }
 
 /// Counts over the pods that exist; `current`/`update` are revision names.
-pub fn count(pods: &[&Pod], set: &StatefulSet, current: &str, update: &str, now: SimTime) -> StatefulSetStatus {
+pub fn count(
+    pods: &[&Pod],
+    set: &StatefulSet,
+    current: &str,
+    update: &str,
+    now: SimTime,
+) -> StatefulSetStatus {
     let mrs = min_ready_seconds(set);
     let mut s = StatefulSetStatus::default();
     for p in pods {
@@ -82,7 +88,11 @@ pub fn count(pods: &[&Pod], set: &StatefulSet, current: &str, update: &str, now:
 /// `completeRollingUpdate`: every wanted pod is updated and ready, so current := update.
 pub fn complete_rolling_update(set: &StatefulSet, status: &mut StatefulSetStatus, rolling: bool) {
     let want = set.spec.replicas.unwrap_or(1);
-    if rolling && status.updated_replicas == want && status.ready_replicas == want && status.replicas == want {
+    if rolling
+        && status.updated_replicas == want
+        && status.ready_replicas == want
+        && status.replicas == want
+    {
         status.current_replicas = status.updated_replicas;
         status.current_revision = status.update_revision.clone();
     }
