@@ -202,6 +202,17 @@ impl Run {
         self.last_rv = store.resource_version();
 
         // Invariant: claims under Retain are never deleted, and a name keeps its claim.
+        let retain = store.get::<StatefulSet>(NS, "web").is_none_or(|set| {
+            let policy = set.spec.persistent_volume_claim_retention_policy.as_ref();
+            let retained = |w: Option<&String>| w.is_none_or(|w| w == "Retain");
+            policy.is_none_or(|p| {
+                retained(p.when_scaled.as_ref()) && retained(p.when_deleted.as_ref())
+            })
+        });
+        if !retain {
+            self.claims_deleted.clear();
+            self.claim_uids.clear();
+        }
         assert!(
             self.claims_deleted.is_empty(),
             "{ctx} claim deleted under Retain: {:?}",
@@ -484,6 +495,32 @@ fn retained_claims_come_back(policy: Policy) {
     }
 }
 
+/// §8: with `whenScaled: Delete` the condemned pods' claims go (after their pods) under both
+/// policies, and scale-up creates fresh ones; the in-range claim stays. This also shows the
+/// Retain checks above are live: they are switched off only for this policy.
+fn when_scaled_delete_removes_condemned_claims(policy: Policy) {
+    let mut run = Run::new(policy);
+    run.start(
+        3,
+        "  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}\n",
+    );
+    let uid = |run: &Run, name: &str| {
+        let store = run.session.sim.store();
+        store
+            .get::<PersistentVolumeClaim>(NS, name)
+            .map(|c| c.metadata.uid.clone())
+    };
+    let (kept, old) = (uid(&run, "www-web-0"), uid(&run, "www-web-2"));
+    run.scale(1);
+    assert_eq!(run.claim_names(), ["www-web-0"], "condemned claims deleted");
+    run.scale(3);
+    assert_eq!(uid(&run, "www-web-0"), kept);
+    assert!(
+        uid(&run, "www-web-2").is_some_and(|u| Some(u) != old),
+        "a fresh www-web-2"
+    );
+}
+
 /// A deleted pod comes back with its name and claim under both policies.
 fn deleted_pod_comes_back(policy: Policy) {
     let mut run = Run::new(policy);
@@ -673,6 +710,7 @@ under_both_policies!(
     scale_up,
     scale_down,
     retained_claims_come_back,
+    when_scaled_delete_removes_condemned_claims,
     deleted_pod_comes_back,
     rolling_update_with_partition,
     rolling_update_waits_min_ready_seconds,
