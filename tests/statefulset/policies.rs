@@ -689,6 +689,78 @@ fn unready_pod_and_scale_up(policy: Policy) {
     run.assert_settled(4);
 }
 
+/// §5.2, §6.1 [CTRL]: an unready pod below the update blocks an OrderedReady rollout (the replica
+/// pass stops at it) but not a Parallel one, which still goes one pod at a time, highest first.
+fn unready_pod_and_rolling_update(policy: Policy) {
+    let mut run = Run::new(policy);
+    run.start(3, "");
+    run.script("sim pod unready web-0");
+    run.run_for(40);
+    run.new_phase();
+    run.script(&format!("kubectl set image sts/web nginx={IMAGE2}"));
+    run.run_for(60);
+    match policy {
+        Policy::OrderedReady => {
+            assert!(run.deleted_names().is_empty(), "{:?}", run.deleted_names());
+            assert_eq!(run.revision("web-2"), H1);
+        }
+        Policy::Parallel => {
+            let deleted = run.deleted_names();
+            assert_eq!(deleted.get(..2), Some(&names(&[2, 1])[..]), "{deleted:?}");
+            assert_eq!(run.phase.max_terminating, 1, "one pod at a time");
+            assert_eq!(
+                (run.revision("web-2"), run.revision("web-1")),
+                (H2.into(), H2.into())
+            );
+        }
+    }
+    run.script("sim pod ready web-0");
+    run.settle();
+    run.assert_settled(3);
+    let revs: Vec<String> = (0..3).map(|n| run.revision(&format!("web-{n}"))).collect();
+    assert_eq!(revs, [H2, H2, H2]);
+}
+
+/// SC-33 and §6.1: after a broken update is reverted, OrderedReady never replaces the broken
+/// pod (it needs a manual delete); Parallel deletes it and recovers by itself.
+fn reverted_stuck_rollout(policy: Policy) {
+    let mut run = Run::new(policy);
+    run.start(3, "");
+    run.script("sim image broken registry.k8s.io/nginx-slim:does-not-exist");
+    run.new_phase();
+    run.script("kubectl set image sts/web nginx=registry.k8s.io/nginx-slim:does-not-exist");
+    run.run_for(60);
+    assert_eq!(
+        run.deleted_names(),
+        names(&[2]),
+        "stuck at the broken web-2"
+    );
+    run.script(&format!("kubectl set image sts/web nginx={IMAGE1}"));
+    run.run_for(60);
+    match policy {
+        Policy::OrderedReady => {
+            assert_eq!(run.deleted_names(), names(&[2]), "never replaced");
+            assert_ne!(run.revision("web-2"), H1);
+            run.script("kubectl delete pod web-2 --wait=false");
+        }
+        Policy::Parallel => {
+            assert_eq!(
+                run.deleted_names(),
+                names(&[2, 2]),
+                "replaced by the controller"
+            );
+            assert_eq!(run.revision("web-2"), H1);
+        }
+    }
+    run.settle();
+    run.assert_settled(3);
+    let s = run.set().status;
+    assert_eq!(
+        (s.ready_replicas, s.current_replicas, s.updated_replicas),
+        (3, 3, 3)
+    );
+}
+
 /// One `#[test]` per policy for each scenario function.
 macro_rules! under_both_policies {
     ($($scenario:ident),* $(,)?) => {$(
@@ -718,4 +790,6 @@ under_both_policies!(
     failed_pod_is_replaced,
     unready_pod_and_scale_down,
     unready_pod_and_scale_up,
+    unready_pod_and_rolling_update,
+    reverted_stuck_rollout,
 );
