@@ -850,3 +850,6 @@ fn custom_columns_watch_with_events_like_the_reference_watches() {
     assert!(o.text.starts_with("EVENT   NAME   PHASE     READY\nADDED   a      Pending   <none>\nMODIFIED   a      Pending"), "{}", o.text);
     assert!(o.text.trim_end().ends_with("Running   True"), "{}", o.text);
 }
+
+#[path = "kubectl/coverage.rs"]
+mod coverage;
