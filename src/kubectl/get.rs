@@ -245,7 +245,8 @@ fn select<'a>(
     }
     for kind in &targets.kinds {
         if let Some(f) = field_sel {
-            f.check_supported(kind.info().name, kind.info().plural)?;
+            let labels = ctx.args.value("selector").unwrap_or_default();
+            f.check_supported(kind.info().name, kind.info().plural, &labels)?;
         }
         let objs: Vec<&Object> = list(ctx.sim, *kind, scope)
             .into_iter()

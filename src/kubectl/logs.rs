@@ -27,6 +27,12 @@ pub const FLAGS: &[Flag] = &[
 
 /// Finds the pod a `logs`/`exec` argument names: `POD`, `pod/POD`, or `sts/web` (first pod).
 pub fn target_pod(ctx: &Ctx, arg: &str) -> Result<Pod, String> {
+    target_pod_with_note(ctx, arg).map(|(pod, _)| pod)
+}
+
+/// Like `target_pod`; for a workload with several pods also kubectl's stderr note
+/// `Found 3 pods, using pod/web-0` (polymorphichelpers/logsforobject.go).
+pub fn target_pod_with_note(ctx: &Ctx, arg: &str) -> Result<(Pod, Option<String>), String> {
     let ns = ctx.namespace();
     let (kind, name) = match arg.split_once('/') {
         Some((k, n)) => (kind_for(k)?, n.to_string()),
@@ -36,7 +42,7 @@ pub fn target_pod(ctx: &Ctx, arg: &str) -> Result<Pod, String> {
         return Err(not_found(kind, &name));
     };
     if let Object::Pod(p) = obj {
-        return Ok(p.clone());
+        return Ok((p.clone(), None));
     }
     let uid = obj.meta().uid.clone();
     let mut owned: Vec<&Pod> = ctx
@@ -60,9 +66,16 @@ pub fn target_pod(ctx: &Ctx, arg: &str) -> Result<Pod, String> {
         })
         .collect();
     owned.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    let note = (owned.len() > 1).then(|| {
+        format!(
+            "Found {} pods, using pod/{}\n",
+            owned.len(),
+            owned[0].metadata.name
+        )
+    });
     owned
         .first()
-        .map(|p| (*p).clone())
+        .map(|p| ((*p).clone(), note))
         .ok_or_else(|| format!("error: no pods found for {arg}"))
 }
 
@@ -178,11 +191,11 @@ pub fn run(ctx: &mut Ctx) -> Output {
     let Some(arg) = ctx.args.positionals.first().cloned() else {
         return fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
-    let pod = match target_pod(ctx, &arg) {
+    let (pod, note) = match target_pod_with_note(ctx, &arg) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let mut text = String::new();
+    let mut text = note.unwrap_or_default();
     let cname = match pick_container(ctx, &pod, &mut text) {
         Ok(c) => c,
         Err(e) => return fail(e),

@@ -373,10 +373,13 @@ fn history(ctx: &mut Ctx, key: &ObjectKey) -> Output {
         let Some((_, _, tpl)) = revs.iter().find(|x| x.0 == r) else {
             return fail("error: unable to find the specified revision".to_string());
         };
+        // rollout_history.go prints "%s\n%s" (name line, then the template), so the
+        // template's own final newline is followed by one more.
         let mut text = format!("{label} with revision #{r}\n");
         if let Some(t) = tpl {
-            text.push_str(&super::describe::pod_template_text(t));
+            text.push_str(&super::describe::pod_template_raw(t));
         }
+        text.push('\n');
         return ok(text);
     }
     if revs.is_empty() {

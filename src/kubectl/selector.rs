@@ -118,6 +118,8 @@ fn parse_set(text: &str) -> Option<Vec<String>> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldSel {
     terms: Vec<(String, bool, String)>,
+    /// The selector as given, for error messages.
+    raw: String,
 }
 
 impl FieldSel {
@@ -137,15 +139,25 @@ impl FieldSel {
             };
             terms.push((k.trim().to_string(), eq, v.trim().to_string()));
         }
-        Ok(FieldSel { terms })
+        Ok(FieldSel {
+            terms,
+            raw: text.to_string(),
+        })
     }
 
     /// Checks the selector's fields exist for this kind, with the API server's error.
-    pub fn check_supported(&self, obj_kind: &str, resource: &str) -> Result<(), String> {
+    pub fn check_supported(
+        &self,
+        obj_kind: &str,
+        resource: &str,
+        label_selector: &str,
+    ) -> Result<(), String> {
         for (k, _, _) in &self.terms {
             if field_value_name(obj_kind, k).is_none() {
+                // cli-runtime quotes both selectors exactly as the user gave them.
                 return Err(format!(
-                    "Error from server (BadRequest): Unable to find \"/v1, Resource={resource}\" that match label selector \"\", field selector \"{k}\": field label not supported: {k}"
+                    "Error from server (BadRequest): Unable to find \"/v1, Resource={resource}\" that match label selector \"{label_selector}\", field selector \"{}\": field label not supported: {k}",
+                    self.raw
                 ));
             }
         }

@@ -18,7 +18,7 @@ use crate::engine::time::{SimTime, Timestamp};
 use crate::engine::Sim;
 use crate::script::Output;
 
-pub use pod::pod_template_text;
+pub use pod::pod_template_raw;
 
 pub const FLAGS: &[Flag] = &[
     vs("selector", 'l'),
@@ -105,12 +105,13 @@ fn map_lines(w: &mut W, level: usize, title: &str, l: Option<&Labels>, sep: &str
                     .unwrap_or(value.len())]
             );
         }
-        let head = if i == 0 {
-            format!("{title}:")
+        // describe.go writes continuation lines at LEVEL_0 with no indent: only the tab
+        // (visible in raw output such as `rollout history --revision`).
+        if i == 0 {
+            w.line(level, &format!("{title}:\t{k}{sep}{value}"));
         } else {
-            String::new()
-        };
-        w.line(level, &format!("{head}\t{k}{sep}{value}"));
+            w.line(0, &format!("\t{k}{sep}{value}"));
+        }
     }
 }
 

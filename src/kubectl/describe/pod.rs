@@ -538,8 +538,10 @@ pub fn pod_template(w: &mut W, t: &PodTemplateSpec) {
 }
 
 /// The pod template as `rollout history --revision=N` prints it.
-pub fn pod_template_text(t: &PodTemplateSpec) -> String {
+/// The template as `rollout history --revision` prints it: history.go writes describe's
+/// prefix writer to a bare buffer, so the tabs stay tabs (no column alignment).
+pub fn pod_template_raw(t: &PodTemplateSpec) -> String {
     let mut w = W::default();
     pod_template(&mut w, t);
-    w.render()
+    w.text
 }
