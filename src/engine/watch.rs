@@ -433,14 +433,8 @@ impl Sim {
     /// Queues every unbound pod for another scheduling attempt (the scheduler's "move to
     /// active queue on cluster event").
     fn retry_pending_pods(&mut self) {
-        let pending: Vec<ObjectKey> = self
-            .store
-            .unbound_pods()
-            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
-            .collect();
-        for k in pending {
-            self.enqueue(C::Scheduler, k);
-        }
+        let pending = pod_keys(self.store.unbound_pods());
+        self.retry(pending);
     }
 
     /// A removed pod frees resources, host ports and volumes, which only helps pods that were
@@ -455,62 +449,42 @@ impl Sim {
             "PersistentVolumeClaim",
             "anti-affinity",
         ];
-        let pending: Vec<ObjectKey> = self
-            .store
-            .unbound_pods()
-            .filter(
-                |p| match p.condition("PodScheduled").filter(|c| c.status == "False") {
-                    Some(c) => c
-                        .message
-                        .as_deref()
-                        .is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
-                    None => true,
-                },
-            )
-            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
-            .collect();
-        for k in pending {
-            self.enqueue(C::Scheduler, k);
-        }
+        let waiting_for_room =
+            |p: &&Pod| match p.condition("PodScheduled").filter(|c| c.status == "False") {
+                Some(c) => c
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| ROOM.iter().any(|r| m.contains(r))),
+                None => true,
+            };
+        let pending = pod_keys(self.store.unbound_pods().filter(waiting_for_room));
+        self.retry(pending);
     }
 
     /// Pending pods with required pod affinity wait for the pods they follow to be placed.
     fn retry_pods_with_pod_affinity(&mut self) {
-        let pending: Vec<ObjectKey> = self
-            .store
-            .unbound_pods_with_affinity()
-            .filter(|p| {
-                p.spec
-                    .affinity
-                    .as_ref()
-                    .is_some_and(|a| a.pod_affinity.is_some())
-            })
-            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
-            .collect();
-        for k in pending {
-            self.enqueue(C::Scheduler, k);
-        }
+        let pending = pod_keys(self.store.unbound_pods_with_affinity());
+        self.retry(pending);
     }
 
     /// Claim and volume changes only matter to pending pods that use claims (the VolumeBinding
     /// plugin's queueing hint); other pending pods are not retried, so their FailedScheduling
     /// counts do not grow with unrelated storage activity.
     fn retry_pending_pods_with_claims(&mut self) {
-        let pending: Vec<ObjectKey> = self
-            .store
-            .unbound_pods_with_claims()
-            .filter(|p| {
-                p.spec
-                    .volumes
-                    .iter()
-                    .any(|v| v.persistent_volume_claim.is_some())
-            })
-            .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
-            .collect();
-        for k in pending {
+        let pending = pod_keys(self.store.unbound_pods_with_claims());
+        self.retry(pending);
+    }
+
+    fn retry(&mut self, pods: Vec<ObjectKey>) {
+        for k in pods {
             self.enqueue(C::Scheduler, k);
         }
     }
+}
+
+fn pod_keys<'a>(pods: impl Iterator<Item = &'a Pod>) -> Vec<ObjectKey> {
+    pods.map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
+        .collect()
 }
 
 impl Sim {
