@@ -1,5 +1,5 @@
 //! JSON value -> typed `Object`: apiVersion/kind lookup (kubectl's client-side checks), the typed
-//! decode with unknown fields collected (serde_ignored) and wrong types worded as the API
+//! decode with unknown fields collected (`unknown`: a round trip compared with the input) and wrong types worded as the API
 //! server's Go decoder words them (`locate` finds the path).
 
 use super::document::{ManifestError, ManifestErrorKind};
@@ -7,7 +7,10 @@ use super::gotypes::unmarshal_error;
 use super::locate::{self, NodePath, Seg, Trial};
 use crate::engine::model::{Kind, Object, PodTemplateSpec};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
+
+mod unknown;
 
 /// A decoded object and the fields the API does not know (`spec.replica`,
 /// `spec.template.spec.containers[0].imagePullPolicyy`); those fields are dropped.
@@ -203,7 +206,7 @@ fn strip_nulls(v: &mut Value, depth: usize) {
 /// Typed decode. A field our model requires but Go would leave at its zero value (a volume
 /// mount without `mountPath`) is filled with that zero value and decoding retried, so
 /// validation can report it the API server's way (`...mountPath: Required value`).
-fn decode_typed<T: DeserializeOwned>(
+fn decode_typed<T: DeserializeOwned + Serialize>(
     kind: Kind,
     mut value: Value,
     unknown: &mut Vec<String>,
@@ -213,16 +216,20 @@ fn decode_typed<T: DeserializeOwned>(
     let mut trials_left = locate::trial_budget(&value);
     let mut inserted: Vec<NodePath> = Vec::new();
     for _ in 0..MAX_RETRIES {
-        unknown.clear();
-        let msg = match attempt::<T>(value.clone(), unknown) {
-            Ok(v) => return Ok(v),
+        let msg = match attempt::<T>(value.clone()) {
+            Ok(v) => {
+                let round_trip = serde_json::to_value(&v).unwrap_or(Value::Null);
+                *unknown = unknown::unknown_fields(&value, &round_trip, &mut |copy| {
+                    attempt::<T>(copy).is_ok()
+                });
+                return Ok(v);
+            }
             Err(msg) => msg,
         };
         let mut trial = |copy: Value| {
             trials_left = trials_left.checked_sub(1)?;
-            let mut ignored = Vec::new();
-            let error = attempt::<T>(copy, &mut ignored).err();
-            Some(Trial { error, ignored })
+            let error = attempt::<T>(copy).err();
+            Some(Trial { error })
         };
         if let Some(field) = msg
             .strip_prefix("missing field `")
@@ -267,37 +274,14 @@ fn decode_typed<T: DeserializeOwned>(
 }
 
 /// One decode; the only instantiation of the model's deserializers for `T`.
-fn attempt<T: DeserializeOwned>(value: Value, unknown: &mut Vec<String>) -> Result<T, String> {
-    let mut record = |path: serde_ignored::Path| unknown.push(ignored_path(&path));
-    // One callback type for every `T`: a closure type would differ per `T` and compile the
-    // deserializers of shared parts (ObjectMeta, PodSpec...) once per kind.
-    let on_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut record;
-    serde_ignored::deserialize(value, on_ignored).map_err(|e| e.to_string())
+fn attempt<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 /// A pod template kept as JSON (a ControllerRevision's data), decoded by the manifest decoder's
 /// code so the wasm holds one PodSpec deserializer rather than two.
 pub fn pod_template_from_value(value: Value) -> Result<PodTemplateSpec, String> {
-    attempt(value, &mut Vec::new())
-}
-
-/// serde_ignored's path as the API server prints it: `spec.template.spec.containers[0].x`.
-fn ignored_path(path: &serde_ignored::Path) -> String {
-    match path {
-        serde_ignored::Path::Root => String::new(),
-        serde_ignored::Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
-        serde_ignored::Path::Map { parent, key } => {
-            let p = ignored_path(parent);
-            if p.is_empty() {
-                key.clone()
-            } else {
-                format!("{p}.{key}")
-            }
-        }
-        serde_ignored::Path::Some { parent }
-        | serde_ignored::Path::NewtypeStruct { parent }
-        | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
-    }
+    attempt(value)
 }
 
 /// Built-in v1.36 kinds that kubeplay does not model. Saying "no matches for kind" for them

@@ -12,9 +12,10 @@
 //!   last one whose removal (with everything after it) makes the error go away; that property is
 //!   monotone, so a binary search finds it. Removing later parts can only add `missing field`
 //!   errors, never the original one.
-//! - missing field: an unknown "probe" key appended to every object lacking the field is
-//!   reported (serde_ignored) when decoding reaches that object's end; the culprit is the last
-//!   object reached.
+//! - missing field: among the objects lacking the field (in the order their ends are reached),
+//!   the culprit is the first one that needs it; filling the field into every object from some
+//!   point on keeps the error exactly when the culprit lies before that point (a monotone
+//!   property again, searched from the start since the culprit is usually early).
 //!
 //! The work is bounded: at most `MAX_CANDIDATES` candidates, and the caller's trial closure may
 //! refuse further decodes (`None`), which makes the search give up (no path).
@@ -31,11 +32,9 @@ pub enum Seg {
 
 pub type NodePath = Vec<Seg>;
 
-/// The outcome of decoding an edited copy: the error message (None when it decoded) and the
-/// paths serde_ignored reported as unknown fields.
+/// The outcome of decoding an edited copy: the error message (None when it decoded).
 pub struct Trial {
     pub error: Option<String>,
-    pub ignored: Vec<String>,
 }
 
 /// Decodes a copy; `None` when the caller's budget for extra decodes is spent.
@@ -44,8 +43,6 @@ pub type TrialFn<'a> = dyn FnMut(Value) -> Option<Trial> + 'a;
 const MAX_CANDIDATES: usize = 1024;
 /// Nesting deeper than this is never searched (the parser refuses such documents anyway).
 const MAX_WALK_DEPTH: usize = super::limits::MAX_DEPTH + 2;
-/// An object key no Kubernetes type has, so serde_ignored reports it.
-const PROBE: &str = "\u{0}kubeplay-probe-";
 
 /// The object that lacks the required `field` the message `msg` is about.
 pub fn missing_field(
@@ -54,50 +51,97 @@ pub fn missing_field(
     msg: &str,
     trial: &mut TrialFn,
 ) -> Option<NodePath> {
-    let mut candidates = Vec::new();
-    let mut complete = true;
+    // Candidates are counted, not listed: a document may hold a great many objects, and filling
+    // a suffix of a cut list would leave objects after the cut failing the same way.
+    let lacks = |node: &Value| node.as_object().is_some_and(|m| !m.contains_key(field));
+    let mut count = 0usize;
+    collect(
+        value,
+        &mut Vec::new(),
+        0,
+        &mut |node, _| {
+            count += usize::from(lacks(node));
+            true
+        },
+        Order::Post,
+    );
+    // Whether the error stays with the field filled into the candidates from `from` on
+    // (`field: ""`, as the caller fills it): true exactly when the culprit is before `from`.
+    let mut stays = |from: usize| -> Option<bool> {
+        if from >= count {
+            return Some(true); // nothing filled: the document as it failed
+        }
+        let mut filled = value.clone();
+        fill_lacking(&mut filled, field, from, &mut 0, 0);
+        Some(trial(filled)?.error.as_deref() == Some(msg))
+    };
+    // Gallop from the start (the culprit is usually among the first), then halve: the
+    // smallest `from` that keeps the error. None when even filling every candidate keeps it.
+    let (mut below, mut from) = (None, 1); // `below`: the largest `from` known to lose it
+    let mut hi = loop {
+        let next = from.min(count);
+        if stays(next)? {
+            break next;
+        }
+        below = Some(next);
+        from = next * 2;
+    };
+    let mut lo = below.map_or(0, |b| b + 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if stays(mid)? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let culprit = hi.checked_sub(1)?;
+    let (mut seen, mut found) = (0usize, None);
     collect(
         value,
         &mut Vec::new(),
         0,
         &mut |node, path| {
-            let lacks = node.as_object().is_some_and(|m| !m.contains_key(field));
-            if lacks {
-                if candidates.len() == MAX_CANDIDATES {
-                    complete = false;
+            if lacks(node) {
+                if seen == culprit {
+                    found = Some(path.to_vec());
                     return false;
                 }
-                candidates.push(path.to_vec());
+                seen += 1;
             }
             true
         },
         Order::Post,
     );
-    let mut probed = value.clone();
-    for (i, path) in candidates.iter().enumerate() {
-        if let Some(Value::Object(map)) = get_mut(&mut probed, path) {
-            // "0" is also a valid value of every string and quantity map the model has.
-            map.insert(format!("{PROBE}{i}"), Value::String("0".into()));
+    found
+}
+
+/// Inserts `field: ""` into the objects lacking it, from the `from`th one on in the order
+/// their ends are reached (`seen` counts them). Appended, so an enclosing object's own fields
+/// still decode before it.
+fn fill_lacking(node: &mut Value, field: &str, from: usize, seen: &mut usize, depth: usize) {
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    match node {
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                fill_lacking(child, field, from, seen, depth + 1);
+            }
+            if !map.contains_key(field) {
+                if *seen >= from {
+                    map.insert(field.to_string(), Value::String(String::new()));
+                }
+                *seen += 1;
+            }
         }
+        Value::Array(items) => {
+            for child in items {
+                fill_lacking(child, field, from, seen, depth + 1);
+            }
+        }
+        _ => {}
     }
-    let outcome = trial(probed)?;
-    if outcome.error.as_deref() != Some(msg) {
-        return None;
-    }
-    let last_reached = outcome
-        .ignored
-        .iter()
-        .filter_map(|p| {
-            p.rfind(PROBE)
-                .and_then(|at| p[at + PROBE.len()..].parse::<usize>().ok())
-        })
-        .max()?;
-    // With the list cut short, the culprit may lie beyond it: trust only an object that some
-    // later candidate was not reached after.
-    if !complete && last_reached + 1 >= candidates.len() {
-        return None;
-    }
-    candidates.get(last_reached).cloned()
 }
 
 /// How many trial decodes a document may cost: enough for dozens of missing fields in a real
