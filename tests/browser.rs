@@ -424,3 +424,102 @@ async fn a_replay_that_never_finished_is_not_run_again() {
     );
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+fn node_action_commands_are_the_kubectl_a_user_would_type() {
+    use kubeplay::ui::components::node_actions::{add_node_command, untaint_arg, AddNodeFields};
+    assert_eq!(
+        untaint_arg("dedicated=db:NoSchedule"),
+        "dedicated:NoSchedule-"
+    );
+    assert_eq!(
+        untaint_arg("node-role.kubernetes.io/control-plane:NoSchedule"),
+        "node-role.kubernetes.io/control-plane:NoSchedule-"
+    );
+    let fields = AddNodeFields {
+        name: " gpu-1 ".into(),
+        labels: "disktype=ssd, zone=a".into(),
+        taints: "nvidia.com/gpu=true:NoSchedule".into(),
+        cpu: "8".into(),
+        memory: "".into(),
+        pods: "".into(),
+        control_plane: true,
+    };
+    assert_eq!(
+        add_node_command(&fields).as_deref(),
+        Some(
+            "sim node add gpu-1 --label disktype=ssd --label zone=a \
+             --taint nvidia.com/gpu=true:NoSchedule --cpu 8 --control-plane"
+        )
+    );
+    assert_eq!(add_node_command(&AddNodeFields::default()), None);
+}
+
+#[wasm_bindgen_test]
+async fn node_menu_cordons_and_echoes_the_command() {
+    let (root, handle) = mount().await;
+    click(
+        &root,
+        "[data-node=kind-worker3] [data-testid=node-menu] [data-action=cordon]",
+    )
+    .await;
+    let lane = text(&root, "[data-node=kind-worker3]");
+    assert!(lane.contains("SchedulingDisabled"), "lane: {lane}");
+    let console = text(&root, "[data-testid=console-output]");
+    assert!(
+        console.contains("kubectl cordon kind-worker3")
+            && console.contains("node/kind-worker3 cordoned"),
+        "console: {console}"
+    );
+    // The menu now offers the way back.
+    click(
+        &root,
+        "[data-node=kind-worker3] [data-testid=node-menu] [data-action=uncordon]",
+    )
+    .await;
+    assert!(!text(&root, "[data-node=kind-worker3]").contains("SchedulingDisabled"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn node_menu_taints_and_untaints() {
+    let (root, handle) = mount().await;
+    type_into(
+        &root,
+        "[data-node=kind-worker2] [data-testid=taint-input]",
+        "dedicated=db:NoSchedule",
+    )
+    .await;
+    find(&root, "[data-node=kind-worker2] [data-action=taint]")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "[data-node=kind-worker2] .taints").contains("dedicated=db:NoSchedule"));
+    assert!(text(&root, "[data-testid=console-output]")
+        .contains("kubectl taint nodes kind-worker2 dedicated=db:NoSchedule"));
+    click(
+        &root,
+        "[data-node=kind-worker2] [data-action=untaint][data-taint='dedicated=db:NoSchedule']",
+    )
+    .await;
+    assert_eq!(count(&root, "[data-node=kind-worker2] .taint"), 0);
+    assert!(text(&root, "[data-testid=console-output]")
+        .contains("kubectl taint nodes kind-worker2 dedicated:NoSchedule-"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn add_node_form_adds_a_lane() {
+    let (root, handle) = mount().await;
+    type_into(&root, "[data-testid=add-node-name]", "kind-worker4").await;
+    type_into(&root, "[data-testid=add-node-labels]", "disktype=ssd").await;
+    click(&root, "[data-testid=add-node-submit]").await;
+    assert_eq!(count(&root, "[data-testid=node]"), 5);
+    assert!(text(&root, "[data-testid=console-output]")
+        .contains("sim node add kind-worker4 --label disktype=ssd"));
+    // An empty name says what is missing and runs nothing.
+    click(&root, "[data-testid=add-node-submit]").await;
+    assert!(text(&root, "[data-testid=add-node]").contains("A node needs a name."));
+    assert_eq!(count(&root, "[data-testid=console-output] .entry"), 1);
+    handle.destroy();
+}

@@ -135,6 +135,7 @@ pub fn App() -> Html {
                     view={state.view.clone()}
                     show_system={state.show_system_pods}
                     {on_show_system}
+                    on_command={on_command.clone()}
                 />
                 <ConsolePanel entries={state.console.clone()} {on_command} />
             </main>

@@ -79,6 +79,41 @@ async function step(page) {
     (b) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b, before, { timeout: WAIT });
 }
 
+/** Plays at the given speed until `cond` (a page function) holds, then pauses. */
+async function playUntil(page, speed, cond, arg) {
+  await page.getByTestId('speed').selectOption(String(speed));
+  await page.getByTestId('play').click();
+  try {
+    await page.waitForFunction(cond, arg, { timeout: WAIT });
+  } finally {
+    await page.getByTestId('play').click();
+  }
+}
+
+/** The text of the newest console entry. */
+async function lastConsoleEntry(page) {
+  const entry = page.locator('[data-testid="console-output"] .entry').last();
+  await entry.waitFor({ timeout: WAIT });
+  return entry.textContent();
+}
+
+/** Puts a manifest in the editor and applies it; fails on an apply error. */
+async function applyManifest(page, text) {
+  await page.getByTestId('editor').fill(text);
+  await page.getByTestId('apply').click();
+  await page.waitForFunction((t) => {
+    const out = document.querySelector('[data-testid="apply-output"]');
+    return out && out.dataset.ok === 'true' && document.querySelector('[data-testid="editor"]').value === t;
+  }, text, { timeout: WAIT });
+}
+
+/** Opens a node's action menu. */
+async function openNodeMenu(page, node) {
+  const menu = page.locator(`[data-node="${node}"] [data-testid="node-menu"]`);
+  if (!(await menu.getAttribute('open') !== null)) await menu.locator('summary').click();
+  return menu;
+}
+
 async function main() {
   await mkdir(shots, { recursive: true });
   const server = await serve();
@@ -233,6 +268,72 @@ async function main() {
     const text = await reason.textContent();
     assert(text.includes("didn't match Pod's node affinity/selector"), `pending reason: ${text}`);
     await page.screenshot({ path: path.join(shots, 'desktop-pending.png') });
+  });
+
+  await run('add_node_gets_the_daemonset_pod', async () => {
+    const fluentd = await (async () => {
+      await page.getByTestId('examples').selectOption({ label: 'DaemonSet fluentd' });
+      return page.getByTestId('editor').inputValue();
+    })();
+    assert(fluentd.includes('kind: DaemonSet'), 'fluentd example not loaded');
+    await applyManifest(page, fluentd);
+    await playUntil(page, 10, () => {
+      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-pod^="fluentd-"]')];
+      return pods.length === 3 && pods.every((p) => p.dataset.phase === 'Running');
+    });
+    await page.getByTestId('add-node').locator('summary').click();
+    await page.getByTestId('add-node-name').fill('kind-worker4');
+    await page.getByTestId('add-node-labels').fill('disktype=ssd');
+    await page.getByTestId('add-node-memory').fill('16Gi');
+    await page.screenshot({ path: path.join(shots, 'desktop-add-node-form.png') });
+    await page.getByTestId('add-node-submit').click();
+    await page.locator('[data-node="kind-worker4"]').waitFor({ timeout: WAIT });
+    const echoed = await lastConsoleEntry(page);
+    assert(echoed.includes('sim node add kind-worker4 --label disktype=ssd --memory 16Gi'), `console shows: ${echoed}`);
+    await playUntil(page, 5, () =>
+      [...document.querySelectorAll('[data-node="kind-worker4"] [data-pod^="fluentd-"]')].some((p) => p.dataset.phase === 'Running'));
+    const cp = await page.$$eval('[data-node="kind-control-plane"] [data-pod^="fluentd-"]', (els) => els.length);
+    assert(cp === 0, 'a fluentd pod landed on the tainted control-plane node');
+    await page.locator('[data-node="kind-worker4"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'desktop-node-added.png') });
+  });
+
+  await run('cordon_and_drain_move_pods', async () => {
+    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\nspec:\n  replicas: 6\n' +
+      '  selector:\n    matchLabels:\n      app: hello\n  template:\n    metadata:\n      labels:\n        app: hello\n' +
+      '    spec:\n      containers:\n      - name: c\n        image: registry.k8s.io/pause:3.10\n';
+    await applyManifest(page, deploy);
+    const allRunning = () => {
+      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
+      return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running' && p.dataset.ready === 'true');
+    };
+    await playUntil(page, 10, allRunning);
+    const on = async (node) => page.$$eval(`[data-node="${node}"] [data-pod^="hello-"]`, (els) => els.length);
+    const target = (await on('kind-worker')) > 0 ? 'kind-worker' : 'kind-worker2';
+    assert((await on(target)) > 0, 'no hello pod on kind-worker or kind-worker2');
+    let menu = await openNodeMenu(page, target);
+    await menu.locator('[data-action="cordon"]').click();
+    await page.waitForFunction((n) => document.querySelector(`[data-node="${n}"]`).textContent.includes('SchedulingDisabled'),
+      target, { timeout: WAIT });
+    let echoed = await lastConsoleEntry(page);
+    assert(echoed.includes(`kubectl cordon ${target}`) && echoed.includes(`node/${target} cordoned`), `console shows: ${echoed}`);
+    menu = await openNodeMenu(page, target);
+    await page.screenshot({ path: path.join(shots, 'desktop-node-menu.png') });
+    await menu.locator('[data-action="drain"]').click();
+    await page.waitForFunction(() => /kubectl drain/.test(
+      [...document.querySelectorAll('[data-testid="console-output"] .entry')].pop()?.textContent || ''), null, { timeout: WAIT });
+    echoed = await lastConsoleEntry(page);
+    assert(echoed.includes(`kubectl drain ${target} --ignore-daemonsets --delete-emptydir-data`), `console shows: ${echoed}`);
+    assert(echoed.includes(`node/${target} drained`), `drain output: ${echoed}`);
+    await playUntil(page, 10, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
+      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
+      return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
+    })(), target);
+    await page.screenshot({ path: path.join(shots, 'desktop-drained.png') });
+    menu = await openNodeMenu(page, target);
+    await menu.locator('[data-action="uncordon"]').click();
+    await page.waitForFunction((n) => !document.querySelector(`[data-node="${n}"]`).textContent.includes('SchedulingDisabled'),
+      target, { timeout: WAIT });
   });
 
   await run('narrow_and_dark_layouts', async () => {

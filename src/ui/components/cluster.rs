@@ -3,6 +3,7 @@
 //! transition) while its phase changes.
 
 use super::format::pod_tone;
+use super::node_actions::{AddNodeForm, NodeMenu};
 use crate::present::{ClaimChip, ClusterView, NodeLane, PodChip, WaitLine};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -15,6 +16,8 @@ pub struct ClusterProps {
     pub view: Rc<ClusterView>,
     pub show_system: bool,
     pub on_show_system: Callback<bool>,
+    /// Runs a command as if typed at the console (node actions echo there).
+    pub on_command: Callback<String>,
 }
 
 #[component]
@@ -54,9 +57,11 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
             }
             <ul class="lanes" aria-label="Nodes">
                 { for view.nodes.iter().map(|lane| html! {
-                    <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system} />
+                    <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system}
+                        on_command={props.on_command.clone()} />
                 }) }
             </ul>
+            <AddNodeForm on_command={props.on_command.clone()} />
             if !view.waiting.is_empty() {
                 <WaitingLane lines={view.waiting.clone()} />
             }
@@ -75,6 +80,7 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
 struct LaneProps {
     lane: NodeLane,
     show_system: bool,
+    on_command: Callback<String>,
 }
 
 #[component]
@@ -107,6 +113,8 @@ fn NodeLaneView(props: &LaneProps) -> Html {
                         {"SchedulingDisabled"}
                     </span>
                 }
+                <NodeMenu node={lane.name.clone()} cordoned={lane.cordoned} ready={lane.ready}
+                    taints={lane.taints.clone()} on_command={props.on_command.clone()} />
             </div>
             if !lane.taints.is_empty() {
                 <ul class="taints" aria-label="Taints">

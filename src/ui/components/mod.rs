@@ -6,6 +6,7 @@ mod console;
 mod controls;
 mod editor;
 pub mod format;
+pub mod node_actions;
 
 pub use cluster::ClusterPanel;
 pub use console::ConsolePanel;
