@@ -246,7 +246,7 @@ fn select<'a>(
     for kind in &targets.kinds {
         if let Some(f) = field_sel {
             let labels = ctx.args.value("selector").unwrap_or_default();
-            f.check_supported(kind.info().name, kind.info().plural, &labels)?;
+            f.check_supported(kind.info().name, kind.info().plural, labels)?;
         }
         let objs: Vec<&Object> = list(ctx.sim, *kind, scope)
             .into_iter()
@@ -471,7 +471,7 @@ pub fn run_events(ctx: &mut Ctx) -> Output {
         let types: Vec<&str> = types.split(',').collect();
         evs.retain(|e| types.iter().any(|t| t.eq_ignore_ascii_case(&e.type_)));
     }
-    evs.sort_by_key(|e| {
+    crate::engine::stable_sort::sort_by_key(&mut evs, |e| {
         (
             e.last_timestamp.or(e.first_timestamp),
             e.metadata.creation_timestamp,
