@@ -114,7 +114,7 @@ fn ready_ips(ep: &Endpoints) -> Vec<String> {
         .iter()
         .flat_map(|s| s.addresses.iter().map(|a| a.ip.clone()))
         .collect();
-    ips.sort();
+    crate::engine::stable_sort::sort(&mut ips);
     ips.dedup();
     ips
 }

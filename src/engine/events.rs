@@ -139,7 +139,7 @@ impl Sim {
             .list_in::<Event>(&ns)
             .filter(|e| e.involved_object.uid == uid)
             .collect();
-        list.sort_by_key(|e| {
+        crate::engine::stable_sort::sort_by_key(&mut list, |e| {
             (
                 e.first_timestamp,
                 e.metadata.resource_version.parse::<u64>().unwrap_or(0),

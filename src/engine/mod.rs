@@ -16,6 +16,7 @@ pub mod kubelet;
 pub mod manifest;
 pub mod model;
 pub mod scheduler;
+pub mod stable_sort;
 pub mod store;
 pub mod time;
 mod watch;

@@ -117,7 +117,7 @@ fn read_path(path: &str, out: &mut Vec<Source>) -> Result<(), String> {
                     .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
             })
             .collect();
-        entries.sort();
+        crate::engine::stable_sort::sort(&mut entries);
         for e in entries {
             let text = std::fs::read_to_string(&e).map_err(|err| format!("error: {err}"))?;
             out.push(Source {

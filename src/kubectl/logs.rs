@@ -65,7 +65,7 @@ pub fn target_pod_with_note(ctx: &Ctx, arg: &str) -> Result<(Pod, Option<String>
                     .is_some_and(|rs| rs.meta().controller_ref().is_some_and(|r| r.uid == uid))
         })
         .collect();
-    owned.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    crate::engine::stable_sort::sort_by(&mut owned, |a, b| a.metadata.name.cmp(&b.metadata.name));
     let note = (owned.len() > 1).then(|| {
         format!(
             "Found {} pods, using pod/{}\n",

@@ -421,8 +421,8 @@ fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
         }
         evict.push((pod.metadata.namespace.clone(), pod.metadata.name.clone()));
     }
-    fatal.sort_by_key(|(c, _)| *c);
-    warn.sort_by_key(|(c, _)| *c);
+    crate::engine::stable_sort::sort_by_key(&mut fatal, |(c, _)| *c);
+    crate::engine::stable_sort::sort_by_key(&mut warn, |(c, _)| *c);
     if !fatal.is_empty() {
         let msgs: Vec<String> = fatal
             .iter()

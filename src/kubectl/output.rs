@@ -178,7 +178,7 @@ pub fn go_value(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::engine::stable_sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .iter()
                 .map(|k| format!("{k}:{}", go_value(&m[*k])))
@@ -273,7 +273,7 @@ pub fn sort_by(objs: &mut [&Object], field: &str) -> Result<(), String> {
         .enumerate()
         .map(|(i, o)| (t.values(&object_json(o)).into_iter().next(), i))
         .collect();
-    keyed.sort_by(|a, b| compare_values(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    crate::engine::stable_sort::sort_by(&mut keyed, |a, b| compare_values(&a.0, &b.0).then(a.1.cmp(&b.1)));
     let original: Vec<&Object> = objs.to_vec();
     for (slot, (_, i)) in keyed.into_iter().enumerate() {
         objs[slot] = original[i];

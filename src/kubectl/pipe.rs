@@ -30,7 +30,7 @@ pub fn apply(stage: &[String], text: &str) -> Result<String, String> {
         "wc" => Ok(format!("{}\n", lines.len())),
         "sort" => {
             let mut sorted = lines.clone();
-            sorted.sort();
+            crate::engine::stable_sort::sort(&mut sorted);
             Ok(join(&sorted))
         }
         "grep" | "egrep" => grep(&stage[1..], &lines),

@@ -348,7 +348,7 @@ fn revisions(ctx: &Ctx, key: &ObjectKey) -> Vec<(i64, String, Option<PodTemplate
             _ => {}
         }
     }
-    out.sort_by_key(|r| r.0);
+    crate::engine::stable_sort::sort_by_key(&mut out, |r| r.0);
     out
 }
 

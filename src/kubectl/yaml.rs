@@ -82,7 +82,7 @@ fn sorted_entries(v: &Value) -> Vec<(&String, &Value)> {
         .as_object()
         .map(|m| m.iter().collect())
         .unwrap_or_default();
-    entries.sort_by(|a, b| yaml_key_cmp(a.0, b.0));
+    crate::engine::stable_sort::sort_by(&mut entries, |a, b| yaml_key_cmp(a.0, b.0));
     entries
 }
 
@@ -332,7 +332,7 @@ pub fn sort_keys(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::engine::stable_sort::sort(&mut keys);
             let mut out = serde_json::Map::new();
             for k in keys {
                 out.insert(k.clone(), sort_keys(&m[k]));

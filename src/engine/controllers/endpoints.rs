@@ -228,7 +228,7 @@ pub fn desired_subsets(store: &Store, svc: &Service) -> Vec<EndpointSubset> {
     let mut groups: Vec<EndpointSubset> = Vec::new();
     for (k, (mut ready, mut not_ready)) in by_port {
         let sort = |v: &mut Vec<EndpointAddress>| {
-            v.sort_by(|a, b| {
+            crate::engine::stable_sort::sort_by(v, |a, b| {
                 a.ip.cmp(&b.ip).then_with(|| {
                     a.target_ref
                         .as_ref()
@@ -252,7 +252,7 @@ pub fn desired_subsets(store: &Store, svc: &Service) -> Vec<EndpointSubset> {
             }),
         }
     }
-    groups.sort_by(|a, b| {
+    crate::engine::stable_sort::sort_by(&mut groups, |a, b| {
         let first = |s: &EndpointSubset| {
             s.addresses
                 .first()

@@ -227,7 +227,7 @@ fn desired_slices(store: &Store, svc: &Service) -> Vec<Desired> {
     }
     let mut out = Vec::new();
     for (ports, mut endpoints) in groups {
-        endpoints.sort_by(|a, b| a.addresses.cmp(&b.addresses));
+        crate::engine::stable_sort::sort_by(&mut endpoints, |a, b| a.addresses.cmp(&b.addresses));
         for chunk in endpoints.chunks(MAX_ENDPOINTS_PER_SLICE) {
             out.push(Desired {
                 ports: (!ports.is_empty()).then(|| ports.clone()),

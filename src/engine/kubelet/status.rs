@@ -115,7 +115,7 @@ pub fn order_conditions(pod: &mut Pod) {
             .position(|c| *c == t)
             .unwrap_or(CONDITION_ORDER.len())
     };
-    pod.status.conditions.sort_by_key(|c| rank(&c.type_));
+    crate::engine::stable_sort::sort_by_key(&mut pod.status.conditions, |c| rank(&c.type_));
 }
 
 /// The kubelet's `getPhase` for regular containers (init containers are not modelled).

@@ -168,7 +168,7 @@ fn sorted(value: serde_json::Value, depth: usize) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) if depth <= limits::MAX_DEPTH => {
             let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::engine::stable_sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(
                 entries
                     .into_iter()

@@ -183,7 +183,7 @@ impl Node {
         if let Some(r) = self.metadata.labels().get("kubernetes.io/role") {
             roles.push(r.clone());
         }
-        roles.sort();
+        crate::engine::stable_sort::sort(&mut roles);
         roles.dedup();
         roles
     }

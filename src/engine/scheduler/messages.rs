@@ -21,7 +21,7 @@ pub fn histogram<'a>(reasons: impl IntoIterator<Item = &'a str>) -> String {
         *counts.entry(r).or_default() += 1;
     }
     let mut entries: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    entries.sort();
+    crate::engine::stable_sort::sort(&mut entries);
     entries.join(", ")
 }
 

@@ -342,7 +342,7 @@ fn deployment(w: &mut W, sim: &Sim, d: &Deployment) {
                 .is_some_and(|o| o.uid == d.metadata.uid)
         })
         .collect();
-    rss.sort_by_key(|r| {
+    crate::engine::stable_sort::sort_by_key(&mut rss, |r| {
         r.metadata
             .annotations()
             .get("deployment.kubernetes.io/revision")

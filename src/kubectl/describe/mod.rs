@@ -132,7 +132,7 @@ pub fn events(w: &mut W, sim: &Sim, obj: &Object) {
         w.line(0, "Events:\t<none>");
         return;
     }
-    evs.sort_by_key(|e| e.last_timestamp.or(e.first_timestamp));
+    crate::engine::stable_sort::sort_by_key(&mut evs, |e| e.last_timestamp.or(e.first_timestamp));
     let now = sim.now();
     w.line(0, "Events:");
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");

@@ -234,7 +234,7 @@ fn containers(
         } else {
             w.line(2, "Mounts:");
             let mut mounts = c.volume_mounts.clone();
-            mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+            crate::engine::stable_sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
             for m in mounts {
                 let mut flags = vec![if m.read_only == Some(true) {
                     "ro".to_string()
@@ -355,7 +355,7 @@ pub fn tolerations(w: &mut W, level: usize, title: &str, list: &[Toleration]) {
         return;
     }
     let mut sorted = list.to_vec();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::engine::stable_sort::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     for (i, t) in sorted.iter().enumerate() {
         let mut s = t.key.clone().unwrap_or_default();
         if let Some(v) = t.value.as_ref().filter(|v| !v.is_empty()) {

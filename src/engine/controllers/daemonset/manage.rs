@@ -133,7 +133,7 @@ fn on_node<'a>(
             ));
         }
     }
-    running.sort_by(oldest_first);
+    crate::engine::stable_sort::sort_by(&mut running, oldest_first);
     if !surge {
         // More than one pod on a node: keep the oldest.
         plan.delete.extend(running.iter().skip(1).copied());
@@ -203,7 +203,7 @@ fn failed_pod_backoff(
             kills.push(last);
         }
     }
-    kills.sort();
+    crate::engine::stable_sort::sort(&mut kills);
     let mut backoff: Option<u64> = None;
     let mut last_kill = SimTime(0);
     for t in kills {

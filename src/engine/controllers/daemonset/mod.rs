@@ -70,7 +70,7 @@ impl<'a> SyncState<'a> {
             .map(|e| (e.node.metadata.name.as_str(), e.pods.clone()))
             .chain(self.strays.iter().map(|(n, p)| (n.as_str(), p.clone())))
             .collect();
-        list.sort_by(|a, b| a.0.cmp(b.0));
+        crate::engine::stable_sort::sort_by(&mut list, |a, b| a.0.cmp(b.0));
         list
     }
 }
@@ -104,7 +104,7 @@ fn build_state<'a>(
         let mut pods = by_node
             .remove(node.metadata.name.as_str())
             .unwrap_or_default();
-        pods.sort_by(pods::oldest_first);
+        crate::engine::stable_sort::sort_by(&mut pods, pods::oldest_first);
         index.insert(node.metadata.name.as_str(), nodes.len());
         nodes.push(NodeEntry {
             node,

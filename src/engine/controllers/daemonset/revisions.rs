@@ -83,7 +83,7 @@ pub fn construct_history<'a>(
     }
     let next = old.iter().map(|c| c.revision).max().unwrap_or(0) + 1;
     // Several identical revisions can only come from adoption; keep the highest.
-    current.sort_by_key(|c| c.revision);
+    crate::engine::stable_sort::sort_by_key(&mut current, |c| c.revision);
     if let Some(cur) = current.last() {
         let hash = cur
             .metadata
@@ -159,7 +159,7 @@ pub fn cleanup_history(
         })
         .collect();
     let mut old = history.old.clone();
-    old.sort_by_key(|c| c.revision);
+    crate::engine::stable_sort::sort_by_key(&mut old, |c| c.revision);
     for cr in old {
         if to_kill == 0 {
             break;

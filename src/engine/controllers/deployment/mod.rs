@@ -43,7 +43,7 @@ pub fn reconcile(ctx: &Ctx, key: &ObjectKey) -> Reconcile {
             changed: false,
         })
         .collect();
-    views.sort_by(|a, b| {
+    crate::engine::stable_sort::sort_by(&mut views, |a, b| {
         let (x, y) = (&a.rs.metadata, &b.rs.metadata);
         x.creation_timestamp
             .cmp(&y.creation_timestamp)
@@ -305,7 +305,7 @@ fn cleanup_old(d: &Deployment, views: &[RsView], new: Option<usize>, actions: &m
     if old.len() <= limit {
         return;
     }
-    old.sort_by_key(|v| (v.revision(), v.rs.metadata.creation_timestamp));
+    crate::engine::stable_sort::sort_by_key(&mut old, |v| (v.revision(), v.rs.metadata.creation_timestamp));
     let extra = old.len() - limit;
     for v in old.into_iter().take(extra) {
         actions.push(Action::Delete {

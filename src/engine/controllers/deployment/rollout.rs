@@ -97,7 +97,7 @@ pub fn rolling(ctx: &mut Ctx, views: &mut [RsView], new: usize, max_unavailable:
     }
     let mut old: Vec<usize> = (0..views.len()).filter(|i| *i != new).collect();
     // Oldest first (creation time, then name), as `ReplicaSetsByCreationTimestamp`.
-    old.sort_by(|a, b| {
+    crate::engine::stable_sort::sort_by(&mut old, |a, b| {
         let (x, y) = (&views[*a].rs.metadata, &views[*b].rs.metadata);
         x.creation_timestamp
             .cmp(&y.creation_timestamp)

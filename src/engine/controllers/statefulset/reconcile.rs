@@ -138,8 +138,10 @@ impl<'a> SetSync<'a> {
                 self.condemned.push(pod);
             }
         }
-        self.condemned
-            .sort_by_key(|p| std::cmp::Reverse(member_ordinal(self.set, p)));
+        let set = self.set;
+        crate::engine::stable_sort::sort_by_key(&mut self.condemned, |p| {
+            std::cmp::Reverse(member_ordinal(set, p))
+        });
     }
 
     pub(super) fn ordinal_of(&self, index: usize) -> u32 {

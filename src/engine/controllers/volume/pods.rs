@@ -76,7 +76,7 @@ pub fn attach_conflict(store: &Store, pod: &Pod) -> Option<String> {
             .filter(|p| p.node_name().is_some() && !p.is_terminal())
             .filter(|p| pod_claim_names(p).contains(&claim))
             .collect();
-        users.sort_by(|a, b| {
+        crate::engine::stable_sort::sort_by(&mut users, |a, b| {
             a.metadata
                 .creation_timestamp
                 .cmp(&b.metadata.creation_timestamp)
@@ -93,7 +93,7 @@ pub fn attach_conflict(store: &Store, pod: &Pod) -> Option<String> {
             .filter(|p| p.node_name() != Some(node))
             .map(|p| p.metadata.name.as_str())
             .collect();
-        others.sort();
+        crate::engine::stable_sort::sort(&mut others);
         return Some(format!(
             "Multi-Attach error for volume \"{}\" Volume is already used by pod(s) {}",
             pv.metadata.name,
