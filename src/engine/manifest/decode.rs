@@ -7,7 +7,6 @@ use super::gotypes::unmarshal_error;
 use super::locate::{self, NodePath, Seg, Trial};
 use crate::engine::model::{Kind, Object, PodTemplateSpec};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
 mod unknown;
@@ -108,7 +107,9 @@ Simulated kinds: {}",
     macro_rules! typed {
         ($($v:ident),*) => {
             match kind {
-                $(Kind::$v => decode_typed(kind, value, &mut unknown).map(Object::$v),)*
+                $(Kind::$v => decode_typed(kind, value, &mut unknown, &|v| {
+                    attempt::<crate::engine::model::$v>(v).map(Object::$v)
+                }),)*
             }
         };
     }
@@ -206,29 +207,32 @@ fn strip_nulls(v: &mut Value, depth: usize) {
 /// Typed decode. A field our model requires but Go would leave at its zero value (a volume
 /// mount without `mountPath`) is filled with that zero value and decoding retried, so
 /// validation can report it the API server's way (`...mountPath: Required value`).
-fn decode_typed<T: DeserializeOwned + Serialize>(
+/// Not generic: one compiled copy of this search serves every kind (`attempt` is the kind's
+/// typed decode).
+fn decode_typed(
     kind: Kind,
     mut value: Value,
     unknown: &mut Vec<String>,
-) -> Result<T, (String, Option<String>)> {
+    attempt: &dyn Fn(Value) -> Result<Object, String>,
+) -> Result<Object, (String, Option<String>)> {
     const MAX_RETRIES: usize = 64;
     // Extra decodes spent finding where errors are (see `locate`), fewer for big documents.
     let mut trials_left = locate::trial_budget(&value);
     let mut inserted: Vec<NodePath> = Vec::new();
     for _ in 0..MAX_RETRIES {
-        let msg = match attempt::<T>(value.clone()) {
-            Ok(v) => {
-                let round_trip = serde_json::to_value(&v).unwrap_or(Value::Null);
-                *unknown = unknown::unknown_fields(&value, &round_trip, &mut |copy| {
-                    attempt::<T>(copy).is_ok()
-                });
-                return Ok(v);
+        let msg = match attempt(value.clone()) {
+            Ok(object) => {
+                // apiVersion and kind, which to_json adds, are in the input too.
+                let round_trip = object.to_json();
+                *unknown =
+                    unknown::unknown_fields(&value, &round_trip, &mut |copy| attempt(copy).is_ok());
+                return Ok(object);
             }
             Err(msg) => msg,
         };
         let mut trial = |copy: Value| {
             trials_left = trials_left.checked_sub(1)?;
-            let error = attempt::<T>(copy).err();
+            let error = attempt(copy).err();
             Some(Trial { error })
         };
         if let Some(field) = msg
