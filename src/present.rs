@@ -152,3 +152,183 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
             .collect(),
     }
 }
+
+/// What the inspector can show: a pod, a node or a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InspectKind {
+    Pod,
+    Node,
+    Claim,
+}
+
+impl InspectKind {
+    /// The resource name kubectl takes.
+    pub fn resource(self) -> &'static str {
+        match self {
+            InspectKind::Pod => "pod",
+            InspectKind::Node => "node",
+            InspectKind::Claim => "pvc",
+        }
+    }
+}
+
+/// The object the user selected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectTarget {
+    pub kind: InspectKind,
+    /// Empty for nodes.
+    pub namespace: String,
+    pub name: String,
+}
+
+/// Everything the inspector panel shows about one object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectView {
+    pub target: InspectTarget,
+    /// `kubectl get <kind> <name> -o yaml`.
+    pub yaml: String,
+    /// Short facts: (label, value).
+    pub summary: Vec<(String, String)>,
+    /// The Events section of `kubectl describe`, as kubectl prints it.
+    pub events: String,
+    /// A StatefulSet pod's stable DNS name (hostname.subdomain.namespace.svc.cluster.local).
+    pub dns: Option<String>,
+    /// The claims a pod mounts.
+    pub claims: Vec<String>,
+    /// The controllers' and the scheduler's reasons about this object (`sim why`).
+    pub why: Vec<WaitLine>,
+}
+
+fn kubectl_text(sim: &mut Sim, words: &[&str]) -> String {
+    let args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    crate::kubectl::run(sim, &args, None).text
+}
+
+/// The inspector's view of `target`, or `None` once the object is gone.
+pub fn inspect(sim: &mut Sim, target: &InspectTarget) -> Option<InspectView> {
+    let (summary, dns, claims) = match target.kind {
+        InspectKind::Pod => {
+            let pod = sim.store().get::<Pod>(&target.namespace, &target.name)?;
+            let chip = pod_chip(pod);
+            let mut summary = vec![
+                ("Status".to_string(), chip.status.clone()),
+                (
+                    "Ready".to_string(),
+                    if chip.ready { "True" } else { "False" }.to_string(),
+                ),
+                (
+                    "Node".to_string(),
+                    pod.node_name().unwrap_or("<none>").to_string(),
+                ),
+            ];
+            if let Some(ip) = &pod.status.pod_ip {
+                summary.push(("IP".to_string(), ip.clone()));
+            }
+            if let (Some(k), Some(n)) = (chip.owner_kind, chip.owner_name) {
+                summary.push(("Controlled By".to_string(), format!("{k}/{n}")));
+            }
+            if let Some(reason) = chip.reason {
+                summary.push(("Scheduler".to_string(), reason));
+            }
+            // The stable name exists only while a Service named like the subdomain does
+            // (a StatefulSet's headless Service).
+            let dns = match (&pod.spec.hostname, &pod.spec.subdomain) {
+                (Some(host), Some(sub)) => {
+                    let fqdn = format!("{host}.{sub}.{}.svc.cluster.local", target.namespace);
+                    if sim
+                        .store()
+                        .get::<crate::engine::model::Service>(&target.namespace, sub)
+                        .is_some()
+                    {
+                        Some(fqdn)
+                    } else {
+                        Some(format!(
+                            "{fqdn} (does not resolve: no Service {sub} in {})",
+                            target.namespace
+                        ))
+                    }
+                }
+                _ => None,
+            };
+            let claims = pod
+                .spec
+                .volumes
+                .iter()
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+                .map(|c| c.claim_name.clone())
+                .collect();
+            (summary, dns, claims)
+        }
+        InspectKind::Node => {
+            let node = sim.store().get::<Node>("", &target.name)?;
+            let lane = lane(sim, node);
+            let mut summary = vec![
+                (
+                    "Ready".to_string(),
+                    if lane.ready { "True" } else { "False" }.to_string(),
+                ),
+                ("Unschedulable".to_string(), lane.cordoned.to_string()),
+                ("Pods".to_string(), lane.pods.len().to_string()),
+            ];
+            if !lane.roles.is_empty() {
+                summary.push(("Roles".to_string(), lane.roles.join(",")));
+            }
+            if !lane.taints.is_empty() {
+                summary.push(("Taints".to_string(), lane.taints.join(", ")));
+            }
+            (summary, None, Vec::new())
+        }
+        InspectKind::Claim => {
+            let claim = sim
+                .store()
+                .get::<PersistentVolumeClaim>(&target.namespace, &target.name)?;
+            let chip = claim_chip(claim);
+            let mut summary = vec![("Status".to_string(), chip.phase.clone())];
+            if let Some(v) = &claim.spec.volume_name {
+                summary.push(("Volume".to_string(), v.clone()));
+            }
+            if let Some(s) = chip.size {
+                summary.push(("Capacity request".to_string(), s));
+            }
+            if let Some(c) = chip.storage_class {
+                summary.push(("StorageClass".to_string(), c));
+            }
+            if let Some(n) = chip.node {
+                summary.push(("Selected node".to_string(), n));
+            }
+            (summary, None, Vec::new())
+        }
+    };
+    let resource = target.kind.resource();
+    let mut get = vec!["get", resource, target.name.as_str(), "-o", "yaml"];
+    let mut describe = vec!["describe", resource, target.name.as_str()];
+    if target.kind != InspectKind::Node {
+        get.extend(["-n", target.namespace.as_str()]);
+        describe.extend(["-n", target.namespace.as_str()]);
+    }
+    let yaml = kubectl_text(sim, &get);
+    let described = kubectl_text(sim, &describe);
+    let events = described
+        .find("\nEvents:")
+        .map(|i| described[i + 1..].trim_end().to_string())
+        .unwrap_or_default();
+    let subject = match target.kind {
+        InspectKind::Pod => format!("pod/{}", target.name),
+        InspectKind::Node => format!("node/{}", target.name),
+        InspectKind::Claim => format!("persistentvolumeclaim/{}", target.name),
+    };
+    let why = cluster_view(sim)
+        .waiting
+        .into_iter()
+        .filter(|w| w.subject == subject || w.key == subject)
+        .collect();
+    Some(InspectView {
+        target: target.clone(),
+        yaml,
+        summary,
+        events,
+        dns,
+        claims,
+        why,
+    })
+}

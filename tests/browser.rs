@@ -523,3 +523,70 @@ async fn add_node_form_adds_a_lane() {
     assert_eq!(count(&root, "[data-testid=console-output] .entry"), 1);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn clicking_a_pod_opens_the_inspector_with_yaml_dns_claim_and_why() {
+    let (root, handle) = mount().await;
+    apply(&root, include_str!("../static/examples/web.yaml")).await;
+    // Run until web-0 exists and web-1 is not created yet.
+    for _ in 0..60 {
+        if count(&root, "[data-pod=web-0]") == 1 {
+            break;
+        }
+        click(&root, "[data-testid=step]").await;
+    }
+    click(&root, "[data-pod=web-0]").await;
+    let inspector = find(&root, "[data-testid=inspector]");
+    assert_eq!(
+        inspector.get_attribute("data-name").as_deref(),
+        Some("web-0")
+    );
+    let yaml = text(&root, "[data-testid=inspector-yaml]");
+    assert!(
+        yaml.contains("kind: Pod") && yaml.contains("name: web-0"),
+        "yaml: {yaml}"
+    );
+    assert_eq!(
+        text(&root, "[data-testid=inspector-dns]"),
+        "web-0.nginx.default.svc.cluster.local"
+    );
+    assert_eq!(text(&root, "[data-testid=inspector-claims]"), "www-web-0");
+    assert!(text(&root, "[data-testid=inspector-events]").contains("Events:"));
+    // It follows the object as time moves, then closes.
+    click(&root, "[data-testid=step]").await;
+    assert_eq!(count(&root, "[data-testid=inspector]"), 1);
+    click(&root, "[data-testid=inspector-close]").await;
+    assert_eq!(count(&root, "[data-testid=inspector]"), 0);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_pod_shows_the_scheduler_reason_in_the_inspector() {
+    let (root, handle) = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: registry.k8s.io/pause:3.10\n",
+    )
+    .await;
+    click(&root, "[data-testid=step]").await;
+    click(&root, "[data-pod=picky]").await;
+    let summary = text(&root, "[data-testid=inspector-summary]");
+    assert!(
+        summary.contains("didn't match Pod's node affinity/selector"),
+        "summary: {summary}"
+    );
+    let events = text(&root, "[data-testid=inspector-events]");
+    assert!(events.contains("FailedScheduling"), "events: {events}");
+    // A node opens too.
+    click(
+        &root,
+        "[data-node=kind-control-plane] [data-testid=inspect-node]",
+    )
+    .await;
+    let summary = text(&root, "[data-testid=inspector-summary]");
+    assert!(
+        summary.contains("node-role.kubernetes.io/control-plane:NoSchedule"),
+        "summary: {summary}"
+    );
+    handle.destroy();
+}

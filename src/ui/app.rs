@@ -1,6 +1,6 @@
 //! The root component: holds the reducer, runs the play timer and saves the tab's work.
 
-use super::components::{ClusterPanel, ConsolePanel, Controls, EditorPanel};
+use super::components::{ClusterPanel, ConsolePanel, Controls, EditorPanel, Inspector};
 use super::state::{Action, AppState};
 use super::storage;
 use crate::engine::time::SimDuration;
@@ -101,6 +101,15 @@ pub fn App() -> Html {
         Callback::from(move |show: bool| d.dispatch(Action::ShowSystemPods(show)))
     };
 
+    let on_inspect = {
+        let d = state.dispatcher();
+        Callback::from(move |t| d.dispatch(Action::Inspect(Some(t))))
+    };
+    let on_close_inspector = {
+        let d = state.dispatcher();
+        Callback::from(move |()| d.dispatch(Action::Inspect(None)))
+    };
+
     html! {
         <div class="app" data-testid="app">
             <header class="topbar">
@@ -136,9 +145,13 @@ pub fn App() -> Html {
                     show_system={state.show_system_pods}
                     {on_show_system}
                     on_command={on_command.clone()}
+                    {on_inspect}
                 />
                 <ConsolePanel entries={state.console.clone()} {on_command} />
             </main>
+            if let Some(view) = &state.inspector {
+                <Inspector view={view.clone()} on_close={on_close_inspector} />
+            }
         </div>
     }
 }

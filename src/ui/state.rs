@@ -6,7 +6,7 @@ use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
 use super::journal::{apply_line, Journal};
 use crate::engine::time::SimDuration;
-use crate::present::{cluster_view, ClusterView};
+use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
 use crate::Output;
 use std::cell::RefCell;
@@ -44,6 +44,8 @@ pub enum Action {
     Reset,
     ShowSystemPods(bool),
     DismissNotice,
+    /// Open the inspector on an object, or close it (`None`).
+    Inspect(Option<InspectTarget>),
 }
 
 #[derive(Clone)]
@@ -64,6 +66,10 @@ pub struct AppState {
     pub revision: u64,
     /// Set when a saved session could not be restored.
     pub notice: Option<AttrValue>,
+    /// What the inspector shows, recomputed after every change; `None` when closed or when
+    /// the selected object is gone.
+    pub inspect_target: Option<InspectTarget>,
+    pub inspector: Option<Rc<InspectView>>,
 }
 
 impl AppState {
@@ -128,6 +134,8 @@ impl AppState {
             show_system_pods: true,
             revision: 0,
             notice: None,
+            inspect_target: None,
+            inspector: None,
         }
     }
 
@@ -138,7 +146,15 @@ impl AppState {
 
     fn refresh_view(&mut self) {
         self.view = Rc::new(cluster_view(&self.session.borrow().sim));
+        self.refresh_inspector();
         self.revision += 1;
+    }
+
+    fn refresh_inspector(&mut self) {
+        self.inspector = self.inspect_target.as_ref().and_then(|t| {
+            let mut session = self.session.borrow_mut();
+            inspect(&mut session.sim, t).map(Rc::new)
+        });
     }
 
     fn run_console(&mut self, text: &str) {
@@ -238,6 +254,13 @@ impl Reducible for AppState {
                     return self;
                 }
                 next.notice = None;
+            }
+            Action::Inspect(target) => {
+                if next.inspect_target == target {
+                    return self;
+                }
+                next.inspect_target = target;
+                next.refresh_inspector();
             }
             Action::ShowSystemPods(show) => {
                 if next.show_system_pods == show {

@@ -227,6 +227,23 @@ async function main() {
     assert(text.includes('NAME') && text.includes('web-0'), `kubectl get pods printed: ${text}`);
   });
 
+  await run('inspector_explains_a_pod', async () => {
+    await page.locator('[data-testid="cluster"] [data-pod="web-1"]').click();
+    const insp = page.getByTestId('inspector');
+    await insp.waitFor({ timeout: WAIT });
+    assert(await insp.getAttribute('data-name') === 'web-1', 'inspector shows another object');
+    const dns = await page.getByTestId('inspector-dns').textContent();
+    assert(dns === 'web-1.nginx.default.svc.cluster.local', `DNS name: ${dns}`);
+    assert(await page.getByTestId('inspector-claims').textContent() === 'www-web-1', 'claim not shown');
+    const yaml = await page.getByTestId('inspector-yaml').textContent();
+    assert(yaml.includes('kind: Pod') && yaml.includes('claimName: www-web-1'), `yaml: ${yaml.slice(0, 200)}`);
+    const events = await page.getByTestId('inspector-events').textContent();
+    assert(events.includes('Scheduled') && events.includes('Successfully assigned default/web-1'), `events: ${events}`);
+    await page.screenshot({ path: path.join(shots, 'desktop-inspector.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="inspector"]'), null, { timeout: WAIT });
+  });
+
   await run('reload_keeps_the_work', async () => {
     const before = await simTime(page);
     const podsBefore = (await webPods(page)).map((p) => `${p.name}:${p.phase}:${p.ready}`).sort();
@@ -354,6 +371,10 @@ async function main() {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('cluster').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'narrow-dark.png') });
+    await page.locator('[data-testid="cluster"] [data-pod="web-0"]').click();
+    await page.getByTestId('inspector').waitFor({ timeout: WAIT });
+    await page.screenshot({ path: path.join(shots, 'narrow-inspector.png') });
+    await page.getByTestId('inspector-close').click();
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: path.join(shots, 'desktop-dark.png') });
   });

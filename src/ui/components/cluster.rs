@@ -4,7 +4,9 @@
 
 use super::format::pod_tone;
 use super::node_actions::{AddNodeForm, NodeMenu};
-use crate::present::{ClaimChip, ClusterView, NodeLane, PodChip, WaitLine};
+use crate::present::{
+    ClaimChip, ClusterView, InspectKind, InspectTarget, NodeLane, PodChip, WaitLine,
+};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -18,6 +20,30 @@ pub struct ClusterProps {
     pub on_show_system: Callback<bool>,
     /// Runs a command as if typed at the console (node actions echo there).
     pub on_command: Callback<String>,
+    /// Opens the inspector on a pod, node or claim.
+    pub on_inspect: Callback<InspectTarget>,
+}
+
+/// Click and Enter/Space handlers that open the inspector on `target`.
+fn inspect_handlers(
+    cb: &Callback<InspectTarget>,
+    target: InspectTarget,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = {
+        let cb = cb.clone();
+        let target = target.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(target.clone()))
+    };
+    let key = {
+        let cb = cb.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(target.clone());
+            }
+        })
+    };
+    (click, key)
 }
 
 #[component]
@@ -53,12 +79,12 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
             <div class="cluster-body">
             // Waiting pods are the news: above the nodes while there are any, below when not.
             if !view.pending.is_empty() {
-                <PendingLane pods={view.pending.clone()} />
+                <PendingLane pods={view.pending.clone()} on_inspect={props.on_inspect.clone()} />
             }
             <ul class="lanes" aria-label="Nodes">
                 { for view.nodes.iter().map(|lane| html! {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system}
-                        on_command={props.on_command.clone()} />
+                        on_command={props.on_command.clone()} on_inspect={props.on_inspect.clone()} />
                 }) }
             </ul>
             <AddNodeForm on_command={props.on_command.clone()} />
@@ -66,10 +92,10 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
                 <WaitingLane lines={view.waiting.clone()} />
             }
             if !view.claims.is_empty() {
-                <ClaimsLane claims={view.claims.clone()} />
+                <ClaimsLane claims={view.claims.clone()} on_inspect={props.on_inspect.clone()} />
             }
             if view.pending.is_empty() {
-                <PendingLane pods={Vec::new()} />
+                <PendingLane pods={Vec::new()} on_inspect={props.on_inspect.clone()} />
             }
             </div>
         </section>
@@ -81,6 +107,7 @@ struct LaneProps {
     lane: NodeLane,
     show_system: bool,
     on_command: Callback<String>,
+    on_inspect: Callback<InspectTarget>,
 }
 
 #[component]
@@ -101,7 +128,13 @@ fn NodeLaneView(props: &LaneProps) -> Html {
         <li class={class} data-testid="node" data-node={lane.name.clone()} data-ready={lane.ready.to_string()}>
             <div class="lane-head">
                 <span class="node-icon" aria-hidden="true">{"▣"}</span>
-                <h3 class="node-name">{&lane.name}</h3>
+                <h3 class="node-name">
+                    <button type="button" class="node-name-btn" data-testid="inspect-node"
+                        title={format!("Inspect node {}", lane.name)}
+                        onclick={inspect_handlers(&props.on_inspect, InspectTarget {
+                            kind: InspectKind::Node, namespace: String::new(), name: lane.name.clone(),
+                        }).0}>{&lane.name}</button>
+                </h3>
                 { for lane.roles.iter().map(|r| html! { <span class="badge role">{r}</span> }) }
                 if lane.ready {
                     <span class="badge ready" data-testid="node-status">{"Ready"}</span>
@@ -125,7 +158,7 @@ fn NodeLaneView(props: &LaneProps) -> Html {
                 <p class="lane-empty">{"No pods"}</p>
             } else {
                 <ul class="pods" aria-label={pods_label}>
-                    { for pods.into_iter().map(|p| html! { <Chip key={p.uid.clone()} chip={p.clone()} /> }) }
+                    { for pods.into_iter().map(|p| html! { <Chip key={p.uid.clone()} chip={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
                 </ul>
             }
         </li>
@@ -144,6 +177,7 @@ fn breakable(text: &str) -> Html {
 #[derive(Properties, PartialEq)]
 struct PendingProps {
     pods: Vec<PodChip>,
+    on_inspect: Callback<InspectTarget>,
 }
 
 #[component]
@@ -160,7 +194,7 @@ fn PendingLane(props: &PendingProps) -> Html {
             } else {
                 <ul class="pods pending" aria-label="Pods waiting for a node">
                     { for props.pods.iter().map(|p| html! {
-                        <Chip key={p.uid.clone()} chip={p.clone()} show_reason=true />
+                        <Chip key={p.uid.clone()} chip={p.clone()} show_reason=true on_inspect={props.on_inspect.clone()} />
                     }) }
                 </ul>
             }
@@ -204,6 +238,7 @@ fn WaitingLane(props: &WaitingProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ClaimsProps {
     claims: Vec<ClaimChip>,
+    on_inspect: Callback<InspectTarget>,
 }
 
 /// PersistentVolumeClaims: a StatefulSet's pods each get their own, and keep it.
@@ -216,7 +251,7 @@ fn ClaimsLane(props: &ClaimsProps) -> Html {
                 <h3 class="node-name">{"PersistentVolumeClaims"}</h3>
             </div>
             <ul class="pods" aria-label="PersistentVolumeClaims">
-                { for props.claims.iter().map(|c| html! { <Claim key={c.uid.clone()} claim={c.clone()} /> }) }
+                { for props.claims.iter().map(|c| html! { <Claim key={c.uid.clone()} claim={c.clone()} on_inspect={props.on_inspect.clone()} /> }) }
             </ul>
         </div>
     }
@@ -225,6 +260,7 @@ fn ClaimsLane(props: &ClaimsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ClaimProps {
     claim: ClaimChip,
+    on_inspect: Callback<InspectTarget>,
 }
 
 #[component]
@@ -252,8 +288,17 @@ fn Claim(props: &ClaimProps) -> Html {
     if let Some(node) = &c.node {
         title.push_str(&format!(", on {node}"));
     }
+    let (onclick, onkeydown) = inspect_handlers(
+        &props.on_inspect,
+        InspectTarget {
+            kind: InspectKind::Claim,
+            namespace: c.namespace.clone(),
+            name: c.name.clone(),
+        },
+    );
     html! {
         <li class={classes!("pod", "claim", format!("tone-{tone}"))} title={title}
+            tabindex="0" role="button" {onclick} {onkeydown}
             data-claim={c.name.clone()} data-namespace={c.namespace.clone()} data-phase={c.phase.clone()}>
             <span class="pod-name">{&c.name}</span>
             <span class="pod-status">{status}</span>
@@ -272,6 +317,7 @@ struct ChipProps {
     chip: PodChip,
     #[prop_or_default]
     show_reason: bool,
+    on_inspect: Callback<InspectTarget>,
 }
 
 #[component]
@@ -292,8 +338,16 @@ fn Chip(props: &ChipProps) -> Html {
         format!("tone-{tone}"),
         (chip.namespace == SYSTEM_NAMESPACE).then_some("system")
     );
+    let (onclick, onkeydown) = inspect_handlers(
+        &props.on_inspect,
+        InspectTarget {
+            kind: InspectKind::Pod,
+            namespace: chip.namespace.clone(),
+            name: chip.name.clone(),
+        },
+    );
     html! {
-        <li class={class} title={title.clone()} data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
+        <li class={class} title={title.clone()} tabindex="0" role="button" {onclick} {onkeydown} data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
             data-phase={chip.phase.as_str()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}>
             <span class={classes!("ready-mark", chip.ready.then_some("is-ready"))} aria-hidden="true" />
             <span class="pod-name">{&chip.name}</span>

@@ -6,9 +6,11 @@ mod console;
 mod controls;
 mod editor;
 pub mod format;
+mod inspector;
 pub mod node_actions;
 
 pub use cluster::ClusterPanel;
 pub use console::ConsolePanel;
 pub use controls::Controls;
 pub use editor::EditorPanel;
+pub use inspector::Inspector;
