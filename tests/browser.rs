@@ -590,3 +590,46 @@ async fn a_pending_pod_shows_the_scheduler_reason_in_the_inspector() {
     );
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn the_picker_offers_five_examples_that_all_apply() {
+    let (root, handle) = mount().await;
+    // The placeholder plus five examples.
+    assert_eq!(count(&root, "[data-testid=examples] option"), 6);
+    for i in 0..5 {
+        let select = find(&root, "[data-testid=examples]");
+        select
+            .unchecked_ref::<web_sys::HtmlSelectElement>()
+            .set_value(&i.to_string());
+        select
+            .dispatch_event(&Event::new("change").unwrap())
+            .unwrap();
+        yew::scheduler::flush().await;
+        click(&root, "[data-testid=apply]").await;
+        let out = find(&root, "[data-testid=apply-output]");
+        assert_eq!(
+            out.get_attribute("data-ok").as_deref(),
+            Some("true"),
+            "example {i}: {}",
+            out.text_content().unwrap_or_default()
+        );
+    }
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn delete_removes_what_the_editor_holds() {
+    let (root, handle) = mount().await;
+    click(&root, "[data-testid=apply]").await;
+    click(&root, "[data-testid=delete]").await;
+    let out = text(&root, "[data-testid=apply-output]");
+    assert!(out.starts_with("kubectl delete"), "output: {out}");
+    assert!(
+        out.contains("service \"nginx\" deleted")
+            && out.contains("statefulset.apps \"web\" deleted"),
+        "output: {out}"
+    );
+    let console = text(&root, "[data-testid=console-output]");
+    assert!(!console.contains("error"), "console: {console}");
+    handle.destroy();
+}

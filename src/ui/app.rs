@@ -70,6 +70,7 @@ pub fn App() -> Html {
         Callback::from(move |_| d.dispatch(make(())))
     };
     let on_apply = dispatch(|_| Action::Apply);
+    let on_delete = dispatch(|_| Action::Delete);
     let on_dismiss = {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::DismissNotice))
@@ -138,7 +139,8 @@ pub fn App() -> Html {
                     problem={state.editor_problem.clone()}
                     last_apply={state.last_apply.clone()}
                     playing={state.playing}
-                    {on_edit} {on_apply} {on_example}
+                    last_verb={state.last_verb}
+                    {on_edit} {on_apply} {on_delete} {on_example}
                 />
                 <ClusterPanel
                     view={state.view.clone()}

@@ -11,7 +11,19 @@ pub const EXAMPLES: &[Example] = &[
         text: include_str!("../../static/examples/web.yaml"),
     },
     Example {
-        title: "DaemonSet fluentd",
+        title: "Postgres-like StatefulSet with a Secret",
+        text: include_str!("../../static/examples/postgres.yaml"),
+    },
+    Example {
+        title: "Logging DaemonSet (fluentd, hostPath)",
         text: include_str!("../../static/examples/fluentd.yaml"),
+    },
+    Example {
+        title: "node-exporter DaemonSet (hostNetwork, control-plane)",
+        text: include_str!("../../static/examples/node-exporter.yaml"),
+    },
+    Example {
+        title: "The web app as a Deployment",
+        text: include_str!("../../static/examples/web-deployment.yaml"),
     },
 ];

@@ -113,14 +113,24 @@ fn command_text(line: &ScriptLine) -> String {
 
 /// The command the Apply button runs: `kubectl apply -f -` with the editor text as stdin.
 pub fn apply_line(manifest: &str) -> ScriptLine {
+    stdin_line("apply", manifest)
+}
+
+/// `kubectl delete -f -` with the editor text on stdin: deletes what the editor holds.
+pub fn delete_line(manifest: &str) -> ScriptLine {
+    stdin_line("delete", manifest)
+}
+
+/// `kubectl VERB -f -` with `manifest` as its heredoc.
+fn stdin_line(verb: &str, manifest: &str) -> ScriptLine {
     let mut body = manifest.to_string();
     if !body.ends_with('\n') {
         body.push('\n');
     }
     ScriptLine {
         line: 1,
-        command: "kubectl apply -f - <<EOF".into(),
-        words: ["kubectl", "apply", "-f", "-"]
+        command: format!("kubectl {verb} -f - <<EOF"),
+        words: ["kubectl", verb, "-f", "-"]
             .iter()
             .map(|w| w.to_string())
             .collect(),

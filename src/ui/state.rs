@@ -4,7 +4,7 @@
 
 use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
-use super::journal::{apply_line, Journal};
+use super::journal::{apply_line, delete_line, Journal};
 use crate::engine::time::SimDuration;
 use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
@@ -33,6 +33,8 @@ pub enum Action {
     EditorChanged(String),
     /// `kubectl apply -f -` with the editor text.
     Apply,
+    /// `kubectl delete -f -` with the editor text.
+    Delete,
     /// A line typed at the console (kubectl or sim).
     Console(String),
     /// Move simulated time forward (play ticks and the step button).
@@ -58,6 +60,8 @@ pub struct AppState {
     pub editor: AttrValue,
     pub editor_problem: Option<EditorProblem>,
     pub last_apply: Option<Rc<Output>>,
+    /// The kubectl verb that produced `last_apply` (`apply` or `delete`).
+    pub last_verb: &'static str,
     pub console: Rc<Vec<ConsoleEntry>>,
     pub playing: bool,
     pub speed: u32,
@@ -128,6 +132,7 @@ impl AppState {
             editor_problem: check_manifest(&editor),
             editor: editor.into(),
             last_apply: None,
+            last_verb: "apply",
             console: Rc::new(Vec::new()),
             playing: false,
             speed: SPEEDS[1],
@@ -205,8 +210,12 @@ impl Reducible for AppState {
                 next.editor = text.into();
                 next.revision += 1;
             }
-            Action::Apply => {
-                let line = apply_line(&next.editor);
+            Action::Apply | Action::Delete => {
+                let (line, verb) = match action {
+                    Action::Delete => (delete_line(&next.editor), "delete"),
+                    _ => (apply_line(&next.editor), "apply"),
+                };
+                next.last_verb = verb;
                 let out = next.session.borrow_mut().execute(&line);
                 Rc::make_mut(&mut next.journal).record_command(&line);
                 next.last_apply = Some(Rc::new(out));

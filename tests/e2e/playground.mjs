@@ -289,7 +289,7 @@ async function main() {
 
   await run('add_node_gets_the_daemonset_pod', async () => {
     const fluentd = await (async () => {
-      await page.getByTestId('examples').selectOption({ label: 'DaemonSet fluentd' });
+      await page.getByTestId('examples').selectOption({ label: 'Logging DaemonSet (fluentd, hostPath)' });
       return page.getByTestId('editor').inputValue();
     })();
     assert(fluentd.includes('kind: DaemonSet'), 'fluentd example not loaded');
@@ -351,6 +351,24 @@ async function main() {
     await menu.locator('[data-action="uncordon"]').click();
     await page.waitForFunction((n) => !document.querySelector(`[data-node="${n}"]`).textContent.includes('SchedulingDisabled'),
       target, { timeout: WAIT });
+  });
+
+  await run('node_exporter_runs_on_every_node_then_delete', async () => {
+    await page.getByTestId('examples').selectOption({ label: 'node-exporter DaemonSet (hostNetwork, control-plane)' });
+    const text = await page.getByTestId('editor').inputValue();
+    assert(text.includes('hostNetwork: true'), 'node-exporter example not loaded');
+    await applyManifest(page, text);
+    await playUntil(page, 10, () => {
+      const nodes = [...document.querySelectorAll('[data-testid="node"]')];
+      return nodes.every((n) => [...n.querySelectorAll('[data-pod^="node-exporter-"]')].some((p) => p.dataset.phase === 'Running'));
+    });
+    await page.screenshot({ path: path.join(shots, 'desktop-node-exporter.png') });
+    await page.getByTestId('delete').click();
+    await page.waitForFunction(() => {
+      const out = document.querySelector('[data-testid="apply-output"]');
+      return out && out.textContent.includes('daemonset.apps "node-exporter" deleted');
+    }, null, { timeout: WAIT });
+    await playUntil(page, 10, () => !document.querySelector('[data-pod^="node-exporter-"]'));
   });
 
   await run('narrow_and_dark_layouts', async () => {

@@ -17,6 +17,10 @@ pub struct EditorProps {
     pub playing: bool,
     pub on_edit: Callback<String>,
     pub on_apply: Callback<()>,
+    /// `kubectl delete -f -` on the editor text.
+    pub on_delete: Callback<()>,
+    /// The verb of the last result shown (`apply` or `delete`).
+    pub last_verb: AttrValue,
     pub on_example: Callback<usize>,
 }
 
@@ -56,6 +60,10 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
         let on_apply = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| on_apply.emit(()))
     };
+    let delete = {
+        let on_delete = props.on_delete.clone();
+        Callback::from(move |_: MouseEvent| on_delete.emit(()))
+    };
     let pick = {
         let on_example = props.on_example.clone();
         Callback::from(move |e: Event| {
@@ -77,12 +85,13 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
             html! { <p class="editor-status ok" data-testid="editor-ok">{"YAML looks well-formed"}</p> }
         }
     };
+    let verb = props.last_verb.clone();
     let result = props.last_apply.as_ref().map(|out| {
         let class = if out.ok { "apply-output ok" } else { "apply-output bad" };
         let text = if out.text.trim().is_empty() { "(no output)".to_string() } else { out.text.trim_end().to_string() };
         html! {
             <div class={class} data-testid="apply-output" data-ok={out.ok.to_string()} role="status" aria-live="polite">
-                <div class="apply-output-head">{if out.ok { "kubectl apply" } else { "kubectl apply failed" }}</div>
+                <div class="apply-output-head">{if out.ok { format!("kubectl {verb}") } else { format!("kubectl {verb} failed") }}</div>
                 <pre>{text}</pre>
                 if out.ok && !props.playing {
                     <p class="apply-hint">{"Nothing moves until simulated time does: press Play or Step +1s."}</p>
@@ -104,6 +113,10 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <button type="button" class="btn" data-testid="delete" onclick={delete}
+                    title="kubectl delete -f -: delete the objects this manifest describes">
+                    {"Delete"}
+                </button>
                 <button type="button" class="btn btn-primary" data-testid="apply" onclick={apply}
                     title="kubectl apply -f - (Ctrl+Enter)">
                     {"Apply"}
