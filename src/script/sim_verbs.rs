@@ -2,12 +2,13 @@
 //! recovering, pods and images misbehaving, and control of simulated time.
 
 use super::Output;
-use crate::engine::action::ControllerId;
+use crate::engine::action::{ControllerId, Why};
 use crate::engine::cluster::{add_node, NodeRequest};
-use crate::engine::model::{Kind, Node, Pod, Taint, TaintEffect};
+use crate::engine::model::{DaemonSet, Kind, Node, Pod, Taint, TaintEffect};
 use crate::engine::store::ObjectKey;
 use crate::engine::time::SimDuration;
 use crate::engine::Sim;
+use std::collections::BTreeMap;
 
 pub const HELP: &str = "\
 Control the simulated cluster: what kubectl cannot do on a real one.
@@ -496,7 +497,7 @@ fn why(sim: &Sim, target: Option<&str>) -> Output {
         }
     };
     let mut out = String::new();
-    for (controller, key, why) in sim.why_all() {
+    for (controller, key, why) in current_reasons(sim) {
         let relevant = match &filter {
             None => true,
             Some((k, n)) => {
@@ -522,6 +523,35 @@ fn why(sim: &Sim, target: Option<&str>) -> Output {
         };
     }
     Output::ok(out)
+}
+
+/// Every blocked reason, in (actor, key) order. DaemonSet reasons are computed now: the real
+/// controller is not woken by a node it will not run on (its addNode/updateNode handlers only
+/// enqueue DaemonSets that should run there), so its last reconcile can predate a new tainted
+/// node; a learner asking why must still hear about that node. Reconciles are pure, so
+/// recomputing one changes nothing.
+fn current_reasons(sim: &Sim) -> Vec<(ControllerId, ObjectKey, Why)> {
+    let mut by_actor: BTreeMap<(ControllerId, ObjectKey), Vec<Why>> = BTreeMap::new();
+    for (controller, key, why) in sim.why_all() {
+        if controller != ControllerId::DaemonSet {
+            by_actor
+                .entry((controller, key.clone()))
+                .or_default()
+                .push(why.clone());
+        }
+    }
+    let ctx = sim.ctx();
+    for ds in sim.store().list::<DaemonSet>() {
+        let key = ObjectKey::new(Kind::DaemonSet, &ds.metadata.namespace, &ds.metadata.name);
+        let fresh = crate::engine::controllers::reconcile(ControllerId::DaemonSet, &ctx, &key).why;
+        if !fresh.is_empty() {
+            by_actor.insert((ControllerId::DaemonSet, key), fresh);
+        }
+    }
+    by_actor
+        .into_iter()
+        .flat_map(|((c, k), list)| list.into_iter().map(move |w| (c, k.clone(), w)))
+        .collect()
 }
 
 fn owned_by(sim: &Sim, subject: &ObjectKey, kind: Kind, name: &str) -> bool {
