@@ -633,3 +633,50 @@ async fn delete_removes_what_the_editor_holds() {
     assert!(!console.contains("error"), "console: {console}");
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn speeds_run_from_a_quarter_to_sixteen_times() {
+    let (root, handle) = mount().await;
+    let labels: Vec<String> = (0..count(&root, "[data-testid=speed] option"))
+        .map(|i| {
+            root.query_selector_all("[data-testid=speed] option")
+                .unwrap()
+                .item(i)
+                .and_then(|n| n.text_content())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(labels, ["0.25×", "0.5×", "1×", "2×", "4×", "8×", "16×"]);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn next_event_moves_to_the_next_visible_change() {
+    let (root, handle) = mount().await;
+    apply(&root, include_str!("../static/examples/web.yaml")).await;
+    let snapshot = |root: &Element| {
+        (
+            text(root, "[data-testid=cluster]"),
+            text(root, "[data-testid=sim-time]"),
+        )
+    };
+    let mut presses = 0;
+    while count(&root, "[data-pod=web-1]") == 0 {
+        assert!(
+            presses < 40,
+            "web-1 never appeared by stepping event to event"
+        );
+        let before = snapshot(&root);
+        click(&root, "[data-testid=step-event]").await;
+        presses += 1;
+        let after = snapshot(&root);
+        // Every press shows something new in the cluster (not only a later clock).
+        assert_ne!(before.0, after.0, "nothing changed at {}", after.1);
+    }
+    // Several presses, not one jump: the pod's stages are shown one by one.
+    assert!(presses > 2, "web-1 appeared after {presses} presses");
+    // OrderedReady: web-1 appears only once web-0 is Ready, and web-2 not yet.
+    assert_eq!(count(&root, "[data-pod=web-0][data-ready=true]"), 1);
+    assert_eq!(count(&root, "[data-pod=web-2]"), 0);
+    handle.destroy();
+}

@@ -7,7 +7,8 @@ use crate::engine::time::SimDuration;
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
-/// Real milliseconds between play ticks. Each tick moves simulated time by `TICK_MS * speed`.
+/// Real milliseconds between play ticks. Each tick moves simulated time by
+/// `TICK_MS * speed / 100` (speed is a percentage: 25 is 0.25x).
 const TICK_MS: u32 = 100;
 
 fn initial_state() -> AppState {
@@ -43,7 +44,8 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((state.playing, state.speed), move |&(playing, speed)| {
             let interval = playing.then(|| {
-                let step = SimDuration(u64::from(TICK_MS) * u64::from(speed));
+                // `speed` is in percent of real time.
+                let step = SimDuration(u64::from(TICK_MS) * u64::from(speed) / 100);
                 Interval::new(TICK_MS, move || dispatcher.dispatch(Action::Advance(step)))
             });
             move || drop(interval)
@@ -77,6 +79,7 @@ pub fn App() -> Html {
     };
     let on_reset = dispatch(|_| Action::Reset);
     let on_step = dispatch(|_| Action::Advance(super::state::STEP));
+    let on_step_event = dispatch(|_| Action::StepToNextEvent);
     let on_play = {
         let d = state.dispatcher();
         Callback::from(move |playing: bool| d.dispatch(Action::SetPlaying(playing)))
@@ -123,7 +126,7 @@ pub fn App() -> Html {
                     time_ms={state.view.time_ms}
                     playing={state.playing}
                     speed={state.speed}
-                    {on_play} {on_step} {on_speed} {on_reset}
+                    {on_play} {on_step} {on_step_event} {on_speed} {on_reset}
                 />
             </header>
             if let Some(notice) = &state.notice {

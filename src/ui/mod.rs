@@ -11,6 +11,7 @@ pub mod editor_check;
 pub mod examples;
 pub mod journal;
 pub mod state;
+pub mod stepping;
 pub mod storage;
 
 pub use app::App;

@@ -5,6 +5,7 @@
 use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
 use super::journal::{apply_line, delete_line, Journal};
+use super::stepping::step_to_next_event;
 use crate::engine::time::SimDuration;
 use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
@@ -19,8 +20,11 @@ pub const DEFAULT_SEED: u64 = 1;
 const CONSOLE_LIMIT: usize = 200;
 /// Simulated time one press of "step" moves.
 pub const STEP: SimDuration = SimDuration(1000);
-/// Play speeds offered, in simulated seconds per real second.
-pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 30];
+/// Play speeds offered, in percent of real time (25 = 0.25x: a simulated second every four
+/// real ones; 1600 = 16x).
+pub const SPEEDS: [u32; 7] = [25, 50, 100, 200, 400, 800, 1600];
+/// The speed a new tab starts at (2x).
+pub const DEFAULT_SPEED: u32 = 200;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsoleEntry {
@@ -39,6 +43,8 @@ pub enum Action {
     Console(String),
     /// Move simulated time forward (play ticks and the step button).
     Advance(SimDuration),
+    /// Move simulated time to the next moment something visible changes.
+    StepToNextEvent,
     SetPlaying(bool),
     SetSpeed(u32),
     LoadExample(usize),
@@ -135,7 +141,7 @@ impl AppState {
             last_verb: "apply",
             console: Rc::new(Vec::new()),
             playing: false,
-            speed: SPEEDS[1],
+            speed: DEFAULT_SPEED,
             show_system_pods: true,
             revision: 0,
             notice: None,
@@ -228,6 +234,11 @@ impl Reducible for AppState {
                 }
                 next.session.borrow_mut().sim.advance_by(d);
                 Rc::make_mut(&mut next.journal).record_advance(d.0);
+                next.refresh_view();
+            }
+            Action::StepToNextEvent => {
+                let moved = step_to_next_event(&mut next.session.borrow_mut().sim);
+                Rc::make_mut(&mut next.journal).record_advance(moved);
                 next.refresh_view();
             }
             Action::SetPlaying(playing) => {

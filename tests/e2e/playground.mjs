@@ -203,7 +203,7 @@ async function main() {
       `a pod was created before its predecessor was Running and Ready: ${JSON.stringify(predecessorReady)}`);
     assert(whyWeb2.includes('web-1'), `no reason shown for web-2 while web-1 started: ${JSON.stringify(whyWeb2)}`);
     // Then play until all three are Running and Ready.
-    await page.getByTestId('speed').selectOption('10');
+    await page.getByTestId('speed').selectOption('1600');
     await page.getByTestId('play').click();
     await page.waitForFunction(() => {
       const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-pod^="web-"]')];
@@ -294,7 +294,7 @@ async function main() {
     })();
     assert(fluentd.includes('kind: DaemonSet'), 'fluentd example not loaded');
     await applyManifest(page, fluentd);
-    await playUntil(page, 10, () => {
+    await playUntil(page, 1600, () => {
       const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-pod^="fluentd-"]')];
       return pods.length === 3 && pods.every((p) => p.dataset.phase === 'Running');
     });
@@ -307,7 +307,7 @@ async function main() {
     await page.locator('[data-node="kind-worker4"]').waitFor({ timeout: WAIT });
     const echoed = await lastConsoleEntry(page);
     assert(echoed.includes('sim node add kind-worker4 --label disktype=ssd --memory 16Gi'), `console shows: ${echoed}`);
-    await playUntil(page, 5, () =>
+    await playUntil(page, 800, () =>
       [...document.querySelectorAll('[data-node="kind-worker4"] [data-pod^="fluentd-"]')].some((p) => p.dataset.phase === 'Running'));
     const cp = await page.$$eval('[data-node="kind-control-plane"] [data-pod^="fluentd-"]', (els) => els.length);
     assert(cp === 0, 'a fluentd pod landed on the tainted control-plane node');
@@ -324,7 +324,7 @@ async function main() {
       const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
       return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running' && p.dataset.ready === 'true');
     };
-    await playUntil(page, 10, allRunning);
+    await playUntil(page, 1600, allRunning);
     const on = async (node) => page.$$eval(`[data-node="${node}"] [data-pod^="hello-"]`, (els) => els.length);
     const target = (await on('kind-worker')) > 0 ? 'kind-worker' : 'kind-worker2';
     assert((await on(target)) > 0, 'no hello pod on kind-worker or kind-worker2');
@@ -342,7 +342,7 @@ async function main() {
     echoed = await lastConsoleEntry(page);
     assert(echoed.includes(`kubectl drain ${target} --ignore-daemonsets --delete-emptydir-data`), `console shows: ${echoed}`);
     assert(echoed.includes(`node/${target} drained`), `drain output: ${echoed}`);
-    await playUntil(page, 10, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
+    await playUntil(page, 1600, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
       const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
       return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
     })(), target);
@@ -358,7 +358,7 @@ async function main() {
     const text = await page.getByTestId('editor').inputValue();
     assert(text.includes('hostNetwork: true'), 'node-exporter example not loaded');
     await applyManifest(page, text);
-    await playUntil(page, 10, () => {
+    await playUntil(page, 1600, () => {
       const nodes = [...document.querySelectorAll('[data-testid="node"]')];
       return nodes.every((n) => [...n.querySelectorAll('[data-pod^="node-exporter-"]')].some((p) => p.dataset.phase === 'Running'));
     });
@@ -368,7 +368,27 @@ async function main() {
       const out = document.querySelector('[data-testid="apply-output"]');
       return out && out.textContent.includes('daemonset.apps "node-exporter" deleted');
     }, null, { timeout: WAIT });
-    await playUntil(page, 10, () => !document.querySelector('[data-pod^="node-exporter-"]'));
+    await playUntil(page, 1600, () => !document.querySelector('[data-pod^="node-exporter-"]'));
+  });
+
+  await run('next_event_steps_to_a_visible_change', async () => {
+    await page.getByTestId('editor').fill('apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\nspec:\n  containers:\n' +
+      '  - name: c\n    image: registry.k8s.io/pause:3.10\n');
+    await page.getByTestId('apply').click();
+    await page.locator('[data-testid="cluster"] [data-pod="solo"]').waitFor({ timeout: WAIT });
+    const seen = [];
+    for (let i = 0; i < 20; i++) {
+      const status = await page.locator('[data-pod="solo"]').getAttribute('data-status');
+      if (seen[seen.length - 1] !== status) seen.push(status);
+      if (status === 'Running') break;
+      const before = await simTime(page);
+      await page.getByTestId('step-event').click();
+      await page.waitForFunction((b) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b ||
+        document.querySelector('[data-pod="solo"]')?.dataset.status !== undefined, before, { timeout: WAIT });
+    }
+    assert(seen[seen.length - 1] === 'Running', `solo went through ${seen.join(' → ')}`);
+    assert(seen.includes('ContainerCreating'), `solo skipped ContainerCreating: ${seen.join(' → ')}`);
+    await page.screenshot({ path: path.join(shots, 'desktop-next-event.png') });
   });
 
   await run('narrow_and_dark_layouts', async () => {

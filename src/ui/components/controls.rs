@@ -12,8 +12,19 @@ pub struct ControlsProps {
     pub speed: u32,
     pub on_play: Callback<bool>,
     pub on_step: Callback<()>,
+    pub on_step_event: Callback<()>,
     pub on_speed: Callback<u32>,
     pub on_reset: Callback<()>,
+}
+
+/// `25` -> `0.25×`, `200` -> `2×`.
+fn speed_label(percent: u32) -> String {
+    let whole = percent / 100;
+    match percent % 100 {
+        0 => format!("{whole}×"),
+        frac if frac % 10 == 0 => format!("{whole}.{}×", frac / 10),
+        frac => format!("{whole}.{frac:02}×"),
+    }
 }
 
 #[component]
@@ -26,6 +37,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let step = {
         let on_step = props.on_step.clone();
         Callback::from(move |_: MouseEvent| on_step.emit(()))
+    };
+    let step_event = {
+        let on_step_event = props.on_step_event.clone();
+        Callback::from(move |_: MouseEvent| on_step_event.emit(()))
     };
     // Reset throws work away, so it asks for a second click (no dialog: nothing may block the
     // page); moving focus away disarms it.
@@ -72,11 +87,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 title="Advance simulated time by one second" onclick={step}>
                 <span class="step-word">{"Step "}</span><span>{"+1s"}</span>
             </button>
+            <button type="button" class="btn" data-testid="step-event" disabled={playing}
+                aria-label="Step to the next event"
+                title="Run until something in the cluster changes (the next event)" onclick={step_event}>
+                <span>{"Next"}</span><span class="step-word">{" event"}</span>
+            </button>
             <label class="speed">
                 <span class="speed-label">{"Speed"}</span>
-                <select data-testid="speed" onchange={speed} aria-label="Simulated seconds per real second">
+                <select data-testid="speed" onchange={speed} aria-label="Speed of simulated time">
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={*s == props.speed}>{format!("{s}×")}</option>
+                        <option value={s.to_string()} selected={*s == props.speed}>{speed_label(*s)}</option>
                     }) }
                 </select>
             </label>
