@@ -12,7 +12,7 @@ mod controller;
 mod controller_updates;
 #[path = "statefulset/harness.rs"]
 mod harness;
-#[path = "statefulset/scenarios.rs"]
-mod scenarios;
 #[path = "statefulset/policies.rs"]
 mod policies;
+#[path = "statefulset/scenarios.rs"]
+mod scenarios;

@@ -74,7 +74,9 @@ fn group_rank(g: &str) -> usize {
 
 pub fn run_api_resources(ctx: &mut Ctx) -> Output {
     let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
-    crate::engine::stable_sort::sort_by_key(&mut kinds, |k| (group_rank(k.info().group), k.info().plural));
+    crate::engine::stable_sort::sort_by_key(&mut kinds, |k| {
+        (group_rank(k.info().group), k.info().plural)
+    });
     if let Some(g) = ctx.args.value("api-group") {
         kinds.retain(|k| k.info().group == g);
     }

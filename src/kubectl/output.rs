@@ -273,7 +273,9 @@ pub fn sort_by(objs: &mut [&Object], field: &str) -> Result<(), String> {
         .enumerate()
         .map(|(i, o)| (t.values(&object_json(o)).into_iter().next(), i))
         .collect();
-    crate::engine::stable_sort::sort_by(&mut keyed, |a, b| compare_values(&a.0, &b.0).then(a.1.cmp(&b.1)));
+    crate::engine::stable_sort::sort_by(&mut keyed, |a, b| {
+        compare_values(&a.0, &b.0).then(a.1.cmp(&b.1))
+    });
     let original: Vec<&Object> = objs.to_vec();
     for (slot, (_, i)) in keyed.into_iter().enumerate() {
         objs[slot] = original[i];

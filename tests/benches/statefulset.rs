@@ -10,7 +10,10 @@ use kubeplay::Sim;
 use std::time::Instant;
 
 fn main() {
-    let replicas: i32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let replicas: i32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     // Each node takes 110 pods (kubelet maxPods) including its kube-system daemons, so the
     // default three workers stop an ordered set at about 322 pods: add workers to fit the set.
     let workers = (replicas.max(0) as u32).div_ceil(100).max(3);
@@ -54,10 +57,18 @@ fn main() {
         .map(|e| i64::from(e.count))
         .sum();
     let simulated = SimDuration::from_millis(sim.now().0 - start_sim.0);
-    println!("statefulset web: {replicas} replicas, OrderedReady, one claim each, {workers} workers");
-    println!("settled:        {quiet} (ready {}/{replicas})", status.ready_replicas);
+    println!(
+        "statefulset web: {replicas} replicas, OrderedReady, one claim each, {workers} workers"
+    );
+    println!(
+        "settled:        {quiet} (ready {}/{replicas})",
+        status.ready_replicas
+    );
     println!("wall time:      {:.2} s", elapsed.as_secs_f64());
     println!("simulated time: {simulated} ({} s)", simulated.as_secs());
     println!("events:         {events} (in namespace default, counting repeats)");
-    println!("reconciles:     {}", sim.reconcile_count() - start_reconciles);
+    println!(
+        "reconciles:     {}",
+        sim.reconcile_count() - start_reconciles
+    );
 }

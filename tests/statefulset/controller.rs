@@ -26,23 +26,36 @@ fn ordered_ready_creates_claim_then_pod_one_ordinal_at_a_time() {
         "OrderedReady never has two unready pods while creating"
     );
     let s = h.set().status;
-    assert_eq!((s.replicas, s.ready_replicas, s.available_replicas), (3, 3, 3));
+    assert_eq!(
+        (s.replicas, s.ready_replicas, s.available_replicas),
+        (3, 3, 3)
+    );
     assert_eq!((s.current_replicas, s.updated_replicas), (3, 3));
     assert_eq!(s.current_revision.as_deref(), Some(H1));
     assert_eq!(s.update_revision.as_deref(), Some(H1));
-    assert_eq!((s.observed_generation, s.collision_count), (Some(1), Some(0)));
+    assert_eq!(
+        (s.observed_generation, s.collision_count),
+        (Some(1), Some(0))
+    );
 
     let pod = h.pod("web-1").unwrap();
     let labels = pod.metadata.labels();
     assert_eq!(
-        labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str),
+        labels
+            .get("statefulset.kubernetes.io/pod-name")
+            .map(String::as_str),
         Some("web-1")
     );
     assert_eq!(
-        labels.get("apps.kubernetes.io/pod-index").map(String::as_str),
+        labels
+            .get("apps.kubernetes.io/pod-index")
+            .map(String::as_str),
         Some("1")
     );
-    assert_eq!(labels.get("controller-revision-hash").map(String::as_str), Some(H1));
+    assert_eq!(
+        labels.get("controller-revision-hash").map(String::as_str),
+        Some(H1)
+    );
     assert_eq!(pod.spec.hostname.as_deref(), Some("web-1"));
     assert_eq!(pod.spec.subdomain.as_deref(), Some("nginx"));
     let claim = pod
@@ -53,19 +66,37 @@ fn ordered_ready_creates_claim_then_pod_one_ordinal_at_a_time() {
         .and_then(|v| v.persistent_volume_claim.clone());
     assert_eq!(claim.map(|c| c.claim_name).as_deref(), Some("www-web-1"));
     let owner = pod.metadata.controller_ref().unwrap();
-    assert_eq!((owner.kind.as_str(), owner.name.as_str()), ("StatefulSet", "web"));
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str()),
+        ("StatefulSet", "web")
+    );
 
     let pvc = h.claim("www-web-1").unwrap();
-    assert_eq!(pvc.metadata.labels().get("app").map(String::as_str), Some("nginx"));
+    assert_eq!(
+        pvc.metadata.labels().get("app").map(String::as_str),
+        Some("nginx")
+    );
     assert!(
         pvc.metadata.owner_references.is_empty(),
         "Retain/Retain puts no ownerReferences on claims"
     );
 
-    let revisions: Vec<ControllerRevision> = h.sim.store().list_in::<ControllerRevision>(NS).cloned().collect();
+    let revisions: Vec<ControllerRevision> = h
+        .sim
+        .store()
+        .list_in::<ControllerRevision>(NS)
+        .cloned()
+        .collect();
     assert_eq!(revisions.len(), 1);
-    assert_eq!((revisions[0].metadata.name.as_str(), revisions[0].revision), (H1, 1));
-    assert!(h.whys().is_empty(), "nothing waits once settled: {}", h.why_text());
+    assert_eq!(
+        (revisions[0].metadata.name.as_str(), revisions[0].revision),
+        (H1, 1)
+    );
+    assert!(
+        h.whys().is_empty(),
+        "nothing waits once settled: {}",
+        h.why_text()
+    );
 }
 
 // SC-03
@@ -151,7 +182,11 @@ fn a_missing_predecessor_is_recreated_while_a_successor_is_unready() {
     let new = h.pod("web-0").unwrap();
     assert_ne!(new.metadata.uid, old_uid);
     assert_eq!(
-        new.spec.volumes[0].persistent_volume_claim.as_ref().unwrap().claim_name,
+        new.spec.volumes[0]
+            .persistent_volume_claim
+            .as_ref()
+            .unwrap()
+            .claim_name,
         "www-web-0"
     );
 }
@@ -173,7 +208,12 @@ fn a_terminating_pod_blocks_scale_up_until_it_is_gone() {
     assert!(h.claim("www-web-3").is_none());
     let s = h.set().status;
     assert_eq!(
-        (s.replicas, s.ready_replicas, s.current_replicas, s.updated_replicas),
+        (
+            s.replicas,
+            s.ready_replicas,
+            s.current_replicas,
+            s.updated_replicas
+        ),
         (3, 3, 2, 2)
     );
     assert!(

@@ -44,7 +44,10 @@ fn an_update_with_scale_up_scales_first_then_rolls_in_reverse_order() {
         (s.current_revision.as_deref(), s.update_revision.as_deref()),
         (Some(H2), Some(H2))
     );
-    assert_eq!((s.current_replicas, s.updated_replicas, s.replicas), (5, 5, 5));
+    assert_eq!(
+        (s.current_replicas, s.updated_replicas, s.replicas),
+        (5, 5, 5)
+    );
     assert_eq!(h.max_unready, 1);
 }
 
@@ -73,12 +76,17 @@ fn scaling_down_and_up_reuses_the_retained_claims() {
 #[test]
 fn when_deleted_delete_gives_every_claim_a_controller_reference_to_the_set() {
     let mut manifest = m0(3);
-    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] = json!({"whenDeleted": "Delete", "whenScaled": "Retain"});
+    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] =
+        json!({"whenDeleted": "Delete", "whenScaled": "Retain"});
     let mut h = Harness::with_set(manifest);
     h.settle();
     let set_uid = h.set().metadata.uid;
     for n in 0..3 {
-        let refs = h.claim(&format!("www-web-{n}")).unwrap().metadata.owner_references;
+        let refs = h
+            .claim(&format!("www-web-{n}"))
+            .unwrap()
+            .metadata
+            .owner_references;
         assert_eq!(refs.len(), 1);
         let r = &refs[0];
         assert_eq!(
@@ -101,30 +109,43 @@ fn when_deleted_delete_gives_every_claim_a_controller_reference_to_the_set() {
 #[test]
 fn when_scaled_delete_hands_condemned_claims_to_their_pods() {
     let mut manifest = m0(3);
-    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] = json!({"whenDeleted": "Retain", "whenScaled": "Delete"});
+    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] =
+        json!({"whenDeleted": "Retain", "whenScaled": "Delete"});
     let mut h = Harness::with_set(manifest);
     h.settle();
-    assert!(h.claim("www-web-2").unwrap().metadata.owner_references.is_empty());
+    assert!(h
+        .claim("www-web-2")
+        .unwrap()
+        .metadata
+        .owner_references
+        .is_empty());
     h.hold_terminating.insert("web-2".into());
     h.update_set(|s| s.spec.replicas = Some(2));
     h.run_for(3);
     let pod_uid = h.pod("web-2").unwrap().metadata.uid;
     let refs = h.claim("www-web-2").unwrap().metadata.owner_references;
     assert_eq!(refs.len(), 1);
-    assert_eq!((refs[0].kind.as_str(), refs[0].uid.as_str()), ("Pod", pod_uid.as_str()));
+    assert_eq!(
+        (refs[0].kind.as_str(), refs[0].uid.as_str()),
+        ("Pod", pod_uid.as_str())
+    );
 }
 
 // SC-29
 #[test]
 fn a_partition_holds_lower_ordinals_on_the_current_revision() {
     let mut manifest = m0(3);
-    manifest["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 3}});
+    manifest["spec"]["updateStrategy"] =
+        json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 3}});
     let mut h = Harness::with_set(manifest);
     h.settle();
     h.events.clear();
     h.update_set(|s| s.spec.template.spec.containers[0].image = IMAGE2.into());
     h.settle();
-    assert!(h.events.is_empty(), "partition 3 > last index: nothing is replaced");
+    assert!(
+        h.events.is_empty(),
+        "partition 3 > last index: nothing is replaced"
+    );
     let s = h.set().status;
     assert_eq!((s.current_replicas, s.updated_replicas), (3, 0));
     assert_eq!(s.update_revision.as_deref(), Some(H2));
@@ -142,7 +163,11 @@ fn a_partition_holds_lower_ordinals_on_the_current_revision() {
     assert_eq!(h.events, [delete("web-2"), create("web-2")]);
     let s = h.set().status;
     assert_eq!(
-        (s.current_revision.as_deref(), s.current_replicas, s.updated_replicas),
+        (
+            s.current_revision.as_deref(),
+            s.current_replicas,
+            s.updated_replicas
+        ),
         (Some(H1), 2, 1)
     );
     assert_eq!(h.sim.store().list_in::<ControllerRevision>(NS).count(), 2);
@@ -177,7 +202,10 @@ fn a_partition_holds_lower_ordinals_on_the_current_revision() {
     });
     h.settle();
     let s = h.set().status;
-    assert_eq!((s.current_revision.as_deref(), s.current_replicas), (Some(H2), 3));
+    assert_eq!(
+        (s.current_revision.as_deref(), s.current_replicas),
+        (Some(H2), 3)
+    );
 }
 
 // SC-31
@@ -214,10 +242,16 @@ fn a_stuck_rollout_needs_a_manual_delete_after_the_revert() {
     h.settle();
     let original = h.set().spec.template.clone();
     h.hold_pending.insert("web-2".into()); // the broken image never starts
-    h.update_set(|s| s.spec.template.spec.containers[0].image = "registry.k8s.io/nginx-slim:does-not-exist".into());
+    h.update_set(|s| {
+        s.spec.template.spec.containers[0].image =
+            "registry.k8s.io/nginx-slim:does-not-exist".into()
+    });
     h.run_for(60);
     let s = h.set().status;
-    assert_eq!((s.current_replicas, s.updated_replicas, s.ready_replicas), (2, 1, 2));
+    assert_eq!(
+        (s.current_replicas, s.updated_replicas, s.ready_replicas),
+        (2, 1, 2)
+    );
     h.update_set(|s| s.spec.template = original);
     h.run_for(60);
     assert_eq!(
@@ -236,7 +270,11 @@ fn a_stuck_rollout_needs_a_manual_delete_after_the_revert() {
     assert_eq!(revision_of(&h, "web-2"), H1);
     let s = h.set().status;
     assert_eq!(
-        (s.ready_replicas, s.updated_replicas, s.current_revision.as_deref()),
+        (
+            s.ready_replicas,
+            s.updated_replicas,
+            s.current_revision.as_deref()
+        ),
         (3, 3, Some(H1))
     );
 }
@@ -308,7 +346,13 @@ fn min_ready_seconds_delays_the_next_ordinal() {
         h.why_text()
     );
     h.settle();
-    let created = h.pod("web-1").unwrap().metadata.creation_timestamp.unwrap().0;
+    let created = h
+        .pod("web-1")
+        .unwrap()
+        .metadata
+        .creation_timestamp
+        .unwrap()
+        .0;
     assert!(
         created.0 >= ready_at.0 + 10_000,
         "web-1 at {created:?}, web-0 ready at {ready_at:?}"
@@ -334,7 +378,11 @@ fn a_failed_pod_is_deleted_and_recreated_with_the_same_identity() {
     let pod = h.pod("web-0").unwrap();
     assert_eq!(pod.status.phase, PodPhase::Running);
     assert_eq!(
-        pod.spec.volumes[0].persistent_volume_claim.as_ref().unwrap().claim_name,
+        pod.spec.volumes[0]
+            .persistent_volume_claim
+            .as_ref()
+            .unwrap()
+            .claim_name,
         "www-web-0"
     );
 }
@@ -355,8 +403,10 @@ fn a_claim_being_deleted_stops_pod_creation_with_failed_create() {
     h.delete_pod("web-1");
     h.settle();
     assert!(
-        h.events
-            .contains(&"Create Pod web-1 in StatefulSet web failed error: pvc www-web-1 is being deleted".to_string()),
+        h.events.contains(
+            &"Create Pod web-1 in StatefulSet web failed error: pvc www-web-1 is being deleted"
+                .to_string()
+        ),
         "{:?}",
         h.events
     );
@@ -364,7 +414,11 @@ fn a_claim_being_deleted_stops_pod_creation_with_failed_create() {
     let fresh = h.claim("www-web-1").expect("claim recreated");
     assert_ne!(fresh.metadata.uid, old_claim);
     assert!(h.pod("web-1").is_some());
-    assert!(h.events.ends_with(&[claim_event(1), create("web-1")]), "{:?}", h.events);
+    assert!(
+        h.events.ends_with(&[claim_event(1), create("web-1")]),
+        "{:?}",
+        h.events
+    );
 }
 
 #[test]
@@ -405,7 +459,8 @@ fn an_absurd_replica_count_is_refused_with_a_reason() {
 #[test]
 fn a_stale_claim_blocks_the_pod_until_the_garbage_collector_deleted_it() {
     let mut manifest = m0(3);
-    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] = json!({"whenDeleted": "Retain", "whenScaled": "Delete"});
+    manifest["spec"]["persistentVolumeClaimRetentionPolicy"] =
+        json!({"whenDeleted": "Retain", "whenScaled": "Delete"});
     let mut h = Harness::with_set(manifest);
     h.settle();
     let old_claim = h.claim("www-web-2").unwrap().metadata.uid;
@@ -423,7 +478,8 @@ fn a_stale_claim_blocks_the_pod_until_the_garbage_collector_deleted_it() {
         "not created while the claim belongs to the old pod"
     );
     assert!(
-        h.why_text().contains("claim www-web-2 still belongs to an earlier pod"),
+        h.why_text()
+            .contains("claim www-web-2 still belongs to an earlier pod"),
         "{}",
         h.why_text()
     );
@@ -443,7 +499,9 @@ fn a_removed_pod_name_label_is_put_back_but_not_a_removed_index_label() {
     let mut h = Harness::with_set(m0(2));
     h.settle();
     let mut pod = h.pod("web-1").unwrap();
-    pod.metadata.labels_mut().remove("apps.kubernetes.io/pod-index");
+    pod.metadata
+        .labels_mut()
+        .remove("apps.kubernetes.io/pod-index");
     h.sim.update_object(Object::Pod(pod));
     h.events.clear();
     h.settle();
@@ -455,17 +513,23 @@ fn a_removed_pod_name_label_is_put_back_but_not_a_removed_index_label() {
         .labels()
         .contains_key("apps.kubernetes.io/pod-index"));
     let mut pod = h.pod("web-1").unwrap();
-    pod.metadata.labels_mut().remove("statefulset.kubernetes.io/pod-name");
+    pod.metadata
+        .labels_mut()
+        .remove("statefulset.kubernetes.io/pod-name");
     h.sim.update_object(Object::Pod(pod));
     h.settle();
     assert_eq!(h.events, ["Update Pod web-1 in StatefulSet web successful"]);
     let labels = h.pod("web-1").unwrap().metadata.labels().clone();
     assert_eq!(
-        labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str),
+        labels
+            .get("statefulset.kubernetes.io/pod-name")
+            .map(String::as_str),
         Some("web-1")
     );
     assert_eq!(
-        labels.get("apps.kubernetes.io/pod-index").map(String::as_str),
+        labels
+            .get("apps.kubernetes.io/pod-index")
+            .map(String::as_str),
         Some("1"),
         "updateIdentity writes both"
     );
@@ -478,12 +542,17 @@ fn a_released_pod_keeps_its_name_and_the_set_says_why_it_waits() {
     h.settle();
     let uid = h.pod("web-1").unwrap().metadata.uid;
     let mut pod = h.pod("web-1").unwrap();
-    pod.metadata.labels_mut().insert("app".into(), "debug".into());
+    pod.metadata
+        .labels_mut()
+        .insert("app".into(), "debug".into());
     h.sim.update_object(Object::Pod(pod));
     h.run_for(3);
     let pod = h.pod("web-1").unwrap();
     assert_eq!(pod.metadata.uid, uid, "the released pod is not replaced");
-    assert!(pod.metadata.controller_ref().is_none(), "released: no ownerReference");
+    assert!(
+        pod.metadata.controller_ref().is_none(),
+        "released: no ownerReference"
+    );
     assert!(
         h.why_text()
             .contains("a pod named web-1 exists that this set does not own"),
@@ -492,12 +561,17 @@ fn a_released_pod_keeps_its_name_and_the_set_says_why_it_waits() {
     );
     // Matching labels again: the orphan's label change wakes the set, which adopts it.
     let mut pod = h.pod("web-1").unwrap();
-    pod.metadata.labels_mut().insert("app".into(), "nginx".into());
+    pod.metadata
+        .labels_mut()
+        .insert("app".into(), "nginx".into());
     h.sim.update_object(Object::Pod(pod));
     h.settle();
     let pod = h.pod("web-1").unwrap();
     assert_eq!(pod.metadata.uid, uid);
-    assert_eq!(pod.metadata.controller_ref().map(|r| r.name.as_str()), Some("web"));
+    assert_eq!(
+        pod.metadata.controller_ref().map(|r| r.name.as_str()),
+        Some("web")
+    );
 }
 
 // ERRATA: on 1.36 a Parallel set's rolling update also waits minReadySeconds between pods.
@@ -525,6 +599,9 @@ fn parallel_rolling_update_waits_min_ready_seconds_between_pods() {
     h.settle();
     assert_eq!(h.events[2], delete("web-1"));
     let s = h.set().status;
-    assert_eq!((s.updated_replicas, s.current_revision.as_deref()), (3, Some(H2)));
+    assert_eq!(
+        (s.updated_replicas, s.current_revision.as_deref()),
+        (3, Some(H2))
+    );
     assert!(h.sim.now().0 >= ready.0 + 20_000);
 }

@@ -3,7 +3,9 @@
 //! tested on its own.
 
 use kubeplay::engine::action::{ControllerId, Propagation, WhyReason};
-use kubeplay::engine::model::{Event, Kind, Object, PersistentVolumeClaim, Pod, PodCondition, PodPhase, StatefulSet};
+use kubeplay::engine::model::{
+    Event, Kind, Object, PersistentVolumeClaim, Pod, PodCondition, PodPhase, StatefulSet,
+};
 use kubeplay::engine::store::ObjectKey;
 use kubeplay::engine::time::{SimDuration, Timestamp};
 use kubeplay::Sim;
@@ -136,12 +138,18 @@ impl Harness {
     }
 
     pub fn claim(&self, name: &str) -> Option<PersistentVolumeClaim> {
-        self.sim.store().get::<PersistentVolumeClaim>(NS, name).cloned()
+        self.sim
+            .store()
+            .get::<PersistentVolumeClaim>(NS, name)
+            .cloned()
     }
 
     pub fn delete_pod(&mut self, name: &str) {
-        self.sim
-            .delete_object(&ObjectKey::new(Kind::Pod, NS, name), None, Propagation::Background);
+        self.sim.delete_object(
+            &ObjectKey::new(Kind::Pod, NS, name),
+            None,
+            Propagation::Background,
+        );
     }
 
     /// Reads what changed since the last look: new events, new pods and claims, invariants.
@@ -151,7 +159,8 @@ impl Harness {
             .list_in::<Event>(NS)
             .filter_map(|e| {
                 let rv: u64 = e.metadata.resource_version.parse().ok()?;
-                (rv > self.last_rv && e.source.component == "statefulset-controller").then(|| (rv, e.message.clone()))
+                (rv > self.last_rv && e.source.component == "statefulset-controller")
+                    .then(|| (rv, e.message.clone()))
             })
             .collect();
         fresh.sort();
@@ -159,7 +168,9 @@ impl Harness {
             for c in changes {
                 let meta = c.object.meta();
                 match (c.change, c.object.kind()) {
-                    (kubeplay::engine::store::ChangeType::Added, Kind::Pod) => self.created.push(meta.name.clone()),
+                    (kubeplay::engine::store::ChangeType::Added, Kind::Pod) => {
+                        self.created.push(meta.name.clone())
+                    }
                     (kubeplay::engine::store::ChangeType::Added, Kind::PersistentVolumeClaim) => {
                         self.claims_created.push(meta.name.clone())
                     }
@@ -196,7 +207,8 @@ impl Harness {
             let name = pod.metadata.name.clone();
             if pod.metadata.deletion_timestamp.is_some() {
                 if !self.hold_terminating.contains(&name) {
-                    self.sim.remove_object(&ObjectKey::new(Kind::Pod, NS, &name));
+                    self.sim
+                        .remove_object(&ObjectKey::new(Kind::Pod, NS, &name));
                     changed = true;
                 }
                 continue;
@@ -275,7 +287,12 @@ impl Harness {
 
 pub fn set_ready(pod: &mut Pod, ready: bool, now: kubeplay::engine::time::SimTime) {
     let status = if ready { "True" } else { "False" };
-    if let Some(c) = pod.status.conditions.iter_mut().find(|c| c.type_ == "Ready") {
+    if let Some(c) = pod
+        .status
+        .conditions
+        .iter_mut()
+        .find(|c| c.type_ == "Ready")
+    {
         if c.status != status {
             c.status = status.into();
             c.last_transition_time = Some(Timestamp(now));

@@ -124,7 +124,8 @@ impl Run {
                 s.updated_replicas,
                 s.available_replicas,
             );
-            if set.status.observed_generation.is_some() && self.rec.statuses.last() != Some(&counts) {
+            if set.status.observed_generation.is_some() && self.rec.statuses.last() != Some(&counts)
+            {
                 self.rec.statuses.push(counts);
             }
         }
@@ -151,7 +152,9 @@ impl Run {
     fn advance(&mut self, secs: u64) {
         for _ in 0..secs * 10 {
             let next = self.session.sim.now().0 + 100;
-            self.session.sim.run_until(kubeplay::engine::time::SimTime(next));
+            self.session
+                .sim
+                .run_until(kubeplay::engine::time::SimTime(next));
             self.observe();
         }
     }
@@ -176,7 +179,12 @@ impl Run {
     }
 
     fn revision(&self, pod: &str) -> String {
-        let pod = self.session.sim.store().get::<Pod>(NS, pod).expect("pod exists");
+        let pod = self
+            .session
+            .sim
+            .store()
+            .get::<Pod>(NS, pod)
+            .expect("pod exists");
         pod.metadata
             .labels()
             .get("controller-revision-hash")
@@ -218,7 +226,11 @@ fn is_subsequence(expected: &[Counts], seen: &[Counts]) -> bool {
 fn assert_contiguous(run: &Run, n: u32) {
     let want: Vec<String> = (0..n).map(|i| format!("web-{i}")).collect();
     let mut have = run.pods();
-    have.sort_by_key(|p| p.trim_start_matches("web-").parse::<u32>().unwrap_or(u32::MAX));
+    have.sort_by_key(|p| {
+        p.trim_start_matches("web-")
+            .parse::<u32>()
+            .unwrap_or(u32::MAX)
+    });
     assert_eq!(have, want, "ordinals unique and contiguous");
 }
 
@@ -230,15 +242,31 @@ fn sc01_ordered_creation_matches_the_real_cluster() {
     run.settle();
     assert_eq!(
         run.rec.events,
-        [claim(0), created(0), claim(1), created(1), claim(2), created(2)]
+        [
+            claim(0),
+            created(0),
+            claim(1),
+            created(1),
+            claim(2),
+            created(2)
+        ]
     );
     assert_eq!(run.rec.pods_added, ["web-0", "web-1", "web-2"]);
     assert_eq!(
         run.rec.max_unready, 1,
         "never two unready pods during OrderedReady creation"
     );
-    let real = [(1, 0, 1, 1, 0), (2, 1, 2, 2, 1), (3, 2, 3, 3, 2), (3, 3, 3, 3, 3)];
-    assert!(is_subsequence(&real, &run.rec.statuses), "{:?}", run.rec.statuses);
+    let real = [
+        (1, 0, 1, 1, 0),
+        (2, 1, 2, 2, 1),
+        (3, 2, 3, 3, 2),
+        (3, 3, 3, 3, 3),
+    ];
+    assert!(
+        is_subsequence(&real, &run.rec.statuses),
+        "{:?}",
+        run.rec.statuses
+    );
     let out = run.script("kubectl get sts web -o jsonpath='{.status}'");
     assert!(out.contains(r#"{"availableReplicas":3,"collisionCount":0,"currentReplicas":3,"currentRevision":"web-5b646f6946","observedGeneration":1,"readyReplicas":3,"replicas":3,"updateRevision":"web-5b646f6946","updatedReplicas":3}"#), "{out}");
     assert_contiguous(&run, 3);
@@ -287,7 +315,11 @@ fn sc11_scale_down_waits_for_an_unready_pod() {
         (2, 2, 1, 1, 2),
         (1, 1, 1, 1, 1),
     ];
-    assert!(is_subsequence(&real, &run.rec.statuses), "{:?}", run.rec.statuses);
+    assert!(
+        is_subsequence(&real, &run.rec.statuses),
+        "{:?}",
+        run.rec.statuses
+    );
     assert_contiguous(&run, 1);
 }
 
@@ -320,7 +352,12 @@ fn sc15_scale_up_first_then_reverse_ordinal_update() {
     let s = run.status();
     assert_eq!(s.current_revision.as_deref(), Some("web-59b7d9585"));
     assert_eq!(
-        (s.replicas, s.ready_replicas, s.current_replicas, s.updated_replicas),
+        (
+            s.replicas,
+            s.ready_replicas,
+            s.current_replicas,
+            s.updated_replicas
+        ),
         (5, 5, 5, 5)
     );
     assert_eq!(run.rec.max_unready, 1);
@@ -333,16 +370,26 @@ fn sc17_retained_claims_come_back_on_scale_up() {
     let mut run = Run::new();
     run.script(&m0(3, IMAGE1, ""));
     run.settle();
-    let uids: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    let uids: Vec<String> = (0..3)
+        .map(|n| run.claim_uid(&format!("www-web-{n}")))
+        .collect();
     run.script("kubectl scale sts web --replicas=1");
     run.settle();
     assert_contiguous(&run, 1);
     run.script("kubectl scale sts web --replicas=3");
     run.settle();
-    assert_eq!(run.rec.events[6..], [deleted(2), deleted(1), created(1), created(2)]);
-    let again: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    assert_eq!(
+        run.rec.events[6..],
+        [deleted(2), deleted(1), created(1), created(2)]
+    );
+    let again: Vec<String> = (0..3)
+        .map(|n| run.claim_uid(&format!("www-web-{n}")))
+        .collect();
     assert_eq!(uids, again, "the same claims, not new ones");
-    assert!(run.rec.claims_deleted.is_empty(), "no claim deleted under Retain");
+    assert!(
+        run.rec.claims_deleted.is_empty(),
+        "no claim deleted under Retain"
+    );
     assert_contiguous(&run, 3);
 }
 
@@ -364,11 +411,20 @@ fn a_deleted_pod_comes_back_with_its_name_and_claim() {
         after.iter().any(|s| s.0 == 3 && s.2 == 2),
         "terminating pod counted in replicas: {after:?}"
     );
-    assert!(after.iter().any(|s| s.0 == 2), "replicas dips by one: {after:?}");
+    assert!(
+        after.iter().any(|s| s.0 == 2),
+        "replicas dips by one: {after:?}"
+    );
     assert_eq!(after.last(), Some(&(3, 3, 3, 3, 3)));
     assert_contiguous(&run, 3);
     assert_eq!(run.claim_uid("www-web-1"), claim_uid);
-    let pod = run.session.sim.store().get::<Pod>(NS, "web-1").expect("web-1").clone();
+    let pod = run
+        .session
+        .sim
+        .store()
+        .get::<Pod>(NS, "web-1")
+        .expect("web-1")
+        .clone();
     assert_eq!(
         pod.spec.volumes[0]
             .persistent_volume_claim
@@ -390,7 +446,10 @@ fn sc33_a_stuck_rollout_needs_a_manual_delete() {
     run.script("kubectl set image sts/web nginx=registry.k8s.io/nginx-slim:does-not-exist");
     run.advance(60);
     let s = run.status();
-    assert_eq!((s.current_replicas, s.updated_replicas, s.ready_replicas), (2, 1, 2));
+    assert_eq!(
+        (s.current_replicas, s.updated_replicas, s.ready_replicas),
+        (2, 1, 2)
+    );
     run.script(&format!("kubectl set image sts/web nginx={IMAGE1}"));
     run.advance(60);
     let s = run.status();
@@ -414,7 +473,10 @@ fn sc33_a_stuck_rollout_needs_a_manual_delete() {
     run.settle();
     assert_eq!(run.revision("web-2"), "web-5b646f6946");
     let s = run.status();
-    assert_eq!((s.ready_replicas, s.current_replicas, s.updated_replicas), (3, 3, 3));
+    assert_eq!(
+        (s.ready_replicas, s.current_replicas, s.updated_replicas),
+        (3, 3, 3)
+    );
 }
 
 // SC-41: web-1 is created minReadySeconds after web-0's Ready transition.
@@ -424,10 +486,20 @@ fn sc41_min_ready_seconds_spaces_the_ordinals() {
     run.script(&m0(3, IMAGE1, "  minReadySeconds: 10\n"));
     run.settle();
     let store = run.session.sim.store();
-    let pod = |n: u32| store.get::<Pod>(NS, &format!("web-{n}")).expect("pod").clone();
+    let pod = |n: u32| {
+        store
+            .get::<Pod>(NS, &format!("web-{n}"))
+            .expect("pod")
+            .clone()
+    };
     for n in 0..2 {
         let ready = pod(n).ready_since().expect("ready").0 .0;
-        let next = pod(n + 1).metadata.creation_timestamp.expect("created").0 .0;
+        let next = pod(n + 1)
+            .metadata
+            .creation_timestamp
+            .expect("created")
+            .0
+             .0;
         assert!(
             next >= ready + 10_000 && next <= ready + 11_000,
             "web-{} created {} ms after web-{n} became Ready",
@@ -472,7 +544,11 @@ fn sc29_partition_canary_then_phased_rollout() {
     );
     let s = run.status();
     assert_eq!(
-        (s.current_replicas, s.updated_replicas, s.update_revision.as_deref()),
+        (
+            s.current_replicas,
+            s.updated_replicas,
+            s.update_revision.as_deref()
+        ),
         (3, 0, Some("web-59b7d9585"))
     );
     run.script(r#"kubectl patch sts web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}'"#);
@@ -480,7 +556,11 @@ fn sc29_partition_canary_then_phased_rollout() {
     assert_eq!(run.rec.events[6..], [deleted(2), created(2)]);
     let s = run.status();
     assert_eq!(
-        (s.current_revision.as_deref(), s.current_replicas, s.updated_replicas),
+        (
+            s.current_revision.as_deref(),
+            s.current_replicas,
+            s.updated_replicas
+        ),
         (Some("web-5b646f6946"), 2, 1)
     );
     let why = run.script("sim why sts/web");
@@ -528,13 +608,29 @@ fn sc31_rollout_undo_renumbers_the_revision() {
     );
     run.settle();
     let out = run.script("kubectl get controllerrevision");
-    assert!(out.contains("web-5b646f6946   statefulset.apps/web   3"), "{out}");
-    assert!(out.contains("web-59b7d9585    statefulset.apps/web   2"), "{out}");
-    assert_eq!(run.status().current_revision.as_deref(), Some("web-5b646f6946"));
+    assert!(
+        out.contains("web-5b646f6946   statefulset.apps/web   3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("web-59b7d9585    statefulset.apps/web   2"),
+        "{out}"
+    );
+    assert_eq!(
+        run.status().current_revision.as_deref(),
+        Some("web-5b646f6946")
+    );
     // Six events for the update, then the same six, in the same order, for the rollback.
     assert_eq!(
         run.rec.events[12..],
-        [deleted(2), created(2), deleted(1), created(1), deleted(0), created(0)]
+        [
+            deleted(2),
+            created(2),
+            deleted(1),
+            created(1),
+            deleted(0),
+            created(0)
+        ]
     );
 }
 
@@ -544,15 +640,22 @@ fn sc21_a_recreated_set_reuses_the_retained_claims() {
     let mut run = Run::new();
     run.script(&m0(3, IMAGE1, ""));
     run.settle();
-    let uids: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    let uids: Vec<String> = (0..3)
+        .map(|n| run.claim_uid(&format!("www-web-{n}")))
+        .collect();
     run.script("kubectl delete sts web");
     run.settle();
-    assert!(run.pods().is_empty(), "the garbage collector deleted the pods");
+    assert!(
+        run.pods().is_empty(),
+        "the garbage collector deleted the pods"
+    );
     let out = run.script(&m0(3, IMAGE1, ""));
     assert!(out.contains("statefulset.apps/web created"), "{out}");
     run.settle();
     assert_eq!(run.rec.events[6..], [created(0), created(1), created(2)]);
-    let again: Vec<String> = (0..3).map(|n| run.claim_uid(&format!("www-web-{n}"))).collect();
+    let again: Vec<String> = (0..3)
+        .map(|n| run.claim_uid(&format!("www-web-{n}")))
+        .collect();
     assert_eq!(uids, again);
     assert_eq!(
         run.revision("web-0"),
@@ -574,7 +677,10 @@ fn sc19_when_deleted_delete_removes_claims_with_the_set() {
     run.settle();
     run.script("kubectl scale sts web --replicas=2");
     run.settle();
-    assert!(run.rec.claims_deleted.is_empty(), "scale-down keeps www-web-2");
+    assert!(
+        run.rec.claims_deleted.is_empty(),
+        "scale-down keeps www-web-2"
+    );
     run.script("kubectl delete sts web");
     run.settle();
     let mut gone = run.rec.claims_deleted.clone();
@@ -596,13 +702,19 @@ fn sc05_parallel_scales_in_one_sync() {
     run.script("kubectl scale sts web --replicas=3");
     run.session.sim.run_until(run.session.sim.now());
     run.observe();
-    assert_eq!(run.pods(), ["web-0", "web-1", "web-2"], "both new pods in one sync");
+    assert_eq!(
+        run.pods(),
+        ["web-0", "web-1", "web-2"],
+        "both new pods in one sync"
+    );
     run.settle();
     run.script("kubectl scale sts web --replicas=0");
     run.session.sim.run_until(run.session.sim.now());
     run.observe();
     assert!(
-        run.rec.events.ends_with(&[deleted(2), deleted(1), deleted(0)]),
+        run.rec
+            .events
+            .ends_with(&[deleted(2), deleted(1), deleted(0)]),
         "{:?}",
         run.rec.events
     );

@@ -117,7 +117,9 @@ fn pods_to_delete<'a>(active: &[&'a Pod], count: usize, now: SimTime) -> Vec<&'a
             .map_or(0, |n| per_node.get(n).copied().unwrap_or(0))
     };
     let mut list: Vec<&Pod> = active.to_vec();
-    crate::engine::stable_sort::sort_by(&mut list, |a, b| deletion_order(a, b, rank(a), rank(b), now));
+    crate::engine::stable_sort::sort_by(&mut list, |a, b| {
+        deletion_order(a, b, rank(a), rank(b), now)
+    });
     list.truncate(count);
     list
 }

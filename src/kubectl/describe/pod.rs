@@ -234,7 +234,9 @@ fn containers(
         } else {
             w.line(2, "Mounts:");
             let mut mounts = c.volume_mounts.clone();
-            crate::engine::stable_sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
+            crate::engine::stable_sort::sort_by(&mut mounts, |a, b| {
+                a.mount_path.cmp(&b.mount_path)
+            });
             for m in mounts {
                 let mut flags = vec![if m.read_only == Some(true) {
                     "ro".to_string()

@@ -305,7 +305,9 @@ fn cleanup_old(d: &Deployment, views: &[RsView], new: Option<usize>, actions: &m
     if old.len() <= limit {
         return;
     }
-    crate::engine::stable_sort::sort_by_key(&mut old, |v| (v.revision(), v.rs.metadata.creation_timestamp));
+    crate::engine::stable_sort::sort_by_key(&mut old, |v| {
+        (v.revision(), v.rs.metadata.creation_timestamp)
+    });
     let extra = old.len() - limit;
     for v in old.into_iter().take(extra) {
         actions.push(Action::Delete {

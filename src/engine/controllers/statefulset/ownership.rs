@@ -70,6 +70,8 @@ pub fn claim_revisions<'a>(
             actions.push(Action::Update(Object::ControllerRevision(adopted)));
         }
     }
-    crate::engine::stable_sort::sort_by(&mut revisions, |a, b| (a.revision, &a.metadata.name).cmp(&(b.revision, &b.metadata.name)));
+    crate::engine::stable_sort::sort_by(&mut revisions, |a, b| {
+        (a.revision, &a.metadata.name).cmp(&(b.revision, &b.metadata.name))
+    });
     revisions
 }
