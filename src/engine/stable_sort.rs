@@ -77,7 +77,7 @@ mod tests {
             let mut desc = items.clone();
             sort_by(&mut desc, |a, b| b.0.cmp(&a.0));
             let mut desc_std = items;
-            desc_std.sort_by(|a, b| b.0.cmp(&a.0));
+            desc_std.sort_by_key(|x| std::cmp::Reverse(x.0));
             assert_eq!(desc, desc_std);
         }
     }
