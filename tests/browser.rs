@@ -517,6 +517,10 @@ async fn add_node_form_adds_a_lane() {
     assert_eq!(count(&root, "[data-testid=node]"), 5);
     assert!(text(&root, "[data-testid=console-output]")
         .contains("sim node add kind-worker4 --label disktype=ssd"));
+    assert_eq!(
+        text(&root, "[data-node=kind-worker4] [data-testid=node-labels]"),
+        "disktype=ssd"
+    );
     // An empty name says what is missing and runs nothing.
     click(&root, "[data-testid=add-node-submit]").await;
     assert!(text(&root, "[data-testid=add-node]").contains("A node needs a name."));

@@ -124,6 +124,13 @@ fn NodeLaneView(props: &LaneProps) -> Html {
         lane.cordoned.then_some("cordoned")
     );
     let pods_label = format!("Pods on {}", lane.name);
+    // The labels people set; the well-known ones every kind node has (kubernetes.io/hostname,
+    // node-role...) are in the inspector's YAML.
+    let user_labels: Vec<&(String, String)> = lane
+        .labels
+        .iter()
+        .filter(|(k, _)| !k.contains("kubernetes.io/"))
+        .collect();
     html! {
         <li class={class} data-testid="node" data-node={lane.name.clone()} data-ready={lane.ready.to_string()}>
             <div class="lane-head">
@@ -149,6 +156,11 @@ fn NodeLaneView(props: &LaneProps) -> Html {
                 <NodeMenu node={lane.name.clone()} cordoned={lane.cordoned} ready={lane.ready}
                     taints={lane.taints.clone()} on_command={props.on_command.clone()} />
             </div>
+            if !user_labels.is_empty() {
+                <ul class="node-labels" aria-label="Labels" data-testid="node-labels">
+                    { for user_labels.iter().map(|(k, v)| html! { <li class="node-label">{format!("{k}={v}")}</li> }) }
+                </ul>
+            }
             if !lane.taints.is_empty() {
                 <ul class="taints" aria-label="Taints">
                     { for lane.taints.iter().map(|t| html! { <li class="taint" title="taint">{breakable(t)}</li> }) }
