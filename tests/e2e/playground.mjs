@@ -311,6 +311,12 @@ async function main() {
       [...document.querySelectorAll('[data-node="kind-worker4"] [data-pod^="fluentd-"]')].some((p) => p.dataset.phase === 'Running'));
     const cp = await page.$$eval('[data-node="kind-control-plane"] [data-pod^="fluentd-"]', (els) => els.length);
     assert(cp === 0, 'a fluentd pod landed on the tainted control-plane node');
+    // Asking the control-plane node why it has none gives the DaemonSet controller's reason.
+    await page.locator('[data-node="kind-control-plane"] [data-testid="inspect-node"]').click();
+    const why = await page.getByTestId('inspector-why').textContent();
+    assert(why.includes('taint node-role.kubernetes.io/control-plane:NoSchedule not tolerated'), `why: ${why}`);
+    await page.screenshot({ path: path.join(shots, 'desktop-inspector-node.png') });
+    await page.getByTestId('inspector-close').click();
     await page.locator('[data-node="kind-worker4"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'desktop-node-added.png') });
   });
