@@ -389,8 +389,9 @@ async function main() {
       if (status === 'Running') break;
       const before = await simTime(page);
       await page.getByTestId('step-event').click();
-      await page.waitForFunction((b) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b ||
-        document.querySelector('[data-pod="solo"]')?.dataset.status !== undefined, before, { timeout: WAIT });
+      // A press must move something: the clock or the pod's status.
+      await page.waitForFunction(([b, st]) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b ||
+        document.querySelector('[data-pod="solo"]')?.dataset.status !== st, [before, status], { timeout: WAIT });
     }
     assert(seen[seen.length - 1] === 'Running', `solo went through ${seen.join(' → ')}`);
     assert(seen.includes('ContainerCreating'), `solo skipped ContainerCreating: ${seen.join(' → ')}`);
