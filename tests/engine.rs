@@ -250,3 +250,34 @@ fn pods_get_their_qos_class_at_create() {
     );
     assert_eq!(make("cpu-only", &[], &[("cpu", "1")]), "Burstable");
 }
+
+#[test]
+fn daemonset_template_generation_follows_template_changes_only() {
+    let mut s = kubeplay::Session::new(1);
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/examples/seeds/logging-agent.yaml"
+    ))
+    .unwrap();
+    s.run_script(&format!("kubectl apply -f - <<EOF\n{manifest}EOF\n"), false);
+    let generation = |s: &kubeplay::Session| {
+        let ds = s
+            .sim
+            .store()
+            .get::<DaemonSet>("default", "logging-agent")
+            .unwrap();
+        ds.metadata
+            .annotations()
+            .get("deprecated.daemonset.template.generation")
+            .cloned()
+    };
+    assert_eq!(generation(&s).as_deref(), Some("1"));
+    s.execute_text("kubectl label ds logging-agent team=obs");
+    assert_eq!(
+        generation(&s).as_deref(),
+        Some("1"),
+        "labels are not the template"
+    );
+    s.execute_text("kubectl set image ds/logging-agent fluentd=fluentd:v1.17");
+    assert_eq!(generation(&s).as_deref(), Some("2"));
+}

@@ -9,6 +9,9 @@ use super::time::Timestamp;
 use super::Sim;
 use std::collections::BTreeMap;
 
+/// The annotation through which the API server exposes a DaemonSet's templateGeneration.
+pub const DS_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
 /// The most pods the simulation keeps at once (the 1,000-node / 10,000-pod benchmark fits twice).
 pub const MAX_PODS: usize = 25_000;
 
@@ -147,6 +150,12 @@ impl Sim {
             }
         }
         set_type_meta(&mut obj);
+        if let Object::DaemonSet(ds) = &mut obj {
+            // The API server's templateGeneration starts at 1 and is shown as this annotation.
+            ds.metadata
+                .annotations_mut()
+                .insert(DS_TEMPLATE_GENERATION.into(), "1".into());
+        }
         if let Object::Pod(pod) = &mut obj {
             admit_pod(pod);
             let suffix = self.random_suffix(5);
@@ -182,6 +191,24 @@ impl Sim {
         }
         if has_generation(obj.kind()) && spec_of(&old) != spec_of(&obj) {
             obj.meta_mut().generation += 1;
+        }
+        if let (Object::DaemonSet(before), Object::DaemonSet(after)) = (&old, &mut obj) {
+            // PrepareForUpdate: templateGeneration follows template changes only.
+            let current: i64 = before
+                .metadata
+                .annotations()
+                .get(DS_TEMPLATE_GENERATION)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            let next = if before.spec.template != after.spec.template {
+                current + 1
+            } else {
+                current
+            };
+            after
+                .metadata
+                .annotations_mut()
+                .insert(DS_TEMPLATE_GENERATION.into(), next.to_string());
         }
         set_type_meta(&mut obj);
         if old == obj {
