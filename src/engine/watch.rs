@@ -123,39 +123,12 @@ impl Sim {
             Kind::PersistentVolume => {
                 self.enqueue(C::Volume, key);
                 // Pending claims may bind to a new or freed volume.
-                let pending: Vec<ObjectKey> = self
-                    .store
-                    .list::<PersistentVolumeClaim>()
-                    .filter(|c| c.phase() == "Pending")
-                    .map(|c| {
-                        ObjectKey::new(
-                            Kind::PersistentVolumeClaim,
-                            &c.metadata.namespace,
-                            &c.metadata.name,
-                        )
-                    })
-                    .collect();
-                for k in pending {
-                    self.enqueue(C::Volume, k);
-                }
+                self.resync_pending_claims();
                 self.retry_pending_pods_with_claims();
             }
             Kind::StorageClass => {
-                let claims: Vec<ObjectKey> = self
-                    .store
-                    .list::<PersistentVolumeClaim>()
-                    .filter(|c| c.phase() == "Pending")
-                    .map(|c| {
-                        ObjectKey::new(
-                            Kind::PersistentVolumeClaim,
-                            &c.metadata.namespace,
-                            &c.metadata.name,
-                        )
-                    })
-                    .collect();
-                for k in claims {
-                    self.enqueue(C::Volume, k);
-                }
+                // A claim waiting for a class (or the default one) may provision now.
+                self.resync_pending_claims();
                 // VolumeBinding also reacts to classes: a claim of a new class may bind later.
                 self.retry_pending_pods_with_claims();
             }
@@ -473,6 +446,25 @@ impl Sim {
     fn retry_pending_pods_with_claims(&mut self) {
         let pending = pod_keys(self.store.unbound_pods_with_claims());
         self.retry(pending);
+    }
+
+    /// Asks the volume controller to look at every Pending claim again.
+    fn resync_pending_claims(&mut self) {
+        let pending: Vec<ObjectKey> = self
+            .store
+            .list::<PersistentVolumeClaim>()
+            .filter(|c| c.phase() == "Pending")
+            .map(|c| {
+                ObjectKey::new(
+                    Kind::PersistentVolumeClaim,
+                    &c.metadata.namespace,
+                    &c.metadata.name,
+                )
+            })
+            .collect();
+        for k in pending {
+            self.enqueue(C::Volume, k);
+        }
     }
 
     fn retry(&mut self, pods: Vec<ObjectKey>) {

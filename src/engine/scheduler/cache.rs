@@ -73,7 +73,7 @@ impl NodeInfoCache {
         }
         if let Some((node, pod)) = before {
             if let Some(entry) = self.nodes.get_mut(node) {
-                entry.used.subtract(&Usage::compute(pod));
+                entry.used.subtract(&Usage::of_pod(pod));
             }
         }
         if let Some((node, pod)) = after {
@@ -81,7 +81,7 @@ impl NodeInfoCache {
                 .entry(node.to_string())
                 .or_default()
                 .used
-                .add(&Usage::compute(pod));
+                .add(&Usage::of_pod(pod));
         }
     }
 }

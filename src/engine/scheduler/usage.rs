@@ -41,11 +41,8 @@ impl Allocatable {
 }
 
 impl Usage {
+    /// What one pod asks of its node.
     pub fn of_pod(pod: &Pod) -> Usage {
-        Usage::compute(pod)
-    }
-
-    pub fn compute(pod: &Pod) -> Usage {
         Usage {
             pods: 1,
             requested: RESOURCES.map(|r| pod.request_milli(r)),
