@@ -78,7 +78,11 @@ stage "browser tests (wasm-bindgen-test, headless Chromium)" \
 stage "determinism on wasm32 (example transcripts equal the native ones)" \
   cargo test --target wasm32-unknown-unknown --test determinism
 if [ "$built" = yes ]; then
-  stage "end-to-end test (playwright-core, dist/)" node tests/e2e/playground.mjs
+  # Every tests/e2e/*.mjs but the shared harness is one end-to-end suite.
+  for suite in tests/e2e/*.mjs; do
+    [ "$(basename "$suite")" = lib.mjs ] && continue
+    stage "end-to-end test $(basename "$suite" .mjs) (playwright-core, dist/)" node "$suite"
+  done
 else
   failed=$((failed + 1))
   failures+=("end-to-end test (no dist/ to test)")

@@ -1,141 +1,18 @@
-// End-to-end test of the built playground (dist/) in headless Chromium, driven by
-// playwright-core. Serves dist/ on a free localhost port, then walks a learner's first visit:
-// the default cluster, the example StatefulSet applied, web-0/web-1/web-2 created in order,
-// the console, a reload that keeps the work, and a broken manifest that names its line.
-// Screenshots go to tests/screenshots/ (gitignored). Every wait is on a condition.
+// End-to-end test of the built playground (dist/) in headless Chromium: a learner's first
+// visit — the default cluster, the example StatefulSet applied, web-0/web-1/web-2 created in
+// order, the console, node operations, a reload that keeps the work, and a broken manifest that
+// names its line. Screenshots go to tests/screenshots/ (gitignored).
 //
 // Run: node tests/e2e/playground.mjs   (.ci/test.sh builds dist/ first)
 
-import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, '.tools', 'package.json'));
-const { chromium } = require('playwright-core');
-
-const dist = path.join(root, 'dist');
-const shots = path.join(root, 'tests', 'screenshots');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const WAIT = 20_000;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
-};
-
-function serve() {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const results = [];
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`test e2e::${name} ... ok (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`test e2e::${name} ... FAILED\n    ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n    ')}`);
-    throw e;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function simTime(page) {
-  return (await page.getByTestId('sim-time').textContent()).trim();
-}
-
-/** Names, phases and readiness of the web-N pods on screen. */
-async function webPods(page) {
-  return page.$$eval('[data-testid="cluster"] [data-pod^="web-"]', (els) =>
-    els.map((e) => ({ name: e.dataset.pod, phase: e.dataset.phase, ready: e.dataset.ready === 'true' })));
-}
-
-/** Clicks "Step 1s" and waits until the clock shows the new time. */
-async function step(page) {
-  const before = await simTime(page);
-  await page.getByTestId('step').click();
-  await page.waitForFunction(
-    (b) => document.querySelector('[data-testid="sim-time"]').textContent.trim() !== b, before, { timeout: WAIT });
-}
-
-/** Plays at the given speed until `cond` (a page function) holds, then pauses. */
-async function playUntil(page, speed, cond, arg) {
-  await page.getByTestId('speed').selectOption(String(speed));
-  await page.getByTestId('play').click();
-  try {
-    await page.waitForFunction(cond, arg, { timeout: WAIT });
-  } finally {
-    await page.getByTestId('play').click();
-  }
-}
-
-/** The text of the newest console entry. */
-async function lastConsoleEntry(page) {
-  const entry = page.locator('[data-testid="console-output"] .entry').last();
-  await entry.waitFor({ timeout: WAIT });
-  return entry.textContent();
-}
-
-/** Puts a manifest in the editor and applies it; fails on an apply error. */
-async function applyManifest(page, text) {
-  await page.getByTestId('editor').fill(text);
-  await page.getByTestId('apply').click();
-  await page.waitForFunction((t) => {
-    const out = document.querySelector('[data-testid="apply-output"]');
-    return out && out.dataset.ok === 'true' && document.querySelector('[data-testid="editor"]').value === t;
-  }, text, { timeout: WAIT });
-}
-
-/** Opens a node's action menu. */
-async function openNodeMenu(page, node) {
-  const menu = page.locator(`[data-node="${node}"] [data-testid="node-menu"]`);
-  if (!(await menu.getAttribute('open') !== null)) await menu.locator('summary').click();
-  return menu;
-}
+import {
+  WAIT, shots, assert, simTime, webPods, step, playUntil, lastConsoleEntry, applyManifest,
+  openNodeMenu, launch,
+} from './lib.mjs';
 
 async function main() {
-  await mkdir(shots, { recursive: true });
-  const server = await serve();
-  const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
-  // Reduced motion turns the CSS transitions off, so screenshots show settled colours.
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce',
-  });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-
-  // Every check runs even after a failure (later ones may then fail for the same cause), so
-  // one run shows everything that is wrong.
-  let failed = false;
-  const run = async (name, fn) => { try { await check(name, fn); } catch { failed = true; } };
+  const { base, page, pageErrors, run, finish } = await launch();
 
   await run('loads_the_default_cluster', async () => {
     await page.goto(base);
@@ -424,16 +301,7 @@ async function main() {
     await page.screenshot({ path: path.join(shots, 'desktop-dark.png') });
   });
 
-  await run('no_errors_in_the_page', async () => {
-    assert(pageErrors.length === 0, `page errors:\n${pageErrors.join('\n')}`);
-  });
-
-  await browser.close();
-  server.close();
-  const passed = results.filter((r) => r.ok).length;
-  const failedCount = results.length - passed;
-  console.log(`\ne2e: ${passed} passed; ${failedCount} failed`);
-  process.exit(failed ? 1 : 0);
+  await finish('playground');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
