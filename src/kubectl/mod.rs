@@ -7,6 +7,7 @@
 //! simulation while a command "waits").
 
 mod apply;
+pub mod allocated;
 pub mod args;
 mod create;
 mod delete;

@@ -4,40 +4,8 @@
 use super::{annotations, labels, ts, W};
 use crate::engine::model::*;
 use crate::engine::Sim;
+use crate::kubectl::allocated::{allocated, cpu_text as cpu, memory_text as mem, percent as pct};
 use crate::kubectl::duration::age;
-
-fn pct(part: i128, total: i128) -> i128 {
-    if total == 0 {
-        0
-    } else {
-        part * 100 / total
-    }
-}
-
-fn cpu(m: i128) -> String {
-    if m == 0 {
-        "0".into()
-    } else {
-        format_cpu_milli(m)
-    }
-}
-
-fn mem(m: i128) -> String {
-    if m == 0 {
-        "0".into()
-    } else {
-        format_bytes_milli(m)
-    }
-}
-
-fn limit_milli(c: &Container, res: &str) -> i128 {
-    c.resources
-        .as_ref()
-        .and_then(|r| r.limits.as_ref())
-        .and_then(|l| l.get(res))
-        .map(|q| q.milli_or_zero())
-        .unwrap_or(0)
-}
 
 pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     let m = &n.metadata;
@@ -136,15 +104,12 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     if let Some(p) = &n.spec.provider_id {
         w.line(0, &format!("ProviderID:\t{p}"));
     }
-    let pods: Vec<&Pod> = sim
-        .store()
-        .pods_on_node(&m.name)
-        .filter(|p| !p.is_terminal())
-        .collect();
-    let (acpu, amem) = (n.allocatable_milli("cpu"), n.allocatable_milli("memory"));
+    // The same figures the playground's usage bars show (kubectl::allocated).
+    let alloc = allocated(sim, n);
+    let (acpu, amem) = (alloc.allocatable_cpu, alloc.allocatable_memory);
     w.line(
         0,
-        &format!("Non-terminated Pods:\t({} in total)", pods.len()),
+        &format!("Non-terminated Pods:\t({} in total)", alloc.pods.len()),
     );
     w.line(
         1,
@@ -154,27 +119,15 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
         1,
         "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
     );
-    let (mut tcr, mut tcl, mut tmr, mut tml) = (0i128, 0i128, 0i128, 0i128);
     let now = sim.now();
-    for p in &pods {
-        let cr = p.request_milli("cpu");
-        let mr = p.request_milli("memory");
-        let cl: i128 = p
-            .spec
-            .containers
-            .iter()
-            .map(|c| limit_milli(c, "cpu"))
-            .sum();
-        let ml: i128 = p
-            .spec
-            .containers
-            .iter()
-            .map(|c| limit_milli(c, "memory"))
-            .sum();
-        tcr += cr;
-        tcl += cl;
-        tmr += mr;
-        tml += ml;
+    for a in &alloc.pods {
+        let p = a.pod;
+        let (cr, cl, mr, ml) = (
+            a.cpu_requests,
+            a.cpu_limits,
+            a.memory_requests,
+            a.memory_limits,
+        );
         w.line(
             1,
             &format!(
@@ -193,6 +146,12 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
             ),
         );
     }
+    let (tcr, tcl, tmr, tml) = (
+        alloc.cpu_requests,
+        alloc.cpu_limits,
+        alloc.memory_requests,
+        alloc.memory_limits,
+    );
     w.line(0, "Allocated resources:");
     w.line(
         1,
