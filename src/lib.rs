@@ -9,6 +9,7 @@
 //! Determinism: same seed + same script => byte-identical transcript on native and wasm32.
 
 pub mod engine;
+pub mod highlight;
 pub mod kubectl;
 pub mod present;
 pub mod script;

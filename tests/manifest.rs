@@ -1014,3 +1014,6 @@ fn defaults_are_idempotent_for_every_reference_kind() {
         assert_eq!(once, twice, "{text}");
     }
 }
+
+#[path = "manifest/highlight.rs"]
+mod highlight;
