@@ -853,3 +853,6 @@ fn custom_columns_watch_with_events_like_the_reference_watches() {
 
 #[path = "kubectl/coverage.rs"]
 mod coverage;
+
+#[path = "kubectl/completion.rs"]
+mod completion;

@@ -9,6 +9,7 @@
 mod apply;
 pub mod allocated;
 pub mod args;
+pub mod complete;
 mod create;
 mod delete;
 mod describe;
