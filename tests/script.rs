@@ -6,6 +6,9 @@ use proptest::prelude::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+#[path = "script/playground_files.rs"]
+mod playground_files;
+
 fn example_scripts() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples");
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
