@@ -4,6 +4,13 @@
 use crate::engine::model::{Node, PersistentVolumeClaim, Pod, PodPhase};
 use crate::engine::Sim;
 
+mod claims;
+mod moves;
+mod usage;
+pub use claims::{lane_entries, pod_order, LaneEntry};
+pub use moves::{MoveTracker, MOVED_MARK_MS};
+pub use usage::{node_usage, UsageMeter};
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterView {
     pub time_ms: u64,
@@ -43,6 +50,19 @@ pub struct ClaimChip {
     /// `volume.kubernetes.io/selected-node` annotation).
     pub node: Option<String>,
     pub terminating: bool,
+    /// The bound PersistentVolume (`spec.volumeName`).
+    pub volume: Option<String>,
+    /// The one node the volume lives on (local-path: the PV's nodeAffinity). Set by `cluster_view`.
+    pub volume_node: Option<String>,
+    /// Pods that mount the claim, as `kubectl describe pvc` lists them under "Used By".
+    /// Set by `cluster_view`.
+    pub used_by: Vec<String>,
+    /// The node lane the claim is drawn in; `None` keeps it in the claims lane. Set by
+    /// `cluster_view`.
+    pub lane: Option<String>,
+    /// Why a claim is not bound or not in a node lane (the controller's reason or newest event).
+    /// Set by `cluster_view`.
+    pub reason: Option<String>,
 }
 
 pub fn claim_chip(claim: &PersistentVolumeClaim) -> ClaimChip {
@@ -59,6 +79,11 @@ pub fn claim_chip(claim: &PersistentVolumeClaim) -> ClaimChip {
             .get("volume.kubernetes.io/selected-node")
             .cloned(),
         terminating: claim.metadata.deletion_timestamp.is_some(),
+        volume: claim.spec.volume_name.clone(),
+        volume_node: None,
+        used_by: Vec::new(),
+        lane: None,
+        reason: None,
     }
 }
 
@@ -71,6 +96,10 @@ pub struct NodeLane {
     pub labels: Vec<(String, String)>,
     pub taints: Vec<String>,
     pub pods: Vec<PodChip>,
+    /// cpu, memory and pods against allocatable, as `kubectl describe node` adds them up.
+    pub usage: Vec<UsageMeter>,
+    /// Claims drawn in this lane (their volume lives here, or their pod runs here).
+    pub claims: Vec<ClaimChip>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +114,17 @@ pub struct PodChip {
     pub owner_kind: Option<String>,
     pub owner_name: Option<String>,
     pub reason: Option<String>,
+    /// A terminating pod's deletionTimestamp (simulated ms): the end of its grace period.
+    pub deletion_ms: Option<u64>,
+    /// Its grace period (`deletionGracePeriodSeconds`), in ms.
+    pub grace_ms: Option<u64>,
+}
+
+impl PodChip {
+    /// Milliseconds of grace period left at `now_ms` (for a terminating pod).
+    pub fn grace_left_ms(&self, now_ms: u64) -> Option<u64> {
+        self.deletion_ms.map(|end| end.saturating_sub(now_ms))
+    }
 }
 
 pub fn pod_chip(pod: &Pod) -> PodChip {
@@ -102,6 +142,11 @@ pub fn pod_chip(pod: &Pod) -> PodChip {
             .condition("PodScheduled")
             .filter(|c| c.status == "False")
             .and_then(|c| c.message.clone()),
+        deletion_ms: pod.metadata.deletion_timestamp.map(|t| t.0 .0),
+        grace_ms: pod
+            .metadata
+            .deletion_grace_period_seconds
+            .map(|s| s.max(0) as u64 * 1000),
     }
 }
 
@@ -123,11 +168,13 @@ fn lane(sim: &Sim, node: &Node) -> NodeLane {
             .pods_on_node(&node.metadata.name)
             .map(pod_chip)
             .collect(),
+        usage: node_usage(sim, node),
+        claims: Vec::new(),
     }
 }
 
 pub fn cluster_view(sim: &Sim) -> ClusterView {
-    ClusterView {
+    let mut view = ClusterView {
         time_ms: sim.now().0,
         nodes: sim.store().list::<Node>().map(|n| lane(sim, n)).collect(),
         pending: sim
@@ -150,7 +197,9 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
                 reason: why.reason.to_string(),
             })
             .collect(),
-    }
+    };
+    claims::place_claims(sim, &mut view.nodes, &mut view.claims);
+    view
 }
 
 /// What the inspector can show: a pod, a node or a claim.

@@ -1,17 +1,19 @@
-//! The cluster: one lane per node holding its pods, and a lane for pods no node has taken,
-//! with the scheduler's reason. Pods are keyed by uid so a pod keeps its element (and its CSS
-//! transition) while its phase changes.
+//! The cluster: one lane per node holding its pods (node_lane.rs), a lane for pods no node has
+//! taken, with the scheduler's reason, the controllers' waits, and the claims no node holds.
+//! Pods and claims are keyed by uid so each keeps its element (and its CSS transition) while its
+//! state changes.
 
-use super::format::pod_tone;
-use super::node_actions::{AddNodeForm, NodeMenu};
-use crate::present::{
-    ClaimChip, ClusterView, InspectKind, InspectTarget, NodeLane, PodChip, WaitLine,
-};
+use super::claim_chip::{Claim, ClaimPlace};
+use super::node_actions::AddNodeForm;
+use super::node_lane::NodeLaneView;
+use super::pod_chip::Chip;
+use crate::present::InspectTarget;
+use crate::present::{ClaimChip, ClusterView, MoveTracker, PodChip, WaitLine};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-const SYSTEM_NAMESPACE: &str = "kube-system";
+pub(super) const SYSTEM_NAMESPACE: &str = "kube-system";
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
@@ -25,7 +27,7 @@ pub struct ClusterProps {
 }
 
 /// Click and Enter/Space handlers that open the inspector on `target`.
-fn inspect_handlers(
+pub(super) fn inspect_handlers(
     cb: &Callback<InspectTarget>,
     target: InspectTarget,
 ) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
@@ -57,6 +59,15 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
         .sum::<usize>()
         + view.pending.len();
     let ready_nodes = view.nodes.iter().filter(|n| n.ready).count();
+    // Where each pod name last ran, to mark a pod that came back on another node.
+    let tracker = use_mut_ref(MoveTracker::default);
+    let moves = Rc::new(tracker.borrow_mut().observe(view));
+    let loose_claims: Vec<ClaimChip> = view
+        .claims
+        .iter()
+        .filter(|c| c.lane.is_none())
+        .cloned()
+        .collect();
     let toggle = {
         let cb = props.on_show_system.clone();
         Callback::from(move |e: Event| {
@@ -84,6 +95,8 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
             <ul class="lanes" aria-label="Nodes">
                 { for view.nodes.iter().map(|lane| html! {
                     <NodeLaneView key={lane.name.clone()} lane={lane.clone()} show_system={props.show_system}
+                        moves={moves.clone()}
+                        now_ms={lane.pods.iter().any(|p| p.deletion_ms.is_some()).then_some(view.time_ms)}
                         on_command={props.on_command.clone()} on_inspect={props.on_inspect.clone()} />
                 }) }
             </ul>
@@ -91,98 +104,14 @@ pub fn ClusterPanel(props: &ClusterProps) -> Html {
             if !view.waiting.is_empty() {
                 <WaitingLane lines={view.waiting.clone()} />
             }
-            if !view.claims.is_empty() {
-                <ClaimsLane claims={view.claims.clone()} on_inspect={props.on_inspect.clone()} />
+            if !loose_claims.is_empty() {
+                <ClaimsLane claims={loose_claims} on_inspect={props.on_inspect.clone()} />
             }
             if view.pending.is_empty() {
                 <PendingLane pods={Vec::new()} on_inspect={props.on_inspect.clone()} />
             }
             </div>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LaneProps {
-    lane: NodeLane,
-    show_system: bool,
-    on_command: Callback<String>,
-    on_inspect: Callback<InspectTarget>,
-}
-
-#[component]
-fn NodeLaneView(props: &LaneProps) -> Html {
-    let lane = &props.lane;
-    let pods: Vec<&PodChip> = lane
-        .pods
-        .iter()
-        .filter(|p| props.show_system || p.namespace != SYSTEM_NAMESPACE)
-        .collect();
-    let class = classes!(
-        "lane",
-        (!lane.ready).then_some("not-ready"),
-        lane.cordoned.then_some("cordoned")
-    );
-    let pods_label = format!("Pods on {}", lane.name);
-    // The labels people set; the well-known ones every kind node has (kubernetes.io/hostname,
-    // node-role...) are in the inspector's YAML.
-    let user_labels: Vec<&(String, String)> = lane
-        .labels
-        .iter()
-        .filter(|(k, _)| !k.contains("kubernetes.io/"))
-        .collect();
-    html! {
-        <li class={class} data-testid="node" data-node={lane.name.clone()} data-ready={lane.ready.to_string()}>
-            <div class="lane-head">
-                <span class="node-icon" aria-hidden="true">{"▣"}</span>
-                <h3 class="node-name">
-                    <button type="button" class="node-name-btn" data-testid="inspect-node"
-                        title={format!("Inspect node {}", lane.name)}
-                        onclick={inspect_handlers(&props.on_inspect, InspectTarget {
-                            kind: InspectKind::Node, namespace: String::new(), name: lane.name.clone(),
-                        }).0}>{&lane.name}</button>
-                </h3>
-                { for lane.roles.iter().map(|r| html! { <span class="badge role">{r}</span> }) }
-                if lane.ready {
-                    <span class="badge ready" data-testid="node-status">{"Ready"}</span>
-                } else {
-                    <span class="badge not-ready" data-testid="node-status">{"NotReady"}</span>
-                }
-                if lane.cordoned {
-                    <span class="badge cordoned" title="kubectl cordon: no new pods are scheduled here">
-                        {"SchedulingDisabled"}
-                    </span>
-                }
-                <NodeMenu node={lane.name.clone()} cordoned={lane.cordoned} ready={lane.ready}
-                    taints={lane.taints.clone()} on_command={props.on_command.clone()} />
-            </div>
-            if !user_labels.is_empty() {
-                <ul class="node-labels" aria-label="Labels" data-testid="node-labels">
-                    { for user_labels.iter().map(|(k, v)| html! { <li class="node-label">{format!("{k}={v}")}</li> }) }
-                </ul>
-            }
-            if !lane.taints.is_empty() {
-                <ul class="taints" aria-label="Taints">
-                    { for lane.taints.iter().map(|t| html! { <li class="taint" title="taint">{breakable(t)}</li> }) }
-                </ul>
-            }
-            if pods.is_empty() {
-                <p class="lane-empty">{"No pods"}</p>
-            } else {
-                <ul class="pods" aria-label={pods_label}>
-                    { for pods.into_iter().map(|p| html! { <Chip key={p.uid.clone()} chip={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
-                </ul>
-            }
-        </li>
-    }
-}
-
-/// A taint with a line-break opportunity after the key's prefix, so long keys such as
-/// `node-role.kubernetes.io/control-plane:NoSchedule` wrap at the slash, not mid-word.
-fn breakable(text: &str) -> Html {
-    match text.split_once('/') {
-        Some((prefix, rest)) => html! { <>{prefix}{"/"}<wbr />{rest}</> },
-        None => html! { {text} },
     }
 }
 
@@ -253,7 +182,8 @@ struct ClaimsProps {
     on_inspect: Callback<InspectTarget>,
 }
 
-/// PersistentVolumeClaims: a StatefulSet's pods each get their own, and keep it.
+/// Claims no node lane holds: not bound yet (with the reason), lost, or on a volume any node
+/// can attach whose pod is not running. Bound claims on a node's volume are in that node's lane.
 #[component]
 fn ClaimsLane(props: &ClaimsProps) -> Html {
     html! {
@@ -261,115 +191,13 @@ fn ClaimsLane(props: &ClaimsProps) -> Html {
             <div class="lane-head">
                 <span class="node-icon" aria-hidden="true">{"⛁"}</span>
                 <h3 class="node-name">{"PersistentVolumeClaims"}</h3>
+                <span class="lane-note">{"not on a node yet"}</span>
             </div>
-            <ul class="pods" aria-label="PersistentVolumeClaims">
-                { for props.claims.iter().map(|c| html! { <Claim key={c.uid.clone()} claim={c.clone()} on_inspect={props.on_inspect.clone()} /> }) }
+            <ul class="pods claims" aria-label="PersistentVolumeClaims not on a node">
+                { for props.claims.iter().map(|c| html! {
+                    <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::ClaimsLane} on_inspect={props.on_inspect.clone()} />
+                }) }
             </ul>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ClaimProps {
-    claim: ClaimChip,
-    on_inspect: Callback<InspectTarget>,
-}
-
-#[component]
-fn Claim(props: &ClaimProps) -> Html {
-    let c = &props.claim;
-    // kubectl shows a claim being deleted as Terminating, whatever its phase.
-    let status = if c.terminating {
-        "Terminating"
-    } else {
-        c.phase.as_str()
-    };
-    let tone = match status {
-        "Bound" => "ok",
-        "Terminating" => "terminating",
-        "Lost" => "bad",
-        _ => "pending",
-    };
-    let mut title = format!("{}/{} — {status}", c.namespace, c.name);
-    if let Some(size) = &c.size {
-        title.push_str(&format!(", {size}"));
-    }
-    if let Some(class) = &c.storage_class {
-        title.push_str(&format!(", StorageClass {class}"));
-    }
-    if let Some(node) = &c.node {
-        title.push_str(&format!(", on {node}"));
-    }
-    let (onclick, onkeydown) = inspect_handlers(
-        &props.on_inspect,
-        InspectTarget {
-            kind: InspectKind::Claim,
-            namespace: c.namespace.clone(),
-            name: c.name.clone(),
-        },
-    );
-    html! {
-        <li class={classes!("pod", "claim", format!("tone-{tone}"))} title={title}
-            tabindex="0" role="button" {onclick} {onkeydown}
-            data-claim={c.name.clone()} data-namespace={c.namespace.clone()} data-phase={c.phase.clone()}>
-            <span class="pod-name">{&c.name}</span>
-            <span class="pod-status">{status}</span>
-            if let Some(size) = &c.size {
-                <span class="claim-size">{size}</span>
-            }
-            if let Some(node) = &c.node {
-                <span class="claim-node">{format!("→ {node}")}</span>
-            }
-        </li>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ChipProps {
-    chip: PodChip,
-    #[prop_or_default]
-    show_reason: bool,
-    on_inspect: Callback<InspectTarget>,
-}
-
-#[component]
-fn Chip(props: &ChipProps) -> Html {
-    let chip = &props.chip;
-    let tone = pod_tone(chip);
-    let owner = match (&chip.owner_kind, &chip.owner_name) {
-        (Some(k), Some(n)) => format!(" · {k} {n}"),
-        _ => String::new(),
-    };
-    let ready_text = if chip.ready { "Ready" } else { "not Ready" };
-    let title = format!(
-        "{}/{} — {}, {}{}",
-        chip.namespace, chip.name, chip.status, ready_text, owner
-    );
-    let class = classes!(
-        "pod",
-        format!("tone-{tone}"),
-        (chip.namespace == SYSTEM_NAMESPACE).then_some("system")
-    );
-    let (onclick, onkeydown) = inspect_handlers(
-        &props.on_inspect,
-        InspectTarget {
-            kind: InspectKind::Pod,
-            namespace: chip.namespace.clone(),
-            name: chip.name.clone(),
-        },
-    );
-    html! {
-        <li class={class} title={title.clone()} tabindex="0" role="button" {onclick} {onkeydown} data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
-            data-phase={chip.phase.as_str()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}>
-            <span class={classes!("ready-mark", chip.ready.then_some("is-ready"))} aria-hidden="true" />
-            <span class="pod-name">{&chip.name}</span>
-            <span class="pod-status">{&chip.status}</span>
-            <span class="sr-only">{format!(", {ready_text}")}</span>
-            if props.show_reason {
-                if let Some(reason) = &chip.reason {
-                    <span class="pod-reason" data-testid="pending-reason">{reason}</span>
-                }
-            }
-        </li>
     }
 }

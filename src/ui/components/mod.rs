@@ -1,6 +1,7 @@
 //! Leaf components: they take props and callbacks, render view structs, and own no cluster
 //! state (only local UI state such as a console draft).
 
+mod claim_chip;
 mod cluster;
 mod console;
 mod controls;
@@ -8,6 +9,9 @@ mod editor;
 pub mod format;
 mod inspector;
 pub mod node_actions;
+mod node_lane;
+mod pod_chip;
+mod usage;
 
 pub use cluster::ClusterPanel;
 pub use console::ConsolePanel;
