@@ -190,6 +190,10 @@ pub struct Reconcile {
     pub actions: Vec<Action>,
     pub why: Vec<Why>,
     pub requeue_after: Option<SimDuration>,
+    /// The requeue only repeats an attempt that cannot succeed until something outside the
+    /// actor changes (a missing Secret, a crash-looping container, a broken image): it keeps
+    /// firing while time passes, but `Sim::settle` does not wait for it.
+    pub steady_retry: bool,
 }
 
 impl Reconcile {

@@ -17,6 +17,9 @@ pub struct ClusterConfig {
     /// Image pull back-off, likewise doubling.
     pub image_backoff_base: SimDuration,
     pub image_backoff_max: SimDuration,
+    /// Kubelet pod worker: a failed pod sync (CreateContainerConfigError) is retried after this
+    /// plus up to half again as jitter (`backOffPeriod`, `workerBackOffPeriodJitterFactor` 0.5).
+    pub pod_sync_backoff: SimDuration,
     /// Node lifecycle: a node that stops heartbeating is marked NotReady/Unknown after this.
     /// 50 s since v1.32 (`--node-monitor-grace-period`); the v1.36 transcript
     /// `g-node-heartbeat-loss.txt` shows ~52 s from the last lease renewal.
@@ -39,6 +42,7 @@ impl Default for ClusterConfig {
             crash_backoff_max: SimDuration::from_secs(300),
             image_backoff_base: SimDuration::from_secs(10),
             image_backoff_max: SimDuration::from_secs(300),
+            pod_sync_backoff: SimDuration::from_secs(10),
             node_monitor_grace: SimDuration::from_secs(50),
             orphan_pod_gc_delay: SimDuration::from_secs(40),
             settle_limit: SimDuration::from_secs(3600),
@@ -49,7 +53,7 @@ impl Default for ClusterConfig {
 
 impl ClusterConfig {
     /// Every timing `sim set` can change: (name, description, field).
-    pub fn settings(&mut self) -> [(&'static str, &'static str, &mut SimDuration); 11] {
+    pub fn settings(&mut self) -> [(&'static str, &'static str, &mut SimDuration); 12] {
         [
             (
                 "image-pull",
@@ -85,6 +89,11 @@ impl ClusterConfig {
                 "image-backoff-max",
                 "longest ImagePullBackOff delay",
                 &mut self.image_backoff_max,
+            ),
+            (
+                "pod-sync-backoff",
+                "failed pod sync -> retry (+ up to 50% jitter)",
+                &mut self.pod_sync_backoff,
             ),
             (
                 "node-monitor-grace",

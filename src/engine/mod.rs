@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use store::{ObjectKey, Store};
-use time::{SimDuration, SimTime, TimerQueue};
+use time::{SimDuration, SimTime, Timers};
 
 /// Read-only view handed to every reconcile.
 pub struct Ctx<'a> {
@@ -84,7 +84,8 @@ pub struct Sim {
     seed: u64,
     rng: ChaCha8Rng,
     queue: WorkQueue,
-    timers: TimerQueue<WorkItem>,
+    /// Timers; some are only steady-state retries (see `settle`).
+    timers: Timers<WorkItem>,
     /// Latest blocked reasons per actor and key, replaced on every reconcile of that key.
     why: BTreeMap<WorkItem, Vec<Why>>,
     /// Next pod IP host part per node, and next ClusterIP.
@@ -110,7 +111,7 @@ impl Sim {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
             queue: WorkQueue::default(),
-            timers: TimerQueue::default(),
+            timers: Timers::default(),
             why: BTreeMap::new(),
             ipam: apply::Ipam::default(),
             events: events::EventCorrelator::default(),
@@ -159,8 +160,16 @@ impl Sim {
     pub fn reconcile_count(&self) -> u64 {
         self.reconciles
     }
+    /// Work that will change something without outside help: queued reconciles and timers that
+    /// are not steady-state retries. Zero means the cluster has settled.
     pub fn pending_work(&self) -> usize {
-        self.queue.len() + self.timers.len()
+        self.queue.len() + self.timers.len() - self.timers.retries()
+    }
+
+    /// Steady-state retries still scheduled: attempts that keep failing until something outside
+    /// changes (a missing Secret appears, a crash or image fault is cleared).
+    pub fn pending_retries(&self) -> usize {
+        self.timers.retries()
     }
 
     pub(crate) fn ctx(&self) -> Ctx<'_> {
@@ -198,6 +207,23 @@ impl Sim {
         }
     }
 
+    /// Like `enqueue_after`, for an attempt that cannot succeed until something outside changes.
+    fn enqueue_retry_after(
+        &mut self,
+        controller: ControllerId,
+        key: ObjectKey,
+        delay: SimDuration,
+    ) {
+        self.timers.push_retry(self.now + delay, (controller, key));
+    }
+
+    /// Moves every timer due at `self.now` to the work queue.
+    fn release_due_timers(&mut self) {
+        while let Some((_, item)) = self.timers.pop_due(self.now) {
+            self.queue.push(item);
+        }
+    }
+
     /// Runs one unit of work: a queued reconcile now, or else the clock jumps to the next timer
     /// (and the work it releases is queued).
     pub fn step(&mut self) -> StepOutcome {
@@ -211,9 +237,7 @@ impl Sim {
         if due > self.now {
             self.now = due;
         }
-        while let Some((_, item)) = self.timers.pop_due(self.now) {
-            self.queue.push(item);
-        }
+        self.release_due_timers();
         StepOutcome::Advanced(self.now)
     }
 
@@ -231,9 +255,7 @@ impl Sim {
             match self.timers.next_due() {
                 Some(due) if due <= target => {
                     self.now = self.now.max(due);
-                    while let Some((_, item)) = self.timers.pop_due(self.now) {
-                        self.queue.push(item);
-                    }
+                    self.release_due_timers();
                 }
                 _ => break,
             }
@@ -241,13 +263,23 @@ impl Sim {
         self.now = self.now.max(target);
     }
 
-    /// Runs until nothing is pending, or until `config.settle_limit` of simulated time has
-    /// passed (a crash-looping pod never settles). Returns whether the cluster went quiet.
+    /// Runs until nothing will change without outside help, or until `config.settle_limit` of
+    /// simulated time has passed. Returns whether the cluster went quiet.
+    ///
+    /// Steady-state retries do not count as pending: the kubelet retrying a container whose
+    /// Secret is missing, restarting a crash-looping container or pulling a broken image again
+    /// would repeat forever, so settling stops once only such retries are left (the clock stays
+    /// at the last change). They keep firing when time is advanced (`sim advance`), and an
+    /// outside change (the Secret created, the fault cleared) turns the next attempt into real
+    /// work that settling waits for.
     pub fn settle(&mut self) -> bool {
         let limit = self.now + self.config.settle_limit;
         loop {
             while let Some((c, k)) = self.queue.pop() {
                 self.run_reconcile(c, k);
+            }
+            if self.pending_work() == 0 {
+                return true;
             }
             match self.timers.next_due() {
                 None => return true,
@@ -257,9 +289,7 @@ impl Sim {
                 }
                 Some(due) => {
                     self.now = self.now.max(due);
-                    while let Some((_, item)) = self.timers.pop_due(self.now) {
-                        self.queue.push(item);
-                    }
+                    self.release_due_timers();
                 }
             }
         }
@@ -277,8 +307,12 @@ impl Sim {
         for action in result.actions {
             self.apply(controller, action);
         }
-        if let Some(after) = result.requeue_after {
-            self.enqueue_after(controller, key, after);
+        match result.requeue_after {
+            Some(after) if result.steady_retry && after > SimDuration::ZERO => {
+                self.enqueue_retry_after(controller, key, after)
+            }
+            Some(after) => self.enqueue_after(controller, key, after),
+            None => {}
         }
     }
 

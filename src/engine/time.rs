@@ -256,6 +256,56 @@ impl<T> TimerQueue<T> {
     }
 }
 
+/// A `TimerQueue` whose timers may be marked as steady-state retries (attempts that fail again
+/// until something outside changes), with the number of such timers kept current so
+/// `Sim::settle` can tell in O(1) whether any other work is left.
+#[derive(Clone, Debug)]
+pub struct Timers<T> {
+    queue: TimerQueue<(T, bool)>,
+    retries: usize,
+}
+
+impl<T> Default for Timers<T> {
+    fn default() -> Self {
+        Timers {
+            queue: TimerQueue::default(),
+            retries: 0,
+        }
+    }
+}
+
+impl<T> Timers<T> {
+    pub fn push(&mut self, at: SimTime, item: T) {
+        self.queue.push(at, (item, false));
+    }
+    pub fn push_retry(&mut self, at: SimTime, item: T) {
+        self.queue.push(at, (item, true));
+        self.retries += 1;
+    }
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.queue.next_due()
+    }
+    /// Removes and returns the earliest timer (retry or not) if it is due at or before `now`.
+    pub fn pop_due(&mut self, now: SimTime) -> Option<(SimTime, T)> {
+        let (at, (item, retry)) = self.queue.pop_due(now)?;
+        if retry {
+            self.retries -= 1;
+        }
+        Some((at, item))
+    }
+    /// All timers, retries included.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+    /// How many of the timers are steady-state retries.
+    pub fn retries(&self) -> usize {
+        self.retries
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +331,18 @@ mod tests {
             .contains("unknown unit"));
         assert_eq!(SimDuration(90_000).to_string(), "1m30s");
         assert_eq!(SimDuration(1_500).to_string(), "1.5s");
+    }
+
+    #[test]
+    fn retry_timers_are_counted_until_they_fire() {
+        let mut t = Timers::default();
+        t.push(SimTime(5), "work");
+        t.push_retry(SimTime(3), "retry");
+        assert_eq!((t.len(), t.retries()), (2, 1));
+        assert_eq!(t.pop_due(SimTime(9)).unwrap().1, "retry");
+        assert_eq!((t.len(), t.retries()), (1, 0));
+        assert_eq!(t.pop_due(SimTime(9)).unwrap().1, "work");
+        assert!(t.is_empty());
     }
 
     #[test]

@@ -30,7 +30,9 @@ Pods and images:
 
 Time:
   sim advance DURATION        run the cluster for DURATION of simulated time (e.g. 10s, 2m)
-  sim settle                  run until nothing is pending (at most 1h), print the time reached
+  sim settle                  run until nothing changes by itself (at most 1h), print the time reached;
+                              retries that keep failing until you fix something (a missing Secret,
+                              CrashLoopBackOff, ImagePullBackOff) do not count, and go on with time
   sim time                    print the simulated time
 
 Explain and reset:
@@ -55,6 +57,11 @@ Examples:
   sim node add kind-worker4 --label disktype=ssd
   sim node add gpu-1 --taint nvidia.com/gpu=true:NoSchedule --cpu 8 --memory 32Gi
 ";
+
+/// Said after `sim settle` when steady-state retries are still scheduled.
+const RETRIES_LEFT: &str =
+    "(the kubelet keeps retrying what cannot succeed until something changes; \
+`sim advance` lets those retries run, `sim why` says what they wait for)\n";
 
 fn usage_error(msg: &str, help_for: &str) -> Output {
     Output::error(format!(
@@ -90,13 +97,14 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
             let quiet = sim.settle();
             let took = sim.now() - start;
             if quiet {
-                Output::ok(format!(
-                    "settled after {took} at t={}\n",
-                    SimDuration(sim.now().0)
-                ))
+                let mut text = format!("settled after {took} at t={}\n", SimDuration(sim.now().0));
+                if sim.pending_retries() > 0 {
+                    text.push_str(RETRIES_LEFT);
+                }
+                Output::ok(text)
             } else {
                 Output::ok(format!(
-                    "still busy after {took} (t={}): something keeps changing, e.g. a crash-looping pod; see `sim why`\n",
+                    "still busy after {took} (t={}): something keeps changing; see `sim why`\n",
                     SimDuration(sim.now().0)
                 ))
             }

@@ -4,7 +4,7 @@
 
 use super::images::{self, PullPolicy};
 use super::plan::Plan;
-use super::{env, probes, status};
+use super::{env, probes, retry, status};
 use crate::engine::model::{Container, ContainerState, ContainerStatus};
 use crate::engine::time::{SimDuration, SimTime};
 
@@ -17,11 +17,7 @@ const NOTICE: SimDuration = SimDuration(1000);
 pub fn advance(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus) {
     let now = plan.now();
     if let Some(started_at) = status::running_since(cs) {
-        let id = (
-            plan.pod.metadata.namespace.clone(),
-            plan.pod.metadata.name.clone(),
-        );
-        if plan.ctx.faults.crashing_pods.contains(&id) {
+        if crashes(plan) {
             let crash_at = started_at + CRASH_AFTER;
             if now >= crash_at {
                 crash(cs, now);
@@ -37,9 +33,11 @@ pub fn advance(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus)
     let restarting = status::terminated_state(cs)
         .or_else(|| status::last_terminated(cs))
         .cloned();
-    let begin = match &restarting {
-        None => plan.pod.status.start_time.map_or(now, |t| t.0),
-        Some(dead) => {
+    let begin = match (config_error_retry(plan, container, cs), &restarting) {
+        (Some(ConfigRetry::Due(at)), _) => at,
+        (Some(ConfigRetry::Waiting), _) => return,
+        (None, None) => plan.pod.status.start_time.map_or(now, |t| t.0),
+        (None, Some(dead)) => {
             if !should_restart(plan, dead.exit_code) {
                 return;
             }
@@ -52,7 +50,12 @@ pub fn advance(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus)
             }
             if now < restart_at {
                 back_off(plan, container, cs, delay);
-                plan.wake_at(restart_at);
+                if crashes(plan) {
+                    // It will crash again: a steady-state retry.
+                    plan.retry_at(restart_at);
+                } else {
+                    plan.wake_at(restart_at);
+                }
                 return;
             }
             restart_at
@@ -62,14 +65,15 @@ pub fn advance(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus)
         return;
     };
     if let Err(message) = env::env_ready(plan.ctx.store, &plan.pod, container) {
-        if status::waiting_reason(cs) != Some("CreateContainerConfigError")
-            || status::waiting_message(cs) != Some(&message)
-        {
-            plan.event(true, "Failed", format!("Error: {message}"));
-            cs.state = status::waiting("CreateContainerConfigError", Some(message.clone()));
-        }
+        // Every attempt records the error again; the pod worker retries after its back-off.
+        let error = format!("Error: {message}");
+        let attempt = plan.history.count("Failed", &error) + 1;
+        plan.event(true, "Failed", error);
+        cs.state = status::waiting("CreateContainerConfigError", Some(message.clone()));
+        let delay = retry::sync_backoff(plan, attempt);
+        plan.retry_at(now + delay);
         plan.waiting_because(format!(
-            "container {} cannot start: {message}",
+            "container {} cannot start: {message}; the kubelet tries again in {delay}",
             container.name
         ));
         return;
@@ -80,6 +84,67 @@ pub fn advance(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus)
         return;
     }
     start(plan, container, cs, restarting.is_some());
+}
+
+/// Where a container in CreateContainerConfigError stands with the pod worker's retries.
+enum ConfigRetry {
+    /// The retry is due: the attempt that began at this time runs now.
+    Due(SimTime),
+    /// Not yet; the pass has asked to be woken for it.
+    Waiting,
+}
+
+/// None unless the container's last attempt failed with CreateContainerConfigError.
+fn config_error_retry(
+    plan: &mut Plan,
+    container: &Container,
+    cs: &ContainerStatus,
+) -> Option<ConfigRetry> {
+    if status::waiting_reason(cs) != Some("CreateContainerConfigError") {
+        return None;
+    }
+    let now = plan.now();
+    let message = status::waiting_message(cs).unwrap_or_default().to_string();
+    let error = format!("Error: {message}");
+    // No record of the failure (events expire): try again at once.
+    let Some(failed_at) = plan.history.last("Failed", &error) else {
+        return Some(ConfigRetry::Due(now));
+    };
+    let attempt = plan.history.count("Failed", &error);
+    let retry_at = failed_at + retry::sync_backoff(plan, attempt);
+    if now >= retry_at {
+        return Some(ConfigRetry::Due(retry_at));
+    }
+    match env::env_ready(plan.ctx.store, &plan.pod, container) {
+        Err(current) => {
+            plan.retry_at(retry_at);
+            plan.waiting_because(format!(
+                "container {} cannot start: {current}; the kubelet tries again in {}",
+                container.name,
+                retry_at - now
+            ));
+        }
+        Ok(()) => {
+            // What was missing exists now; the next retry will start the container.
+            plan.wake_at(retry_at);
+            plan.waiting_because(format!(
+                "container {} failed to start ({message}); that is fixed now and the kubelet \
+                 starts it at its next retry, in {}",
+                container.name,
+                retry_at - now
+            ));
+        }
+    }
+    Some(ConfigRetry::Waiting)
+}
+
+/// Whether this pod's container is set to crash on every start (`sim pod crash`).
+fn crashes(plan: &Plan) -> bool {
+    let id = (
+        plan.pod.metadata.namespace.clone(),
+        plan.pod.metadata.name.clone(),
+    );
+    plan.ctx.faults.crashing_pods.contains(&id)
 }
 
 fn should_restart(plan: &Plan, exit_code: i32) -> bool {
@@ -226,7 +291,12 @@ fn ensure_image(
                 "pulling image {quoted} failed; the kubelet tries again in {}",
                 retry_at - now
             ));
-            plan.wake_at(retry_at);
+            if images::is_broken(plan.ctx, &image) {
+                // The pull will fail again: a steady-state retry.
+                plan.retry_at(retry_at);
+            } else {
+                plan.wake_at(retry_at);
+            }
             return None;
         }
     }

@@ -22,6 +22,7 @@ mod memory;
 pub mod node_status;
 mod plan;
 mod probes;
+mod retry;
 mod status;
 mod termination;
 

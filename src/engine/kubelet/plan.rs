@@ -19,6 +19,8 @@ pub struct Plan<'a> {
     pulled: Vec<String>,
     pulling: Vec<String>,
     wake: Option<SimTime>,
+    /// A retry that will fail again unless something outside changes (see `retry_at`).
+    retry: Option<SimTime>,
     why: Vec<WhyReason>,
 }
 
@@ -34,6 +36,7 @@ impl<'a> Plan<'a> {
             pulled: Vec::new(),
             pulling: Vec::new(),
             wake: None,
+            retry: None,
             why: Vec::new(),
         }
     }
@@ -57,6 +60,14 @@ impl<'a> Plan<'a> {
     pub fn wake_at(&mut self, at: SimTime) {
         let at = at.max(self.ctx.now);
         self.wake = Some(self.wake.map_or(at, |w| w.min(at)));
+    }
+
+    /// Try again at `at`, an attempt bound to fail like the last one until something outside
+    /// the kubelet changes (a missing Secret, a crash or image fault). It fires when time passes
+    /// but does not keep `sim settle` from settling.
+    pub fn retry_at(&mut self, at: SimTime) {
+        let at = at.max(self.ctx.now);
+        self.retry = Some(self.retry.map_or(at, |w| w.min(at)));
     }
 
     /// Records that a pull of `image` starts now; false if this pass already started one (two
@@ -112,9 +123,14 @@ impl<'a> Plan<'a> {
         for reason in self.why {
             out.wait(self.key.clone(), reason);
         }
-        // Anything due now was handled in this pass; only the future needs a timer.
-        if let Some(at) = self.wake.filter(|at| *at > self.ctx.now) {
-            out.requeue(at - self.ctx.now);
+        // Anything due now was handled in this pass; only the future needs a timer. It is a
+        // steady-state retry only if nothing else is expected to happen to the pod.
+        let now = self.ctx.now;
+        let wake = self.wake.filter(|at| *at > now);
+        let retry = self.retry.filter(|at| *at > now);
+        if let Some(at) = [wake, retry].into_iter().flatten().min() {
+            out.requeue(at - now);
+            out.steady_retry = wake.is_none();
         }
         out
     }
