@@ -856,3 +856,6 @@ mod coverage;
 
 #[path = "kubectl/completion.rs"]
 mod completion;
+
+#[path = "kubectl/set_resources.rs"]
+mod set_resources;

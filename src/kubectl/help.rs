@@ -44,6 +44,7 @@ fn text(name: &str) -> Option<&'static str> {
         "scale" => include_str!("help/scale.txt"),
         "set" => include_str!("help/set.txt"),
         "set-image" => include_str!("help/set-image.txt"),
+        "set-resources" => include_str!("help/set-resources.txt"),
         "taint" => include_str!("help/taint.txt"),
         "top" => include_str!("help/top.txt"),
         "uncordon" => include_str!("help/uncordon.txt"),

@@ -31,6 +31,7 @@ pub mod resources;
 mod rollout;
 mod scale;
 pub mod selector;
+mod set_resources;
 pub mod table;
 mod wait;
 pub mod yaml;

@@ -31,7 +31,14 @@ pub const SET_FLAGS: &[Flag] = &[
     b("local"),
     vs("filename", 'f'),
     b("record"),
+    // set resources
+    vs("containers", 'c'),
+    v("limits"),
+    v("requests"),
 ];
+
+/// Flags only `set resources` has: `set image` rejects them as pflag would.
+const RESOURCES_ONLY: &[&str] = &["containers", "limits", "requests"];
 
 /// Reads the live object, lets `change` edit a copy, validates and writes it. Returns whether
 /// anything changed.
@@ -197,9 +204,18 @@ pub fn run_set(ctx: &mut Ctx) -> Output {
     let Some(sub) = ctx.args.positionals.first().cloned() else {
         return ok(super::help::for_verb("set", None));
     };
+    if sub == "resources" {
+        ctx.args.positionals.remove(0);
+        return super::set_resources::run(ctx);
+    }
     if sub != "image" {
         return fail(format!(
             "error: unknown command \"{sub}\"\nSee 'kubectl set -h' for help and examples"
+        ));
+    }
+    if let Some(flag) = RESOURCES_ONLY.iter().find(|f| ctx.args.has(f)) {
+        return fail(format!(
+            "Error: unknown flag: --{flag}\nSee 'kubectl set image --help' for usage."
         ));
     }
     ctx.args.positionals.remove(0);
