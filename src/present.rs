@@ -345,6 +345,19 @@ pub fn inspect(sim: &mut Sim, target: &InspectTarget) -> Option<InspectView> {
             if let Some(n) = chip.node {
                 summary.push(("Selected node".to_string(), n));
             }
+            let (users, volume_node) = claims::claim_facts(sim, claim);
+            if let Some(n) = volume_node {
+                summary.push(("Volume node".to_string(), n));
+            }
+            // `kubectl describe pvc`'s "Used By".
+            summary.push((
+                "Used By".to_string(),
+                if users.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    users.join(",")
+                },
+            ));
             (summary, None, Vec::new())
         }
     };

@@ -230,7 +230,7 @@ fn node_bound_claims_are_drawn_beside_their_pod_in_the_volumes_node_lane() {
         let chip = view.claims.iter().find(|c| c.name == claim).unwrap();
         assert_eq!(chip.lane.as_deref(), Some(node), "{claim}");
         assert_eq!(chip.volume_node.as_deref(), Some(node), "{claim}");
-        assert_eq!(chip.used_by, [pod.clone()]);
+        assert_eq!(chip.used_by, std::slice::from_ref(&pod));
         assert!(chip.volume.as_deref().unwrap().starts_with("pvc-"));
         let entries = entries_text(lane(&view, node), false);
         assert!(
@@ -387,4 +387,34 @@ fn a_pod_that_comes_back_on_another_node_is_marked_moved_for_a_while() {
     apply(&mut session, &pod("kind-worker2"));
     session.execute_text("sim advance 1s");
     assert!(tracker.observe(&cluster_view(&session.sim)).is_empty());
+}
+
+#[test]
+fn the_claim_inspector_says_who_uses_it_and_where_its_volume_lives() {
+    use kubeplay::present::{inspect, InspectKind, InspectTarget};
+    let mut session = Session::new(1);
+    apply(&mut session, WEB);
+    session.execute_text("sim settle");
+    let node = node_of(&cluster_view(&session.sim), "web-0")
+        .unwrap()
+        .to_string();
+    let target = InspectTarget {
+        kind: InspectKind::Claim,
+        namespace: "default".into(),
+        name: "www-web-0".into(),
+    };
+    let fact = |view: &kubeplay::present::InspectView, key: &str| {
+        view.summary
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let view = inspect(&mut session.sim, &target).unwrap();
+    assert_eq!(fact(&view, "Used By").as_deref(), Some("web-0"));
+    assert_eq!(fact(&view, "Volume node"), Some(node.clone()));
+    session.execute_text("kubectl scale sts web --replicas=0");
+    session.execute_text("sim settle");
+    let view = inspect(&mut session.sim, &target).unwrap();
+    assert_eq!(fact(&view, "Used By").as_deref(), Some("<none>"));
+    assert_eq!(fact(&view, "Volume node"), Some(node));
 }

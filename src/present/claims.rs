@@ -49,6 +49,26 @@ fn volume_node(sim: &Sim, pv: &PersistentVolume) -> Result<Option<String>, Strin
     }
 }
 
+/// The inspector's extra facts about a claim: who mounts it, and the node its volume lives on.
+pub(super) fn claim_facts(
+    sim: &Sim,
+    claim: &PersistentVolumeClaim,
+) -> (Vec<String>, Option<String>) {
+    let users = claim_users(sim)
+        .remove(&(
+            claim.metadata.namespace.clone(),
+            claim.metadata.name.clone(),
+        ))
+        .unwrap_or_default();
+    let node = claim
+        .spec
+        .volume_name
+        .as_deref()
+        .and_then(|v| sim.store().get::<PersistentVolume>("", v))
+        .and_then(|pv| volume_node(sim, pv).ok().flatten());
+    (users, node)
+}
+
 /// Why a claim is not bound: the controller's `sim why` reason, else its newest event.
 fn pending_reason(sim: &Sim, claim: &PersistentVolumeClaim) -> Option<String> {
     let key = ObjectKey::new(
