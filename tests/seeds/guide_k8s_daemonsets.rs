@@ -120,6 +120,52 @@ fn update_strategy_fragment_replaces_one_node_at_a_time() {
     assert_eq!(images, "fluentd:v1.17 fluentd:v1.17 fluentd:v1.17");
 }
 
+/// `sim why` during the update: old pods wait because a node whose new pod is not available
+/// yet counts against maxUnavailable (update.go). Pods being created for a new DaemonSet or a
+/// new node hold nothing back, so no rolling-update reason is given for them.
+#[test]
+fn sim_why_explains_the_rolling_update_budget_not_plain_pod_creation() {
+    let mut s = Session::new(1);
+    apply_seed(&mut s, "logging-agent.yaml");
+    ok(&mut s, "sim advance 1s");
+    let starting = ok(&mut s, "sim why ds/logging-agent");
+    assert!(
+        !starting.contains("rolling update") && !starting.contains("maxUnavailable"),
+        "a new DaemonSet's pods are not part of any update:\n{starting}"
+    );
+    ok(&mut s, "sim settle");
+    ok(
+        &mut s,
+        "kubectl set image daemonset/logging-agent fluentd=fluentd:v1.17",
+    );
+    ok(&mut s, "sim advance 2s");
+    let why = ok(&mut s, "sim why ds/logging-agent");
+    let rolling: Vec<&str> = why
+        .lines()
+        .filter(|l| l.contains("rolling update"))
+        .collect();
+    assert_eq!(rolling.len(), 3, "{why}");
+    for worker in ["kind-worker2", "kind-worker3"] {
+        assert!(
+            rolling.iter().any(|l| l.contains(&format!(" on {worker} keeps the old revision for now: maxUnavailable is 1 and 1 node is already unavailable (kind-worker: new pod logging-agent-"))
+                && l.ends_with(" not available yet)")),
+            "{why}"
+        );
+    }
+    assert!(
+        rolling.iter().any(|l| l.contains(" on kind-worker is not available yet; until it is, kind-worker counts against maxUnavailable 1 and old pods on other nodes wait")),
+        "{why}"
+    );
+    ok(&mut s, "sim settle");
+    ok(&mut s, "sim node add kind-worker4");
+    ok(&mut s, "sim advance 1s");
+    let joining = ok(&mut s, "sim why ds/logging-agent");
+    assert!(
+        !joining.contains("rolling update"),
+        "the pod for a new node is not held by an update:\n{joining}"
+    );
+}
+
 /// node-exporter: "hostNetwork: true" — each pod's IP is its node's IP.
 #[test]
 fn node_exporter_host_network_pods_have_their_node_ip() {

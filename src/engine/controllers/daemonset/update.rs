@@ -105,61 +105,111 @@ pub fn rolling_update<'a>(ds: &DaemonSet, state: &SyncState<'a>) -> Step<'a> {
 fn without_surge<'a>(ds: &DaemonSet, state: &SyncState<'a>, max_unavailable: i64) -> Step<'a> {
     let min_ready = ds.spec.min_ready_seconds.unwrap_or(0);
     let mut step = Step::default();
-    let mut unavailable = 0i64;
+    // Nodes that count against maxUnavailable, each with what makes it unavailable.
+    let mut unavailable: Vec<(String, String)> = Vec::new();
+    let mut new_not_available: Vec<(&Pod, String)> = Vec::new();
     let mut replacements: Vec<&Pod> = Vec::new();
     let mut candidates: Vec<&Pod> = Vec::new();
+    let mut held: Vec<(&Pod, String)> = Vec::new();
     for (node, pods) in state.update_map() {
         let Some((new, old)) = new_and_old(&pods, &state.hash, state.generation) else {
-            unavailable += 1;
+            unavailable.push((node.to_string(), "more than one pod".into()));
             continue;
         };
         match (new, old) {
-            (None, None) | (Some(_), Some(_)) => unavailable += 1,
+            (None, None) => {
+                let what = match pods.iter().find(|p| p.metadata.is_terminating()) {
+                    Some(p) => format!("pod {} terminating", p.metadata.name),
+                    None => "no pod yet".into(),
+                };
+                unavailable.push((node.to_string(), what));
+            }
+            (Some(_), Some(_)) => {
+                unavailable.push((node.to_string(), "an old and a new pod".into()))
+            }
             (Some(new), None) => {
+                // update.go: "an unavailable new pod is counted against maxUnavailable".
                 if !is_pod_available(new, min_ready, state.now) {
-                    unavailable += 1;
-                    step.waiting.push((
-                        new.metadata.name.clone(),
-                        WhyReason::Other(format!(
-                            "rolling update: new pod {} on {node} is not available yet; it counts against maxUnavailable {max_unavailable}",
-                            new.metadata.name
-                        )),
+                    unavailable.push((
+                        node.to_string(),
+                        format!("new pod {} not available yet", new.metadata.name),
                     ));
+                    new_not_available.push((new, node.to_string()));
                 }
             }
             (None, Some(old)) => {
                 if !is_pod_available(old, min_ready, state.now) {
                     replacements.push(old);
-                    unavailable += 1;
-                } else if unavailable < max_unavailable {
+                    unavailable.push((
+                        node.to_string(),
+                        format!("old pod {} not available", old.metadata.name),
+                    ));
+                } else if (unavailable.len() as i64) < max_unavailable {
                     candidates.push(old);
                 } else {
-                    step.waiting.push((
-                        old.metadata.name.clone(),
-                        WhyReason::Other(format!(
-                            "rolling update: {} on {node} keeps the old revision until fewer than maxUnavailable {max_unavailable} nodes are unavailable",
-                            old.metadata.name
-                        )),
-                    ));
+                    held.push((old, node.to_string()));
                 }
             }
         }
     }
-    let remaining = (max_unavailable - unavailable)
+    let remaining = (max_unavailable - unavailable.len() as i64)
         .max(0)
         .min(candidates.len() as i64) as usize;
+    let deleted_now: Vec<(String, String)> = candidates[..remaining]
+        .iter()
+        .map(|p| {
+            (
+                p.spec.node_name.clone().unwrap_or_default(),
+                format!("old pod {} being replaced", p.metadata.name),
+            )
+        })
+        .collect();
     for skipped in &candidates[remaining..] {
-        step.waiting.push((
-            skipped.metadata.name.clone(),
-            WhyReason::Other(format!(
-                "rolling update: {} keeps the old revision until fewer than maxUnavailable {max_unavailable} nodes are unavailable",
-                skipped.metadata.name
-            )),
-        ));
+        held.push((skipped, skipped.spec.node_name.clone().unwrap_or_default()));
+    }
+    // Nothing old is held back (a new DaemonSet, a new node): new pods that are still starting
+    // are not holding anything up, so the rolling update has nothing to explain.
+    if !held.is_empty() {
+        let busy: Vec<String> = unavailable
+            .iter()
+            .chain(&deleted_now)
+            .map(|(node, what)| format!("{node}: {what}"))
+            .collect();
+        for (old, node) in held {
+            step.waiting.push((
+                old.metadata.name.clone(),
+                WhyReason::Other(format!(
+                    "rolling update: {} on {node} keeps the old revision for now: \
+                     maxUnavailable is {max_unavailable} and {}",
+                    old.metadata.name,
+                    describe_busy(&busy)
+                )),
+            ));
+        }
+        for (new, node) in new_not_available {
+            step.waiting.push((
+                new.metadata.name.clone(),
+                WhyReason::Other(format!(
+                    "rolling update: new pod {} on {node} is not available yet; until it is, \
+                     {node} counts against maxUnavailable {max_unavailable} and old pods on other \
+                     nodes wait",
+                    new.metadata.name
+                )),
+            ));
+        }
     }
     step.delete = replacements;
     step.delete.extend(candidates.into_iter().take(remaining));
     step
+}
+
+/// `1 node is already unavailable (kind-worker: ...)`, `2 nodes are ... (...; ...)`.
+fn describe_busy(busy: &[String]) -> String {
+    match busy.len() {
+        0 => "no node is unavailable yet".into(),
+        1 => format!("1 node is already unavailable ({})", busy[0]),
+        n => format!("{n} nodes are already unavailable ({})", busy.join("; ")),
+    }
 }
 
 fn with_surge<'a>(ds: &DaemonSet, state: &SyncState<'a>, max_surge: i64) -> Step<'a> {
