@@ -281,3 +281,86 @@ fn daemonset_template_generation_follows_template_changes_only() {
     s.execute_text("kubectl set image ds/logging-agent fluentd=fluentd:v1.17");
     assert_eq!(generation(&s).as_deref(), Some("2"));
 }
+
+/// A 100-node cluster in the middle of a DaemonSet rolling update: plenty of reconciles,
+/// timers and generated names for a chunked advance to get wrong.
+fn rolling_daemonset_over_100_nodes() -> kubeplay::script::Session {
+    let mut session = kubeplay::script::Session::with_sim(Sim::with_workers(3, 100));
+    let manifest = |image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: agent}}\nspec:\n  \
+             selector: {{matchLabels: {{app: agent}}}}\n  updateStrategy:\n    \
+             rollingUpdate: {{maxUnavailable: 10}}\n  template:\n    metadata: {{labels: {{app: agent}}}}\n    \
+             spec:\n      containers:\n      - {{name: agent, image: \"{image}\"}}\n"
+        )
+    };
+    for (image, settle) in [("agent:v1", "sim advance 2m"), ("agent:v2", "sim advance 1s")] {
+        let text = format!("kubectl apply -f - <<EOF\n{}EOF\n{settle}\n", manifest(image));
+        let t = session.run_script(&text, true);
+        assert!(t.failures.is_empty(), "{}", t.text);
+    }
+    session
+}
+
+/// What a user could see of the cluster: every pod and DaemonSet as YAML, events, the clock.
+fn observable(session: &mut kubeplay::script::Session) -> String {
+    let t = session.run_script(
+        "kubectl get pods -A -o yaml\nkubectl get ds -A -o yaml\nkubectl get events -A\nsim time\nsim why\n",
+        true,
+    );
+    assert!(t.failures.is_empty(), "{}", t.text);
+    t.text
+}
+
+#[test]
+fn advancing_in_bounded_chunks_leaves_exactly_the_state_of_one_advance() {
+    use kubeplay::engine::time::SimTime;
+    let span = SimDuration::from_secs(90);
+
+    let mut single = rolling_daemonset_over_100_nodes();
+    let target = single.sim.now() + span;
+    single.sim.advance_by(span);
+    let expected = observable(&mut single);
+    assert!(
+        expected.contains("agent:v2") && expected.contains("agent:v1"),
+        "the rollout is under way at the end of the span, so chunk edges fall inside it"
+    );
+
+    for chunk in [1, 7, 64] {
+        let mut chunked = rolling_daemonset_over_100_nodes();
+        let mut calls = 0;
+        // Where the chunks stopped between instants: the journal records those as advances.
+        let mut rests: Vec<SimTime> = Vec::new();
+        while !chunked.sim.run_toward(target, chunk) {
+            calls += 1;
+            if chunked.sim.is_at_rest() {
+                rests.push(chunked.sim.now());
+            }
+        }
+        assert!(calls > 10, "chunks of {chunk} took {calls} calls: the span is too small");
+        assert_eq!(chunked.sim.now(), target);
+        assert_eq!(observable(&mut chunked), expected, "chunks of {chunk}");
+
+        // Replaying as plain advances cut at those rest points gives the same cluster again.
+        assert!(!rests.is_empty(), "chunks of {chunk} never stopped between instants");
+        let mut replayed = rolling_daemonset_over_100_nodes();
+        for at in rests {
+            replayed.sim.run_until(at);
+            assert!(replayed.sim.is_at_rest());
+        }
+        replayed.sim.run_until(target);
+        assert_eq!(observable(&mut replayed), expected, "replay of chunks of {chunk}");
+    }
+}
+
+#[test]
+fn run_toward_a_reached_target_does_nothing_and_reports_the_next_timer() {
+    let mut sim = Sim::new(1);
+    let now = sim.now();
+    assert!(sim.is_at_rest());
+    assert!(sim.run_toward(now, 0), "nothing to do: reached at once");
+    assert_eq!(sim.now(), now);
+    if let Some(next) = sim.next_timer() {
+        assert!(next > now);
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod apply;
+mod bounded;
 pub mod cluster;
 pub mod config;
 pub mod controllers;

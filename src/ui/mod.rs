@@ -13,6 +13,7 @@ pub mod journal;
 pub mod state;
 pub mod stepping;
 pub mod storage;
+pub mod timeline;
 
 pub use app::App;
 

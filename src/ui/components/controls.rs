@@ -10,6 +10,9 @@ pub struct ControlsProps {
     pub time_ms: u64,
     pub playing: bool,
     pub speed: u32,
+    /// An earlier moment is shown (the timeline is scrubbed back).
+    #[prop_or_default]
+    pub past: bool,
     pub on_play: Callback<bool>,
     pub on_step: Callback<()>,
     pub on_step_event: Callback<()>,
@@ -75,7 +78,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     } else {
         ("▶", "Play")
     };
+    // Three siblings, not one box: the top bar places the clock and Reset beside the brand on
+    // a phone and after the buttons on a wide screen (layout.css).
     html! {
+        <>
         <div class="controls" role="group" aria-label="Simulated time">
             <button type="button" class="btn btn-primary play" data-testid="play"
                 aria-pressed={playing.to_string()} title={format!("{play_label} simulated time")}
@@ -87,9 +93,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 title="Advance simulated time by one second" onclick={step}>
                 <span class="step-word">{"Step "}</span><span>{"+1s"}</span>
             </button>
-            <button type="button" class="btn" data-testid="step-event" disabled={playing}
+            <button type="button" class="btn" data-testid="step-event" disabled={playing || props.past}
                 aria-label="Step to the next event"
-                title="Run until something in the cluster changes (the next event)" onclick={step_event}>
+                title={if props.past {
+                    "Go back to live to step to the next event (Play replays what was recorded)"
+                } else {
+                    "Run until something in the cluster changes (the next event)"
+                }} onclick={step_event}>
                 <span>{"Next"}</span><span class="step-word">{" event"}</span>
             </button>
             <label class="speed">
@@ -100,16 +110,17 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
+        </div>
             <output class="clock" data-testid="sim-time" aria-label="Simulated time" aria-live="off">
                 <span class="clock-label" aria-hidden="true">{"t ="}</span>
                 {clock(props.time_ms)}
             </output>
-            <button type="button" class={classes!("btn", if *armed { "btn-danger" } else { "btn-quiet" })}
+            <button type="button" class={classes!("btn", "reset", if *armed { "btn-danger" } else { "btn-quiet" })}
                 data-testid="reset" data-armed={armed.to_string()}
                 title="Throw the cluster away and start again with the default one"
                 onclick={reset} onblur={disarm}>
                 {if *armed { "Click again to reset" } else { "Reset" }}
             </button>
-        </div>
+        </>
     }
 }

@@ -1,0 +1,454 @@
+//! The reducer's handling of simulated time: bounded stepping per animation frame, scrubbing
+//! back along the timeline, replaying the recorded future and branching from the past.
+//!
+//! A child module of `state`, so it reaches the session and the view refresh. Two modes:
+//! - live: `session` is the tab's cluster; `goal` says where it is heading (play, +1s, Next
+//!   event) and each frame works on it for `FRAME_BUDGET_MS`. Whenever the engine stops at
+//!   rest the journal records the time moved, so a reload replays the same cluster.
+//! - past: the user scrubbed back. `session` then holds a replay of the journal (the live one
+//!   is parked in `Past::live`), moving toward `Past::target` in bounded pieces. Play replays
+//!   the recorded future; reaching the end returns to live. A command run in the past
+//!   branches: the later part of the journal is cut (and kept for Undo).
+
+use super::AppState;
+use crate::engine::time::{SimDuration, SimTime};
+use crate::script::Session;
+use crate::ui::journal::{Journal, Mark};
+use crate::ui::stepping::{self, Goal};
+use crate::ui::timeline::{progress_tl, replay_toward, Checkpoints, Cursor};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Engine work per animation frame, in real milliseconds: half a 60 Hz frame, the rest is
+/// left for rendering.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// Work a click (+1s, Next, a scrub) may do at once, so a small step shows in the same frame.
+const CLICK_BUDGET_MS: f64 = 12.0;
+/// The longest real gap one frame accounts for (a background tab comes back without a jump).
+const MAX_FRAME_GAP_MS: f64 = 100.0;
+/// How far ahead of the engine play may run, in real milliseconds at the chosen speed: when
+/// the engine cannot keep up, simulated time slows down instead of piling up work.
+const MAX_LEAD_REAL_MS: u64 = 250;
+/// While playing, the journal is saved at most this often (real milliseconds).
+const SAVE_EVERY_MS: f64 = 1000.0;
+
+#[derive(Clone, Default)]
+pub struct TimeState {
+    /// Where the live session is heading; `None` when it is at rest.
+    pub goal: Option<Goal>,
+    /// Set while an earlier moment is shown.
+    pub past: Option<Past>,
+    /// The last branch from the past, until dismissed: what Undo restores.
+    pub branched: Option<Rc<Branched>>,
+    last_frame: Option<f64>,
+    /// Simulated milliseconds owed by play but smaller than one.
+    carry: f64,
+    last_save: f64,
+    checkpoints: Rc<RefCell<Checkpoints>>,
+}
+
+#[derive(Clone)]
+pub struct Past {
+    /// The live session, untouched while the past is shown.
+    live: Rc<RefCell<Session>>,
+    cursor: Cursor,
+    /// The timeline position asked for.
+    pub target: u64,
+    /// Whether the replay has got there.
+    pub reached: bool,
+}
+
+pub struct Branched {
+    session: Rc<RefCell<Session>>,
+    journal: Rc<Journal>,
+    /// Commands of the discarded future.
+    pub discarded: usize,
+    /// The clock where the timeline was cut.
+    pub at_clock: u64,
+}
+
+/// What the timeline control draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineInfo {
+    /// Timeline positions (ms) of the first and the latest moment.
+    pub start: u64,
+    pub end: u64,
+    /// The moment shown.
+    pub position: u64,
+    /// The simulated clock at `position`.
+    pub clock_ms: u64,
+    pub live: bool,
+    /// The replay has not reached `position` yet.
+    pub catching_up: bool,
+    pub marks: Rc<Vec<Mark>>,
+    /// After a branch: how many later commands were discarded, and the clock of the cut.
+    pub branched: Option<(usize, u64)>,
+}
+
+fn perf_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+impl AppState {
+    /// Whether frames are needed: playing, a goal in progress, or a replay catching up.
+    pub fn time_active(&self) -> bool {
+        self.playing
+            || self.time.goal.is_some()
+            || self.time.past.as_ref().is_some_and(|p| !p.reached)
+    }
+
+    /// The timeline position shown (the live end when live).
+    pub fn timeline_position(&self) -> u64 {
+        match &self.time.past {
+            Some(p) => p.target,
+            None => self.journal.end().tl,
+        }
+    }
+
+    pub fn timeline_info(&self) -> TimelineInfo {
+        let journal = &self.journal;
+        let recorded = journal.end();
+        let (end, position, clock_ms, catching_up) = match &self.time.past {
+            Some(p) => (
+                recorded.tl,
+                p.target,
+                journal.clock_at(p.target),
+                !p.reached,
+            ),
+            None => {
+                // Live time moved by a goal in progress is not recorded yet, but was reached.
+                let end = recorded.tl + self.view.time_ms.saturating_sub(recorded.clock);
+                (end, end, self.view.time_ms, false)
+            }
+        };
+        TimelineInfo {
+            start: journal.start().tl,
+            end,
+            position,
+            clock_ms,
+            live: self.time.past.is_none(),
+            catching_up,
+            marks: journal.marks(),
+            branched: self
+                .time
+                .branched
+                .as_ref()
+                .map(|b| (b.discarded, b.at_clock)),
+        }
+    }
+
+    /// The view and inspector of the session shown, without marking the work as changed.
+    fn show(&mut self) {
+        self.view = Rc::new(crate::present::cluster_view(&self.session.borrow().sim));
+        self.refresh_inspector();
+    }
+
+    /// One animation frame: play moves the goal by the real time since the last frame, then
+    /// the engine works for at most `FRAME_BUDGET_MS`.
+    pub(super) fn frame(&mut self, timestamp: f64) -> bool {
+        let sim_ms = match self.time.last_frame.replace(timestamp) {
+            Some(last) if self.playing => {
+                let real = (timestamp - last).clamp(0.0, MAX_FRAME_GAP_MS);
+                self.time.carry += real * f64::from(self.speed) / 100.0;
+                let whole = self.time.carry.floor();
+                self.time.carry -= whole;
+                whole as u64
+            }
+            _ => 0,
+        };
+        if !self.playing {
+            self.time.last_frame = None;
+        }
+        let lead = MAX_LEAD_REAL_MS * u64::from(self.speed) / 100;
+        if sim_ms > 0 {
+            if let Some(past) = &mut self.time.past {
+                let progress = progress_tl(&self.journal, past.cursor, &self.session.borrow())
+                    .max(past.target);
+                past.target = (past.target + sim_ms).min(progress + lead).max(past.target);
+                past.reached = false;
+                if past.target >= self.journal.end().tl {
+                    self.back_to_live();
+                }
+            }
+            if self.time.past.is_none() {
+                let now = self.session.borrow().sim.now();
+                let base = self.time.goal.as_ref().and_then(Goal::until).unwrap_or(now);
+                if self.time.goal.as_ref().is_none_or(|g| g.until().is_some()) {
+                    let target = (base.0 + sim_ms).min(now.0 + lead).max(base.0);
+                    self.time.goal = Some(Goal::Until(SimTime(target)));
+                }
+            }
+        }
+        let changed = self.work(FRAME_BUDGET_MS);
+        if changed {
+            self.show();
+        }
+        changed
+    }
+
+    /// Works on the live goal or the replay for `budget_ms`. Returns whether anything moved.
+    fn work(&mut self, budget_ms: f64) -> bool {
+        let deadline = perf_now() + budget_ms;
+        let mut out_of_time = move || perf_now() >= deadline;
+        if let Some(past) = &mut self.time.past {
+            if past.reached {
+                return false;
+            }
+            let mut session = self.session.borrow_mut();
+            let before = (
+                session.sim.now(),
+                session.sim.reconcile_count(),
+                past.cursor,
+            );
+            past.reached = replay_toward(
+                &self.journal,
+                &mut session,
+                &mut past.cursor,
+                past.target,
+                &mut self.time.checkpoints.borrow_mut(),
+                &mut out_of_time,
+            );
+            return before
+                != (
+                    session.sim.now(),
+                    session.sim.reconcile_count(),
+                    past.cursor,
+                );
+        }
+        let Some(mut goal) = self.time.goal.take() else {
+            return false;
+        };
+        let worked = {
+            let mut session = self.session.borrow_mut();
+            let sim = &mut session.sim;
+            let before = (sim.now(), sim.reconcile_count());
+            let done = stepping::work(sim, &mut goal, &mut out_of_time);
+            if !done {
+                self.time.goal = Some(goal);
+            }
+            let worked = before != (sim.now(), sim.reconcile_count());
+            if worked && sim.is_at_rest() {
+                Rc::make_mut(&mut self.journal).record_rest(sim.now().0);
+            }
+            worked
+        };
+        if worked {
+            self.mark_saved_now_and_then();
+        }
+        worked
+    }
+
+    /// The journal changed: save it, at most once a second while time keeps moving.
+    fn mark_saved_now_and_then(&mut self) {
+        let now = perf_now();
+        if self.time.goal.is_none() || now - self.time.last_save >= SAVE_EVERY_MS {
+            self.time.last_save = now;
+            self.revision += 1;
+        }
+    }
+
+    /// +1s (or any fixed step): live, the goal moves on; in the past, the replay does.
+    pub(super) fn advance_action(&mut self, d: SimDuration) -> bool {
+        if d == SimDuration::ZERO {
+            return false;
+        }
+        if let Some(past) = &mut self.time.past {
+            past.target += d.0;
+            past.reached = false;
+            if past.target >= self.journal.end().tl {
+                self.back_to_live();
+                return true;
+            }
+        } else {
+            let now = self.session.borrow().sim.now();
+            let base = self.time.goal.as_ref().and_then(Goal::until).unwrap_or(now);
+            self.time.goal = Some(Goal::Until(base.max(now) + d));
+        }
+        self.work(CLICK_BUDGET_MS);
+        self.show();
+        true
+    }
+
+    /// "Next event" on the live cluster (the button is off while an earlier moment is shown).
+    pub(super) fn next_event_action(&mut self) -> bool {
+        if self.time.past.is_some() {
+            return false;
+        }
+        self.time.goal = Some(Goal::next_event(&self.session.borrow().sim));
+        self.work(CLICK_BUDGET_MS);
+        self.show();
+        true
+    }
+
+    /// Play toggled: a pause stops time at once; only the instant under way is finished.
+    pub(super) fn on_playing_changed(&mut self) {
+        self.time.last_frame = None;
+        self.time.carry = 0.0;
+        if self.playing {
+            return;
+        }
+        if let Some(past) = &mut self.time.past {
+            let progress = progress_tl(&self.journal, past.cursor, &self.session.borrow());
+            past.target = past.target.min(progress.max(past.cursor.tl(&self.journal)));
+            return;
+        }
+        let now = self.session.borrow().sim.now();
+        if self.time.goal.is_some() {
+            self.time.goal = Some(Goal::Until(now));
+        }
+    }
+
+    /// Before a command: live, the instant under way is finished and recorded (so the
+    /// journal replays the command at the same point); in the past, the timeline branches.
+    pub(super) fn before_command(&mut self) {
+        if self.time.past.is_some() {
+            self.branch();
+            return;
+        }
+        if matches!(self.time.goal, Some(Goal::NextEvent { .. })) {
+            self.time.goal = None;
+        }
+        let mut session = self.session.borrow_mut();
+        let sim = &mut session.sim;
+        if !sim.is_at_rest() {
+            let now = sim.now();
+            sim.run_until(now);
+            Rc::make_mut(&mut self.journal).record_rest(now.0);
+        } else if sim.now().0 > self.journal.end().clock {
+            Rc::make_mut(&mut self.journal).record_rest(sim.now().0);
+        }
+    }
+
+    /// The clock after a command, for the journal.
+    pub(super) fn clock(&self) -> u64 {
+        self.session.borrow().sim.now().0
+    }
+
+    /// Shows timeline position `tl`: the live end returns to live, anything earlier replays.
+    pub(super) fn scrub(&mut self, tl: u64) -> bool {
+        let tl = tl.max(self.journal.start().tl);
+        if tl >= self.journal.end().tl {
+            return self.back_to_live();
+        }
+        let restart = match &self.time.past {
+            None => {
+                self.before_command();
+                self.time.goal = None;
+                true
+            }
+            Some(past) if past.target == tl => return false,
+            Some(past) => !replay_valid_for(&self.journal, past.cursor, &self.session.borrow(), tl),
+        };
+        if restart {
+            if self.time.checkpoints.borrow().is_empty() {
+                let start = Session::new(self.seed);
+                *self.time.checkpoints.borrow_mut() =
+                    Checkpoints::new(start, self.journal.start().tl);
+            }
+            let Some((cursor, session)) = self.time.checkpoints.borrow().best_for(tl) else {
+                return false;
+            };
+            let live = match self.time.past.take() {
+                Some(p) => p.live,
+                None => self.session.clone(),
+            };
+            self.session = Rc::new(RefCell::new(session));
+            self.time.past = Some(Past {
+                live,
+                cursor,
+                target: tl,
+                reached: false,
+            });
+        }
+        if let Some(past) = &mut self.time.past {
+            past.target = tl;
+            past.reached = false;
+        }
+        self.work(CLICK_BUDGET_MS);
+        self.show();
+        true
+    }
+
+    /// Back to the live cluster (the parked one: replaying to the end would give the same).
+    pub(super) fn back_to_live(&mut self) -> bool {
+        let Some(past) = self.time.past.take() else {
+            return false;
+        };
+        self.session = past.live;
+        self.show();
+        true
+    }
+
+    /// A command while an earlier moment is shown: the shown cluster becomes the live one and
+    /// the journal is cut at its moment. The old future is kept until the notice goes, for Undo.
+    fn branch(&mut self) {
+        let Some(past) = self.time.past.take() else {
+            return;
+        };
+        let old_journal = self.journal.clone();
+        let mut session = self.session.borrow_mut();
+        let now = session.sim.now();
+        // Finish the instant under way, so the journal can say exactly where the cut is.
+        session.sim.run_until(now);
+        drop(session);
+        let (index, offset) = match self.journal.entries().get(past.cursor.index) {
+            Some(crate::ui::journal::Entry::Advance { ms, at }) => {
+                (past.cursor.index, now.0.saturating_sub(at.clock).min(*ms))
+            }
+            _ => (past.cursor.index, 0),
+        };
+        let journal = Rc::make_mut(&mut self.journal);
+        let discarded = journal.truncate(index, offset);
+        journal.record_rest(now.0);
+        self.time
+            .checkpoints
+            .borrow_mut()
+            .cut(Cursor { index, offset });
+        self.time.goal = None;
+        self.time.branched = Some(Rc::new(Branched {
+            session: past.live,
+            journal: old_journal,
+            discarded,
+            at_clock: now.0,
+        }));
+        self.revision += 1;
+    }
+
+    /// Restores the future a branch discarded (what was done since is dropped).
+    pub(super) fn undo_branch(&mut self) -> bool {
+        let Some(b) = self.time.branched.take() else {
+            return false;
+        };
+        self.time.past = None;
+        self.time.goal = None;
+        self.session = b.session.clone();
+        self.journal = b.journal.clone();
+        self.time.checkpoints.borrow_mut().clear_after_start();
+        self.show();
+        self.revision += 1;
+        true
+    }
+
+    pub(super) fn dismiss_branch(&mut self) -> bool {
+        self.time.branched.take().is_some()
+    }
+}
+
+/// Whether a replay at `cursor` can move on to `tl` (it has not passed it, nor run a command
+/// recorded at `tl` itself).
+fn replay_valid_for(journal: &Journal, cursor: Cursor, session: &Session, tl: u64) -> bool {
+    if progress_tl(journal, cursor, session) > tl {
+        return false;
+    }
+    let last_run = if cursor.offset > 0 {
+        journal.entries().get(cursor.index)
+    } else {
+        cursor
+            .index
+            .checked_sub(1)
+            .and_then(|i| journal.entries().get(i))
+    };
+    last_run.is_none_or(|e| e.at().tl < tl)
+}
