@@ -17,6 +17,9 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/cluster_view.rs"]
+mod cluster_view;
+
 /// The clock of the default cluster when the page opens (it settles before it is shown).
 fn start_ms() -> u64 {
     AppState::fresh().view.time_ms
