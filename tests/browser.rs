@@ -17,8 +17,8 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "browser/cluster_view.rs"]
-mod cluster_view;
+#[path = "browser/time.rs"]
+mod time;
 
 /// The clock of the default cluster when the page opens (it settles before it is shown).
 fn start_ms() -> u64 {

@@ -1,15 +1,10 @@
 //! The root component: holds the reducer, runs the play timer and saves the tab's work.
 
-use super::components::{ClusterPanel, ConsolePanel, Controls, EditorPanel, Inspector};
+use super::components::{ClusterPanel, ConsolePanel, Controls, EditorPanel, Inspector, Timeline};
 use super::state::{Action, AppState};
 use super::storage;
-use crate::engine::time::SimDuration;
-use gloo::timers::callback::Interval;
+use super::timeline_frames::FrameLoop;
 use yew::prelude::*;
-
-/// Real milliseconds between play ticks. Each tick moves simulated time by
-/// `TICK_MS * speed / 100` (speed is a percentage: 25 is 0.25x).
-const TICK_MS: u32 = 100;
 
 fn initial_state() -> AppState {
     if storage::replay_unfinished() {
@@ -38,17 +33,15 @@ fn initial_state() -> AppState {
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
 
-    // Play loop: an interval that exists only while playing; dropping it on pause, speed
-    // change or unmount stops it.
+    // Time loop: one action per animation frame while time is moving (playing, a step or a
+    // replay in progress). The reducer works on the engine for a bounded slice of each frame
+    // (see state::time), so the page keeps answering. Dropping the loop stops it.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((state.playing, state.speed), move |&(playing, speed)| {
-            let interval = playing.then(|| {
-                // `speed` is in percent of real time.
-                let step = SimDuration(u64::from(TICK_MS) * u64::from(speed) / 100);
-                Interval::new(TICK_MS, move || dispatcher.dispatch(Action::Advance(step)))
-            });
-            move || drop(interval)
+        use_effect_with(state.time_active(), move |&active| {
+            let frames =
+                active.then(|| FrameLoop::start(move |t| dispatcher.dispatch(Action::Frame(t))));
+            move || drop(frames)
         });
     }
 
@@ -126,8 +119,10 @@ pub fn App() -> Html {
                     time_ms={state.view.time_ms}
                     playing={state.playing}
                     speed={state.speed}
+                    past={state.time.past.is_some()}
                     {on_play} {on_step} {on_step_event} {on_speed} {on_reset}
                 />
+                {timeline(&state)}
             </header>
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status" data-testid="notice">
@@ -158,5 +153,21 @@ pub fn App() -> Html {
                 <Inspector view={view.clone()} on_close={on_close_inspector} />
             }
         </div>
+    }
+}
+
+/// The timeline row of the top bar.
+fn timeline(state: &UseReducerHandle<AppState>) -> Html {
+    let d = state.dispatcher();
+    let on_scrub = Callback::from(move |tl: u64| d.dispatch(Action::Scrub(tl)));
+    let d = state.dispatcher();
+    let on_live = Callback::from(move |()| d.dispatch(Action::BackToLive));
+    let d = state.dispatcher();
+    let on_undo = Callback::from(move |()| d.dispatch(Action::UndoBranch));
+    let d = state.dispatcher();
+    let on_dismiss = Callback::from(move |()| d.dispatch(Action::DismissBranch));
+    html! {
+        <Timeline info={state.timeline_info()} playing={state.playing}
+            {on_scrub} {on_live} {on_undo} {on_dismiss} />
     }
 }

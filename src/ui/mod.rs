@@ -14,6 +14,7 @@ pub mod state;
 pub mod stepping;
 pub mod storage;
 pub mod timeline;
+mod timeline_frames;
 
 pub use app::App;
 

@@ -5,7 +5,6 @@
 use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
 use super::journal::{apply_line, delete_line, Journal};
-use super::stepping::step_to_next_event;
 use crate::engine::time::SimDuration;
 use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
@@ -13,6 +12,10 @@ use crate::Output;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::{AttrValue, Reducible};
+
+/// Simulated time: bounded stepping, the timeline and branching (`time::TimeState`).
+#[path = "timeline_reduce.rs"]
+pub mod time;
 
 /// The seed of the default cluster; saved with the journal so a reload rebuilds the same one.
 pub const DEFAULT_SEED: u64 = 1;
@@ -54,6 +57,15 @@ pub enum Action {
     DismissNotice,
     /// Open the inspector on an object, or close it (`None`).
     Inspect(Option<InspectTarget>),
+    /// An animation frame (its timestamp, ms): play moves time, the engine works a bounded
+    /// slice toward the goal or the replay.
+    Frame(f64),
+    /// Show the timeline position (ms): an earlier moment replays, the end is live.
+    Scrub(u64),
+    BackToLive,
+    /// Restore the future the last branch discarded.
+    UndoBranch,
+    DismissBranch,
 }
 
 #[derive(Clone)]
@@ -80,6 +92,8 @@ pub struct AppState {
     /// the selected object is gone.
     pub inspect_target: Option<InspectTarget>,
     pub inspector: Option<Rc<InspectView>>,
+    /// Where time is heading, and the earlier moment shown, if any (see `time`).
+    pub time: time::TimeState,
 }
 
 impl AppState {
@@ -128,7 +142,8 @@ impl AppState {
         }
     }
 
-    fn from_parts(seed: u64, session: Session, journal: Journal, editor: String) -> AppState {
+    fn from_parts(seed: u64, session: Session, mut journal: Journal, editor: String) -> AppState {
+        journal.anchor(session.sim.now().0);
         let view = Rc::new(cluster_view(&session.sim));
         AppState {
             session: Rc::new(RefCell::new(session)),
@@ -147,6 +162,7 @@ impl AppState {
             notice: None,
             inspect_target: None,
             inspector: None,
+            time: Default::default(),
         }
     }
 
@@ -173,6 +189,7 @@ impl AppState {
         if text.is_empty() {
             return;
         }
+        self.before_command();
         let output = match parse_script(text) {
             Ok(lines) => {
                 let mut combined = Output::ok("");
@@ -180,7 +197,7 @@ impl AppState {
                 let journal = Rc::make_mut(&mut self.journal);
                 for line in &lines {
                     let o = session.execute(line);
-                    journal.record_command(line);
+                    journal.record_command_at(line, session.sim.now().0);
                     combined.text.push_str(&o.text);
                     combined.ok &= o.ok;
                 }
@@ -222,30 +239,57 @@ impl Reducible for AppState {
                     _ => (apply_line(&next.editor), "apply"),
                 };
                 next.last_verb = verb;
+                next.before_command();
                 let out = next.session.borrow_mut().execute(&line);
-                Rc::make_mut(&mut next.journal).record_command(&line);
+                let clock = next.clock();
+                Rc::make_mut(&mut next.journal).record_command_at(&line, clock);
                 next.last_apply = Some(Rc::new(out));
                 next.refresh_view();
             }
             Action::Console(text) => next.run_console(&text),
             Action::Advance(d) => {
-                if d == SimDuration::ZERO {
+                if !next.advance_action(d) {
                     return self;
                 }
-                next.session.borrow_mut().sim.advance_by(d);
-                Rc::make_mut(&mut next.journal).record_advance(d.0);
-                next.refresh_view();
             }
             Action::StepToNextEvent => {
-                let moved = step_to_next_event(&mut next.session.borrow_mut().sim);
-                Rc::make_mut(&mut next.journal).record_advance(moved);
-                next.refresh_view();
+                if !next.next_event_action() {
+                    return self;
+                }
             }
             Action::SetPlaying(playing) => {
                 if next.playing == playing {
                     return self;
                 }
                 next.playing = playing;
+                next.on_playing_changed();
+            }
+            Action::Frame(timestamp) => {
+                // Frames come 60 times a second: no new state unless something moved.
+                let playing_clock = next.playing;
+                if !next.frame(timestamp) && !playing_clock {
+                    return self;
+                }
+            }
+            Action::Scrub(tl) => {
+                if !next.scrub(tl) {
+                    return self;
+                }
+            }
+            Action::BackToLive => {
+                if !next.back_to_live() {
+                    return self;
+                }
+            }
+            Action::UndoBranch => {
+                if !next.undo_branch() {
+                    return self;
+                }
+            }
+            Action::DismissBranch => {
+                if !next.dismiss_branch() {
+                    return self;
+                }
             }
             Action::SetSpeed(speed) => {
                 if next.speed == speed || !SPEEDS.contains(&speed) {

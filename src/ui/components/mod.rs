@@ -11,6 +11,7 @@ mod inspector;
 pub mod node_actions;
 mod node_lane;
 mod pod_chip;
+mod timeline;
 mod usage;
 
 pub use cluster::ClusterPanel;
@@ -18,3 +19,4 @@ pub use console::ConsolePanel;
 pub use controls::Controls;
 pub use editor::EditorPanel;
 pub use inspector::Inspector;
+pub use timeline::Timeline;
