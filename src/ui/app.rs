@@ -1,6 +1,9 @@
 //! The root component: holds the reducer, runs the play timer and saves the tab's work.
 
-use super::components::{ClusterPanel, ConsolePanel, Controls, EditorPanel, Inspector, Timeline};
+use super::components::{
+    ClusterPanel, ConsolePanel, Controls, EditorPanel, ImportStatusBox, Inspector, SessionFile,
+    StoryCard, StoryPicker, Timeline,
+};
 use super::state::{Action, AppState};
 use super::storage;
 use super::timeline_frames::FrameLoop;
@@ -21,8 +24,11 @@ fn initial_state() -> AppState {
     match storage::load() {
         Some(saved) => {
             storage::mark_replaying(true);
-            let state = AppState::restore(saved.seed, &saved.script, saved.editor);
+            let mut state = AppState::restore(saved.seed, &saved.script, saved.editor);
             storage::mark_replaying(false);
+            if state.notice.is_none() {
+                state.story = storage::load_story();
+            }
             state
         }
         None => AppState::fresh(),
@@ -52,6 +58,9 @@ pub fn App() -> Html {
             storage::save(state.seed, &state.journal.to_script(), &state.editor);
         });
     }
+
+    // The open story card survives a reload with the cluster it is about.
+    use_effect_with(state.story, |story| storage::save_story(*story));
 
     // Mark when the first screen is on the page (the e2e test reports it as first render).
     use_effect_with((), |_| {
@@ -124,6 +133,7 @@ pub fn App() -> Html {
                 />
                 {timeline(&state)}
             </header>
+            {session_bar(&state)}
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status" data-testid="notice">
                     <p>{notice.clone()}</p>
@@ -131,7 +141,11 @@ pub fn App() -> Html {
                         onclick={on_dismiss}>{"×"}</button>
                 </div>
             }
-            <main class="workspace">
+            <main class={classes!("workspace", state.story.is_some().then_some("has-story"))}>
+                if let Some(story) = state.story {
+                    <StoryCard key={story} {story} on_command={on_command.clone()}
+                        on_close={dispatch(|_| Action::CloseStory)} />
+                }
                 <EditorPanel
                     text={state.editor.clone()}
                     problem={state.editor_problem.clone()}
@@ -153,6 +167,31 @@ pub fn App() -> Html {
                 <Inspector view={view.clone()} on_close={on_close_inspector} />
             }
         </div>
+    }
+}
+
+/// The row under the top bar: troubleshooting stories and the session file (export, import),
+/// and what the last import did.
+fn session_bar(state: &UseReducerHandle<AppState>) -> Html {
+    let d = state.dispatcher();
+    let on_open = Callback::from(move |i: usize| d.dispatch(Action::OpenStory(i)));
+    let d = state.dispatcher();
+    let on_import =
+        Callback::from(move |(file_name, text)| d.dispatch(Action::Import { file_name, text }));
+    let d = state.dispatcher();
+    let on_force = Callback::from(move |()| d.dispatch(Action::ImportAnyway));
+    let d = state.dispatcher();
+    let on_dismiss = Callback::from(move |()| d.dispatch(Action::DismissImportStatus));
+    html! {
+        <>
+            <nav class="session-bar" aria-label="Stories and session file">
+                <StoryPicker current={state.story} has_work={!state.journal.is_empty()} {on_open} />
+                <SessionFile seed={state.seed} journal={state.journal.clone()} {on_import} />
+            </nav>
+            if let Some(status) = &state.import_status {
+                <ImportStatusBox status={status.clone()} {on_force} {on_dismiss} />
+            }
+        </>
     }
 }
 

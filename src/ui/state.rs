@@ -5,6 +5,7 @@
 use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
 use super::journal::{apply_line, delete_line, Journal};
+use super::session_script::{import, ImportStatus};
 use crate::engine::time::SimDuration;
 use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
@@ -57,6 +58,18 @@ pub enum Action {
     DismissNotice,
     /// Open the inspector on an object, or close it (`None`).
     Inspect(Option<InspectTarget>),
+    /// A fresh default cluster with the setup of troubleshooting story `STORIES[i]` run on it.
+    OpenStory(usize),
+    CloseStory,
+    /// Replace the cluster with a session file's replay; on an error keep everything.
+    Import {
+        file_name: String,
+        /// The file's text, or why it could not be read.
+        text: Result<String, String>,
+    },
+    /// Import the file of the last failed import although one of its commands failed.
+    ImportAnyway,
+    DismissImportStatus,
     /// An animation frame (its timestamp, ms): play moves time, the engine works a bounded
     /// slice toward the goal or the replay.
     Frame(f64),
@@ -92,6 +105,9 @@ pub struct AppState {
     /// the selected object is gone.
     pub inspect_target: Option<InspectTarget>,
     pub inspector: Option<Rc<InspectView>>,
+    /// The troubleshooting story whose card is open (an index into `stories::STORIES`).
+    pub story: Option<usize>,
+    pub import_status: Option<Rc<ImportStatus>>,
     /// Where time is heading, and the earlier moment shown, if any (see `time`).
     pub time: time::TimeState,
 }
@@ -162,7 +178,35 @@ impl AppState {
             notice: None,
             inspect_target: None,
             inspector: None,
+            story: None,
+            import_status: None,
             time: Default::default(),
+        }
+    }
+
+    /// Another cluster in this tab: the editor text and the view settings stay.
+    fn with_cluster(&self, seed: u64, session: Session, journal: Journal) -> AppState {
+        let mut s = AppState::from_parts(seed, session, journal, self.editor.to_string());
+        s.revision = self.revision + 1;
+        s.speed = self.speed;
+        s.show_system_pods = self.show_system_pods;
+        s
+    }
+
+    fn import_file(mut self, file_name: &str, text: &str, force: bool) -> AppState {
+        match import(file_name, text, DEFAULT_SEED, force) {
+            Ok(imported) => {
+                let mut s = self.with_cluster(imported.seed, imported.session, imported.journal);
+                s.import_status = Some(Rc::new(ImportStatus::Done {
+                    file_name: file_name.to_string(),
+                    commands: imported.commands,
+                }));
+                s
+            }
+            Err(problem) => {
+                self.import_status = Some(Rc::new(ImportStatus::Failed(problem)));
+                self
+            }
         }
     }
 
@@ -325,6 +369,46 @@ impl Reducible for AppState {
                 }
                 next.inspect_target = target;
                 next.refresh_inspector();
+            }
+            Action::OpenStory(i) => {
+                let Some(story) = super::stories::STORIES.get(i) else {
+                    return self;
+                };
+                let Ok(script) = super::stories::split_story(story.script) else {
+                    return self;
+                };
+                let mut s =
+                    next.with_cluster(DEFAULT_SEED, Session::new(DEFAULT_SEED), Journal::default());
+                for step in &script.setup {
+                    s.run_console(&step.script);
+                }
+                s.story = Some(i);
+                return Rc::new(s);
+            }
+            Action::CloseStory => {
+                if next.story.is_none() {
+                    return self;
+                }
+                next.story = None;
+            }
+            Action::Import { file_name, text } => match text {
+                Ok(text) => return Rc::new(next.import_file(&file_name, &text, false)),
+                Err(why) => {
+                    let problem = super::session_script::refused(&file_name, why);
+                    next.import_status = Some(Rc::new(ImportStatus::Failed(problem)));
+                }
+            },
+            Action::ImportAnyway => {
+                let Some(ImportStatus::Failed(p)) = next.import_status.as_deref().cloned() else {
+                    return self;
+                };
+                return Rc::new(next.import_file(&p.file_name, &p.text, true));
+            }
+            Action::DismissImportStatus => {
+                if next.import_status.is_none() {
+                    return self;
+                }
+                next.import_status = None;
             }
             Action::ShowSystemPods(show) => {
                 if next.show_system_pods == show {

@@ -6,6 +6,8 @@ use gloo::storage::{LocalStorage, Storage};
 const EDITOR_KEY: &str = "kubeplay.editor";
 const SCRIPT_KEY: &str = "kubeplay.script";
 const SEED_KEY: &str = "kubeplay.seed";
+/// The open troubleshooting story (its index), so a reload mid-story keeps the card.
+const STORY_KEY: &str = "kubeplay.story";
 /// Set while a saved session is being replayed. Still set on the next load means that replay
 /// never finished (it trapped or hung and the tab was reloaded), so it must not run again:
 /// otherwise one bad script would break the page for good.
@@ -35,6 +37,7 @@ pub fn save(seed: u64, script: &str, editor: &str) {
 }
 
 pub fn clear() {
+    LocalStorage::delete(STORY_KEY);
     LocalStorage::delete(SEED_KEY);
     LocalStorage::delete(SCRIPT_KEY);
     LocalStorage::delete(EDITOR_KEY);
@@ -64,7 +67,24 @@ pub fn mark_replaying(replaying: bool) {
 
 /// Forgets the saved session, keeping the editor text.
 pub fn forget_session() {
+    LocalStorage::delete(STORY_KEY);
     LocalStorage::delete(SCRIPT_KEY);
     LocalStorage::delete(SEED_KEY);
     LocalStorage::delete(REPLAYING_KEY);
+}
+
+pub fn save_story(story: Option<usize>) {
+    match story {
+        Some(i) => {
+            let _ = LocalStorage::set(STORY_KEY, i);
+        }
+        None => LocalStorage::delete(STORY_KEY),
+    }
+}
+
+/// The saved open story, if it is one of the stories this build has.
+pub fn load_story() -> Option<usize> {
+    LocalStorage::get::<usize>(STORY_KEY)
+        .ok()
+        .filter(|i| *i < super::stories::STORIES.len())
 }

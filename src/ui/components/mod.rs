@@ -11,6 +11,8 @@ mod inspector;
 pub mod node_actions;
 mod node_lane;
 mod pod_chip;
+mod session_file;
+mod stories;
 mod timeline;
 mod usage;
 
@@ -19,4 +21,6 @@ pub use console::ConsolePanel;
 pub use controls::Controls;
 pub use editor::EditorPanel;
 pub use inspector::Inspector;
+pub use session_file::{ImportStatusBox, SessionFile};
+pub use stories::{StoryCard, StoryPicker};
 pub use timeline::Timeline;

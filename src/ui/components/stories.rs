@@ -14,16 +14,34 @@ fn story_label(story: &StoryEntry) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct StoryPickerProps {
+    /// The open story, which the select shows.
+    pub current: Option<usize>,
     /// Whether opening a story would throw away commands this tab ran.
     pub has_work: bool,
     pub on_open: Callback<usize>,
 }
 
 /// A select of the stories. With work in the tab, choosing one asks for a second confirmation
-/// inline (no dialog: nothing may block the page).
+/// inline (no dialog: nothing may block the page). The select shows the open story, so arrow
+/// keys move from it.
 #[component]
 pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     let pending = use_state(|| None::<usize>);
+    let select_ref = use_node_ref();
+    // Shows `current` (also after a cancelled choice).
+    let show_current = {
+        let select_ref = select_ref.clone();
+        let current = props.current;
+        move || {
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
+                select.set_value(&current.map(|i| i.to_string()).unwrap_or_default());
+            }
+        }
+    };
+    {
+        let show_current = show_current.clone();
+        use_effect_with(props.current, move |_| show_current());
+    }
     let pick = {
         let pending = pending.clone();
         let on_open = props.on_open.clone();
@@ -37,7 +55,6 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
                     on_open.emit(i);
                 }
             }
-            select.set_value("");
         })
     };
     let confirm = {
@@ -52,7 +69,10 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     };
     let cancel = {
         let pending = pending.clone();
-        Callback::from(move |_: MouseEvent| pending.set(None))
+        Callback::from(move |_: MouseEvent| {
+            pending.set(None);
+            show_current();
+        })
     };
     let confirm_box = (*pending).and_then(|i| STORIES.get(i)).map(|story| {
         html! {
@@ -75,9 +95,9 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
         <div class="story-pick">
             <label class="picker">
                 <span class="sr-only">{"Open a troubleshooting story"}</span>
-                <select data-testid="stories" onchange={pick}
+                <select data-testid="stories" ref={select_ref} onchange={pick}
                     title="Troubleshooting stories from the guides: set up a broken cluster, then find and fix it">
-                    <option value="" selected=true>{"Stories…"}</option>
+                    <option value="">{"Stories…"}</option>
                     { for STORIES.iter().enumerate().map(|(i, s)| html! {
                         <option value={i.to_string()}>{story_label(s)}</option>
                     }) }
