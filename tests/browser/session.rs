@@ -232,6 +232,14 @@ async fn opening_a_story_over_work_asks_first() {
     choose(&root, "[data-testid=stories]", &story_index('e')).await;
     assert_eq!(count(&root, "[data-testid=story-card]"), 0, "not yet");
     assert!(text(&root, "[data-testid=story-confirm]").contains("DaemonSet missing"));
+    // The question has the focus, so the keyboard answers it next.
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(focused.as_deref(), Some("story-confirm-open"));
     click(&root, "[data-testid=story-confirm] .btn-quiet").await;
     assert_eq!(count(&root, "[data-testid=story-confirm]"), 0);
     assert_eq!(count(&root, "[data-testid=story-card]"), 0, "cancelled");

@@ -69,15 +69,36 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     };
     let cancel = {
         let pending = pending.clone();
-        Callback::from(move |_: MouseEvent| {
+        move || {
             pending.set(None);
             show_current();
+        }
+    };
+    // The question takes the focus, so a keyboard user answers it next (Escape cancels).
+    let open_ref = use_node_ref();
+    {
+        let open_ref = open_ref.clone();
+        use_effect_with(*pending, move |pending| {
+            if pending.is_some() {
+                if let Some(button) = open_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
+    let on_key = {
+        let cancel = cancel.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                cancel();
+            }
         })
     };
+    let cancel = Callback::from(move |_: MouseEvent| cancel());
     let confirm_box = (*pending).and_then(|i| STORIES.get(i)).map(|story| {
         html! {
             <div class="story-confirm" role="alertdialog" aria-labelledby="story-confirm-text"
-                data-testid="story-confirm">
+                data-testid="story-confirm" onkeydown={on_key}>
                 <p id="story-confirm-text">
                     {"Open "}<strong>{story_label(story)}</strong>
                     {"? It starts a fresh cluster, so this tab's commands are lost unless you \
@@ -86,7 +107,7 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
                 <div class="story-confirm-actions">
                     <button type="button" class="btn btn-quiet" onclick={cancel}>{"Cancel"}</button>
                     <button type="button" class="btn btn-primary" data-testid="story-confirm-open"
-                        onclick={confirm}>{"Open story"}</button>
+                        ref={open_ref} onclick={confirm}>{"Open story"}</button>
                 </div>
             </div>
         }
