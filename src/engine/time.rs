@@ -1,7 +1,8 @@
 //! Simulated time. The engine owns the clock; nothing here reads the wall clock, so a script
 //! replays identically on native and wasm32.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::engine::model::codec::{serde_via_codec, Codec, DecodeCx, DecodeError};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -194,20 +195,23 @@ fn parse_rfc3339_unix(text: &str) -> Option<i64> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub SimTime);
 
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.rfc3339())
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+impl Codec for Timestamp {
+    fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
+        let text = String::decode(v, cx)?;
         SimTime::parse_rfc3339(&text)
             .map(Timestamp)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid RFC 3339 time {text:?}")))
+            .ok_or_else(|| cx.error(format!("invalid RFC 3339 time {text:?}")))
+    }
+    fn encode(&self) -> Value {
+        Value::String(self.0.rfc3339())
+    }
+    /// A timestamp field the document leaves out is an error, as before (our model has no zero
+    /// time); every optional timestamp is an `Option`.
+    fn absent() -> Option<Self> {
+        None
     }
 }
+serde_via_codec!(Timestamp);
 
 /// Work the engine has promised to do later, ordered by (time, insertion sequence) so two timers
 /// due at the same millisecond always fire in the order they were set.

@@ -1,15 +1,12 @@
 //! JSON value -> typed `Object`: apiVersion/kind lookup (kubectl's client-side checks), the typed
-//! decode with unknown fields collected (`unknown`: a round trip compared with the input) and wrong types worded as the API
-//! server's Go decoder words them (`locate` finds the path).
+//! decode (`model::codec`) with unknown fields collected and wrong types worded as the API
+//! server's Go decoder words them.
 
 use super::document::{ManifestError, ManifestErrorKind};
 use super::gotypes::unmarshal_error;
-use super::locate::{self, NodePath, Seg, Trial};
+use crate::engine::model::codec::{self, Codec, DecodeCx, Seg};
 use crate::engine::model::{Kind, Object, PodTemplateSpec};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-mod unknown;
 
 /// A decoded object and the fields the API does not know (`spec.replica`,
 /// `spec.template.spec.containers[0].imagePullPolicyy`); those fields are dropped.
@@ -101,15 +98,13 @@ Simulated kinds: {}",
             format!("no matches for kind {kind_name:?} in version {api_version:?}"),
         ));
     };
-    // Go's decoder treats `null` as "leave the zero value"; serde would reject it.
+    // Go's decoder treats `null` as "leave the zero value".
     strip_nulls(&mut value, 0);
-    let mut unknown = Vec::new();
+    let mut cx = DecodeCx::new();
     macro_rules! typed {
         ($($v:ident),*) => {
             match kind {
-                $(Kind::$v => decode_typed(kind, value, &mut unknown, &|v| {
-                    attempt::<crate::engine::model::$v>(v).map(Object::$v)
-                }),)*
+                $(Kind::$v => <crate::engine::model::$v as Codec>::decode(&value, &mut cx).map(Object::$v),)*
             }
         };
     }
@@ -133,18 +128,28 @@ Simulated kinds: {}",
         PodDisruptionBudget,
         StorageClass
     )
-    .map_err(|(go_message, path)| {
+    .map_err(|e| {
         let info = kind.info();
-        let mut e = ManifestError::new(
+        let keys: Vec<String> = e
+            .path
+            .iter()
+            .filter_map(|seg| match seg {
+                Seg::Key(k) => Some(k.clone()),
+                Seg::Index(_) => None,
+            })
+            .collect();
+        let go_message = unmarshal_error(kind, &keys, &e.message);
+        let mut err = ManifestError::new(
             ManifestErrorKind::BadRequest,
             format!(
                 "{} in version {:?} cannot be handled as a {}: {go_message}",
                 info.name, info.version, info.name
             ),
         );
-        e.path = path;
-        e
+        err.path = (!e.path.is_empty()).then(|| field_path(&e.path));
+        err
     })?;
+    let unknown = cx.into_unknown().iter().map(|p| field_path(p)).collect();
     check_bytes(&object).map_err(|go_message| {
         let info = kind.info();
         ManifestError::new(
@@ -204,88 +209,26 @@ fn strip_nulls(v: &mut Value, depth: usize) {
     }
 }
 
-/// Typed decode. A field our model requires but Go would leave at its zero value (a volume
-/// mount without `mountPath`) is filled with that zero value and decoding retried, so
-/// validation can report it the API server's way (`...mountPath: Required value`).
-/// Not generic: one compiled copy of this search serves every kind (`attempt` is the kind's
-/// typed decode).
-fn decode_typed(
-    kind: Kind,
-    mut value: Value,
-    unknown: &mut Vec<String>,
-    attempt: &dyn Fn(Value) -> Result<Object, String>,
-) -> Result<Object, (String, Option<String>)> {
-    const MAX_RETRIES: usize = 64;
-    // Extra decodes spent finding where errors are (see `locate`), fewer for big documents.
-    let mut trials_left = locate::trial_budget(&value);
-    let mut inserted: Vec<NodePath> = Vec::new();
-    for _ in 0..MAX_RETRIES {
-        let msg = match attempt(value.clone()) {
-            Ok(object) => {
-                // apiVersion and kind, which to_json adds, are in the input too.
-                let round_trip = object.to_json();
-                *unknown =
-                    unknown::unknown_fields(&value, &round_trip, &mut |copy| attempt(copy).is_ok());
-                return Ok(object);
-            }
-            Err(msg) => msg,
-        };
-        let mut trial = |copy: Value| {
-            trials_left = trials_left.checked_sub(1)?;
-            let error = attempt(copy).err();
-            Some(Trial { error })
-        };
-        if let Some(field) = msg
-            .strip_prefix("missing field `")
-            .and_then(|m| m.strip_suffix('`'))
-        {
-            if let Some(path) = locate::missing_field(&value, field, &msg, &mut trial) {
-                if let Some(Value::Object(obj)) = locate::get_mut(&mut value, &path) {
-                    // `field: ""`; a number field gets 0 on the next round.
-                    obj.insert(field.to_string(), Value::String(String::new()));
-                    let mut filled = path;
-                    filled.push(Seg::Key(field.to_string()));
-                    inserted.push(filled);
-                    continue;
-                }
-            }
-            return Err((unmarshal_error(kind, &[], &msg), None));
-        }
-        // A zero value we filled in last round is the usual suspect: two decodes confirm it.
-        let path = inserted
-            .last()
-            .filter(|_| msg.starts_with("invalid type: string \"\", expected"))
-            .and_then(|last| locate::confirm(&value, last, &msg, &mut trial))
-            .or_else(|| locate::culprit(&value, &msg, &mut trial));
-        if let Some(path) = &path {
-            if msg.starts_with("invalid type: string \"\", expected") && inserted.contains(path) {
-                if let Some(v) = locate::get_mut(&mut value, path) {
-                    *v = Value::from(0);
-                    continue;
-                }
-            }
-        }
-        let keys = path.as_deref().map(locate::keys).unwrap_or_default();
-        return Err((
-            unmarshal_error(kind, &keys, &msg),
-            path.as_deref().map(locate::field_path),
-        ));
-    }
-    Err((
-        "json: the document has too many missing fields".to_string(),
-        None,
-    ))
-}
-
-/// One decode; the only instantiation of the model's deserializers for `T`.
-fn attempt<T: DeserializeOwned>(value: Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| e.to_string())
-}
-
-/// A pod template kept as JSON (a ControllerRevision's data), decoded by the manifest decoder's
-/// code so the wasm holds one PodSpec deserializer rather than two.
+/// A pod template kept as JSON (a ControllerRevision's data).
 pub fn pod_template_from_value(value: Value) -> Result<PodTemplateSpec, String> {
-    attempt(value)
+    codec::from_value(&value).map_err(|e| e.to_string())
+}
+
+/// `spec.template.spec.containers[0].image`: how the API server names a field.
+pub fn field_path(path: &[Seg]) -> String {
+    let mut p = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(key) => {
+                if !p.is_empty() {
+                    p.push('.');
+                }
+                p.push_str(key);
+            }
+            Seg::Index(index) => p.push_str(&format!("[{index}]")),
+        }
+    }
+    p
 }
 
 /// Built-in v1.36 kinds that kubeplay does not model. Saying "no matches for kind" for them
@@ -379,19 +322,37 @@ mod tests {
     }
 
     #[test]
-    fn many_missing_fields_end_quickly_with_an_error() {
+    fn many_missing_fields_get_zero_values_as_in_go() {
         let mounts: Vec<Value> = (0..3000)
             .map(|i| json!({"name": format!("v{i}")}))
             .collect();
-        let e = decode(pod(
+        let d = decode(pod(
             json!([{"name": "a", "image": "x", "volumeMounts": mounts}]),
         ))
-        .expect_err("too many");
-        assert!(
-            e.message
-                .ends_with("json: the document has too many missing fields"),
-            "{}",
-            e.message
+        .expect("Go's decoder leaves missing fields at their zero value");
+        let json = d.object.to_json();
+        assert_eq!(
+            json["spec"]["containers"][0]["volumeMounts"][2999]["mountPath"],
+            ""
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_named_in_document_order() {
+        let d = decode(json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "labelz": {"a": "b"}},
+            "spec": {"containers": [{"name": "a", "image": "x", "imagee": "y",
+                                     "ports": [{"containerPort": 80, "protocl": "TCP"}]}],
+                     "nodeSelectr": {}}}))
+        .expect("unknown fields are dropped, not errors");
+        assert_eq!(
+            d.unknown_fields,
+            [
+                "metadata.labelz",
+                "spec.containers[0].imagee",
+                "spec.containers[0].ports[0].protocl",
+                "spec.nodeSelectr"
+            ]
         );
     }
 }

@@ -28,7 +28,6 @@ pub mod errors;
 pub mod gotypes;
 pub mod limits;
 pub mod lines;
-mod locate;
 pub mod validation;
 pub mod yaml;
 

@@ -1,52 +1,34 @@
 //! Metadata shared by every object: ObjectMeta, owner references, label selectors, quantities.
 
+use super::codec::{codec_struct, serde_via_codec, Codec, DecodeCx, DecodeError};
 use crate::engine::time::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub type Labels = BTreeMap<String, String>;
 
-fn is_zero_i64(v: &i64) -> bool {
-    *v == 0
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObjectMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Labels>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_timestamp: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deletion_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deletion_timestamp: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub finalizers: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_name: Option<String>,
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
-    pub generation: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Labels>,
-    /// Accepted so pasted `kubectl get -o yaml` output applies; never written back.
-    #[serde(default, skip_serializing)]
-    pub managed_fields: Option<Value>,
-    // Skipped when empty: pod templates have no name and the API never prints `name: ""`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_link: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ObjectMeta {
+        "annotations" [omit] pub annotations: Option<Labels>,
+        "creationTimestamp" [omit] pub creation_timestamp: Option<Timestamp>,
+        "deletionGracePeriodSeconds" [omit] pub deletion_grace_period_seconds: Option<i64>,
+        "deletionTimestamp" [omit] pub deletion_timestamp: Option<Timestamp>,
+        "finalizers" [omit] pub finalizers: Vec<String>,
+        "generateName" [omit] pub generate_name: Option<String>,
+        "generation" [omit] pub generation: i64,
+        "labels" [omit] pub labels: Option<Labels>,
+        /// Accepted so pasted `kubectl get -o yaml` output applies; never written back.
+        "managedFields" [skip] pub managed_fields: Option<Value>,
+        // Skipped when empty: pod templates have no name and the API never prints `name: ""`.
+        "name" [omit] pub name: String,
+        "namespace" [omit] pub namespace: String,
+        "ownerReferences" [omit] pub owner_references: Vec<OwnerReference>,
+        "resourceVersion" [omit] pub resource_version: String,
+        "selfLink" [omit] pub self_link: Option<String>,
+        "uid" [omit] pub uid: String,
+    }
 }
 
 impl ObjectMeta {
@@ -81,35 +63,33 @@ impl ObjectMeta {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OwnerReference {
-    pub api_version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block_owner_deletion: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<bool>,
-    pub kind: String,
-    pub name: String,
-    pub uid: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct OwnerReference {
+        "apiVersion" pub api_version: String,
+        "blockOwnerDeletion" [omit] pub block_owner_deletion: Option<bool>,
+        "controller" [omit] pub controller: Option<bool>,
+        "kind" pub kind: String,
+        "name" pub name: String,
+        "uid" pub uid: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelSelector {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub match_expressions: Vec<LabelSelectorRequirement>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub match_labels: Option<Labels>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LabelSelector {
+        "matchExpressions" [omit] pub match_expressions: Vec<LabelSelectorRequirement>,
+        "matchLabels" [omit] pub match_labels: Option<Labels>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelSelectorRequirement {
-    pub key: String,
-    pub operator: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LabelSelectorRequirement {
+        "key" pub key: String,
+        "operator" pub operator: String,
+        "values" [omit] pub values: Vec<String>,
+    }
 }
 
 impl LabelSelector {
@@ -164,26 +144,27 @@ pub enum IntOrString {
     String(String),
 }
 
-impl Serialize for IntOrString {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IntOrString::Int(i) => s.serialize_i64(*i),
-            IntOrString::String(t) => s.serialize_str(t),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for IntOrString {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
+impl Codec for IntOrString {
+    fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
+        match v {
             Value::Number(n) if n.is_i64() => Ok(IntOrString::Int(n.as_i64().unwrap_or_default())),
-            Value::String(s) => Ok(IntOrString::String(s)),
-            other => Err(serde::de::Error::custom(format!(
+            Value::String(s) => Ok(IntOrString::String(s.clone())),
+            other => Err(cx.error(format!(
                 "expected an integer or a string such as \"25%\", got {other}"
             ))),
         }
     }
+    fn encode(&self) -> Value {
+        match self {
+            IntOrString::Int(i) => Value::from(*i),
+            IntOrString::String(t) => Value::String(t.clone()),
+        }
+    }
+    fn absent() -> Option<Self> {
+        Some(IntOrString::default())
+    }
 }
+serde_via_codec!(IntOrString);
 
 impl Default for IntOrString {
     fn default() -> Self {
@@ -230,23 +211,27 @@ impl IntOrString {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Quantity(pub String);
 
-impl Serialize for Quantity {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Quantity {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
-            Value::String(s) => Ok(Quantity(s)),
+impl Codec for Quantity {
+    fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
+        match v {
+            Value::String(s) => Ok(Quantity(s.clone())),
             Value::Number(n) => Ok(Quantity(n.to_string())),
-            other => Err(serde::de::Error::custom(format!(
+            other => Err(cx.error(format!(
                 "quantities must be strings or numbers, got {other}"
             ))),
         }
     }
+    fn encode(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+    fn omit_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn absent() -> Option<Self> {
+        Some(Quantity::default())
+    }
 }
+serde_via_codec!(Quantity);
 
 impl Quantity {
     /// Value in thousandths of the base unit (millicores for cpu, millibytes for memory), or a

@@ -1,6 +1,7 @@
 //! Typed Kubernetes objects. `Kind` names every kind the simulation knows; `Object` holds any of
 //! them; `Resource` gives typed access to one kind's objects in the store.
 
+pub mod codec;
 pub mod core;
 pub mod meta;
 pub mod node;
@@ -92,8 +93,7 @@ macro_rules! kinds {
             }
             /// The object as JSON, with apiVersion and kind filled in.
             pub fn to_json(&self) -> serde_json::Value {
-                let mut v = match self { $(Object::$variant(o) => serde_json::to_value(o)),* }
-                    .unwrap_or(serde_json::Value::Null);
+                let mut v = match self { $(Object::$variant(o) => codec::Codec::encode(o)),* };
                 if let Some(map) = v.as_object_mut() {
                     let info = self.kind().info();
                     map.insert("apiVersion".into(), info.api_version().into());

@@ -1,51 +1,50 @@
 //! Node: spec (taints, unschedulable) and status (capacity, conditions, addresses).
 
+use super::codec::{codec_enum, codec_struct, Codec, DecodeCx, DecodeError, NamedVariants};
 use super::meta::{ObjectMeta, Quantity};
 use crate::engine::time::Timestamp;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Node {
-    #[serde(default)]
-    pub api_version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: NodeSpec,
-    #[serde(default)]
-    pub status: NodeStatus,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Node {
+        "apiVersion" pub api_version: String,
+        "kind" pub kind: String,
+        "metadata" pub metadata: ObjectMeta,
+        "spec" pub spec: NodeSpec,
+        "status" pub status: NodeStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSpec {
-    #[serde(default, rename = "podCIDR", skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
-    #[serde(default, rename = "podCIDRs", skip_serializing_if = "Option::is_none")]
-    pub pod_cidrs: Option<Vec<String>>,
-    #[serde(
-        default,
-        rename = "providerID",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub taints: Vec<Taint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unschedulable: Option<bool>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeSpec {
+        "podCIDR" [omit] pub pod_cidr: Option<String>,
+        "podCIDRs" [omit] pub pod_cidrs: Option<Vec<String>>,
+        "providerID" [omit] pub provider_id: Option<String>,
+        "taints" [omit] pub taints: Vec<Taint>,
+        "unschedulable" [omit] pub unschedulable: Option<bool>,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TaintEffect {
     NoSchedule,
     PreferNoSchedule,
     NoExecute,
 }
+
+impl NamedVariants for TaintEffect {
+    const VARIANTS: &'static [(&'static str, Self)] = &[
+        ("NoSchedule", TaintEffect::NoSchedule),
+        ("PreferNoSchedule", TaintEffect::PreferNoSchedule),
+        ("NoExecute", TaintEffect::NoExecute),
+    ];
+    /// A taint must say its effect.
+    const ZERO: Option<Self> = None;
+}
+codec_enum!(TaintEffect);
 
 impl TaintEffect {
     pub fn as_str(self) -> &'static str {
@@ -65,16 +64,43 @@ impl TaintEffect {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Written out rather than with `codec_struct!`: a taint has no zero value (its effect is
+/// required), so it has no `Default`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Taint {
     pub effect: TaintEffect,
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+impl Codec for Taint {
+    fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
+        const FIELDS: &[&str] = &["effect", "key", "timeAdded", "value"];
+        let map = cx.struct_map(v, "Taint")?;
+        for key in map.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
+            cx.unknown_key(key);
+        }
+        Ok(Taint {
+            effect: cx.field(map, "effect")?,
+            key: cx.field(map, "key")?,
+            time_added: cx.field(map, "timeAdded")?,
+            value: cx.field(map, "value")?,
+        })
+    }
+    fn encode(&self) -> Value {
+        let mut map = serde_json::Map::new();
+        super::codec::put(&mut map, "effect", &self.effect, false);
+        super::codec::put(&mut map, "key", &self.key, false);
+        super::codec::put(&mut map, "timeAdded", &self.time_added, true);
+        super::codec::put(&mut map, "value", &self.value, true);
+        Value::Object(map)
+    }
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+super::codec::serde_via_codec!(Taint);
 
 impl Taint {
     /// `key=value:Effect` / `key:Effect`, as kubectl describe prints taints.
@@ -86,64 +112,53 @@ impl Taint {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeStatus {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<NodeAddress>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, Quantity>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<NodeCondition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daemon_endpoints: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub images: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_info: Option<NodeSystemInfo>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeStatus {
+        "addresses" [omit] pub addresses: Vec<NodeAddress>,
+        "allocatable" [omit] pub allocatable: BTreeMap<String, Quantity>,
+        "capacity" [omit] pub capacity: BTreeMap<String, Quantity>,
+        "conditions" [omit] pub conditions: Vec<NodeCondition>,
+        "daemonEndpoints" [omit] pub daemon_endpoints: Option<Value>,
+        "images" [omit] pub images: Option<Value>,
+        "nodeInfo" [omit] pub node_info: Option<NodeSystemInfo>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct NodeAddress {
-    pub address: String,
-    #[serde(rename = "type")]
-    pub type_: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeAddress {
+        "address" pub address: String,
+        "type" pub type_: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeCondition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_heartbeat_time: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub status: String,
-    #[serde(rename = "type")]
-    pub type_: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeCondition {
+        "lastHeartbeatTime" [omit] pub last_heartbeat_time: Option<Timestamp>,
+        "lastTransitionTime" [omit] pub last_transition_time: Option<Timestamp>,
+        "message" [omit] pub message: Option<String>,
+        "reason" [omit] pub reason: Option<String>,
+        "status" pub status: String,
+        "type" pub type_: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSystemInfo {
-    pub architecture: String,
-    #[serde(rename = "bootID")]
-    pub boot_id: String,
-    pub container_runtime_version: String,
-    pub kernel_version: String,
-    pub kube_proxy_version: String,
-    pub kubelet_version: String,
-    #[serde(rename = "machineID")]
-    pub machine_id: String,
-    pub operating_system: String,
-    pub os_image: String,
-    #[serde(rename = "systemUUID")]
-    pub system_uuid: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeSystemInfo {
+        "architecture" pub architecture: String,
+        "bootID" pub boot_id: String,
+        "containerRuntimeVersion" pub container_runtime_version: String,
+        "kernelVersion" pub kernel_version: String,
+        "kubeProxyVersion" pub kube_proxy_version: String,
+        "kubeletVersion" pub kubelet_version: String,
+        "machineID" pub machine_id: String,
+        "operatingSystem" pub operating_system: String,
+        "osImage" pub os_image: String,
+        "systemUUID" pub system_uuid: String,
+    }
 }
 
 impl Node {

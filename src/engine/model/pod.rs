@@ -2,125 +2,77 @@
 //! Fields the simulation does not interpret are kept as opaque JSON so manifests that set them
 //! still apply cleanly and print back unchanged.
 
+use super::codec::{codec_enum, codec_struct, NamedVariants};
 use super::meta::{IntOrString, LabelSelector, Labels, ObjectMeta, Quantity};
 use crate::engine::time::Timestamp;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 type Opaque = Option<Value>;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Pod {
-    #[serde(default)]
-    pub api_version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PodSpec,
-    #[serde(default)]
-    pub status: PodStatus,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Pod {
+        "apiVersion" pub api_version: String,
+        "kind" pub kind: String,
+        "metadata" pub metadata: ObjectMeta,
+        "spec" pub spec: PodSpec,
+        "status" pub status: PodStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodTemplateSpec {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PodSpec,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PodTemplateSpec {
+        "metadata" pub metadata: ObjectMeta,
+        "spec" pub spec: PodSpec,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_deadline_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automount_service_account_token: Option<bool>,
-    #[serde(default)]
-    pub containers: Vec<Container>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_config: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_service_links: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_containers: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_aliases: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_ipc: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_network: Option<bool>,
-    #[serde(default, rename = "hostPID", skip_serializing_if = "Option::is_none")]
-    pub host_pid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_users: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_pull_secrets: Opaque,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub init_containers: Vec<Container>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<Labels>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preemption_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_gates: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_claims: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduler_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduling_gates: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_account: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<String>,
-    #[serde(
-        default,
-        rename = "setHostnameAsFQDN",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub set_hostname_as_fqdn: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share_process_namespace: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tolerations: Vec<Toleration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub topology_spread_constraints: Opaque,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volumes: Vec<Volume>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PodSpec {
+        "activeDeadlineSeconds" [omit] pub active_deadline_seconds: Option<i64>,
+        "affinity" [omit] pub affinity: Option<Affinity>,
+        "automountServiceAccountToken" [omit] pub automount_service_account_token: Option<bool>,
+        "containers" pub containers: Vec<Container>,
+        "dnsConfig" [omit] pub dns_config: Opaque,
+        "dnsPolicy" [omit] pub dns_policy: Option<String>,
+        "enableServiceLinks" [omit] pub enable_service_links: Option<bool>,
+        "ephemeralContainers" [omit] pub ephemeral_containers: Opaque,
+        "hostAliases" [omit] pub host_aliases: Opaque,
+        "hostIpc" [omit] pub host_ipc: Option<bool>,
+        "hostNetwork" [omit] pub host_network: Option<bool>,
+        "hostPID" [omit] pub host_pid: Option<bool>,
+        "hostUsers" [omit] pub host_users: Option<bool>,
+        "hostname" [omit] pub hostname: Option<String>,
+        "imagePullSecrets" [omit] pub image_pull_secrets: Opaque,
+        "initContainers" [omit] pub init_containers: Vec<Container>,
+        "nodeName" [omit] pub node_name: Option<String>,
+        "nodeSelector" [omit] pub node_selector: Option<Labels>,
+        "os" [omit] pub os: Opaque,
+        "overhead" [omit] pub overhead: Opaque,
+        "preemptionPolicy" [omit] pub preemption_policy: Option<String>,
+        "priority" [omit] pub priority: Option<i32>,
+        "priorityClassName" [omit] pub priority_class_name: Option<String>,
+        "readinessGates" [omit] pub readiness_gates: Opaque,
+        "resourceClaims" [omit] pub resource_claims: Opaque,
+        "resources" [omit] pub resources: Opaque,
+        "restartPolicy" [omit] pub restart_policy: Option<String>,
+        "runtimeClassName" [omit] pub runtime_class_name: Option<String>,
+        "schedulerName" [omit] pub scheduler_name: Option<String>,
+        "schedulingGates" [omit] pub scheduling_gates: Opaque,
+        "securityContext" [omit] pub security_context: Opaque,
+        "serviceAccount" [omit] pub service_account: Option<String>,
+        "serviceAccountName" [omit] pub service_account_name: Option<String>,
+        "setHostnameAsFQDN" [omit] pub set_hostname_as_fqdn: Option<bool>,
+        "shareProcessNamespace" [omit] pub share_process_namespace: Option<bool>,
+        "subdomain" [omit] pub subdomain: Option<String>,
+        "terminationGracePeriodSeconds" [omit] pub termination_grace_period_seconds: Option<i64>,
+        "tolerations" [omit] pub tolerations: Vec<Toleration>,
+        "topologySpreadConstraints" [omit] pub topology_spread_constraints: Opaque,
+        "volumes" [omit] pub volumes: Vec<Volume>,
+    }
 }
 
 impl PodSpec {
@@ -132,57 +84,34 @@ impl PodSpec {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Container {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub command: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub env: Vec<EnvVar>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub env_from: Vec<EnvFromSource>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub image: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<ContainerPort>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resize_policy: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin_once: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tty: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_devices: Opaque,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volume_mounts: Vec<VolumeMount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_dir: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Container {
+        "args" [omit] pub args: Vec<String>,
+        "command" [omit] pub command: Vec<String>,
+        "env" [omit] pub env: Vec<EnvVar>,
+        "envFrom" [omit] pub env_from: Vec<EnvFromSource>,
+        "image" [omit] pub image: String,
+        "imagePullPolicy" [omit] pub image_pull_policy: Option<String>,
+        "lifecycle" [omit] pub lifecycle: Opaque,
+        "livenessProbe" [omit] pub liveness_probe: Option<Probe>,
+        "name" pub name: String,
+        "ports" [omit] pub ports: Vec<ContainerPort>,
+        "readinessProbe" [omit] pub readiness_probe: Option<Probe>,
+        "resizePolicy" [omit] pub resize_policy: Opaque,
+        "resources" [omit] pub resources: Option<ResourceRequirements>,
+        "restartPolicy" [omit] pub restart_policy: Option<String>,
+        "securityContext" [omit] pub security_context: Opaque,
+        "startupProbe" [omit] pub startup_probe: Option<Probe>,
+        "stdin" [omit] pub stdin: Option<bool>,
+        "stdinOnce" [omit] pub stdin_once: Option<bool>,
+        "terminationMessagePath" [omit] pub termination_message_path: Option<String>,
+        "terminationMessagePolicy" [omit] pub termination_message_policy: Option<String>,
+        "tty" [omit] pub tty: Option<bool>,
+        "volumeDevices" [omit] pub volume_devices: Opaque,
+        "volumeMounts" [omit] pub volume_mounts: Vec<VolumeMount>,
+        "workingDir" [omit] pub working_dir: Option<String>,
+    }
 }
 
 impl Container {
@@ -199,291 +128,235 @@ impl Container {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerPort {
-    pub container_port: i64,
-    #[serde(default, rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_port: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContainerPort {
+        "containerPort" pub container_port: i64,
+        "hostIP" [omit] pub host_ip: Option<String>,
+        "hostPort" [omit] pub host_port: Option<i64>,
+        "name" [omit] pub name: Option<String>,
+        "protocol" [omit] pub protocol: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvVar {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value_from: Option<EnvVarSource>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EnvVar {
+        "name" pub name: String,
+        "value" [omit] pub value: Option<String>,
+        "valueFrom" [omit] pub value_from: Option<EnvVarSource>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvVarSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_map_key_ref: Option<KeySelector>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_ref: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_field_ref: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_key_ref: Option<KeySelector>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EnvVarSource {
+        "configMapKeyRef" [omit] pub config_map_key_ref: Option<KeySelector>,
+        "fieldRef" [omit] pub field_ref: Opaque,
+        "resourceFieldRef" [omit] pub resource_field_ref: Opaque,
+        "secretKeyRef" [omit] pub secret_key_ref: Option<KeySelector>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeySelector {
-    #[serde(default)]
-    pub key: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct KeySelector {
+        "key" pub key: String,
+        "name" pub name: String,
+        "optional" [omit] pub optional: Option<bool>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvFromSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_map_ref: Option<NameRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<NameRef>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EnvFromSource {
+        "configMapRef" [omit] pub config_map_ref: Option<NameRef>,
+        "prefix" [omit] pub prefix: Option<String>,
+        "secretRef" [omit] pub secret_ref: Option<NameRef>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NameRef {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NameRef {
+        "name" pub name: String,
+        "optional" [omit] pub optional: Option<bool>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceRequirements {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<BTreeMap<String, Quantity>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<BTreeMap<String, Quantity>>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ResourceRequirements {
+        "claims" [omit] pub claims: Opaque,
+        "limits" [omit] pub limits: Option<BTreeMap<String, Quantity>>,
+        "requests" [omit] pub requests: Option<BTreeMap<String, Quantity>>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VolumeMount {
-    pub mount_path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_propagation: Option<String>,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recursive_read_only: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_path_expr: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct VolumeMount {
+        "mountPath" pub mount_path: String,
+        "mountPropagation" [omit] pub mount_propagation: Option<String>,
+        "name" pub name: String,
+        "readOnly" [omit] pub read_only: Option<bool>,
+        "recursiveReadOnly" [omit] pub recursive_read_only: Option<String>,
+        "subPath" [omit] pub sub_path: Option<String>,
+        "subPathExpr" [omit] pub sub_path_expr: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Volume {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapVolumeSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub downward_api: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub empty_dir: Option<EmptyDirVolumeSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim: Option<PvcVolumeSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projected: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretVolumeSource>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Volume {
+        "name" pub name: String,
+        "configMap" [omit] pub config_map: Option<ConfigMapVolumeSource>,
+        "csi" [omit] pub csi: Opaque,
+        "downwardApi" [omit] pub downward_api: Opaque,
+        "emptyDir" [omit] pub empty_dir: Option<EmptyDirVolumeSource>,
+        "ephemeral" [omit] pub ephemeral: Opaque,
+        "hostPath" [omit] pub host_path: Option<HostPathVolumeSource>,
+        "image" [omit] pub image: Opaque,
+        "nfs" [omit] pub nfs: Opaque,
+        "persistentVolumeClaim" [omit] pub persistent_volume_claim: Option<PvcVolumeSource>,
+        "projected" [omit] pub projected: Opaque,
+        "secret" [omit] pub secret: Option<SecretVolumeSource>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConfigMapVolumeSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Opaque,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ConfigMapVolumeSource {
+        "defaultMode" [omit] pub default_mode: Option<i64>,
+        "items" [omit] pub items: Opaque,
+        "name" pub name: String,
+        "optional" [omit] pub optional: Option<bool>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretVolumeSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
-    #[serde(default)]
-    pub secret_name: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SecretVolumeSource {
+        "defaultMode" [omit] pub default_mode: Option<i64>,
+        "items" [omit] pub items: Opaque,
+        "optional" [omit] pub optional: Option<bool>,
+        "secretName" pub secret_name: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmptyDirVolumeSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medium: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size_limit: Option<Quantity>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EmptyDirVolumeSource {
+        "medium" [omit] pub medium: Option<String>,
+        "sizeLimit" [omit] pub size_limit: Option<Quantity>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostPathVolumeSource {
-    pub path: String,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct HostPathVolumeSource {
+        "path" pub path: String,
+        "type" [omit] pub type_: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcVolumeSource {
-    pub claim_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PvcVolumeSource {
+        "claimName" pub claim_name: String,
+        "readOnly" [omit] pub read_only: Option<bool>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Probe {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_threshold: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HttpGetAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_delay_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success_threshold: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i64>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Probe {
+        "exec" [omit] pub exec: Opaque,
+        "failureThreshold" [omit] pub failure_threshold: Option<i64>,
+        "grpc" [omit] pub grpc: Opaque,
+        "httpGet" [omit] pub http_get: Option<HttpGetAction>,
+        "initialDelaySeconds" [omit] pub initial_delay_seconds: Option<i64>,
+        "periodSeconds" [omit] pub period_seconds: Option<i64>,
+        "successThreshold" [omit] pub success_threshold: Option<i64>,
+        "tcpSocket" [omit] pub tcp_socket: Opaque,
+        "terminationGracePeriodSeconds" [omit] pub termination_grace_period_seconds: Option<i64>,
+        "timeoutSeconds" [omit] pub timeout_seconds: Option<i64>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpGetAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_headers: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    pub port: IntOrString,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct HttpGetAction {
+        "host" [omit] pub host: Option<String>,
+        "httpHeaders" [omit] pub http_headers: Opaque,
+        "path" [omit] pub path: Option<String>,
+        "port" pub port: IntOrString,
+        "scheme" [omit] pub scheme: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Affinity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<NodeAffinity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_affinity: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_anti_affinity: Opaque,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Affinity {
+        "nodeAffinity" [omit] pub node_affinity: Option<NodeAffinity>,
+        "podAffinity" [omit] pub pod_affinity: Opaque,
+        "podAntiAffinity" [omit] pub pod_anti_affinity: Opaque,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeAffinity {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeAffinity {
+        "preferredDuringSchedulingIgnoredDuringExecution" [omit] pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
+        "requiredDuringSchedulingIgnoredDuringExecution" [omit] pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSelector {
-    #[serde(default)]
-    pub node_selector_terms: Vec<NodeSelectorTerm>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeSelector {
+        "nodeSelectorTerms" pub node_selector_terms: Vec<NodeSelectorTerm>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSelectorTerm {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub match_expressions: Vec<NodeSelectorRequirement>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub match_fields: Vec<NodeSelectorRequirement>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeSelectorTerm {
+        "matchExpressions" [omit] pub match_expressions: Vec<NodeSelectorRequirement>,
+        "matchFields" [omit] pub match_fields: Vec<NodeSelectorRequirement>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSelectorRequirement {
-    pub key: String,
-    pub operator: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NodeSelectorRequirement {
+        "key" pub key: String,
+        "operator" pub operator: String,
+        "values" [omit] pub values: Vec<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PreferredSchedulingTerm {
-    pub preference: NodeSelectorTerm,
-    pub weight: i32,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PreferredSchedulingTerm {
+        "preference" pub preference: NodeSelectorTerm,
+        "weight" pub weight: i32,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Toleration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toleration_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Toleration {
+        "effect" [omit] pub effect: Option<String>,
+        "key" [omit] pub key: Option<String>,
+        "operator" [omit] pub operator: Option<String>,
+        "tolerationSeconds" [omit] pub toleration_seconds: Option<i64>,
+        "value" [omit] pub value: Option<String>,
+    }
 }
 
 /// Pod phase (`status.phase`).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PodPhase {
     #[default]
     Pending,
@@ -492,6 +365,18 @@ pub enum PodPhase {
     Failed,
     Unknown,
 }
+
+impl NamedVariants for PodPhase {
+    const VARIANTS: &'static [(&'static str, Self)] = &[
+        ("Pending", PodPhase::Pending),
+        ("Running", PodPhase::Running),
+        ("Succeeded", PodPhase::Succeeded),
+        ("Failed", PodPhase::Failed),
+        ("Unknown", PodPhase::Unknown),
+    ];
+    const ZERO: Option<Self> = Some(PodPhase::Pending);
+}
+codec_enum!(PodPhase);
 
 impl PodPhase {
     pub fn as_str(self) -> &'static str {
@@ -505,132 +390,97 @@ impl PodPhase {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodStatus {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<PodCondition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub container_statuses: Vec<ContainerStatus>,
-    #[serde(default, rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
-    #[serde(default, rename = "hostIPs", skip_serializing_if = "Option::is_none")]
-    pub host_ips: Option<Vec<IpEntry>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub init_container_statuses: Vec<ContainerStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nominated_node_name: Option<String>,
-    /// The `metadata.generation` the kubelet based this status on (PodObservedGenerationTracking,
-    /// on by default since v1.34).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    #[serde(default)]
-    pub phase: PodPhase,
-    #[serde(default, rename = "podIP", skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<String>,
-    #[serde(default, rename = "podIPs", skip_serializing_if = "Option::is_none")]
-    pub pod_ips: Option<Vec<IpEntry>>,
-    #[serde(default, rename = "qosClass", skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<Timestamp>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PodStatus {
+        "conditions" [omit] pub conditions: Vec<PodCondition>,
+        "containerStatuses" [omit] pub container_statuses: Vec<ContainerStatus>,
+        "hostIP" [omit] pub host_ip: Option<String>,
+        "hostIPs" [omit] pub host_ips: Option<Vec<IpEntry>>,
+        "initContainerStatuses" [omit] pub init_container_statuses: Vec<ContainerStatus>,
+        "message" [omit] pub message: Option<String>,
+        "nominatedNodeName" [omit] pub nominated_node_name: Option<String>,
+        /// The `metadata.generation` the kubelet based this status on (PodObservedGenerationTracking,
+        /// on by default since v1.34).
+        "observedGeneration" [omit] pub observed_generation: Option<i64>,
+        "phase" pub phase: PodPhase,
+        "podIP" [omit] pub pod_ip: Option<String>,
+        "podIPs" [omit] pub pod_ips: Option<Vec<IpEntry>>,
+        "qosClass" [omit] pub qos_class: Option<String>,
+        "reason" [omit] pub reason: Option<String>,
+        "startTime" [omit] pub start_time: Option<Timestamp>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct IpEntry {
-    pub ip: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct IpEntry {
+        "ip" pub ip: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodCondition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_probe_time: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub status: String,
-    #[serde(rename = "type")]
-    pub type_: String,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PodCondition {
+        "lastProbeTime" [omit] pub last_probe_time: Option<Timestamp>,
+        "lastTransitionTime" [omit] pub last_transition_time: Option<Timestamp>,
+        "message" [omit] pub message: Option<String>,
+        "observedGeneration" [omit] pub observed_generation: Option<i64>,
+        "reason" [omit] pub reason: Option<String>,
+        "status" pub status: String,
+        "type" pub type_: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerStatus {
-    #[serde(
-        default,
-        rename = "containerID",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub container_id: Option<String>,
-    pub image: String,
-    #[serde(default, rename = "imageID")]
-    pub image_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_state: Option<ContainerState>,
-    pub name: String,
-    pub ready: bool,
-    pub restart_count: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ContainerState>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContainerStatus {
+        "containerID" [omit] pub container_id: Option<String>,
+        "image" pub image: String,
+        "imageID" pub image_id: String,
+        "lastState" [omit] pub last_state: Option<ContainerState>,
+        "name" pub name: String,
+        "ready" pub ready: bool,
+        "restartCount" pub restart_count: i32,
+        "started" [omit] pub started: Option<bool>,
+        "state" [omit] pub state: Option<ContainerState>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running: Option<StateRunning>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<StateTerminated>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<StateWaiting>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContainerState {
+        "running" [omit] pub running: Option<StateRunning>,
+        "terminated" [omit] pub terminated: Option<StateTerminated>,
+        "waiting" [omit] pub waiting: Option<StateWaiting>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateRunning {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Timestamp>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StateRunning {
+        "startedAt" [omit] pub started_at: Option<Timestamp>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateTerminated {
-    #[serde(
-        default,
-        rename = "containerID",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub container_id: Option<String>,
-    pub exit_code: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Timestamp>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StateTerminated {
+        "containerID" [omit] pub container_id: Option<String>,
+        "exitCode" pub exit_code: i32,
+        "finishedAt" [omit] pub finished_at: Option<Timestamp>,
+        "message" [omit] pub message: Option<String>,
+        "reason" [omit] pub reason: Option<String>,
+        "startedAt" [omit] pub started_at: Option<Timestamp>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateWaiting {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StateWaiting {
+        "message" [omit] pub message: Option<String>,
+        "reason" [omit] pub reason: Option<String>,
+    }
 }
 
 impl Pod {

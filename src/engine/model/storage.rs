@@ -1,66 +1,51 @@
 //! Storage kinds: PersistentVolumeClaim, PersistentVolume, StorageClass.
 
+use super::codec::codec_struct;
 use super::meta::{LabelSelector, ObjectMeta, Quantity};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersistentVolumeClaim {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub api_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PvcSpec,
-    #[serde(default)]
-    pub status: PvcStatus,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PersistentVolumeClaim {
+        "apiVersion" [omit] pub api_version: String,
+        "kind" [omit] pub kind: String,
+        "metadata" pub metadata: ObjectMeta,
+        "spec" pub spec: PvcSpec,
+        "status" pub status: PvcStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source_ref: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<VolumeResourceRequirements>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<LabelSelector>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_attributes_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PvcSpec {
+        "accessModes" [omit] pub access_modes: Vec<String>,
+        "dataSource" [omit] pub data_source: Option<Value>,
+        "dataSourceRef" [omit] pub data_source_ref: Option<Value>,
+        "resources" [omit] pub resources: Option<VolumeResourceRequirements>,
+        "selector" [omit] pub selector: Option<LabelSelector>,
+        "storageClassName" [omit] pub storage_class_name: Option<String>,
+        "volumeAttributesClassName" [omit] pub volume_attributes_class_name: Option<String>,
+        "volumeMode" [omit] pub volume_mode: Option<String>,
+        "volumeName" [omit] pub volume_name: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VolumeResourceRequirements {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<BTreeMap<String, Quantity>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<BTreeMap<String, Quantity>>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct VolumeResourceRequirements {
+        "limits" [omit] pub limits: Option<BTreeMap<String, Quantity>>,
+        "requests" [omit] pub requests: Option<BTreeMap<String, Quantity>>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcStatus {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<BTreeMap<String, Quantity>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PvcStatus {
+        "accessModes" [omit] pub access_modes: Vec<String>,
+        "capacity" [omit] pub capacity: Option<BTreeMap<String, Quantity>>,
+        "phase" [omit] pub phase: Option<String>,
+    }
 }
 
 impl PersistentVolumeClaim {
@@ -77,101 +62,70 @@ impl PersistentVolumeClaim {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersistentVolume {
-    #[serde(default)]
-    pub api_version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PvSpec,
-    #[serde(default)]
-    pub status: PvStatus,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PersistentVolume {
+        "apiVersion" pub api_version: String,
+        "kind" pub kind: String,
+        "metadata" pub metadata: ObjectMeta,
+        "spec" pub spec: PvSpec,
+        "status" pub status: PvStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<BTreeMap<String, Quantity>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_ref: Option<ClaimRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_options: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_reclaim_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_attributes_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PvSpec {
+        "accessModes" [omit] pub access_modes: Vec<String>,
+        "capacity" [omit] pub capacity: Option<BTreeMap<String, Quantity>>,
+        "claimRef" [omit] pub claim_ref: Option<ClaimRef>,
+        "csi" [omit] pub csi: Option<Value>,
+        "hostPath" [omit] pub host_path: Option<Value>,
+        "local" [omit] pub local: Option<Value>,
+        "mountOptions" [omit] pub mount_options: Option<Value>,
+        "nfs" [omit] pub nfs: Option<Value>,
+        "nodeAffinity" [omit] pub node_affinity: Option<Value>,
+        "persistentVolumeReclaimPolicy" [omit] pub persistent_volume_reclaim_policy: Option<String>,
+        "storageClassName" [omit] pub storage_class_name: Option<String>,
+        "volumeAttributesClassName" [omit] pub volume_attributes_class_name: Option<String>,
+        "volumeMode" [omit] pub volume_mode: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClaimRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ClaimRef {
+        "apiVersion" [omit] pub api_version: Option<String>,
+        "kind" [omit] pub kind: Option<String>,
+        "name" pub name: String,
+        "namespace" pub namespace: String,
+        "resourceVersion" [omit] pub resource_version: Option<String>,
+        "uid" [omit] pub uid: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_phase_transition_time: Option<crate::engine::time::Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PvStatus {
+        "lastPhaseTransitionTime" [omit] pub last_phase_transition_time: Option<crate::engine::time::Timestamp>,
+        "phase" [omit] pub phase: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StorageClass {
-    #[serde(default)]
-    pub api_version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_volume_expansion: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_topologies: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_options: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    pub provisioner: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reclaim_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_binding_mode: Option<String>,
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StorageClass {
+        "apiVersion" pub api_version: String,
+        "kind" pub kind: String,
+        "metadata" pub metadata: ObjectMeta,
+        "allowVolumeExpansion" [omit] pub allow_volume_expansion: Option<bool>,
+        "allowedTopologies" [omit] pub allowed_topologies: Option<Value>,
+        "mountOptions" [omit] pub mount_options: Option<Value>,
+        "parameters" [omit] pub parameters: Option<BTreeMap<String, String>>,
+        "provisioner" pub provisioner: String,
+        "reclaimPolicy" [omit] pub reclaim_policy: Option<String>,
+        "volumeBindingMode" [omit] pub volume_binding_mode: Option<String>,
+    }
 }
 
 impl StorageClass {
