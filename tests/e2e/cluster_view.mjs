@@ -147,6 +147,29 @@ async function main() {
     await page.keyboard.press('Escape');
   });
 
+  await run('a_pod_back_on_another_node_says_where_it_came_from', async () => {
+    // A StatefulSet pod without a volume: after a drain it comes back elsewhere, same name.
+    const solo = [
+      'apiVersion: apps/v1', 'kind: StatefulSet', 'metadata:', '  name: solo', 'spec:',
+      '  selector:', '    matchLabels:', '      app: solo', '  serviceName: solo', '  replicas: 1',
+      '  template:', '    metadata:', '      labels:', '        app: solo', '    spec:',
+      '      containers:', '      - name: c', '        image: registry.k8s.io/pause:3.10', '',
+    ].join('\n');
+    await page.getByTestId('editor').fill(solo);
+    await page.getByTestId('apply').click();
+    await playUntil(page, 1600, () => document.querySelector('[data-testid="node"] [data-pod="solo-0"]')?.dataset.ready === 'true');
+    const from = (await layout(page))['solo-0'].node;
+    await consoleRun(page, `kubectl drain ${from} --ignore-daemonsets`);
+    await playUntil(page, 100, (n) => {
+      const p = document.querySelector('[data-testid="node"] [data-pod="solo-0"]');
+      return p && p.closest('[data-testid="node"]').dataset.node !== n && p.dataset.ready === 'true';
+    }, from);
+    const moved = await page.locator('[data-testid="node"] [data-pod="solo-0"]').getAttribute('data-moved-from');
+    assert(moved === from, `solo-0 is marked as moved from ${moved}, not ${from}`);
+    await shot(page, 'desktop-moved');
+    await consoleRun(page, `kubectl uncordon ${from}`);
+  });
+
   await run('narrow_and_dark', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     // Every meter's text fits its lane.
