@@ -88,8 +88,9 @@ async function main() {
     }, null, { timeout: WAIT });
     await page.getByTestId('play').click();
     assert(await page.getByTestId('play').getAttribute('aria-pressed') === 'false', 'pause did not stop play');
-    const claims = await page.$$eval('[data-testid="claims"] [data-claim]',
-      (els) => els.map((e) => `${e.dataset.claim}:${e.dataset.phase}`));
+    // Bound claims are drawn in their volume's node lane, beside their pod (cluster_view.mjs).
+    const claims = await page.$$eval('[data-testid="node"] [data-claim]',
+      (els) => els.map((e) => `${e.dataset.claim}:${e.dataset.phase}`).sort());
     assert(JSON.stringify(claims) === '["www-web-0:Bound","www-web-1:Bound","www-web-2:Bound"]',
       `claims shown: ${claims}`);
     await page.screenshot({ path: path.join(shots, 'desktop-running.png') });
