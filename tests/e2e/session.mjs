@@ -57,6 +57,16 @@ async function main() {
     await page.screenshot({ path: path.join(shots, 'session-desktop-exported.png') });
   });
 
+  await run('copy_puts_the_same_script_on_the_clipboard', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.getByTestId('copy-script').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="copy-status"]').textContent !== '', null, { timeout: WAIT });
+    const status = await page.getByTestId('copy-status').textContent();
+    assert(status === 'Copied', `copy status: ${status}`);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert(copied === exportedText, 'the clipboard holds something else than the exported file');
+  });
+
   await run('the_exported_file_replays_to_the_same_cluster', async () => {
     // `kubeplay run`, when the CLI is built (CI builds it for the native tests first): the
     // newest build, since an old release binary may predate engine changes in the wasm.
@@ -154,6 +164,11 @@ async function main() {
     await page.getByTestId('stories').focus();
     await page.screenshot({ path: path.join(shots, 'session-narrow-dark-story-a.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
+    // A reload keeps the story card with its cluster.
+    await page.reload();
+    await page.locator('[data-testid="story-card"][data-story="a"]').waitFor({ timeout: WAIT });
+    await page.waitForFunction(() => document.querySelectorAll('[data-pod="postgres-statefulset-0"]').length === 1, null, { timeout: WAIT });
+    assert(await page.getByTestId('stories').inputValue() !== '', 'the picker does not show the open story');
     await page.screenshot({ path: path.join(shots, 'session-desktop-dark-story.png') });
     await page.getByTestId('import-file').setInputFiles({
       name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\n'),

@@ -3,6 +3,7 @@
 
 use crate::ui::journal::Journal;
 use crate::ui::session_script::{export_text, ImportStatus, FILE_NAME, MAX_IMPORT_BYTES};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,18 +23,42 @@ fn download(text: &str) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// What a copy reports to: whether the text reached the clipboard.
+type Done = Box<dyn FnOnce(bool)>;
+
 /// `navigator.clipboard.writeText(text)`, looked up dynamically (it exists only in secure
-/// contexts, and web-sys would need two more features for one call). Ok(false) when missing.
-fn copy_to_clipboard(text: &str) -> Result<bool, JsValue> {
-    let navigator = js_sys::Reflect::get(&gloo::utils::window(), &"navigator".into())?;
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())?;
-    if clipboard.is_undefined() || clipboard.is_null() {
-        return Ok(false);
+/// contexts, and web-sys would need two more features for one call). `done` hears whether the
+/// text reached the clipboard.
+fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
+    let write = || -> Result<js_sys::Promise, JsValue> {
+        let navigator = js_sys::Reflect::get(&gloo::utils::window(), &"navigator".into())?;
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())?;
+        let write: js_sys::Function =
+            js_sys::Reflect::get(&clipboard, &"writeText".into())?.dyn_into()?;
+        write
+            .call1(&clipboard, &JsValue::from_str(text))?
+            .dyn_into()
+    };
+    match write() {
+        Ok(promise) => {
+            // Exactly one of the two handlers runs; the shared slot hands `done` to it.
+            let slot: Rc<Cell<Option<Done>>> = Rc::new(Cell::new(Some(Box::new(done))));
+            let handler = |ok: bool| {
+                let slot = slot.clone();
+                Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                    if let Some(f) = slot.take() {
+                        f(ok);
+                    }
+                })
+            };
+            let (resolved, rejected) = (handler(true), handler(false));
+            let _ = promise.then2(&resolved, &rejected);
+            // One small pair per click; JS owns them from here.
+            resolved.forget();
+            rejected.forget();
+        }
+        Err(_) => done(false),
     }
-    let write: js_sys::Function =
-        js_sys::Reflect::get(&clipboard, &"writeText".into())?.dyn_into()?;
-    write.call1(&clipboard, &JsValue::from_str(text))?;
-    Ok(true)
 }
 
 #[derive(Properties, PartialEq)]
@@ -63,10 +88,14 @@ pub fn SessionFile(props: &SessionFileProps) -> Html {
     let copy = {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            copied.set(Some(match copy_to_clipboard(&script()) {
-                Ok(true) => "Copied",
-                _ => "Copy failed",
-            }));
+            let copied = copied.clone();
+            copy_to_clipboard(&script(), move |ok| {
+                copied.set(Some(if ok {
+                    "Copied"
+                } else {
+                    "Copy failed: the browser did not allow it"
+                }))
+            });
         })
     };
     let clear_copied = {
