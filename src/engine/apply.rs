@@ -7,6 +7,7 @@ use super::model::*;
 use super::store::ObjectKey;
 use super::time::Timestamp;
 use super::Sim;
+use crate::engine::model::codec::Codec;
 use std::collections::BTreeMap;
 
 /// The annotation through which the API server exposes a DaemonSet's templateGeneration.
@@ -406,11 +407,11 @@ fn has_generation(kind: Kind) -> bool {
 /// The spec part of a workload, to tell a spec change (new generation) from a status write.
 fn spec_of(obj: &Object) -> Option<serde_json::Value> {
     match obj {
-        Object::StatefulSet(o) => serde_json::to_value(&o.spec).ok(),
-        Object::DaemonSet(o) => serde_json::to_value(&o.spec).ok(),
-        Object::Deployment(o) => serde_json::to_value(&o.spec).ok(),
-        Object::ReplicaSet(o) => serde_json::to_value(&o.spec).ok(),
-        Object::PodDisruptionBudget(o) => serde_json::to_value(&o.spec).ok(),
+        Object::StatefulSet(o) => Some(Codec::encode(&o.spec)),
+        Object::DaemonSet(o) => Some(Codec::encode(&o.spec)),
+        Object::Deployment(o) => Some(Codec::encode(&o.spec)),
+        Object::ReplicaSet(o) => Some(Codec::encode(&o.spec)),
+        Object::PodDisruptionBudget(o) => Some(Codec::encode(&o.spec)),
         // EndpointSlice strategy: anything but metadata, plus labels, bumps the generation.
         Object::EndpointSlice(o) => {
             serde_json::to_value((&o.address_type, &o.endpoints, &o.ports, &o.metadata.labels)).ok()

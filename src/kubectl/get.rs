@@ -269,7 +269,7 @@ fn group_for<'a, 'b>(groups: &'b mut Vec<Group<'a>>, kind: Kind) -> &'b mut Grou
     &mut groups[last]
 }
 
-/// Most rows `get -w` prints before it stops (a crash-looping pod never settles).
+/// Most rows `get -w` prints before it stops (a bound on output, whatever the cluster does).
 const WATCH_ROW_CAP: usize = 400;
 
 /// What `get -w` keeps watching.

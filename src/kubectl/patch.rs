@@ -189,8 +189,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
             kind.info().name
         ));
     };
-    let same =
-        serde_json::to_value(new.to_json()).ok() == serde_json::to_value(live.to_json()).ok();
+    let same = new.to_json() == live.to_json();
     if same {
         return Output::ok(format!("{label} patched (no change)\n"));
     }

@@ -4,6 +4,7 @@
 use super::pods::REVISION_HASH_LABEL;
 use crate::engine::action::{Action, Propagation};
 use crate::engine::controllers::controller_utils::{compute_hash, controller_ref};
+use crate::engine::model::codec::Codec;
 use crate::engine::model::{ControllerRevision, DaemonSet, Kind, Object, ObjectMeta, Pod};
 use crate::engine::store::{ObjectKey, Store};
 use serde_json::{json, Value};
@@ -17,7 +18,7 @@ pub struct History<'a> {
 
 /// `getPatch`: the template as a strategic-merge patch that replaces it wholesale.
 fn patch_of(ds: &DaemonSet) -> Value {
-    let mut template = serde_json::to_value(&ds.spec.template).unwrap_or(Value::Null);
+    let mut template = Codec::encode(&ds.spec.template);
     if let Some(map) = template.as_object_mut() {
         map.insert("$patch".into(), Value::String("replace".into()));
     }

@@ -7,6 +7,7 @@
 //! template gets the same `web-5b646f6946` a real cluster gives it.
 
 use super::identity::controller_ref;
+use crate::engine::model::codec::Codec;
 use crate::engine::model::{ControllerRevision, ObjectMeta, Pod, PodTemplateSpec, StatefulSet};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -15,7 +16,7 @@ pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
 
 /// `getPatch`: `{"spec":{"template":{...,"$patch":"replace"}}}` built from the set's template.
 pub fn patch_for(set: &StatefulSet) -> Value {
-    let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+    let mut template = Codec::encode(&set.spec.template);
     if let Value::Object(map) = &mut template {
         // ObjectMeta fields are all omitempty in Go; our model writes `name: ""` and friends.
         if let Some(Value::Object(meta)) = map.get_mut("metadata") {

@@ -5,6 +5,7 @@
 use super::super::errors::{render_int, render_json, render_str, FieldError};
 use super::meta::{validate_annotations, validate_labels};
 use super::names;
+use crate::engine::model::codec::Codec;
 use crate::engine::model::{Container, PodSpec, PodTemplateSpec, Quantity, Toleration};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -437,7 +438,7 @@ pub fn validate_pod_update(old: &PodSpec, new: &PodSpec, errs: &mut Vec<FieldErr
     {
         masked.termination_grace_period_seconds = old.termination_grace_period_seconds;
     }
-    if serde_json::to_value(&masked).ok() != serde_json::to_value(old).ok() {
+    if Codec::encode(&masked) != Codec::encode(old) {
         errs.push(FieldError::forbidden(
             "spec",
             "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",

@@ -1,6 +1,7 @@
 //! PersistentVolumeClaim (also as StatefulSet claim templates), PersistentVolume, StorageClass.
 
 use super::super::errors::{render_str, FieldError};
+use crate::engine::model::codec::Codec;
 use crate::engine::model::*;
 
 const ACCESS_MODES: &[&str] = &[
@@ -88,7 +89,7 @@ pub fn validate_claim_update(
     if old.spec.volume_name.as_deref().unwrap_or("").is_empty() {
         a.volume_name = b.volume_name.clone();
     }
-    if serde_json::to_value(&a).ok() != serde_json::to_value(&b).ok() {
+    if Codec::encode(&a) != Codec::encode(&b) {
         errs.push(FieldError::forbidden(
             "spec",
             "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",

@@ -10,6 +10,7 @@ use super::meta::{
 use super::names;
 use super::pod::validate_template;
 use super::storage::validate_claim_spec;
+use crate::engine::model::codec::Codec;
 use crate::engine::model::*;
 use serde_json::{json, Value};
 
@@ -231,7 +232,7 @@ pub fn validate_statefulset_update(
     clone.revision_history_limit = old.spec.revision_history_limit;
     clone.persistent_volume_claim_retention_policy =
         old.spec.persistent_volume_claim_retention_policy.clone();
-    if serde_json::to_value(&clone).ok() != serde_json::to_value(&old.spec).ok() {
+    if Codec::encode(&clone) != Codec::encode(&old.spec) {
         errs.push(FieldError::forbidden(
             "spec",
             "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
