@@ -25,44 +25,13 @@ enum Policy {
     Parallel,
 }
 
+/// The reference scenarios' StatefulSet (`scenarios::m0`) under the given policy.
 fn manifest(policy: Policy, replicas: u32, image: &str, extra: &str) -> String {
-    let mut text = String::from("kubectl apply -f - <<EOF\n");
-    text.push_str(&format!(
-        "apiVersion: v1
-kind: Service
-metadata: {{name: nginx, labels: {{app: nginx}}}}
-spec:
-  clusterIP: None
-  selector: {{app: nginx}}
-  ports: [{{port: 80, name: web}}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {{name: web}}
-spec:
-  serviceName: nginx
-  replicas: {replicas}
-  podManagementPolicy: {policy:?}
-{extra}  selector: {{matchLabels: {{app: nginx}}}}
-  template:
-    metadata: {{labels: {{app: nginx}}}}
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: nginx
-        image: {image}
-        ports: [{{containerPort: 80, name: web}}]
-        readinessProbe: {{httpGet: {{path: /, port: 80}}}}
-        volumeMounts: [{{name: www, mountPath: /usr/share/nginx/html}}]
-  volumeClaimTemplates:
-  - metadata: {{name: www}}
-    spec:
-      accessModes: [ReadWriteOnce]
-      resources: {{requests: {{storage: 1Gi}}}}
-"
-    ));
-    text.push_str("EOF\n");
-    text
+    super::scenarios::m0(
+        replicas,
+        image,
+        &format!("  podManagementPolicy: {policy:?}\n{extra}"),
+    )
 }
 
 fn ordinal(name: &str) -> Option<u32> {

@@ -10,7 +10,9 @@ use kubeplay::Session;
 
 const NS: &str = "default";
 
-fn m0(replicas: u32, image: &str, extra: &str) -> String {
+/// The web StatefulSet and its headless Service of the scenarios, `extra` spliced into the
+/// spec (indented two spaces, newline-terminated).
+pub(crate) fn m0(replicas: u32, image: &str, extra: &str) -> String {
     format!(
         "kubectl apply -f - <<EOF
 apiVersion: v1
