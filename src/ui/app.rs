@@ -185,7 +185,7 @@ fn session_bar(state: &UseReducerHandle<AppState>) -> Html {
     html! {
         <>
             <nav class="session-bar" aria-label="Stories and session file">
-                <StoryPicker current={state.story} has_work={!state.journal.is_empty()} {on_open} />
+                <StoryPicker current={state.story} commands={state.journal.marks().len()} {on_open} />
                 <SessionFile seed={state.seed} journal={state.journal.clone()} {on_import} />
             </nav>
             if let Some(status) = &state.import_status {

@@ -252,6 +252,14 @@ async fn opening_a_story_over_work_asks_first() {
         .unwrap()
         .is_some());
     assert_eq!(count(&root, "[data-pod^=web-]"), 0, "a fresh cluster");
+    // The story's own setup is not the learner's work: another story opens without asking.
+    choose(&root, "[data-testid=stories]", &story_index('a')).await;
+    assert_eq!(count(&root, "[data-testid=story-confirm]"), 0);
+    assert_eq!(count(&root, "[data-testid=story-card][data-story=a]"), 1);
+    // One command of their own is.
+    click(&root, "[data-testid=story-step]").await;
+    choose(&root, "[data-testid=stories]", &story_index('b')).await;
+    assert_eq!(count(&root, "[data-testid=story-confirm]"), 1);
     handle.destroy();
 }
 

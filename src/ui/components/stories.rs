@@ -16,8 +16,9 @@ fn story_label(story: &StoryEntry) -> String {
 pub struct StoryPickerProps {
     /// The open story, which the select shows.
     pub current: Option<usize>,
-    /// Whether opening a story would throw away commands this tab ran.
-    pub has_work: bool,
+    /// How many commands this tab ran (its journal's). More than the open story's setup means
+    /// the learner's own work, which opening another story would throw away.
+    pub commands: usize,
     pub on_open: Callback<usize>,
 }
 
@@ -45,7 +46,8 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     let pick = {
         let pending = pending.clone();
         let on_open = props.on_open.clone();
-        let has_work = props.has_work;
+        let own = props.current.map_or(0, setup_commands);
+        let has_work = props.commands > own;
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = select.value().parse::<usize>() {
@@ -142,12 +144,17 @@ pub struct StoryCardProps {
 #[component]
 pub fn StoryCard(props: &StoryCardProps) -> Html {
     let done = use_state(BTreeSet::<(usize, usize)>::new);
+    // Split once per story, not on every render (play re-renders 60 times a second).
+    let split = use_memo(props.story, |&i| {
+        STORIES.get(i).map(|e| split_story(e.script))
+    });
     let Some(entry) = STORIES.get(props.story) else {
         return html! {};
     };
-    let script = match split_story(entry.script) {
-        Ok(s) => s,
-        Err(e) => return html! { <p class="story-card bad">{e}</p> },
+    let script = match split.as_ref() {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => return html! { <p class="story-card bad">{e.clone()}</p> },
+        None => return html! {},
     };
     let run = |section: usize, steps: Vec<(usize, String)>| {
         let done = done.clone();
@@ -252,6 +259,14 @@ pub fn StoryCard(props: &StoryCardProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// How many commands opening story `i` runs.
+fn setup_commands(i: usize) -> usize {
+    STORIES
+        .get(i)
+        .and_then(|s| split_story(s.script).ok())
+        .map_or(0, |s| s.setup.len())
 }
 
 fn capitalised(text: &str) -> String {
