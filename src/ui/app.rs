@@ -102,6 +102,15 @@ pub fn App() -> Html {
         let d = state.dispatcher();
         Callback::from(move |text: String| d.dispatch(Action::Console(text)))
     };
+    // Tab completion reads the live session only when Tab is pressed; nothing is copied per render.
+    let on_complete = {
+        let state = state.clone();
+        Callback::from(move |(line, at): (String, usize)| {
+            std::rc::Rc::new(
+                state.with_session(|s| crate::kubectl::complete::complete(&line, at, &s.sim)),
+            )
+        })
+    };
     let on_show_system = {
         let d = state.dispatcher();
         Callback::from(move |show: bool| d.dispatch(Action::ShowSystemPods(show)))
@@ -161,7 +170,7 @@ pub fn App() -> Html {
                     on_command={on_command.clone()}
                     {on_inspect}
                 />
-                <ConsolePanel entries={state.console.clone()} {on_command} />
+                <ConsolePanel entries={state.console.clone()} {on_command} {on_complete} />
             </main>
             if let Some(view) = &state.inspector {
                 <Inspector view={view.clone()} on_close={on_close_inspector} />

@@ -1,15 +1,62 @@
-//! The console: one line of `kubectl ...` or `sim ...`, its output below, and the history
-//! under the arrow keys.
+//! The console: one line of `kubectl ...` or `sim ...`, its output below, the history under
+//! the arrow keys, and Tab completion.
+//!
+//! Tab asks the root (`on_complete`) for the candidates at the cursor — computed from the live
+//! cluster only then, never per render. One candidate: it is inserted with a space. Several: the
+//! shared prefix is inserted and a list opens under the input; when there is no shared prefix to
+//! add, the first candidate is inserted and Tab / Shift+Tab / the arrow keys cycle through them,
+//! Enter keeps the choice, Escape closes the list. Nothing to complete (an empty line, an unknown
+//! word): Tab does what it always does and moves the focus on.
 
+use crate::kubectl::complete::{utf16_to_byte, Candidate, Completion};
 use crate::ui::state::ConsoleEntry;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// Candidates drawn at most (a namespace can hold thousands of pods; the list scrolls).
+const LIST_LIMIT: usize = 100;
+
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
     pub entries: Rc<Vec<ConsoleEntry>>,
     pub on_command: Callback<String>,
+    /// Completion of `(line, cursor byte offset)` against the live cluster.
+    pub on_complete: Callback<(String, usize), Rc<Completion>>,
+}
+
+/// The open completion list: the line around the word being completed, and the choices.
+#[derive(Clone, PartialEq)]
+struct Menu {
+    head: String,
+    tail: String,
+    candidates: Rc<Vec<Candidate>>,
+    /// The highlighted candidate, already inserted in the input (None: only the shared prefix
+    /// was inserted).
+    selected: Option<usize>,
+}
+
+impl Menu {
+    /// The input's text and caret (UTF-16, as the browser counts) with `value` as the word.
+    fn line_with(&self, value: &str, then_space: bool) -> (String, u32) {
+        let space = if then_space && !self.tail.starts_with(' ') {
+            " "
+        } else {
+            ""
+        };
+        let before = format!("{}{value}{space}", self.head);
+        let caret = before.encode_utf16().count() + usize::from(then_space && space.is_empty());
+        (format!("{before}{}", self.tail), caret as u32)
+    }
+
+    fn select(&self, index: usize) -> (Menu, String, u32) {
+        let menu = Menu {
+            selected: Some(index),
+            ..self.clone()
+        };
+        let (line, caret) = self.line_with(&self.candidates[index].value, false);
+        (menu, line, caret)
+    }
 }
 
 #[component]
@@ -17,6 +64,10 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
     let draft = use_state(String::new);
     // Position while browsing history with the arrow keys (None: editing a new line).
     let cursor = use_state(|| None::<usize>);
+    let menu = use_state(|| None::<Menu>);
+    // Where the caret goes after the next render (a completion in mid-line).
+    let caret = use_mut_ref(|| None::<u32>);
+    let input = use_node_ref();
     let log = use_node_ref();
 
     // Keep the newest output in view.
@@ -28,19 +79,37 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
             }
         });
     }
+    {
+        let (caret, input) = (caret.clone(), input.clone());
+        use_effect(move || {
+            if let (Some(at), Some(el)) =
+                (caret.borrow_mut().take(), input.cast::<HtmlInputElement>())
+            {
+                let _ = el.set_selection_range(at, at);
+            }
+        });
+    }
+
+    let show = {
+        let (draft, menu, caret) = (draft.clone(), menu.clone(), caret.clone());
+        Rc::new(move |line: String, at: u32, next: Option<Menu>| {
+            *caret.borrow_mut() = Some(at);
+            draft.set(line);
+            menu.set(next);
+        })
+    };
 
     let oninput = {
-        let draft = draft.clone();
-        let cursor = cursor.clone();
+        let (draft, cursor, menu) = (draft.clone(), cursor.clone(), menu.clone());
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             draft.set(input.value());
             cursor.set(None);
+            menu.set(None);
         })
     };
     let onsubmit = {
-        let draft = draft.clone();
-        let cursor = cursor.clone();
+        let (draft, cursor, menu) = (draft.clone(), cursor.clone(), menu.clone());
         let on_command = props.on_command.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -49,15 +118,103 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
             }
             draft.set(String::new());
             cursor.set(None);
+            menu.set(None);
         })
     };
+    let onblur = {
+        let menu = menu.clone();
+        Callback::from(move |_: FocusEvent| menu.set(None))
+    };
+
+    let on_tab = {
+        let (menu, show) = (menu.clone(), show.clone());
+        let on_complete = props.on_complete.clone();
+        move |e: &KeyboardEvent, input: HtmlInputElement| {
+            if let Some(open) = &*menu {
+                // Cycle through the open list.
+                e.prevent_default();
+                let n = open.candidates.len();
+                let next = match (open.selected, e.shift_key()) {
+                    (None, false) => 0,
+                    (None, true) => n - 1,
+                    (Some(i), false) => (i + 1) % n,
+                    (Some(i), true) => (i + n - 1) % n,
+                };
+                let (m, line, at) = open.select(next);
+                show(line, at, Some(m));
+                return;
+            }
+            if e.shift_key() {
+                return;
+            }
+            let line = input.value();
+            let at = input.selection_end().ok().flatten().unwrap_or(0) as usize;
+            let at = utf16_to_byte(&line, at);
+            let found = on_complete.emit((line.clone(), at));
+            if found.candidates.is_empty() {
+                return; // Tab moves the focus on, as everywhere else.
+            }
+            e.prevent_default();
+            let open = Menu {
+                head: line[..found.start].to_string(),
+                tail: line[found.end..].to_string(),
+                candidates: Rc::new(found.candidates.clone()),
+                selected: None,
+            };
+            if let [only] = found.candidates.as_slice() {
+                let (text, at) = open.line_with(&only.value, only.finished());
+                show(text, at, None);
+            } else if found.common.len() > found.typed(&line).len() {
+                let (text, at) = open.line_with(&found.common, false);
+                show(text, at, Some(open));
+            } else {
+                let (m, text, at) = open.select(0);
+                show(text, at, Some(m));
+            }
+        }
+    };
+
     let onkeydown = {
-        let draft = draft.clone();
-        let cursor = cursor.clone();
+        let (draft, cursor, menu, show) =
+            (draft.clone(), cursor.clone(), menu.clone(), show.clone());
         let entries = props.entries.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            if key == "Tab" {
+                on_tab(&e, e.target_unchecked_into());
+                return;
+            }
+            if let Some(open) = &*menu {
+                let n = open.candidates.len();
+                match key.as_str() {
+                    "ArrowDown" | "ArrowUp" => {
+                        e.prevent_default();
+                        let next = match (open.selected, key == "ArrowDown") {
+                            (None, true) => 0,
+                            (None, false) => n - 1,
+                            (Some(i), true) => (i + 1) % n,
+                            (Some(i), false) => (i + n - 1) % n,
+                        };
+                        let (m, line, at) = open.select(next);
+                        show(line, at, Some(m));
+                    }
+                    "Enter" if open.selected.is_some() => {
+                        // Keep the choice (and end the word); the next Enter runs the line.
+                        e.prevent_default();
+                        let chosen = &open.candidates[open.selected.unwrap_or(0)];
+                        let (line, at) = open.line_with(&chosen.value, chosen.finished());
+                        show(line, at, None);
+                    }
+                    "Escape" => {
+                        e.prevent_default();
+                        menu.set(None);
+                    }
+                    _ => {}
+                }
+                return;
+            }
             let n = entries.len();
-            let next = match (e.key().as_str(), *cursor) {
+            let next = match (key.as_str(), *cursor) {
                 ("ArrowUp", None) if n > 0 => Some(n - 1),
                 ("ArrowUp", Some(i)) => Some(i.saturating_sub(1)),
                 ("ArrowDown", Some(i)) if i + 1 < n => Some(i + 1),
@@ -79,12 +236,59 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
         })
     };
 
+    let list = (*menu).clone().map(|open| {
+        let shown = open.candidates.len().min(LIST_LIMIT);
+        let more = open.candidates.len() - shown;
+        html! {
+            <ul id="console-completions" class="console-completions" role="listbox"
+                aria-label="Completions" data-testid="console-completions">
+                { for open.candidates.iter().take(shown).enumerate().map(|(i, c)| {
+                    let selected = open.selected == Some(i);
+                    let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
+                    let onclick = {
+                        let (open, show) = (open.clone(), show.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let chosen = &open.candidates[i];
+                            let (line, at) = open.line_with(&chosen.value, chosen.finished());
+                            show(line, at, None);
+                        })
+                    };
+                    html! {
+                        <li id={format!("console-completion-{i}")} role="option"
+                            aria-selected={selected.to_string()}
+                            class={classes!("completion", selected.then_some("selected"))}
+                            data-value={c.value.clone()} {onmousedown} {onclick}>
+                            <span class="completion-value">{c.value.clone()}</span>
+                            if let Some(hint) = &c.hint {
+                                <span class="completion-hint">{hint.clone()}</span>
+                            }
+                        </li>
+                    }
+                }) }
+                if more > 0 {
+                    <li class="completion-more" role="presentation">{format!("… and {more} more: type more letters")}</li>
+                }
+            </ul>
+        }
+    });
+    let announcement = match &*menu {
+        Some(open) => format!(
+            "{} completions; Tab or the arrow keys choose, Enter keeps, Escape closes",
+            open.candidates.len()
+        ),
+        None => String::new(),
+    };
+    let active = (*menu)
+        .as_ref()
+        .and_then(|m| m.selected)
+        .map(|i| format!("console-completion-{i}"));
     html! {
         <section class="panel console-panel" aria-labelledby="console-title" data-testid="console">
             <div class="panel-head">
                 <h2 id="console-title">{"Console"}</h2>
                 <p class="console-hint">
                     {"Try "}<code>{"kubectl get pods -o wide"}</code>{" or "}<code>{"sim --help"}</code>
+                    <span class="console-tab-hint">{" · Tab completes"}</span>
                 </p>
             </div>
             <div class="console-log" ref={log} data-testid="console-output" role="log" aria-live="polite" tabindex="0"
@@ -103,12 +307,21 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
             </div>
             <form class="console-form" {onsubmit}>
                 <label for="console-input" class="prompt" aria-hidden="true">{"$"}</label>
-                <input id="console-input" type="text" class="console-input" data-testid="console-input"
-                    aria-label="Command (kubectl or sim)" placeholder="kubectl get pods"
+                <input id="console-input" ref={input} type="text" class="console-input" data-testid="console-input"
+                    aria-label="Command (kubectl or sim); Tab completes"
+                    role="combobox" aria-autocomplete="list"
+                    aria-expanded={menu.is_some().to_string()}
+                    aria-controls="console-completions"
+                    aria-activedescendant={active}
+                    placeholder="kubectl get pods"
                     autocomplete="off" autocapitalize="off" spellcheck="false"
-                    value={(*draft).clone()} {oninput} {onkeydown} />
+                    value={(*draft).clone()} {oninput} {onkeydown} {onblur} />
                 <button type="submit" class="btn" data-testid="run">{"Run"}</button>
             </form>
+            // Always present, so opening the list never moves the focused input in the DOM
+            // (a moved element loses focus).
+            <div class="console-completions-slot">{for list}</div>
+            <p class="sr-only" aria-live="polite" data-testid="console-completion-status">{announcement}</p>
         </section>
     }
 }

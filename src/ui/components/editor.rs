@@ -1,6 +1,13 @@
 //! The manifest editor: a textarea with a line-number gutter, an example picker, the Apply
 //! button (also Ctrl/Cmd+Enter), the live YAML check and what `kubectl apply` answered.
+//!
+//! Syntax colouring uses the overlay technique: the textarea (transparent text, visible caret
+//! and selection) lies over a `<pre>` that shows the same text coloured by
+//! `crate::highlight`, with identical font metrics; the `<pre>` follows the textarea's scroll.
+//! Each line of the `<pre>` is its own component, so a key press repaints the lines that
+//! changed, not the whole manifest.
 
+use crate::highlight::{tokenize_lines, Style};
 use crate::script::Output;
 use crate::ui::editor_check::EditorProblem;
 use crate::ui::examples::EXAMPLES;
@@ -27,6 +34,8 @@ pub struct EditorProps {
 #[component]
 pub fn EditorPanel(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
+    let overlay = use_node_ref();
+    let area = use_node_ref();
     let line_count = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let error_line = props.problem.as_ref().and_then(|p| p.line);
 
@@ -37,16 +46,32 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
             on_edit.emit(area.value());
         })
     };
-    // The gutter follows the textarea's scroll position so numbers stay beside their lines.
+    // The gutter and the coloured text follow the textarea's scroll position so numbers and
+    // colours stay under their lines.
     let onscroll = {
-        let gutter = gutter.clone();
+        let (gutter, overlay) = (gutter.clone(), overlay.clone());
         Callback::from(move |e: Event| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            if let Some(g) = gutter.cast::<web_sys::Element>() {
-                g.set_scroll_top(area.scroll_top());
-            }
+            sync_scroll(&area, &gutter, &overlay);
         })
     };
+    // Colour the changed lines, then sync the scroll again: typing can scroll the textarea
+    // before the new line exists in the overlay (which then clamps its own scroll).
+    let painter = use_mut_ref(LinePainter::default);
+    {
+        let (area, gutter, overlay) = (area.clone(), gutter.clone(), overlay.clone());
+        use_effect_with(
+            (props.text.clone(), error_line),
+            move |(text, error_line)| {
+                if let Some(pre) = overlay.cast::<web_sys::Element>() {
+                    painter.borrow_mut().paint(&pre, text, *error_line);
+                }
+                if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                    sync_scroll(&a, &gutter, &overlay);
+                }
+            },
+        );
+    }
     let onkeydown = {
         let on_apply = props.on_apply.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -124,12 +149,13 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
             </div>
             <div class="editor">
                 <pre class="gutter" ref={gutter} aria-hidden="true">
-                    { for (1..=line_count).map(|n| {
-                        let class = if Some(n) == error_line { "ln err" } else { "ln" };
-                        html! { <span class={class}>{n}{"\n"}</span> }
-                    }) }
+                    <LineNumbers count={line_count} {error_line} />
+                </pre>
+                <div class="code-area">
+                <pre class="code-highlight" ref={overlay} aria-hidden="true" data-testid="editor-highlight">
                 </pre>
                 <textarea
+                    ref={area}
                     class="code"
                     data-testid="editor"
                     aria-label="Manifest YAML"
@@ -141,9 +167,156 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
                     value={props.text.clone()}
                     {oninput} {onscroll} {onkeydown}
                 />
+                </div>
             </div>
             {status}
             {for result}
         </section>
     }
+}
+
+fn sync_scroll(area: &HtmlTextAreaElement, gutter: &NodeRef, overlay: &NodeRef) {
+    if let Some(g) = gutter.cast::<web_sys::Element>() {
+        g.set_scroll_top(area.scroll_top());
+    }
+    if let Some(o) = overlay.cast::<web_sys::Element>() {
+        o.set_scroll_top(area.scroll_top());
+        o.set_scroll_left(area.scroll_left());
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LineNumbersProps {
+    count: usize,
+    error_line: Option<usize>,
+}
+
+/// The gutter's numbers: a component of its own so typing within a line does not rebuild them.
+#[component]
+fn LineNumbers(props: &LineNumbersProps) -> Html {
+    html! {
+        { for (1..=props.count).map(|n| {
+            let class = if Some(n) == props.error_line { "ln err" } else { "ln" };
+            html! { <span class={class}>{n}{"\n"}</span> }
+        }) }
+    }
+}
+
+/// The coloured copy of the editor text, drawn into the overlay `<pre>` by hand rather than
+/// through Yew: a key press changes one line, and diffing the old lines against the new ones
+/// (same start, same end, replace the middle) touches only that line's element. With 500 lines,
+/// rebuilding and diffing a virtual node per line on every key press cost tens of milliseconds.
+#[derive(Default)]
+struct LinePainter {
+    lines: Vec<(LineTokens, web_sys::Element)>,
+    /// 0-based index of the line drawn with the error band.
+    error: Option<usize>,
+}
+
+impl LinePainter {
+    fn paint(&mut self, pre: &web_sys::Element, text: &str, error_line: Option<usize>) {
+        let Some(document) = pre.owner_document() else {
+            return;
+        };
+        let new = split_lines(text);
+        let old_len = self.lines.len();
+        let same_start = self
+            .lines
+            .iter()
+            .zip(&new)
+            .take_while(|((old, _), new)| old == *new)
+            .count();
+        let same_end = self.lines[same_start..]
+            .iter()
+            .rev()
+            .zip(new[same_start..].iter().rev())
+            .take_while(|((old, _), new)| old == *new)
+            .count();
+        let removed: Vec<_> = self.lines.drain(same_start..old_len - same_end).collect();
+        for (_, el) in &removed {
+            el.remove();
+        }
+        let anchor = self.lines.get(same_start).map(|(_, el)| el.clone());
+        let inserted: Vec<_> = new[same_start..new.len() - same_end]
+            .iter()
+            .filter_map(|line| {
+                let el = document.create_element("span").ok()?;
+                el.set_class_name("hl-line");
+                el.set_inner_html(&line_html(line));
+                let _ = pre.insert_before(&el, anchor.as_ref().map(|a| a.as_ref()));
+                Some((line.clone(), el))
+            })
+            .collect();
+        self.lines.splice(same_start..same_start, inserted);
+
+        let error = error_line.and_then(|n| n.checked_sub(1));
+        if let Some((_, el)) = self.error.and_then(|i| self.lines.get(i)) {
+            el.set_class_name("hl-line");
+        }
+        if let Some((_, el)) = error.and_then(|i| self.lines.get(i)) {
+            el.set_class_name("hl-line err");
+        }
+        self.error = error;
+    }
+}
+
+/// One line's text and its coloured pieces (byte ranges into `text`).
+#[derive(Clone, PartialEq)]
+struct LineTokens {
+    text: String,
+    pieces: Vec<(Style, usize, usize)>,
+}
+
+fn split_lines(text: &str) -> Vec<LineTokens> {
+    let mut starts = Vec::with_capacity(text.len() / 24 + 1);
+    starts.push(0);
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    tokenize_lines(text)
+        .into_iter()
+        .zip(starts)
+        .map(|(tokens, start)| {
+            let end = tokens.last().map_or(start, |t| t.end);
+            LineTokens {
+                text: text[start..end].to_string(),
+                pieces: tokens
+                    .iter()
+                    .map(|t| (t.style, t.start - start, t.end - start))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A line as HTML: coloured pieces in `<span class="tk-...">`, text escaped, and the newline
+/// (so the layer's text is exactly the textarea's).
+fn line_html(line: &LineTokens) -> String {
+    let mut html = String::with_capacity(line.text.len() * 2 + 1);
+    for &(style, start, end) in &line.pieces {
+        let piece = escape_html(&line.text[start..end]);
+        match style.class() {
+            Some(class) => {
+                html.push_str("<span class=\"");
+                html.push_str(class);
+                html.push_str("\">");
+                html.push_str(&piece);
+                html.push_str("</span>");
+            }
+            None => html.push_str(&piece),
+        }
+    }
+    html.push('\n');
+    html
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
