@@ -29,7 +29,7 @@ pub const STORIES: &[StoryEntry] = &[
         letter: 'a',
         title: "Claim stuck Pending: no such StorageClass",
         symptom: "postgres-statefulset-0 stays Pending with its claim, and the rest of the set is \
-                  never created.",
+                  not created.",
         look_for: "storageclass.storage.k8s.io \"fast-storage\" not found",
         script: include_str!(
             "../../static/examples/troubleshooting/a-claim-pending-no-storage-class.kubeplay"
@@ -76,8 +76,8 @@ pub const STORIES: &[StoryEntry] = &[
     StoryEntry {
         letter: 'f',
         title: "Logs missing: the agent is not on that node",
-        symptom: "The checkout pod runs on kind-worker3, where the log agent's nodeSelector puts \
-                  no pod.",
+        symptom: "The checkout pod runs on kind-worker3, and no log agent runs there: the \
+                  agent's nodeSelector asks for disktype=ssd.",
         look_for: "disktype=ssd",
         script: include_str!(
             "../../static/examples/troubleshooting/f-logs-missing-agent-not-on-node.kubeplay"
