@@ -34,8 +34,10 @@ pub struct SessionFile {
 }
 
 /// Reads the `sim seed N` + `sim reset` header that `export_text` writes (after any comments).
-/// A script without it starts from `default_seed`, as `kubeplay run` does.
+/// A script without it starts from `default_seed`, as `kubeplay run` does. A byte-order mark
+/// (some Windows editors add one) is dropped.
 pub fn read_header(text: &str, default_seed: u64) -> SessionFile {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut commands = lines
         .iter()

@@ -130,6 +130,14 @@ fn an_export_header_is_read_back_and_keeps_the_files_line_numbers() {
     let empty = "sim seed 5\nsim reset --empty\n";
     assert_eq!(read_header(empty, 1).seed, 1);
     assert_eq!(read_header("# hi\nsim seed 5\n\nsim reset\n", 1).seed, 5);
+    // A file saved by an editor that adds a byte-order mark and CRLF line ends.
+    let windows = "\u{feff}sim seed 5\r\nsim reset\r\nsim advance 1s\r\n";
+    let read = read_header(windows, 1);
+    assert_eq!(read.seed, 5);
+    assert_eq!(
+        parse_script(&read.body).unwrap()[0].words,
+        ["sim", "advance", "1s"]
+    );
 }
 
 #[test]
