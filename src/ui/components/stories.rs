@@ -178,7 +178,13 @@ pub fn StoryCard(props: &StoryCardProps) -> Html {
         html! {
             <li class={classes!("story-step", ran.then_some("ran"))}>
                 if !step.note.is_empty() {
-                    <p class="story-note">{step.note.clone()}</p>
+                    <p class="story-note">
+                        // A quoted note is the seed guide's own advice.
+                        if step.note.starts_with('"') {
+                            <span class="story-note-source">{"The guide: "}</span>
+                        }
+                        {step.note.clone()}
+                    </p>
                 }
                 <button type="button" class="story-cmd" data-testid="story-step"
                     data-section={section.to_string()} data-ran={ran.to_string()}
