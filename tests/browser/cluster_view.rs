@@ -103,10 +103,16 @@ async fn claims_sit_beside_their_pods_and_stay_in_the_lane_when_the_pod_goes() {
         "no separate claims lane"
     );
 
+    let before = find(&root, "[data-claim=www-web-2]");
     console(&root, "kubectl scale sts web --replicas=2").await;
     console(&root, "sim settle").await;
     assert_eq!(count(&root, "[data-pod=web-2]"), 0);
     let alone = find(&root, "[data-claim=www-web-2]");
+    // The same element stays (keyed by the claim's uid): nothing re-appears when the pod goes.
+    assert!(
+        alone.is_same_node(Some(&before)),
+        "the claim's element was re-created"
+    );
     assert_eq!(lane_of(&alone).as_ref(), Some(&lanes[2]));
     assert_eq!(alone.get_attribute("data-place").as_deref(), Some("alone"));
     assert_eq!(
@@ -132,6 +138,7 @@ async fn claims_sit_beside_their_pods_and_stay_in_the_lane_when_the_pod_goes() {
         "web-2 is back on its volume's node"
     );
     assert_eq!(next_of(&pod), "www-web-2");
+    assert!(find(&root, "[data-claim=www-web-2]").is_same_node(Some(&before)));
     handle.destroy();
 }
 

@@ -20,7 +20,7 @@ async function usage(page) {
 
 /** Where each web pod and www claim is drawn: { name: { node, next, place, used, status } }. */
 async function layout(page) {
-  return page.$$eval('[data-testid="node"] .pods > li', (items) => Object.fromEntries(items.map((el) => {
+  return page.$$eval('[data-testid="node"] .pods [data-pod], [data-testid="node"] .pods [data-claim]', (items) => Object.fromEntries(items.map((el) => {
     const name = el.dataset.pod || el.dataset.claim;
     const next = el.nextElementSibling;
     return [name, {
@@ -168,6 +168,22 @@ async function main() {
     assert(moved === from, `solo-0 is marked as moved from ${moved}, not ${from}`);
     await shot(page, 'desktop-moved');
     await consoleRun(page, `kubectl uncordon ${from}`);
+  });
+
+  await run('daemonset_pods_carry_one_colour_in_every_lane', async () => {
+    await page.getByTestId('examples').selectOption({ label: 'Logging DaemonSet (fluentd, hostPath)' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('kind: DaemonSet'),
+      null, { timeout: WAIT });
+    await page.getByTestId('apply').click();
+    await playUntil(page, 1600, () => {
+      const pods = [...document.querySelectorAll('[data-testid="node"] [data-pod^="fluentd-"]')];
+      return pods.length === 3 && pods.every((p) => p.dataset.ready === 'true');
+    });
+    const stripes = await page.$$eval('[data-testid="node"] [data-pod^="fluentd-"]',
+      (els) => els.map((e) => getComputedStyle(e).getPropertyValue('--owner').trim()));
+    assert(stripes.length === 3 && stripes[0] !== '' && stripes.every((s) => s === stripes[0]),
+      `fluentd pods carry different owner colours: ${stripes}`);
+    await shot(page, 'desktop-daemonset');
   });
 
   await run('narrow_and_dark', async () => {

@@ -77,8 +77,14 @@ pub fn Claim(props: &ClaimProps) -> Html {
         ClaimPlace::ClaimsLane => "claims-lane",
     };
     let unused = c.used_by.is_empty();
+    // In a node lane the chip lives inside its pod's slot; in the claims lane it is a list item.
+    let tag = if props.place == ClaimPlace::ClaimsLane {
+        "li"
+    } else {
+        "div"
+    };
     html! {
-        <li class={classes!("pod", "claim", format!("tone-{tone}"), place, (props.place == ClaimPlace::Alone).then_some("unused"))}
+        <@{tag} class={classes!("pod", "claim", format!("tone-{tone}"), place, (props.place == ClaimPlace::Alone).then_some("unused"))}
             title={title} tabindex="0" role="button" {onclick} {onkeydown}
             data-testid="claim" data-claim={c.name.clone()} data-namespace={c.namespace.clone()}
             data-phase={c.phase.clone()} data-place={place} data-used={(!unused).to_string()}>
@@ -102,6 +108,6 @@ pub fn Claim(props: &ClaimProps) -> Html {
                     <span class="pod-reason" data-testid="claim-reason">{reason}</span>
                 }
             }
-        </li>
+        </@>
     }
 }

@@ -51,23 +51,30 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         .iter()
         .filter(|(k, _)| !k.contains("kubernetes.io/"))
         .collect();
+    // One slot per pod (with the claims drawn joined to it) or per claim left alone. A slot
+    // with a claim is keyed by the claim: it stays put while its pod goes and comes back.
     let items: Vec<Html> = entries
         .into_iter()
-        .flat_map(|entry| match entry {
+        .map(|entry| match entry {
             LaneEntry::Pod { pod, claims } => {
                 let now_ms = pod.deletion_ms.and(props.now_ms);
-                let mut items = vec![html! {
+                let key = claims.first().map_or(&pod.uid, |c| &c.uid).clone();
+                let mut chips = vec![html! {
                     <Chip key={pod.uid.clone()} chip={pod.clone()} moved_from={props.moves.get(&pod.uid).cloned()}
-                        {now_ms} with_claim={!claims.is_empty()} on_inspect={props.on_inspect.clone()} />
+                        {now_ms} with_claim={!claims.is_empty()} in_slot=true on_inspect={props.on_inspect.clone()} />
                 }];
-                items.extend(claims.into_iter().map(|c| html! {
+                chips.extend(claims.into_iter().map(|c| html! {
                     <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::BesidePod} on_inspect={props.on_inspect.clone()} />
                 }));
-                items
+                html! { <li {key} class="slot">{ for chips }</li> }
             }
-            LaneEntry::Claim(c) => vec![html! {
-                <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::Alone} on_inspect={props.on_inspect.clone()} />
-            }],
+            LaneEntry::Claim(c) => {
+                // The same shape as a pod's slot, so the claim keeps its element when its pod goes.
+                let chips = vec![html! {
+                    <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::Alone} on_inspect={props.on_inspect.clone()} />
+                }];
+                html! { <li key={c.uid.clone()} class="slot">{ for chips }</li> }
+            }
         })
         .collect();
     html! {

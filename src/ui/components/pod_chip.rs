@@ -35,6 +35,9 @@ pub struct ChipProps {
     /// A claim chip follows this chip (they are drawn joined).
     #[prop_or_default]
     pub with_claim: bool,
+    /// Drawn inside a lane slot (a `div`), not as a list item of its own.
+    #[prop_or_default]
+    pub in_slot: bool,
     pub on_inspect: Callback<InspectTarget>,
 }
 
@@ -94,8 +97,9 @@ pub fn Chip(props: &ChipProps) -> Html {
             name: chip.name.clone(),
         },
     );
+    let tag = if props.in_slot { "div" } else { "li" };
     html! {
-        <li class={class} {style} title={title} tabindex="0" role="button" {onclick} {onkeydown}
+        <@{tag} class={class} {style} title={title} tabindex="0" role="button" {onclick} {onkeydown}
             data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()} data-uid={chip.uid.clone()}
             data-phase={chip.phase.as_str()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}
             data-moved-from={props.moved_from.clone()}>
@@ -115,6 +119,6 @@ pub fn Chip(props: &ChipProps) -> Html {
                     <span class="pod-reason" data-testid="pending-reason">{reason}</span>
                 }
             }
-        </li>
+        </@>
     }
 }
