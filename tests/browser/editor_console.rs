@@ -219,6 +219,11 @@ async fn tab_completes_a_kind_and_then_a_live_object_name() {
 async fn ambiguous_names_open_a_list_that_tab_and_arrows_cycle() {
     let (root, handle) = mount().await;
     click(&root, "[data-testid=apply]").await;
+    // kubectl's answer appearing under the editor must not take the colours away.
+    assert_eq!(
+        text(&root, "[data-testid=editor-highlight]"),
+        format!("{}\n", editor_value(&root))
+    );
     run(&root, "sim settle").await;
     type_into(&root, INPUT, "kubectl describe pod web-").await;
     key(&root, INPUT, "Tab", false).await;

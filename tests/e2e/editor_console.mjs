@@ -133,6 +133,7 @@ async function main() {
   await run('tab_lists_live_pod_names', async () => {
     await page.getByTestId('apply').click();
     await page.getByTestId('apply-output').waitFor({ timeout: WAIT });
+    assert(await overlayMatches(page), 'the colours vanished when kubectl apply answered');
     await input.fill('sim settle');
     await page.keyboard.press('Enter');
     assert((await lastConsoleEntry(page)).includes('settled'), 'sim settle did not settle');

@@ -170,7 +170,9 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
                 </div>
             </div>
             {status}
-            {for result}
+            // A fixed slot: an unkeyed child appearing at the end of the section would make Yew
+            // pair the children anew and rebuild the textarea (losing focus and colours).
+            <div class="apply-slot">{for result}</div>
         </section>
     }
 }
@@ -208,6 +210,8 @@ fn LineNumbers(props: &LineNumbersProps) -> Html {
 /// rebuilding and diffing a virtual node per line on every key press cost tens of milliseconds.
 #[derive(Default)]
 struct LinePainter {
+    /// The `<pre>` the lines were drawn into (if Yew ever replaces it, start over).
+    target: Option<web_sys::Element>,
     lines: Vec<(LineTokens, web_sys::Element)>,
     /// 0-based index of the line drawn with the error band.
     error: Option<usize>,
@@ -218,6 +222,13 @@ impl LinePainter {
         let Some(document) = pre.owner_document() else {
             return;
         };
+        if self.target.as_ref() != Some(pre) {
+            *self = LinePainter {
+                target: Some(pre.clone()),
+                ..LinePainter::default()
+            };
+            pre.set_inner_html("");
+        }
         let new = split_lines(text);
         let old_len = self.lines.len();
         let same_start = self
