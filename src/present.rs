@@ -325,6 +325,15 @@ pub fn inspect(sim: &mut Sim, target: &InspectTarget) -> Option<InspectView> {
             if !lane.taints.is_empty() {
                 summary.push(("Taints".to_string(), lane.taints.join(", ")));
             }
+            // The lane's meters: describe node's "Allocated resources" requests, and pod count.
+            for m in &lane.usage {
+                let label = match m.resource {
+                    "pods" => "Non-terminated pods".to_string(),
+                    r => format!("{r} requests"),
+                };
+                let value = format!("{} of {} ({}%)", m.used, m.capacity, m.percent);
+                summary.push((label, value));
+            }
             (summary, None, Vec::new())
         }
         InspectKind::Claim => {

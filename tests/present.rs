@@ -418,3 +418,31 @@ fn the_claim_inspector_says_who_uses_it_and_where_its_volume_lives() {
     assert_eq!(fact(&view, "Used By").as_deref(), Some("<none>"));
     assert_eq!(fact(&view, "Volume node"), Some(node));
 }
+
+#[test]
+fn the_node_inspector_lists_the_allocated_requests() {
+    use kubeplay::present::{inspect, InspectKind, InspectTarget};
+    let mut session = Session::new(1);
+    apply(&mut session, FLUENTD);
+    session.execute_text("sim settle");
+    let target = InspectTarget {
+        kind: InspectKind::Node,
+        namespace: String::new(),
+        name: "kind-worker".into(),
+    };
+    let view = inspect(&mut session.sim, &target).unwrap();
+    let facts: Vec<(&str, &str)> = view
+        .summary
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .filter(|(k, _)| k.ends_with("requests") || *k == "Non-terminated pods")
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            ("cpu requests", "200m of 4 (5%)"),
+            ("memory requests", "250Mi of 8Gi (3%)"),
+            ("Non-terminated pods", "3 of 110 (2%)"),
+        ]
+    );
+}

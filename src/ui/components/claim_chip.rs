@@ -54,8 +54,11 @@ pub fn Claim(props: &ClaimProps) -> Html {
     if let Some(class) = &c.storage_class {
         title.push_str(&format!(", StorageClass {class}"));
     }
+    if let Some(volume) = &c.volume {
+        title.push_str(&format!(", volume {volume}"));
+    }
     if let Some(node) = &c.volume_node {
-        title.push_str(&format!(", volume on {node}"));
+        title.push_str(&format!(" on {node}"));
     } else if let Some(node) = &c.node {
         title.push_str(&format!(", selected node {node}"));
     }
