@@ -311,7 +311,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     aria-label="Command (kubectl or sim); Tab completes"
                     role="combobox" aria-autocomplete="list"
                     aria-expanded={menu.is_some().to_string()}
-                    aria-controls="console-completions"
+                    aria-controls={menu.is_some().then_some("console-completions")}
                     aria-activedescendant={active}
                     placeholder="kubectl get pods"
                     autocomplete="off" autocapitalize="off" spellcheck="false"
