@@ -322,6 +322,12 @@ fn kubectl(words: &[&str], word: &str, names: &dyn NameSource) -> Vec<Candidate>
     const SCALABLE: &[Kind] = &[Deployment, ReplicaSet, StatefulSet];
     const ROLLABLE: &[Kind] = &[DaemonSet, Deployment, StatefulSet];
     match verb {
+        "get" if args.is_empty() && !word.contains(['/', ',']) => {
+            // `kubectl get all`: pods, services and the workloads in one table.
+            let mut found = kinds(Kind::ALL, word);
+            found.push(Candidate::new("all"));
+            found
+        }
         "get" | "describe" | "delete" | "label" | "annotate" | "patch" | "edit" | "wait" => {
             scope.resources(args, word, Kind::ALL, verb == "get" || verb == "delete")
         }

@@ -45,6 +45,7 @@ fn kinds_complete_from_plural_singular_or_short_name() {
         values(&at_end(&s, "kubectl get po")),
         ["poddisruptionbudgets", "pods"]
     );
+    assert_eq!(tab(&s, "kubectl get al"), "kubectl get all ");
     // Comma lists complete their last kind.
     assert_eq!(tab(&s, "kubectl get pods,sv"), "kubectl get pods,svc ");
     // scale offers only what scales.
