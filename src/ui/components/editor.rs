@@ -36,7 +36,6 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
     let overlay = use_node_ref();
     let area = use_node_ref();
-    let line_count = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let error_line = props.problem.as_ref().and_then(|p| p.line);
 
     let oninput = {
@@ -55,16 +54,20 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
             sync_scroll(&area, &gutter, &overlay);
         })
     };
-    // Colour the changed lines, then sync the scroll again: typing can scroll the textarea
-    // before the new line exists in the overlay (which then clamps its own scroll).
+    // Colour the changed lines and number them, then sync the scroll again: typing can scroll
+    // the textarea before the new line exists in the overlay (which then clamps its own scroll).
     let painter = use_mut_ref(LinePainter::default);
+    let numbers = use_mut_ref(GutterPainter::default);
     {
         let (area, gutter, overlay) = (area.clone(), gutter.clone(), overlay.clone());
         use_effect_with(
             (props.text.clone(), error_line),
             move |(text, error_line)| {
                 if let Some(pre) = overlay.cast::<web_sys::Element>() {
-                    painter.borrow_mut().paint(&pre, text, *error_line);
+                    let count = painter.borrow_mut().paint(&pre, text, *error_line);
+                    if let Some(g) = gutter.cast::<web_sys::Element>() {
+                        numbers.borrow_mut().paint(&g, count, *error_line);
+                    }
                 }
                 if let Some(a) = area.cast::<HtmlTextAreaElement>() {
                     sync_scroll(&a, &gutter, &overlay);
@@ -148,9 +151,7 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
                 </button>
             </div>
             <div class="editor">
-                <pre class="gutter" ref={gutter} aria-hidden="true">
-                    <LineNumbers count={line_count} {error_line} />
-                </pre>
+                <pre class="gutter" ref={gutter} aria-hidden="true"></pre>
                 <div class="code-area">
                 <pre class="code-highlight" ref={overlay} aria-hidden="true" data-testid="editor-highlight">
                 </pre>
@@ -187,20 +188,49 @@ fn sync_scroll(area: &HtmlTextAreaElement, gutter: &NodeRef, overlay: &NodeRef) 
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct LineNumbersProps {
-    count: usize,
-    error_line: Option<usize>,
+/// The gutter's line numbers, kept by hand like the coloured lines: a new line appends one
+/// number, a deleted one removes the last, and the error mark moves between two of them.
+#[derive(Default)]
+struct GutterPainter {
+    target: Option<web_sys::Element>,
+    numbers: Vec<web_sys::Element>,
+    error: Option<usize>,
 }
 
-/// The gutter's numbers: a component of its own so typing within a line does not rebuild them.
-#[component]
-fn LineNumbers(props: &LineNumbersProps) -> Html {
-    html! {
-        { for (1..=props.count).map(|n| {
-            let class = if Some(n) == props.error_line { "ln err" } else { "ln" };
-            html! { <span class={class}>{n}{"\n"}</span> }
-        }) }
+impl GutterPainter {
+    fn paint(&mut self, gutter: &web_sys::Element, count: usize, error_line: Option<usize>) {
+        let Some(document) = gutter.owner_document() else {
+            return;
+        };
+        if self.target.as_ref() != Some(gutter) {
+            *self = GutterPainter {
+                target: Some(gutter.clone()),
+                ..GutterPainter::default()
+            };
+            gutter.set_inner_html("");
+        }
+        while self.numbers.len() > count {
+            if let Some(el) = self.numbers.pop() {
+                el.remove();
+            }
+        }
+        while self.numbers.len() < count {
+            let Ok(el) = document.create_element("span") else {
+                return;
+            };
+            el.set_class_name("ln");
+            el.set_text_content(Some(&format!("{}\n", self.numbers.len() + 1)));
+            let _ = gutter.append_child(&el);
+            self.numbers.push(el);
+        }
+        let error = error_line.and_then(|n| n.checked_sub(1));
+        if let Some(el) = self.error.and_then(|i| self.numbers.get(i)) {
+            el.set_class_name("ln");
+        }
+        if let Some(el) = error.and_then(|i| self.numbers.get(i)) {
+            el.set_class_name("ln err");
+        }
+        self.error = error;
     }
 }
 
@@ -218,9 +248,10 @@ struct LinePainter {
 }
 
 impl LinePainter {
-    fn paint(&mut self, pre: &web_sys::Element, text: &str, error_line: Option<usize>) {
+    /// Draws `text` into `pre`; returns how many lines it has.
+    fn paint(&mut self, pre: &web_sys::Element, text: &str, error_line: Option<usize>) -> usize {
         let Some(document) = pre.owner_document() else {
-            return;
+            return 0;
         };
         if self.target.as_ref() != Some(pre) {
             *self = LinePainter {
@@ -268,6 +299,7 @@ impl LinePainter {
             el.set_class_name("hl-line err");
         }
         self.error = error;
+        self.lines.len()
     }
 }
 
