@@ -254,7 +254,9 @@ fn parse<'a>(words: &[&'a str], verb_flags: impl Fn(&str) -> &'static [Flag]) ->
         let (name, inline) = match w.split_once('=') {
             Some((n, v)) => (n, Some(v)),
             // `-nkube-system`: a short flag with its value attached.
-            None if !w.starts_with("--") && w.len() > 2 => (&w[..2], Some(&w[2..])),
+            None if !w.starts_with("--") && w.len() > 2 && w.is_char_boundary(2) => {
+                (&w[..2], Some(&w[2..]))
+            }
             None => (w, None),
         };
         let Some(flag) = find_flag(&flags, name) else {

@@ -6,6 +6,7 @@ use kubeplay::kubectl::complete::{
     byte_to_utf16, complete, utf16_to_byte, Completion, KUBECTL_VERBS,
 };
 use kubeplay::Session;
+use proptest::prelude::*;
 
 fn cluster() -> Session {
     let mut s = Session::new(1);
@@ -226,6 +227,8 @@ fn nothing_to_complete_gives_no_candidates() {
     let c = complete("kubectl get é", 999, &s.sim);
     assert!(c.candidates.is_empty());
     let _ = complete("é", 1, &s.sim);
+    // A short flag followed by a multi-byte character (`-é`) is not split inside the char.
+    assert!(at_end(&s, "kubectl get -éx po").candidates.len() == 2);
 }
 
 #[test]
@@ -238,5 +241,26 @@ fn browser_offsets_convert_between_utf16_and_bytes() {
     assert_eq!(utf16_to_byte(s, 99), s.len());
     for byte in [0, 2, 5, 9, 10] {
         assert_eq!(utf16_to_byte(s, byte_to_utf16(s, byte)), byte);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Whatever is typed and wherever the caret is, completion answers without panicking, and
+    /// every candidate fits the range it replaces.
+    #[test]
+    fn any_line_and_cursor_complete_without_panic(
+        line in "(kubectl |sim |k )?([a-z/=,é✓ -]|-n |-A |--namespace=|pods |sts/|node ){0,12}",
+        cursor in 0usize..80,
+    ) {
+        let s = Session::new(1);
+        let c = complete(&line, cursor, &s.sim);
+        prop_assert!(c.start <= c.end && c.end <= line.len());
+        prop_assert!(line.is_char_boundary(c.start) && line.is_char_boundary(c.end));
+        for cand in &c.candidates {
+            prop_assert!(cand.value.starts_with(c.typed(&line)));
+            prop_assert!(cand.value.starts_with(&c.common));
+        }
     }
 }
