@@ -209,6 +209,8 @@ fn timeline(state: &UseReducerHandle<AppState>) -> Html {
     let d = state.dispatcher();
     let on_scrub = Callback::from(move |tl: u64| d.dispatch(Action::Scrub(tl)));
     let d = state.dispatcher();
+    let on_scrub_by = Callback::from(move |ms: i64| d.dispatch(Action::ScrubBy(ms)));
+    let d = state.dispatcher();
     let on_live = Callback::from(move |()| d.dispatch(Action::BackToLive));
     let d = state.dispatcher();
     let on_undo = Callback::from(move |()| d.dispatch(Action::UndoBranch));
@@ -216,6 +218,6 @@ fn timeline(state: &UseReducerHandle<AppState>) -> Html {
     let on_dismiss = Callback::from(move |()| d.dispatch(Action::DismissBranch));
     html! {
         <Timeline info={state.timeline_info()} playing={state.playing}
-            {on_scrub} {on_live} {on_undo} {on_dismiss} />
+            {on_scrub} {on_scrub_by} {on_live} {on_undo} {on_dismiss} />
     }
 }

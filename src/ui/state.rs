@@ -75,6 +75,8 @@ pub enum Action {
     Frame(f64),
     /// Show the timeline position (ms): an earlier moment replays, the end is live.
     Scrub(u64),
+    /// Move the timeline position by this many ms (the arrow keys).
+    ScrubBy(i64),
     BackToLive,
     /// Restore the future the last branch discarded.
     UndoBranch,
@@ -233,7 +235,8 @@ impl AppState {
         if text.is_empty() {
             return;
         }
-        self.before_command();
+        // A read at an earlier moment looks at it without changing the timeline.
+        let record = self.before_console_command(text);
         let output = match parse_script(text) {
             Ok(lines) => {
                 let mut combined = Output::ok("");
@@ -241,7 +244,9 @@ impl AppState {
                 let journal = Rc::make_mut(&mut self.journal);
                 for line in &lines {
                     let o = session.execute(line);
-                    journal.record_command_at(line, session.sim.now().0);
+                    if record {
+                        journal.record_command_at(line, session.sim.now().0);
+                    }
                     combined.text.push_str(&o.text);
                     combined.ok &= o.ok;
                 }
@@ -310,13 +315,17 @@ impl Reducible for AppState {
             }
             Action::Frame(timestamp) => {
                 // Frames come 60 times a second: no new state unless something moved.
-                let playing_clock = next.playing;
-                if !next.frame(timestamp) && !playing_clock {
+                if !next.frame(timestamp) {
                     return self;
                 }
             }
             Action::Scrub(tl) => {
                 if !next.scrub(tl) {
+                    return self;
+                }
+            }
+            Action::ScrubBy(ms) => {
+                if !next.scrub_by(ms) {
                     return self;
                 }
             }

@@ -10,9 +10,9 @@ use crate::engine::Sim;
 use crate::present::{cluster_view, ClusterView};
 use std::rc::Rc;
 
-/// Reconciles run between two looks at the clock. Small enough that one batch never
-/// overshoots a frame budget by much, large enough that reading the clock costs nothing.
-pub const BATCH: u32 = 8;
+/// Reconciles run between two looks at the clock. A reconcile over hundreds of pods can take
+/// a few milliseconds, so the clock is read often; reading it costs about a microsecond.
+pub const BATCH: u32 = 2;
 
 /// Timer instants tried before giving up on a visible change (a controller's periodic requeue
 /// changes nothing on screen; this bounds the search on an idle cluster).

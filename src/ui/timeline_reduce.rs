@@ -29,6 +29,8 @@ const MAX_FRAME_GAP_MS: f64 = 100.0;
 /// How far ahead of the engine play may run, in real milliseconds at the chosen speed: when
 /// the engine cannot keep up, simulated time slows down instead of piling up work.
 const MAX_LEAD_REAL_MS: u64 = 250;
+/// While time keeps moving, the cluster view is refreshed at most this often (real ms).
+const VIEW_EVERY_MS: f64 = 50.0;
 /// While playing, the journal is saved at most this often (real milliseconds).
 const SAVE_EVERY_MS: f64 = 1000.0;
 
@@ -44,6 +46,9 @@ pub struct TimeState {
     /// Simulated milliseconds owed by play but smaller than one.
     carry: f64,
     last_save: f64,
+    /// Frame timestamp of the last view refresh, and whether the engine moved since.
+    last_show: f64,
+    unshown: bool,
     checkpoints: Rc<RefCell<Checkpoints>>,
 }
 
@@ -146,8 +151,10 @@ impl AppState {
     }
 
     /// One animation frame: play moves the goal by the real time since the last frame, then
-    /// the engine works for at most `FRAME_BUDGET_MS`.
+    /// the engine works for at most `FRAME_BUDGET_MS`. Returns whether the new state must be
+    /// kept (something moved, play's frame clock, or the work is over).
     pub(super) fn frame(&mut self, timestamp: f64) -> bool {
+        let was_active = self.time_active();
         let sim_ms = match self.time.last_frame.replace(timestamp) {
             Some(last) if self.playing => {
                 let real = (timestamp - last).clamp(0.0, MAX_FRAME_GAP_MS);
@@ -182,10 +189,20 @@ impl AppState {
             }
         }
         let changed = self.work(FRAME_BUDGET_MS);
+        // While time keeps moving, the cluster is redrawn at most every VIEW_EVERY_MS: a
+        // redraw of hundreds of changing pods costs more than the engine's slice, and 20 new
+        // pictures a second animate just as well. The last picture is always drawn.
         if changed {
-            self.show();
+            self.time.unshown = true;
         }
-        changed
+        let due = timestamp - self.time.last_show >= VIEW_EVERY_MS || !self.time_active();
+        if self.time.unshown && due {
+            self.time.unshown = false;
+            self.time.last_show = timestamp;
+            self.show();
+            return true;
+        }
+        changed || self.playing || self.time_active() != was_active
     }
 
     /// Works on the live goal or the replay for `budget_ms`. Returns whether anything moved.
@@ -321,6 +338,19 @@ impl AppState {
         }
     }
 
+    /// Before a console line. Returns whether it goes into the journal: not when an earlier
+    /// moment is shown and every command only reads (`kubectl get`, `sim why`...): looking at
+    /// the past must not throw its future away.
+    pub(super) fn before_console_command(&mut self, text: &str) -> bool {
+        let reads_only = crate::script::parse_script(text)
+            .is_ok_and(|lines| lines.iter().all(|l| only_reads(&l.words)));
+        if self.time.past.is_some() && reads_only {
+            return false;
+        }
+        self.before_command();
+        true
+    }
+
     /// The clock after a command, for the journal.
     pub(super) fn clock(&self) -> u64 {
         self.session.borrow().sim.now().0
@@ -369,6 +399,17 @@ impl AppState {
         self.work(CLICK_BUDGET_MS);
         self.show();
         true
+    }
+
+    /// Moves the shown position by `ms` (negative: back).
+    pub(super) fn scrub_by(&mut self, ms: i64) -> bool {
+        let from = self.timeline_info().position;
+        let to = if ms < 0 {
+            from.saturating_sub(ms.unsigned_abs())
+        } else {
+            from.saturating_add(ms as u64)
+        };
+        self.scrub(to)
     }
 
     /// Back to the live cluster (the parked one: replaying to the end would give the same).
@@ -451,4 +492,29 @@ fn replay_valid_for(journal: &Journal, cursor: Cursor, session: &Session, tl: u6
             .and_then(|i| journal.entries().get(i))
     };
     last_run.is_none_or(|e| e.at().tl < tl)
+}
+
+/// Commands that only read the cluster: run at an earlier moment, they leave its future alone.
+fn only_reads(words: &[String]) -> bool {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let watching = words.iter().any(|w| *w == "-w" || w.starts_with("--watch"));
+    match words.as_slice() {
+        ["kubectl" | "k", verb, ..] => {
+            !watching
+                && matches!(
+                    *verb,
+                    "get"
+                        | "describe"
+                        | "logs"
+                        | "explain"
+                        | "api-resources"
+                        | "api-versions"
+                        | "version"
+                        | "cluster-info"
+                        | "top"
+                )
+        }
+        ["sim", "why" | "time", ..] | ["sim"] | ["sim", "--help" | "-h" | "help"] => true,
+        _ => false,
+    }
 }

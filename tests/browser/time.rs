@@ -417,3 +417,36 @@ async fn changing_an_earlier_moment_says_what_was_discarded_and_offers_undo() {
     assert_eq!(count(&root, ".timeline-mark"), 1);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+fn reading_at_an_earlier_moment_keeps_the_future() {
+    let (state, _, _, start) = recorded_tab();
+    let marks = state.journal.marks();
+    let mut t = 0.0;
+    let past = state.reduce(Action::Scrub(start + 20_000));
+    let (past, _) = frames(past, &mut t, 10_000);
+    let read = reduce(
+        past.clone(),
+        vec![
+            Action::Console("kubectl get pods -o wide".into()),
+            Action::Console("kubectl describe statefulset web".into()),
+            Action::Console("sim why".into()),
+        ],
+    );
+    assert!(read.time.past.is_some(), "a read left the earlier moment");
+    assert!(read.timeline_info().branched.is_none());
+    assert_eq!(*read.journal.marks(), *marks);
+    let got = read.console[read.console.len() - 3].output.to_string();
+    assert!(got.contains("web-2"), "kubectl get pods at +20 s: {got}");
+    assert!(
+        !got.contains("web-3"),
+        "web-3 is not there yet at +20 s: {got}"
+    );
+
+    // The reads changed nothing: going on from there shows what going on without them shows.
+    let on =
+        |s: Rc<AppState>, t: &mut f64| frames(s.reduce(Action::Scrub(start + 40_000)), t, 10_000).0;
+    let with_reads = on(read, &mut t);
+    let without = on(past, &mut t);
+    assert_eq!(*with_reads.view, *without.view);
+}

@@ -13,6 +13,8 @@ pub struct TimelineProps {
     pub playing: bool,
     /// Show a timeline position (ms).
     pub on_scrub: Callback<u64>,
+    /// Move the shown position by this many ms (relative, so fast key repeats add up).
+    pub on_scrub_by: Callback<i64>,
     pub on_live: Callback<()>,
     pub on_undo: Callback<()>,
     pub on_dismiss: Callback<()>,
@@ -26,13 +28,19 @@ fn after(mark: &Mark) -> u64 {
     mark.at.tl + 1
 }
 
+/// What a key does to the slider.
+enum KeyMove {
+    By(i64),
+    To(u64),
+}
+
 /// Where a key takes the slider, or `None` for keys the slider leaves alone.
-fn key_target(key: &str, shift: bool, info: &TimelineInfo) -> Option<u64> {
-    let step = if shift { KEY_STEP_MS * 10 } else { KEY_STEP_MS };
+fn key_move(key: &str, shift: bool, info: &TimelineInfo) -> Option<KeyMove> {
+    let step = if shift { KEY_STEP_MS * 10 } else { KEY_STEP_MS } as i64;
     let pos = info.position;
     let target = match key {
-        "ArrowLeft" | "ArrowDown" => pos.saturating_sub(step),
-        "ArrowRight" | "ArrowUp" => pos + step,
+        "ArrowLeft" | "ArrowDown" => return Some(KeyMove::By(-step)),
+        "ArrowRight" | "ArrowUp" => return Some(KeyMove::By(step)),
         "Home" => info.start,
         "End" => info.end,
         // The commands are the landmarks: jump from one to the next.
@@ -51,7 +59,7 @@ fn key_target(key: &str, shift: bool, info: &TimelineInfo) -> Option<u64> {
             .unwrap_or(info.end),
         _ => return None,
     };
-    Some(target.clamp(info.start, info.end))
+    Some(KeyMove::To(target.clamp(info.start, info.end)))
 }
 
 /// The last command run before `position`, for the caption.
@@ -76,13 +84,21 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     let on_key = {
         let on_scrub = props.on_scrub.clone();
+        let on_scrub_by = props.on_scrub_by.clone();
         let info = info.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if let Some(t) = key_target(&e.key(), e.shift_key(), &info) {
-                e.prevent_default();
-                on_scrub.emit(t);
-            }
-        })
+        Callback::from(
+            move |e: KeyboardEvent| match key_move(&e.key(), e.shift_key(), &info) {
+                Some(KeyMove::By(ms)) => {
+                    e.prevent_default();
+                    on_scrub_by.emit(ms);
+                }
+                Some(KeyMove::To(t)) => {
+                    e.prevent_default();
+                    on_scrub.emit(t);
+                }
+                None => {}
+            },
+        )
     };
     let on_live = {
         let on_live = props.on_live.clone();

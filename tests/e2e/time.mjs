@@ -1,0 +1,274 @@
+// End-to-end test of simulated time in the built playground (dist/): frame times while 500
+// pods animate at 16x, a 100-node DaemonSet rolling update that must not freeze the page
+// (a Pause click is answered within a few frames), the timeline (rewind, replay, back to
+// live, branch notice) and the top bar at 375, 768 and 1280 px, light and dark.
+//
+// Figures are printed, not asserted: the machine is shared, so frame times vary. The README
+// Performance table records them. The behavioural checks (pods reach 500, the pause is
+// answered within a bounded number of frames, the clock stops) are asserted.
+//
+// Run: node tests/e2e/time.mjs   (.ci/test.sh builds dist/ first)
+
+import path from 'node:path';
+import { WAIT, shots, assert, simTime, applyManifest, launch } from './lib.mjs';
+
+const LONG_WAIT = 180_000;
+
+const DEPLOYMENT_500 = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: fleet
+spec:
+  replicas: 500
+  selector:
+    matchLabels: {app: fleet}
+  template:
+    metadata:
+      labels: {app: fleet}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+`;
+
+const agent = (image) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  updateStrategy:
+    rollingUpdate: {maxUnavailable: 10}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: ${image}
+`;
+
+async function consoleRun(page, command) {
+  const before = await page.locator('[data-testid="console-output"] .entry').count();
+  await page.getByTestId('console-input').fill(command);
+  await page.getByTestId('console-input').press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .entry').length > n,
+    before, { timeout: LONG_WAIT });
+}
+
+/** Starts recording requestAnimationFrame deltas and long tasks in the page. */
+async function startFrameRecorder(page) {
+  await page.evaluate(() => {
+    const rec = { deltas: [], longTasks: [], frames: 0, running: true };
+    window.__rec = rec;
+    let last = performance.now();
+    const tick = (t) => {
+      if (!rec.running) return;
+      rec.deltas.push(t - last);
+      last = t;
+      rec.frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    try {
+      rec.observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) rec.longTasks.push(e.duration);
+      });
+      rec.observer.observe({ type: 'longtask' });
+    } catch { rec.longTasks = null; }
+  });
+}
+
+async function stopFrameRecorder(page) {
+  return page.evaluate(() => {
+    const rec = window.__rec;
+    rec.running = false;
+    if (rec.observer) rec.observer.disconnect();
+    const d = rec.deltas.slice(1).sort((a, b) => a - b);
+    const q = (p) => d.length ? d[Math.min(d.length - 1, Math.floor(p * d.length))] : 0;
+    const lt = rec.longTasks || [];
+    return {
+      frames: d.length, p50: q(0.5), p95: q(0.95), max: d.length ? d[d.length - 1] : 0,
+      over16: d.filter((x) => x > 17).length,
+      longTasks: rec.longTasks === null ? 'n/a' : lt.length,
+      longestTask: lt.length ? Math.max(...lt) : 0,
+    };
+  });
+}
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+function report(label, r) {
+  console.log(`${label}: ${r.frames} frames, p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, max ${ms(r.max)}, ` +
+    `${r.over16} frames over 17 ms, long tasks (>50 ms): ${r.longTasks}` +
+    (r.longTasks ? ` (longest ${ms(r.longestTask)})` : ''));
+}
+
+async function podCount(page, prefix, phase) {
+  return page.$$eval(`[data-testid="cluster"] [data-pod^="${prefix}"]`,
+    (els, ph) => els.filter((e) => !ph || e.dataset.phase === ph).length, phase);
+}
+
+async function setPlaying(page, on) {
+  const pressed = (await page.getByTestId('play').getAttribute('aria-pressed')) === 'true';
+  if (pressed !== on) await page.getByTestId('play').click();
+}
+
+async function main() {
+  const { base, page, run, finish } = await launch();
+  await page.goto(base);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 4, null, { timeout: WAIT });
+
+  await run('the_timeline_is_live_and_labelled', async () => {
+    const slider = page.getByTestId('timeline-slider');
+    assert(await slider.getAttribute('aria-label'), 'the timeline has no label');
+    const text = await slider.getAttribute('aria-valuetext');
+    assert(/^t = .*, live$/.test(text), `valuetext ${text}`);
+    assert((await page.getByTestId('timeline-status').textContent()).includes('Live'), 'not live');
+  });
+
+  await run('frame_times_while_500_pods_animate_at_16x', async () => {
+    // 3 workers take 110 pods each; two more make room for 500.
+    await consoleRun(page, 'sim node add kind-worker4');
+    await consoleRun(page, 'sim node add kind-worker5');
+    await applyManifest(page, DEPLOYMENT_500);
+    await page.getByTestId('speed').selectOption('1600');
+    await startFrameRecorder(page);
+    await setPlaying(page, true);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="cluster"] [data-pod^="fleet-"][data-phase="Running"]').length >= 500,
+      null, { timeout: LONG_WAIT, polling: 250 });
+    // Keep playing a few seconds with all 500 on screen.
+    await page.waitForTimeout(3000);
+    const r = await stopFrameRecorder(page);
+    await setPlaying(page, false);
+    report('500 pods, 16x (creation to all Running, then 3 s more)', r);
+    assert(await podCount(page, 'fleet-', 'Running') === 500, 'not 500 Running pods');
+    await page.screenshot({ path: path.join(shots, 'time-500-pods.png') });
+  });
+
+  await run('rewinding_500_pods_and_replaying', async () => {
+    const live = await simTime(page);
+    const t0 = Date.now();
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => {
+      const s = document.querySelector('[data-testid="timeline-status"]').textContent;
+      return document.querySelector('[data-testid="timeline"]').dataset.live === 'false' && !s.includes('…');
+    }, null, { timeout: LONG_WAIT });
+    const home = Date.now() - t0;
+    assert(await podCount(page, 'fleet-') === 0, 'pods shown before the Deployment was applied');
+    // Then to the middle: replayed from the nearest checkpoint or from the start.
+    const t1 = Date.now();
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="timeline-status"]').textContent.includes('…'),
+      null, { timeout: LONG_WAIT });
+    const forward = Date.now() - t1;
+    const caption = await page.getByTestId('timeline-caption').textContent();
+    console.log(`rewind to the first moment: ${home} ms; 30 s forward (replaying the apply and 500 pods): ${forward} ms; caption: ${caption}`);
+    await page.screenshot({ path: path.join(shots, 'time-past-1280-light.png') });
+    await page.getByTestId('back-to-live').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'true', null, { timeout: WAIT });
+    assert(await simTime(page) === live, `back to live shows ${await simTime(page)}, was ${live}`);
+  });
+
+  await run('a_100_node_daemonset_rollout_never_freezes_the_page', async () => {
+    const t0 = Date.now();
+    await consoleRun(page, 'sim reset --workers 100');
+    console.log(`sim reset --workers 100 (one console command, synchronous): ${Date.now() - t0} ms`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 101, null, { timeout: LONG_WAIT });
+    await applyManifest(page, agent('agent:v1'));
+    await setPlaying(page, true);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="cluster"] [data-pod^="agent-"][data-phase="Running"]').length >= 100,
+      null, { timeout: LONG_WAIT, polling: 250 });
+    await setPlaying(page, false);
+
+    await applyManifest(page, agent('agent:v2'));
+    await startFrameRecorder(page);
+    await setPlaying(page, true);
+    // Let the rolling update get under way, then press Pause with a raw mouse click (no
+    // waiting for the page: the click is queued like a user's).
+    await page.waitForFunction(() => document.querySelector('[data-testid="cluster"]').textContent.includes('agent') &&
+      window.__rec.frames > 60, null, { timeout: LONG_WAIT });
+    await page.evaluate(() => {
+      const btn = document.querySelector('[data-testid="play"]');
+      window.__answer = null;
+      new MutationObserver((_, obs) => {
+        if (btn.getAttribute('aria-pressed') === 'false') {
+          window.__answer = { frames: window.__rec.frames, t: performance.now() };
+          obs.disconnect();
+        }
+      }).observe(btn, { attributes: true });
+    });
+    const box = await page.getByTestId('play').boundingBox();
+    const sent = await page.evaluate(() => ({ frames: window.__rec.frames, t: performance.now() }));
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => window.__answer !== null, null, { timeout: LONG_WAIT });
+    const answer = await page.evaluate(() => window.__answer);
+    const clockAtPause = await simTime(page);
+    // The clock stays put once paused (the instant under way is finished, no more).
+    await page.waitForFunction((n) => window.__rec.frames > n + 20, answer.frames, { timeout: LONG_WAIT });
+    const clockLater = await simTime(page);
+    const r = await stopFrameRecorder(page);
+    const frames = answer.frames - sent.frames;
+    report('100-node DaemonSet rolling update, 16x', r);
+    console.log(`pause answered after ${frames} frames (${ms(answer.t - sent.t)}); clock at pause ${clockAtPause}, 20 frames later ${clockLater}`);
+    assert(frames <= 10, `the Pause click took ${frames} frames to be answered`);
+    assert(clockAtPause === clockLater, `the clock moved after the pause: ${clockAtPause} -> ${clockLater}`);
+    const v2 = await page.$$eval('[data-testid="cluster"] [data-pod^="agent-"]', (els) => els.length);
+    assert(v2 >= 90, `only ${v2} agent pods on screen`);
+  });
+
+  await run('a_command_in_the_past_branches_with_a_notice_and_undo', async () => {
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'false' &&
+      !document.querySelector('[data-testid="timeline-status"]').textContent.includes('…'), null, { timeout: LONG_WAIT });
+    // Reading the past keeps its future...
+    await consoleRun(page, 'kubectl get ds');
+    assert(await page.getByTestId('timeline').getAttribute('data-live') === 'false', 'a read left the earlier moment');
+    assert(await page.getByTestId('branch-notice').count() === 0, 'a read branched the timeline');
+    // ...changing it branches, and says so.
+    await consoleRun(page, 'kubectl label node kind-worker tier=edge');
+    await page.getByTestId('branch-notice').waitFor({ timeout: WAIT });
+    const notice = await page.getByTestId('branch-notice').textContent();
+    assert(notice.includes('discarded'), `notice: ${notice}`);
+    await page.screenshot({ path: path.join(shots, 'time-branch-1280-light.png') });
+    await page.getByTestId('undo-branch').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="branch-notice"]'), null, { timeout: WAIT });
+  });
+
+  await run('the_top_bar_keeps_the_clock_on_the_first_row', async () => {
+    await consoleRun(page, 'sim reset');
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [375, 768, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        const layout = await page.evaluate(() => {
+          const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+          const bar = r('.topbar');
+          return {
+            clock: r('[data-testid="sim-time"]'), brand: r('.brand-name'), play: r('[data-testid="play"]'),
+            reset: r('[data-testid="reset"]'), slider: r('[data-testid="timeline-slider"]'), bar,
+            overflow: document.documentElement.scrollWidth > window.innerWidth,
+          };
+        });
+        assert(!layout.overflow, `${width}px ${scheme}: the page scrolls sideways`);
+        // The clock shares a row with the brand (phone) or with Play (wider): never alone.
+        const sameRow = (a, b) => Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) < 12;
+        assert(sameRow(layout.clock, layout.brand) || sameRow(layout.clock, layout.play),
+          `${width}px ${scheme}: the clock sits on a row of its own (${JSON.stringify(layout.clock)})`);
+        assert(layout.slider.width > width * 0.4, `${width}px: the timeline is ${layout.slider.width}px wide`);
+        await page.screenshot({ path: path.join(shots, `time-topbar-${width}-${scheme}.png`), clip: { x: 0, y: 0, width, height: Math.ceil(layout.bar.bottom) + 40 } });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await finish('time');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
