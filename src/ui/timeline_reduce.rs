@@ -22,6 +22,8 @@ use std::rc::Rc;
 /// Engine work per animation frame, in real milliseconds: half a 60 Hz frame, the rest is
 /// left for rendering.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// Engine work in a frame that also redraws the cluster.
+pub const REDRAW_FRAME_BUDGET_MS: f64 = 4.0;
 /// Work a click (+1s, Next, a scrub) may do at once, so a small step shows in the same frame.
 const CLICK_BUDGET_MS: f64 = 12.0;
 /// The longest real gap one frame accounts for (a background tab comes back without a jump).
@@ -146,6 +148,7 @@ impl AppState {
 
     /// The view and inspector of the session shown, without marking the work as changed.
     fn show(&mut self) {
+        self.time.unshown = false;
         self.view = Rc::new(crate::present::cluster_view(&self.session.borrow().sim));
         self.refresh_inspector();
     }
@@ -188,16 +191,22 @@ impl AppState {
                 }
             }
         }
-        let changed = self.work(FRAME_BUDGET_MS);
+        // A frame that redraws the cluster leaves the engine less time: the redraw follows.
+        let redraw_due = timestamp - self.time.last_show >= VIEW_EVERY_MS;
+        let budget = if redraw_due && self.time.unshown {
+            REDRAW_FRAME_BUDGET_MS
+        } else {
+            FRAME_BUDGET_MS
+        };
+        let changed = self.work(budget);
         // While time keeps moving, the cluster is redrawn at most every VIEW_EVERY_MS: a
         // redraw of hundreds of changing pods costs more than the engine's slice, and 20 new
         // pictures a second animate just as well. The last picture is always drawn.
         if changed {
             self.time.unshown = true;
         }
-        let due = timestamp - self.time.last_show >= VIEW_EVERY_MS || !self.time_active();
+        let due = redraw_due || !self.time_active();
         if self.time.unshown && due {
-            self.time.unshown = false;
             self.time.last_show = timestamp;
             self.show();
             return true;
@@ -305,6 +314,10 @@ impl AppState {
         self.time.carry = 0.0;
         if self.playing {
             return;
+        }
+        // The last frames may not have been drawn (redraws are spaced out while playing).
+        if self.time.unshown {
+            self.show();
         }
         if let Some(past) = &mut self.time.past {
             let progress = progress_tl(&self.journal, past.cursor, &self.session.borrow());
