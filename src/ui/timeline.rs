@@ -137,7 +137,7 @@ pub struct Checkpoints {
 }
 
 /// At most this many copies; when full, every other one goes and the spacing doubles.
-const MAX_CHECKPOINTS: usize = 12;
+const MAX_CHECKPOINTS: usize = 6;
 
 impl Checkpoints {
     /// The fresh cluster the journal starts from.
