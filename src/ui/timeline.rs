@@ -138,6 +138,8 @@ pub struct Checkpoints {
 
 /// At most this many copies; when full, every other one goes and the spacing doubles.
 const MAX_CHECKPOINTS: usize = 6;
+/// Reconciles between two copies (about a third of a second of replay in the browser).
+const MIN_RECONCILES_APART: u64 = 5_000;
 
 impl Checkpoints {
     /// The fresh cluster the journal starts from.
@@ -167,13 +169,22 @@ impl Checkpoints {
 
     /// Keeps a copy if it is far enough from the last one (an even spread over the journal).
     fn offer(&mut self, journal: &Journal, cursor: Cursor, session: &Session) {
-        let Some((last_cursor, last_tl, _)) = self.saved.last() else {
+        let Some((last_cursor, last_tl, last)) = self.saved.last() else {
             return;
         };
         let tl = cursor.tl(journal);
         let span = journal.end().tl.saturating_sub(journal.start().tl);
         let spacing = (span / MAX_CHECKPOINTS as u64).max(5_000);
-        if cursor <= *last_cursor || tl < last_tl + spacing || !session.sim.is_at_rest() {
+        // Worth a copy only where replaying from the last one would be slow: an idle cluster
+        // replays minutes in no time, a busy one needs a copy every few thousand reconciles.
+        // (`sim reset` starts a new count.)
+        let (now, then) = (session.sim.reconcile_count(), last.sim.reconcile_count());
+        let work = if now >= then { now - then } else { now };
+        if cursor <= *last_cursor
+            || tl < last_tl + spacing
+            || work < MIN_RECONCILES_APART
+            || !session.sim.is_at_rest()
+        {
             return;
         }
         self.saved.push((cursor, tl, session.clone()));

@@ -99,6 +99,11 @@ async function stopFrameRecorder(page) {
 
 const ms = (x) => `${x.toFixed(1)} ms`;
 
+async function wasmMemory(page) {
+  const bytes = await page.evaluate(() => (window.__wasm && window.__wasm.memory ? window.__wasm.memory.buffer.byteLength : 0));
+  return bytes ? `${(bytes / 1048576).toFixed(0)} MiB` : 'n/a';
+}
+
 function report(label, r) {
   console.log(`${label}: ${r.frames} frames, p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, max ${ms(r.max)}, ` +
     `${r.over16} frames over 17 ms, long tasks (>50 ms): ${r.longTasks}` +
@@ -117,6 +122,8 @@ async function setPlaying(page, on) {
 
 async function main() {
   const { base, page, run, finish } = await launch();
+  // The wasm instance, to report its memory (it only grows: the figure is the peak so far).
+  await page.addInitScript(() => window.addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
   await page.goto(base);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 4, null, { timeout: WAIT });
 
@@ -144,6 +151,7 @@ async function main() {
     const r = await stopFrameRecorder(page);
     await setPlaying(page, false);
     report('500 pods, 16x (creation to all Running, then 3 s more)', r);
+    console.log(`wasm memory with 500 pods: ${await wasmMemory(page)}`);
     assert(await podCount(page, 'fleet-', 'Running') === 500, 'not 500 Running pods');
     await page.screenshot({ path: path.join(shots, 'time-500-pods.png') });
   });
@@ -167,6 +175,7 @@ async function main() {
     const forward = Date.now() - t1;
     const caption = await page.getByTestId('timeline-caption').textContent();
     console.log(`rewind to the first moment: ${home} ms; 30 s forward (replaying the apply and 500 pods): ${forward} ms; caption: ${caption}`);
+    console.log(`wasm memory with the replayed copy and its checkpoints: ${await wasmMemory(page)}`);
     await page.screenshot({ path: path.join(shots, 'time-past-1280-light.png') });
     await page.getByTestId('back-to-live').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'true', null, { timeout: WAIT });
@@ -214,6 +223,7 @@ async function main() {
     const r = await stopFrameRecorder(page);
     const frames = answer.frames - sent.frames;
     report('100-node DaemonSet rolling update, 16x', r);
+    console.log(`wasm memory after the 100-node rollout: ${await wasmMemory(page)}`);
     console.log(`pause answered after ${frames} frames (${ms(answer.t - sent.t)}); clock at pause ${clockAtPause}, 20 frames later ${clockLater}`);
     assert(frames <= 10, `the Pause click took ${frames} frames to be answered`);
     assert(clockAtPause === clockLater, `the clock moved after the pause: ${clockAtPause} -> ${clockLater}`);
