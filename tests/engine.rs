@@ -294,8 +294,14 @@ fn rolling_daemonset_over_100_nodes() -> kubeplay::script::Session {
              spec:\n      containers:\n      - {{name: agent, image: \"{image}\"}}\n"
         )
     };
-    for (image, settle) in [("agent:v1", "sim advance 2m"), ("agent:v2", "sim advance 1s")] {
-        let text = format!("kubectl apply -f - <<EOF\n{}EOF\n{settle}\n", manifest(image));
+    for (image, settle) in [
+        ("agent:v1", "sim advance 2m"),
+        ("agent:v2", "sim advance 1s"),
+    ] {
+        let text = format!(
+            "kubectl apply -f - <<EOF\n{}EOF\n{settle}\n",
+            manifest(image)
+        );
         let t = session.run_script(&text, true);
         assert!(t.failures.is_empty(), "{}", t.text);
     }
@@ -337,19 +343,29 @@ fn advancing_in_bounded_chunks_leaves_exactly_the_state_of_one_advance() {
                 rests.push(chunked.sim.now());
             }
         }
-        assert!(calls > 10, "chunks of {chunk} took {calls} calls: the span is too small");
+        assert!(
+            calls > 10,
+            "chunks of {chunk} took {calls} calls: the span is too small"
+        );
         assert_eq!(chunked.sim.now(), target);
         assert_eq!(observable(&mut chunked), expected, "chunks of {chunk}");
 
         // Replaying as plain advances cut at those rest points gives the same cluster again.
-        assert!(!rests.is_empty(), "chunks of {chunk} never stopped between instants");
+        assert!(
+            !rests.is_empty(),
+            "chunks of {chunk} never stopped between instants"
+        );
         let mut replayed = rolling_daemonset_over_100_nodes();
         for at in rests {
             replayed.sim.run_until(at);
             assert!(replayed.sim.is_at_rest());
         }
         replayed.sim.run_until(target);
-        assert_eq!(observable(&mut replayed), expected, "replay of chunks of {chunk}");
+        assert_eq!(
+            observable(&mut replayed),
+            expected,
+            "replay of chunks of {chunk}"
+        );
     }
 }
 
