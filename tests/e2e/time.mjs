@@ -274,6 +274,16 @@ async function main() {
         await page.screenshot({ path: path.join(shots, `time-topbar-${width}-${scheme}.png`), clip: { x: 0, y: 0, width, height: Math.ceil(layout.bar.bottom) + 40 } });
       }
     }
+    // An earlier moment on a phone, dark: status, slider, Back to live and the caption fit.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('PageUp');
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'false' &&
+      !document.querySelector('[data-testid="timeline-status"]').textContent.includes('…'), null, { timeout: LONG_WAIT });
+    const back = await page.getByTestId('back-to-live').boundingBox();
+    assert(back && back.x + back.width <= 375, 'Back to live is off screen at 375 px');
+    await page.screenshot({ path: path.join(shots, 'time-past-375-dark.png'), clip: { x: 0, y: 0, width: 375, height: 240 } });
+    await page.getByTestId('back-to-live').click();
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
   });

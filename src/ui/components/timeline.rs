@@ -141,13 +141,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     {status}
                 </span>
                 <div class="timeline-track">
+                    // Pointer-only shortcuts: the keyboard reaches the same moments with Page
+                    // Up / Page Down on the slider, and the caption names the command.
                     <div class="timeline-marks" aria-hidden="true">
                         { for info.marks.iter().map(|m| html! {
-                            <button type="button" class="timeline-mark" tabindex="-1"
+                            <span class="timeline-mark"
                                 style={format!("left: {:.3}%", percent(m.at.tl))}
                                 data-tip={format!("{} · {}", clock(m.at.clock), m.command)}
                                 onclick={jump(after(m))}>
-                            </button>
+                            </span>
                         }) }
                     </div>
                     <input type="range" class="timeline-slider" data-testid="timeline-slider"
