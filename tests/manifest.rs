@@ -149,7 +149,8 @@ fn f2_statefulset_forbidden_updates() {
     );
     let selector = WEB.replace(
         "      app: nginx\n  template",
-        "      app: nginx\n      x: y\n  template",
+        // Quoted: a plain `y` is the boolean true to kubectl (YAML 1.1).
+        "      app: nginx\n      x: \"y\"\n  template",
     );
     assert_eq!(
         update_text(WEB, &selector),
@@ -242,7 +243,7 @@ spec:
     );
     let new_selector = AGENT_DS.replace(
         "selector: {matchLabels: {app: agent}}",
-        "selector: {matchLabels: {app: agent, x: y}}",
+        "selector: {matchLabels: {app: agent, x: \"y\"}}",
     );
     assert_eq!(
         update_text(AGENT_DS, &new_selector),
@@ -1017,3 +1018,5 @@ fn defaults_are_idempotent_for_every_reference_kind() {
 
 #[path = "manifest/highlight.rs"]
 mod highlight;
+#[path = "manifest/yaml11.rs"]
+mod yaml11;

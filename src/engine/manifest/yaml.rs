@@ -1,17 +1,31 @@
-//! YAML text -> JSON values, one document at a time. The only module that uses serde_yaml.
+//! YAML text -> JSON values, one document at a time, the way kubectl converts them
+//! (`sigs.k8s.io/yaml`: go-yaml v2, YAML 1.1, then JSON). serde_yaml is used only for `to_yaml`.
 //!
 //! Documents are split the way kubectl's `YAMLReader` splits them: a line starting with `---`
 //! and followed only by spaces or a comment ends a document. Each chunk is parsed on its own, so
 //! a syntax error in one does not hide the others (the caller decides whether to go on), and line
-//! numbers are mapped back to the whole text. Like `sigs.k8s.io/yaml`, mapping keys become strings
-//! and a repeated key keeps its last value; repeats are reported with their path.
+//! numbers are mapped back to the whole text.
+//!
+//! Parsing follows go-yaml v2's two steps. [`compose`] turns libyaml events ([`libyaml`]) into a
+//! node tree (syntax errors, unknown anchors; like go-yaml it reads only the chunk's first
+//! document). [`Decoder`] then builds the JSON value: scalars resolved by YAML 1.1 rules
+//! ([`yaml11`]: `0644` is 420, `on` is true), anchors expanded under go-yaml's aliasing budget,
+//! `<<` merge keys applied where they stand (later keys overwrite earlier ones, merged or not),
+//! mapping keys turned into strings, a repeated key keeping its last value and being reported
+//! with its path.
 
-use super::errors::FieldPath;
+#[path = "libyaml.rs"]
+mod libyaml;
+#[path = "yaml11.rs"]
+pub mod yaml11;
+#[path = "yaml_decode.rs"]
+mod yaml_decode;
+
 use super::limits::{too_deep_message, MAX_DEPTH};
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
-use std::cell::RefCell;
-use std::fmt;
+use libyaml::{Event, Mark, ScalarStyle};
+use serde_json::Value;
+use std::collections::HashMap;
+use yaml_decode::Decoder;
 
 /// One `---`-separated chunk of the text.
 #[derive(Clone, Debug)]
@@ -83,207 +97,211 @@ pub struct ParsedChunk {
 }
 
 pub fn parse_chunk(chunk: &Chunk<'_>) -> Result<ParsedChunk, SyntaxError> {
-    let duplicates = RefCell::new(Vec::new());
-    let seed = Tracked {
-        depth: 0,
-        path: FieldPath::default(),
-        duplicates: &duplicates,
+    let located = |f: Failure| f.locate(chunk);
+    let tree = compose(chunk.text).map_err(located)?;
+    let Some(root) = tree.root else {
+        return Ok(ParsedChunk {
+            value: Value::Null,
+            duplicate_paths: vec![],
+        });
     };
-    let de = serde_yaml::Deserializer::from_str(chunk.text);
-    match seed.deserialize(de) {
-        Ok(value) => Ok(ParsedChunk {
-            value,
-            duplicate_paths: duplicates.into_inner(),
-        }),
-        Err(e) => Err(syntax_error(&e, chunk.first_line)),
+    let mut decoder = Decoder::new(&tree.nodes);
+    let value = decoder.value(root, 0).map_err(located)?;
+    // go-yaml's decoding finishes first; then sigs.k8s.io/yaml converts keys, then Go's JSON
+    // encoder meets the floats JSON cannot hold.
+    if let Some(f) = decoder.key_error.or(decoder.json_error) {
+        return Err(located(f));
     }
+    Ok(ParsedChunk {
+        value,
+        duplicate_paths: decoder.duplicates,
+    })
 }
 
-fn syntax_error(e: &serde_yaml::Error, first_line: usize) -> SyntaxError {
-    let loc = e.location();
-    let display = e.to_string();
-    let problem = display
-        .split(" at line ")
-        .next()
-        .unwrap_or(&display)
-        .split(" at position ")
-        .next()
-        .unwrap_or(&display)
-        .to_string();
-    // libyaml 0.2.5 words tabs specially; go-yaml (kubectl's parser) does not.
-    let problem = match problem.as_str() {
-        "found a tab character that violates indentation" => {
-            "found character that cannot start any token".to_string()
+/// An error before it is placed in the whole text.
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    at: At,
+}
+
+#[derive(Debug)]
+enum At {
+    Nowhere,
+    Mark(Mark),
+    /// Byte offset in the chunk (libyaml's reader errors have no mark).
+    Offset(u64),
+}
+
+impl Failure {
+    /// An error go-yaml raises itself (`failf`): `yaml: ` and no line.
+    fn go(problem: impl std::fmt::Display, mark: Mark) -> Failure {
+        Failure {
+            message: format!("error converting YAML to JSON: yaml: {problem}"),
+            at: At::Mark(mark),
         }
-        _ => problem,
-    };
-    let is_parser = format!("{e:?}").contains("PARSER");
-    let message = match (&loc, problem.as_str()) {
-        (_, "repetition limit exceeded") => {
-            "error converting YAML to JSON: yaml: document contains excessive aliasing".to_string()
+    }
+
+    fn too_deep(mark: Mark) -> Failure {
+        Failure {
+            message: format!("error converting YAML to JSON: {}", too_deep_message()),
+            at: At::Mark(mark),
         }
-        (_, "recursion limit exceeded") => {
-            format!("error converting YAML to JSON: {}", too_deep_message())
-        }
-        (Some(l), p) => {
-            // go-yaml reports scanner errors with 1-based lines and parser errors with the
-            // 0-based line of the problem mark; kubectl shows whichever it got.
-            let go_line = if is_parser {
-                l.line().saturating_sub(1)
-            } else {
-                l.line()
-            };
-            if go_line == 0 {
-                format!("error converting YAML to JSON: yaml: {p}")
-            } else {
-                format!("error converting YAML to JSON: yaml: line {go_line}: {p}")
+    }
+
+    /// go-yaml's `parser.fail()`: scanner errors report the 1-based line of the problem,
+    /// parser errors its 0-based line; on the first line, the context's line or none.
+    fn libyaml(e: &libyaml::Error) -> Failure {
+        let line = if e.problem_mark.line != 0 {
+            e.problem_mark.line + u64::from(e.kind == libyaml::ErrorKind::Scanner)
+        } else {
+            e.context_mark.line
+        };
+        let problem = match e.problem.as_str() {
+            "" => "unknown problem parsing YAML content",
+            // libyaml 0.2.5 words tabs specially; go-yaml (kubectl's parser) does not.
+            "found a tab character that violates indentation" => {
+                "found character that cannot start any token"
             }
-        }
-        (None, p) => format!("error converting YAML to JSON: yaml: {p}"),
-    };
-    SyntaxError {
-        message,
-        line: loc.as_ref().map(|l| first_line + l.line() - 1),
-        column: loc.as_ref().map(|l| l.column()),
+            p => p,
+        };
+        let message = if line == 0 {
+            format!("error converting YAML to JSON: yaml: {problem}")
+        } else {
+            format!("error converting YAML to JSON: yaml: line {line}: {problem}")
+        };
+        let at = match e.kind {
+            libyaml::ErrorKind::Reader => At::Offset(e.problem_offset),
+            _ => At::Mark(e.problem_mark),
+        };
+        Failure { message, at }
     }
-}
 
-/// Deserializes any YAML node into a JSON value, bounding depth and recording repeated keys.
-struct Tracked<'a> {
-    depth: usize,
-    path: FieldPath,
-    duplicates: &'a RefCell<Vec<String>>,
-}
-
-impl<'de> DeserializeSeed<'de> for Tracked<'_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        if self.depth > MAX_DEPTH {
-            return Err(D::Error::custom(too_deep_message()));
-        }
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Tracked<'_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        // kubectl re-encodes YAML floats with Go's JSON encoder, which writes integral values
-        // below 1e21 without a fraction (`3.0` -> `3`, `1e12` -> `1000000000000`), so the
-        // server reads them as integers.
-        if v.fract() == 0.0 && v.abs() < 1e21 {
-            if v >= i64::MIN as f64 && v <= i64::MAX as f64 {
-                return Ok(Value::from(v as i64));
+    fn locate(self, chunk: &Chunk<'_>) -> SyntaxError {
+        let (line, column) = match self.at {
+            At::Nowhere => (None, None),
+            At::Mark(m) => (
+                Some(chunk.first_line + m.line as usize),
+                Some(m.column as usize + 1),
+            ),
+            At::Offset(offset) => {
+                let before = chunk.text.as_bytes();
+                let before = &before[..(offset as usize).min(before.len())];
+                let line_start = before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1);
+                let newlines = before.iter().filter(|b| **b == b'\n').count();
+                let column = String::from_utf8_lossy(&before[line_start..])
+                    .chars()
+                    .count();
+                (Some(chunk.first_line + newlines), Some(column + 1))
             }
-            if v >= 0.0 && v <= u64::MAX as f64 {
-                return Ok(Value::from(v as u64));
-            }
+        };
+        SyntaxError {
+            message: self.message,
+            line,
+            column,
         }
-        // YAML `.inf`/`.nan` have no JSON form; sigs.k8s.io/yaml fails on them too.
-        Ok(Number::from_f64(v)
-            .map(Value::Number)
-            .unwrap_or(Value::Null))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        self.deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        loop {
-            let seed = Tracked {
-                depth: self.depth + 1,
-                path: self.path.index(out.len()),
-                duplicates: self.duplicates,
-            };
-            match seq.next_element_seed(seed)? {
-                Some(v) => out.push(v),
-                None => break,
-            }
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let seed = Tracked {
-                depth: self.depth + 1,
-                path: self.path.child(&key),
-                duplicates: self.duplicates,
-            };
-            let value = map.next_value_seed(seed)?;
-            if out.insert(key.clone(), value).is_some() {
-                self.duplicates
-                    .borrow_mut()
-                    .push(self.path.child(&key).to_string());
-            }
-        }
-        Ok(Value::Object(out))
     }
 }
 
-/// Mapping keys as strings, as YAML-to-JSON conversion does (`1: a` has the key "1").
-struct KeySeed;
+// ------------------------------------------------------------------ composing (go-yaml's parser)
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(self)
-    }
+struct Node {
+    kind: NodeKind,
+    mark: Mark,
 }
 
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = String;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping key")
+enum NodeKind {
+    Scalar {
+        value: String,
+        tag: Option<String>,
+        /// libyaml's plain_implicit: plain and untagged (or tagged `!`).
+        implicit: bool,
+    },
+    Sequence(Vec<usize>),
+    /// Keys and values, alternating.
+    Mapping(Vec<usize>),
+    Alias {
+        name: String,
+        target: usize,
+    },
+}
+
+struct Tree {
+    nodes: Vec<Node>,
+    root: Option<usize>,
+}
+
+/// The first document of `text` as a node tree; anchors resolved as go-yaml's parser does (an
+/// anchor names the latest node that carried it, a collection from its start).
+fn compose(text: &str) -> Result<Tree, Failure> {
+    let mut parser = libyaml::Parser::new(text.as_bytes());
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut anchors: HashMap<String, usize> = HashMap::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut root = None;
+    loop {
+        let (event, mark) = parser.next().map_err(|e| Failure::libyaml(&e))?;
+        let (kind, anchor, opens) = match event {
+            Event::StreamStart | Event::DocumentStart => continue,
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::SequenceEnd | Event::MappingEnd => {
+                open.pop();
+                continue;
+            }
+            Event::Alias { anchor } => {
+                let Some(&target) = anchors.get(&anchor) else {
+                    return Err(Failure::go(
+                        format_args!("unknown anchor '{anchor}' referenced"),
+                        mark,
+                    ));
+                };
+                let kind = NodeKind::Alias {
+                    name: anchor,
+                    target,
+                };
+                (kind, None, false)
+            }
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+            } => {
+                let implicit =
+                    (style == ScalarStyle::Plain && tag.is_none()) || tag.as_deref() == Some("!");
+                let kind = NodeKind::Scalar {
+                    value,
+                    tag,
+                    implicit,
+                };
+                (kind, anchor, false)
+            }
+            Event::SequenceStart { anchor } => (NodeKind::Sequence(Vec::new()), anchor, true),
+            Event::MappingStart { anchor } => (NodeKind::Mapping(Vec::new()), anchor, true),
+        };
+        if open.len() > MAX_DEPTH {
+            return Err(Failure::too_deep(mark));
+        }
+        let id = nodes.len();
+        nodes.push(Node { kind, mark });
+        match open.last() {
+            Some(&parent) => match &mut nodes[parent].kind {
+                NodeKind::Sequence(children) | NodeKind::Mapping(children) => children.push(id),
+                _ => {}
+            },
+            None => root = Some(id),
+        }
+        if let Some(anchor) = anchor {
+            anchors.insert(anchor, id);
+        }
+        if opens {
+            open.push(id);
+        }
     }
-    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_str<E>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_unit<E>(self) -> Result<String, E> {
-        Ok("null".to_string())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<String, A::Error> {
-        Err(A::Error::custom("a sequence cannot be a mapping key"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<String, A::Error> {
-        Err(A::Error::custom("a mapping cannot be a mapping key"))
-    }
+    Ok(Tree { nodes, root })
 }
 
 /// The object's YAML text, for `-o yaml` style output of a JSON value.
