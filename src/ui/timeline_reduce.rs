@@ -63,6 +63,9 @@ pub struct Past {
     pub target: u64,
     /// Whether the replay has got there.
     pub reached: bool,
+    /// The replay must start over from a copy (the target is behind it); done by the next
+    /// piece of work, so a drag that moves many times a frame copies once.
+    restart: bool,
 }
 
 pub struct Branched {
@@ -218,9 +221,10 @@ impl AppState {
     fn work(&mut self, budget_ms: f64) -> bool {
         let deadline = perf_now() + budget_ms;
         let mut out_of_time = move || perf_now() >= deadline;
+        let restarted = self.restart_replay_if_needed();
         if let Some(past) = &mut self.time.past {
             if past.reached {
-                return false;
+                return restarted;
             }
             let mut session = self.session.borrow_mut();
             let before = (
@@ -236,12 +240,13 @@ impl AppState {
                 &mut self.time.checkpoints.borrow_mut(),
                 &mut out_of_time,
             );
-            return before
-                != (
-                    session.sim.now(),
-                    session.sim.reconcile_count(),
-                    past.cursor,
-                );
+            return restarted
+                || before
+                    != (
+                        session.sim.now(),
+                        session.sim.reconcile_count(),
+                        past.cursor,
+                    );
         }
         let Some(mut goal) = self.time.goal.take() else {
             return false;
@@ -320,6 +325,9 @@ impl AppState {
             self.show();
         }
         if let Some(past) = &mut self.time.past {
+            if past.restart {
+                return;
+            }
             let progress = progress_tl(&self.journal, past.cursor, &self.session.borrow());
             past.target = past.target.min(progress.max(past.cursor.tl(&self.journal)));
             return;
@@ -375,42 +383,53 @@ impl AppState {
         if tl >= self.journal.end().tl {
             return self.back_to_live();
         }
-        let restart = match &self.time.past {
+        match &mut self.time.past {
             None => {
                 self.before_command();
                 self.time.goal = None;
-                true
+                self.time.past = Some(Past {
+                    live: self.session.clone(),
+                    cursor: Cursor::default(),
+                    target: tl,
+                    reached: false,
+                    restart: true,
+                });
             }
             Some(past) if past.target == tl => return false,
-            Some(past) => !replay_valid_for(&self.journal, past.cursor, &self.session.borrow(), tl),
-        };
-        if restart {
-            if self.time.checkpoints.borrow().is_empty() {
-                let start = Session::new(self.seed);
-                *self.time.checkpoints.borrow_mut() =
-                    Checkpoints::new(start, self.journal.start().tl);
+            Some(past) => {
+                if !past.restart
+                    && !replay_valid_for(&self.journal, past.cursor, &self.session.borrow(), tl)
+                {
+                    past.restart = true;
+                }
+                past.target = tl;
+                past.reached = false;
             }
-            let Some((cursor, session)) = self.time.checkpoints.borrow().best_for(tl) else {
-                return false;
-            };
-            let live = match self.time.past.take() {
-                Some(p) => p.live,
-                None => self.session.clone(),
-            };
-            self.session = Rc::new(RefCell::new(session));
-            self.time.past = Some(Past {
-                live,
-                cursor,
-                target: tl,
-                reached: false,
-            });
         }
-        if let Some(past) = &mut self.time.past {
-            past.target = tl;
-            past.reached = false;
+        // The replay itself runs in the next frames: a drag sends several positions a frame,
+        // and only the latest one is worth replaying to.
+        true
+    }
+
+    /// Starts the replay over from the nearest copy before the target, when the target is
+    /// behind it (or the past was just entered: the shown session is still the live one).
+    fn restart_replay_if_needed(&mut self) -> bool {
+        let Some(past) = &mut self.time.past else {
+            return false;
+        };
+        if !past.restart {
+            return false;
         }
-        self.work(CLICK_BUDGET_MS);
-        self.show();
+        let mut checkpoints = self.time.checkpoints.borrow_mut();
+        if checkpoints.is_empty() {
+            *checkpoints = Checkpoints::new(Session::new(self.seed), self.journal.start().tl);
+        }
+        let Some((cursor, session)) = checkpoints.best_for(past.target) else {
+            return false;
+        };
+        past.cursor = cursor;
+        past.restart = false;
+        self.session = Rc::new(RefCell::new(session));
         true
     }
 
@@ -438,6 +457,21 @@ impl AppState {
     /// A command while an earlier moment is shown: the shown cluster becomes the live one and
     /// the journal is cut at its moment. The old future is kept until the notice goes, for Undo.
     fn branch(&mut self) {
+        // A replay that has not started yet is run to the moment asked for first.
+        if self.time.past.as_ref().is_some_and(|p| p.restart) {
+            self.restart_replay_if_needed();
+            let session = self.session.clone();
+            if let Some(past) = &mut self.time.past {
+                past.reached = replay_toward(
+                    &self.journal,
+                    &mut session.borrow_mut(),
+                    &mut past.cursor,
+                    past.target,
+                    &mut self.time.checkpoints.borrow_mut(),
+                    &mut || false,
+                );
+            }
+        }
         let Some(past) = self.time.past.take() else {
             return;
         };

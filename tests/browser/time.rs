@@ -381,6 +381,17 @@ async fn the_timeline_slider_goes_back_and_returns_to_live() {
     wait_until(&root, "live", live).await;
     assert_eq!(count(&root, "[data-pod^=web-]"), web_pods_live);
 
+    // Home: the first moment, before anything was applied.
+    key(&root, "Home").await;
+    wait_until(&root, "the first moment", |r| {
+        !live(r) && !text(r, "[data-testid=timeline-status]").contains('…')
+    })
+    .await;
+    assert_eq!(count(&root, "[data-pod^=web-]"), 0);
+    assert!(text(&root, "[data-testid=sim-time]").contains(&clock(start)));
+    key(&root, "End").await;
+    wait_until(&root, "live", live).await;
+
     // Page Up jumps to the moment after the previous command; Back to live returns.
     key(&root, "PageUp").await;
     wait_until(&root, "the apply's moment", |r| !live(r)).await;

@@ -177,6 +177,21 @@ async function main() {
     console.log(`rewind to the first moment: ${home} ms; 30 s forward (replaying the apply and 500 pods): ${forward} ms; caption: ${caption}`);
     console.log(`wasm memory with the replayed copy and its checkpoints: ${await wasmMemory(page)}`);
     await page.screenshot({ path: path.join(shots, 'time-past-1280-light.png') });
+    // Dragging the thumb back and forth across the whole session: every position replays
+    // from the nearest checkpoint (or keeps going forward).
+    const box = await page.getByTestId('timeline-slider').boundingBox();
+    const y = box.y + box.height / 2;
+    await startFrameRecorder(page);
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    for (let i = 0; i <= 40; i++) {
+      const f = i <= 20 ? 0.5 - 0.45 * (i / 20) : 0.05 + 0.9 * ((i - 20) / 20);
+      await page.mouse.move(box.x + box.width * f, y);
+    }
+    await page.mouse.up();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="timeline-status"]').textContent.includes('…'),
+      null, { timeout: LONG_WAIT });
+    report('dragging the timeline over the 500-pod session (41 positions, back then forward)', await stopFrameRecorder(page));
     await page.getByTestId('back-to-live').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'true', null, { timeout: WAIT });
     assert(await simTime(page) === live, `back to live shows ${await simTime(page)}, was ${live}`);
