@@ -266,3 +266,21 @@ mod yaml_fuzz {
         }
     }
 }
+
+#[test]
+fn a_separator_line_with_content_stops_the_stream() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n--- b\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n--- # fine\n";
+    let all = docs(text);
+    assert!(all[0].object.is_err(), "the document the bad line ends");
+    let e = all[0].object.as_ref().expect_err("bad separator");
+    assert_eq!(
+        e.kubectl_text("STDIN"),
+        "error: error parsing STDIN: invalid Yaml document separator: b"
+    );
+    assert!(e.stops_stream());
+    assert_eq!(e.line, Some(5));
+    assert!(
+        all[1].object.is_ok(),
+        "a `---` followed by a comment is a separator"
+    );
+}

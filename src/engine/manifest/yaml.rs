@@ -35,6 +35,9 @@ pub struct Chunk<'a> {
     pub first_line: usize,
     /// 1-based line of the first line with content (not blank, not a comment).
     pub content_line: usize,
+    /// The chunk ended at a `---` line followed by something other than a comment, which
+    /// kubectl's reader refuses: (1-based line in the whole text, what followed `---`).
+    pub bad_separator: Option<(usize, String)>,
 }
 
 /// Splits the stream like kubectl's `YAMLReader`.
@@ -45,8 +48,12 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut pos = 0usize;
     for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         let end = pos + line.len();
-        if is_separator(line) {
-            chunks.push(make_chunk(&text[start..pos], start_line));
+        if let Some(rest) = separator_rest(line) {
+            let mut chunk = make_chunk(&text[start..pos], start_line);
+            if !rest.is_empty() && !rest.starts_with('#') {
+                chunk.bad_separator = Some((line_no, rest.to_string()));
+            }
+            chunks.push(chunk);
             start = end;
             start_line = line_no + 1;
         }
@@ -56,12 +63,9 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     chunks
 }
 
-fn is_separator(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix("---") else {
-        return false;
-    };
-    let rest = rest.trim();
-    rest.is_empty() || rest.starts_with('#')
+/// For a line starting with `---`, the rest of it without surrounding spaces.
+fn separator_rest(line: &str) -> Option<&str> {
+    line.strip_prefix("---").map(str::trim)
 }
 
 fn make_chunk(text: &str, first_line: usize) -> Chunk<'_> {
@@ -76,6 +80,7 @@ fn make_chunk(text: &str, first_line: usize) -> Chunk<'_> {
         text,
         first_line,
         content_line: first_line + content_offset,
+        bad_separator: None,
     }
 }
 
@@ -97,6 +102,14 @@ pub struct ParsedChunk {
 }
 
 pub fn parse_chunk(chunk: &Chunk<'_>) -> Result<ParsedChunk, SyntaxError> {
+    if let Some((line, rest)) = &chunk.bad_separator {
+        // apimachinery's YAMLReader stops there, before any YAML is parsed.
+        return Err(SyntaxError {
+            message: format!("invalid Yaml document separator: {rest}"),
+            line: Some(*line),
+            column: Some(4),
+        });
+    }
     let located = |f: Failure| f.locate(chunk);
     let tree = compose(chunk.text).map_err(located)?;
     let Some(root) = tree.root else {
@@ -159,10 +172,6 @@ impl Failure {
         };
         let problem = match e.problem.as_str() {
             "" => "unknown problem parsing YAML content",
-            // libyaml 0.2.5 words tabs specially; go-yaml (kubectl's parser) does not.
-            "found a tab character that violates indentation" => {
-                "found character that cannot start any token"
-            }
             p => p,
         };
         let message = if line == 0 {
