@@ -242,6 +242,14 @@ fn billion_laughs_and_deep_nesting_keep_their_messages() {
         e.contains("nested more than") || e.contains("excessive aliasing"),
         "{e}"
     );
+    // A chain of merges recurses without deepening the value; it is bounded as well (plain
+    // padding keeps go-yaml's alias ratio satisfied, so the nesting bound is what answers).
+    let mut merges = format!("pad: [{}]\nm0: &m0 {{k: 1}}\n", vec!["1"; 2_000].join(","));
+    for i in 1..=150 {
+        merges.push_str(&format!("m{i}: &m{i} {{<<: *m{}}}\n", i - 1));
+    }
+    let e = syntax_message(&merges);
+    assert!(e.contains("nested more than 100 levels"), "{e}");
 }
 
 mod yaml_fuzz {

@@ -23,6 +23,8 @@ pub(super) struct Decoder<'t> {
     alias_depth: u32,
     /// Alias nodes being expanded, to refuse an anchor that contains itself.
     expanding: Vec<bool>,
+    /// Merges being applied, across all levels (they recurse without deepening the value).
+    merge_nesting: usize,
     path: Vec<Segment>,
     pub(super) duplicates: Vec<String>,
     /// The first key sigs.k8s.io/yaml cannot turn into a JSON key.
@@ -39,6 +41,7 @@ impl<'t> Decoder<'t> {
             alias_count: 0,
             alias_depth: 0,
             expanding: vec![false; nodes.len()],
+            merge_nesting: 0,
             path: Vec::new(),
             duplicates: Vec::new(),
             key_error: None,
@@ -123,20 +126,19 @@ impl<'t> Decoder<'t> {
             }
             NodeKind::Mapping(_) => {
                 let mut out = Map::new();
-                self.fill(id, &mut out, depth, 0)?;
+                self.fill(id, &mut out, depth)?;
                 Ok(Value::Object(out))
             }
         }
     }
 
     /// Decodes mapping `id` into `out` (go-yaml's `decoder.mapping`): pairs in order, a merge
-    /// key merging where it stands. `merges` counts nested merges, which do not deepen the value.
+    /// key merging where it stands.
     fn fill(
         &mut self,
         id: usize,
         out: &mut Map<String, Value>,
         depth: usize,
-        merges: usize,
     ) -> Result<(), Failure> {
         let nodes = self.nodes;
         let NodeKind::Mapping(children) = &nodes[id].kind else {
@@ -146,7 +148,7 @@ impl<'t> Decoder<'t> {
         for pair in children.chunks_exact(2) {
             let (k, v) = (pair[0], pair[1]);
             if self.is_merge(k) {
-                self.merge(v, out, depth, merges + 1)?;
+                self.merge(v, out, depth)?;
                 continue;
             }
             let key = self.key(k, v, depth)?;
@@ -173,13 +175,27 @@ impl<'t> Decoder<'t> {
         id: usize,
         out: &mut Map<String, Value>,
         depth: usize,
-        merges: usize,
     ) -> Result<(), Failure> {
         let nodes = self.nodes;
         let node = &nodes[id];
-        if merges > MAX_DEPTH {
+        // Merges do not deepen the value but do deepen the recursion: bound them all together.
+        if self.merge_nesting >= MAX_DEPTH {
             return Err(Failure::too_deep(node.mark));
         }
+        self.merge_nesting += 1;
+        let result = self.merge_node(id, out, depth);
+        self.merge_nesting -= 1;
+        result
+    }
+
+    fn merge_node(
+        &mut self,
+        id: usize,
+        out: &mut Map<String, Value>,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        let nodes = self.nodes;
+        let node = &nodes[id];
         let want_map = || {
             Failure::go(
                 "map merge requires map or sequence of maps as the value",
@@ -187,9 +203,9 @@ impl<'t> Decoder<'t> {
             )
         };
         match &node.kind {
-            NodeKind::Mapping(_) => self.merge_one(id, out, depth, merges),
+            NodeKind::Mapping(_) => self.merge_one(id, out, depth),
             NodeKind::Alias { target, .. } if self.is_mapping(*target) => {
-                self.merge_one(id, out, depth, merges)
+                self.merge_one(id, out, depth)
             }
             NodeKind::Sequence(children) => {
                 for &child in children.iter().rev() {
@@ -200,7 +216,7 @@ impl<'t> Decoder<'t> {
                     if !ok {
                         return Err(want_map());
                     }
-                    self.merge_one(child, out, depth, merges)?;
+                    self.merge_one(child, out, depth)?;
                 }
                 Ok(())
             }
@@ -214,7 +230,6 @@ impl<'t> Decoder<'t> {
         id: usize,
         out: &mut Map<String, Value>,
         depth: usize,
-        merges: usize,
     ) -> Result<(), Failure> {
         self.tick()?;
         match &self.nodes[id].kind {
@@ -222,10 +237,10 @@ impl<'t> Decoder<'t> {
                 let target = *target;
                 self.through_alias(id, |d| {
                     d.tick()?;
-                    d.fill(target, out, depth, merges)
+                    d.fill(target, out, depth)
                 })
             }
-            _ => self.fill(id, out, depth, merges),
+            _ => self.fill(id, out, depth),
         }
     }
 
