@@ -225,6 +225,21 @@ fn billion_laughs_and_deep_nesting_keep_their_messages() {
         syntax_message(&bomb),
         "error converting YAML to JSON: yaml: document contains excessive aliasing"
     );
+    // go-yaml's budget decides, at the same boundary as kubectl v1.32.4: 10x5x5x5 expands,
+    // 10x9x9x9 is refused.
+    let expansion = |levels: usize, width: usize| {
+        let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..=levels {
+            let refs = vec![format!("*a{}", i - 1); width].join(", ");
+            t.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        docs(&t).remove(0).object.map_err(|e| e.message)
+    };
+    assert!(
+        !expansion(3, 5).unwrap_err().contains("aliasing"),
+        "accepted by the YAML step"
+    );
+    assert!(expansion(3, 9).unwrap_err().contains("excessive aliasing"));
     let deep = format!("data: {}{}\n", "[".repeat(150), "]".repeat(150));
     assert_eq!(
         syntax_message(&deep),
