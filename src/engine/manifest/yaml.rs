@@ -2,13 +2,14 @@
 //! (`sigs.k8s.io/yaml`: go-yaml v2, YAML 1.1, then JSON). serde_yaml is used only for `to_yaml`.
 //!
 //! Documents are split the way kubectl's `YAMLReader` splits them: a line starting with `---`
-//! and followed only by spaces or a comment ends a document. Each chunk is parsed on its own, so
-//! a syntax error in one does not hide the others (the caller decides whether to go on), and line
-//! numbers are mapped back to the whole text.
+//! and followed only by spaces or a comment ends a document (followed by anything else, it is an
+//! error that stops the stream). Each chunk is parsed on its own, so a syntax error in one does
+//! not hide the others (the caller decides whether to go on), and line numbers are mapped back to
+//! the whole text.
 //!
-//! Parsing follows go-yaml v2's two steps. [`compose`] turns libyaml events ([`libyaml`]) into a
-//! node tree (syntax errors, unknown anchors; like go-yaml it reads only the chunk's first
-//! document). [`Decoder`] then builds the JSON value: scalars resolved by YAML 1.1 rules
+//! Parsing follows go-yaml v2's two steps. `compose` turns libyaml events (`libyaml`) into a node
+//! tree (syntax errors, unknown anchors; like go-yaml it reads only the chunk's first document).
+//! `Decoder` (`yaml_decode`) then builds the JSON value: scalars resolved by YAML 1.1 rules
 //! ([`yaml11`]: `0644` is 420, `on` is true), anchors expanded under go-yaml's aliasing budget,
 //! `<<` merge keys applied where they stand (later keys overwrite earlier ones, merged or not),
 //! mapping keys turned into strings, a repeated key keeping its last value and being reported
