@@ -22,6 +22,8 @@ use std::rc::Rc;
 /// Engine work per animation frame, in real milliseconds: half a 60 Hz frame, the rest is
 /// left for rendering.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// A replay starts over from a copy at most this often (real ms).
+const RESTART_EVERY_MS: f64 = 100.0;
 /// Engine work in a frame that also redraws the cluster.
 pub const REDRAW_FRAME_BUDGET_MS: f64 = 4.0;
 /// Work a click (+1s, Next, a scrub) may do at once, so a small step shows in the same frame.
@@ -51,6 +53,9 @@ pub struct TimeState {
     /// Frame timestamp of the last view refresh, and whether the engine moved since.
     last_show: f64,
     unshown: bool,
+    last_restart: f64,
+    /// The timestamp of the frame being worked on.
+    frame_ts: f64,
     checkpoints: Rc<RefCell<Checkpoints>>,
 }
 
@@ -66,6 +71,8 @@ pub struct Past {
     /// The replay must start over from a copy (the target is behind it); done by the next
     /// piece of work, so a drag that moves many times a frame copies once.
     restart: bool,
+    /// The session shown is still the live one (the past was just entered).
+    live_shown: bool,
 }
 
 pub struct Branched {
@@ -161,6 +168,7 @@ impl AppState {
     /// kept (something moved, play's frame clock, or the work is over).
     pub(super) fn frame(&mut self, timestamp: f64) -> bool {
         let was_active = self.time_active();
+        self.time.frame_ts = timestamp;
         let sim_ms = match self.time.last_frame.replace(timestamp) {
             Some(last) if self.playing => {
                 let real = (timestamp - last).clamp(0.0, MAX_FRAME_GAP_MS);
@@ -221,9 +229,9 @@ impl AppState {
     fn work(&mut self, budget_ms: f64) -> bool {
         let deadline = perf_now() + budget_ms;
         let mut out_of_time = move || perf_now() >= deadline;
-        let restarted = self.restart_replay_if_needed();
+        let restarted = self.restart_replay_if_needed(false);
         if let Some(past) = &mut self.time.past {
-            if past.reached {
+            if past.reached || past.restart {
                 return restarted;
             }
             let mut session = self.session.borrow_mut();
@@ -393,6 +401,7 @@ impl AppState {
                     target: tl,
                     reached: false,
                     restart: true,
+                    live_shown: true,
                 });
             }
             Some(past) if past.target == tl => return false,
@@ -413,13 +422,21 @@ impl AppState {
 
     /// Starts the replay over from the nearest copy before the target, when the target is
     /// behind it (or the past was just entered: the shown session is still the live one).
-    fn restart_replay_if_needed(&mut self) -> bool {
+    fn restart_replay_if_needed(&mut self, force: bool) -> bool {
         let Some(past) = &mut self.time.past else {
             return false;
         };
         if !past.restart {
             return false;
         }
+        // A copy of a big cluster takes a while: a drag back starts over at most 10 times a
+        // second (the picture waits at the last moment shown in between).
+        // Frame timestamps, not the wall clock: the pace follows the frames actually drawn.
+        let now = self.time.frame_ts;
+        if now - self.time.last_restart < RESTART_EVERY_MS && !past.live_shown && !force {
+            return false;
+        }
+        self.time.last_restart = now;
         let mut checkpoints = self.time.checkpoints.borrow_mut();
         if checkpoints.is_empty() {
             *checkpoints = Checkpoints::new(Session::new(self.seed), self.journal.start().tl);
@@ -429,6 +446,7 @@ impl AppState {
         };
         past.cursor = cursor;
         past.restart = false;
+        past.live_shown = false;
         self.session = Rc::new(RefCell::new(session));
         true
     }
@@ -459,7 +477,7 @@ impl AppState {
     fn branch(&mut self) {
         // A replay that has not started yet is run to the moment asked for first.
         if self.time.past.as_ref().is_some_and(|p| p.restart) {
-            self.restart_replay_if_needed();
+            self.restart_replay_if_needed(true);
             let session = self.session.clone();
             if let Some(past) = &mut self.time.past {
                 past.reached = replay_toward(
