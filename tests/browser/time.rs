@@ -461,3 +461,30 @@ fn reading_at_an_earlier_moment_keeps_the_future() {
     let without = on(past, &mut t);
     assert_eq!(*with_reads.view, *without.view);
 }
+
+#[wasm_bindgen_test]
+fn a_command_while_time_is_moving_lands_where_the_journal_replays_it() {
+    let mut t = 0.0;
+    let state = hundred_nodes_with_agent(&mut t);
+    let state = reduce(
+        state,
+        vec![
+            Action::EditorChanged(AGENT.replace("IMAGE", "v2")),
+            Action::Apply,
+            Action::Advance(kubeplay::engine::time::SimDuration::from_secs(30)),
+        ],
+    );
+    // A couple of frames into the step, in the middle of an instant's work.
+    let (state, _) = frames(state, &mut t, 2);
+    assert!(
+        state.time_active(),
+        "the step finished too soon to test this"
+    );
+    let state = state.reduce(Action::Console("sim node add late-node".into()));
+    let (state, _) = frames(state, &mut t, 100_000);
+    assert!(!state.time_active());
+    let live = state.with_session(observable);
+    assert!(live.contains("late-node"));
+    let (replayed, _) = Journal::replay(state.seed, &state.journal.to_script()).expect("replays");
+    assert_eq!(observable(&replayed), live);
+}
