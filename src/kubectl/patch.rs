@@ -148,11 +148,12 @@ pub fn run(ctx: &mut Ctx) -> Output {
             "error: must specify --patch or --patch-file containing the contents of the patch",
         );
     };
-    let patch: Value =
-        match serde_json::from_str(&text).or_else(|_| serde_yaml::from_str::<Value>(&text)) {
-            Ok(p) => p,
-            Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
-        };
+    let patch: Value = match serde_json::from_str(&text)
+        .or_else(|_| crate::engine::manifest::yaml::to_json(&text))
+    {
+        Ok(p) => p,
+        Err(e) => return fail(format!("error: unable to parse \"{text}\": {e}")),
+    };
     let ns = ctx.namespace();
     let Some(live) = get(ctx.sim, kind, &ns, &name).cloned() else {
         return fail(not_found(kind, &name));

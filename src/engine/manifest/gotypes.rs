@@ -75,6 +75,24 @@ pub fn child_struct(parent: &str, key: &str) -> Option<&'static str> {
     Some(s)
 }
 
+/// The Go element type of a map-valued field (`ConfigMap.data` holds `string`s).
+fn map_field_element(parent: &str, key: &str) -> Option<&'static str> {
+    let element = match (parent, key) {
+        ("ObjectMeta", "labels" | "annotations")
+        | ("ConfigMap", "data")
+        | ("Secret", "stringData")
+        | ("LabelSelector", "matchLabels")
+        | ("PodSpec", "nodeSelector")
+        | ("ServiceSpec", "selector") => "string",
+        ("ConfigMap", "binaryData") | ("Secret", "data") => "[]uint8",
+        ("ResourceRequirements" | "VolumeResourceRequirements", "limits" | "requests") => {
+            "resource.Quantity"
+        }
+        _ => return None,
+    };
+    Some(element)
+}
+
 /// Go package qualifier of an API struct (`metav1.ObjectMeta` prints as `v1.ObjectMeta`).
 fn qualified(s: &str) -> String {
     format!("v1.{s}")
@@ -89,11 +107,26 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
     // Walk the structs down to the field's parent and, where known, the field's own struct.
     let mut current: Option<&'static str> = Some(kind.info().name);
     let mut parent: Option<&'static str> = None;
-    for key in keys {
+    let mut keys = keys;
+    let mut map_element: Option<&'static str> = None;
+    for (i, key) in keys.iter().enumerate() {
+        let owner = current;
         parent = current;
         current = current.and_then(|c| child_struct(c, key));
+        // Go's decoder names a map's field, not the key inside it: a bad value under
+        // `data.debug` is reported at `ConfigMap.data` with the map's element type.
+        if i + 1 < keys.len() {
+            if let Some(element) = owner.and_then(|o| map_field_element(o, key)) {
+                keys = &keys[..=i];
+                map_element = Some(element);
+                break;
+            }
+        }
     }
-    let mut go_type = go_type(&expected, current, serde_msg);
+    let mut go_type = match map_element {
+        Some(element) if !serde_msg.contains("quantities") => element.to_string(),
+        _ => go_type(&expected, current, serde_msg),
+    };
     if is_integer_type(&go_type) {
         if let Some(t) = keys.last().and_then(|k| go_int_type(k)) {
             go_type = t.to_string();
@@ -292,6 +325,23 @@ mod tests {
         assert_eq!(
             unmarshal_error(Kind::Pod, &keys("spec.containers.image"), "invalid type: integer `5`, expected a string"),
             "json: cannot unmarshal number into Go struct field Container.spec.containers.image of type string"
+        );
+        // A map's values are reported at the map field.
+        assert_eq!(
+            unmarshal_error(
+                Kind::ConfigMap,
+                &keys("data.debug"),
+                "invalid type: boolean `true`, expected a string"
+            ),
+            "json: cannot unmarshal bool into Go struct field ConfigMap.data of type string"
+        );
+        assert_eq!(
+            unmarshal_error(Kind::Deployment, &keys("spec.selector.matchLabels.app"), "invalid type: integer `5`, expected a string"),
+            "json: cannot unmarshal number into Go struct field LabelSelector.spec.selector.matchLabels of type string"
+        );
+        assert_eq!(
+            unmarshal_error(Kind::Pod, &keys("metadata.labels.on"), "invalid type: boolean `true`, expected a string"),
+            "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string"
         );
     }
 }

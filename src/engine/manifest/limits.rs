@@ -1,7 +1,7 @@
 //! Input limits. A playground takes pasted text from anyone, so every input is bounded before
 //! it reaches the YAML parser: size (the API server's own request limit), nesting depth, and
-//! alias expansion (serde_yaml refuses "billion laughs" documents by itself; we only word the
-//! error). Nothing here allocates in proportion to a hostile input.
+//! alias expansion (the YAML reader refuses "billion laughs" documents with go-yaml's budget
+//! and words the error). Nothing here allocates in proportion to a hostile input.
 
 /// The kube-apiserver's request body limit (`MaxRequestBodyBytes`, 3 MiB).
 pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;

@@ -1,4 +1,4 @@
-//! Field path -> manifest line. serde_yaml gives no spans, so this scans the document's lines
+//! Field path -> manifest line. The parser's paths carry no spans, so this scans the document's lines
 //! with their indentation, the way a reader does: `key:` opens a block, `- ` opens a sequence
 //! item, and each key is recorded under its dotted path (`spec.template.spec.containers[0].image`).
 //! Flow collections (`{...}`, `[...]`) and block scalars (`|`, `>`) are not entered: a path

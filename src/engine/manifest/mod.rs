@@ -3,7 +3,7 @@
 //! The pipeline a manifest goes through, and who calls what:
 //!
 //! 1. [`parse_documents`] (kubectl's side): splits the text at `---` lines, parses each document
-//!    on its own ([`yaml`], the only module using serde_yaml), checks apiVersion/kind and decodes
+//!    on its own ([`yaml`], on libyaml with go-yaml v2's rules), checks apiVersion/kind and decodes
 //!    the typed object ([`decode`]). Each [`Document`] carries its start line, its object or a
 //!    [`ManifestError`] (render with [`ManifestError::kubectl_text`]`(source)`; a syntax error
 //!    [`ManifestError::stops_stream`] as kubectl stops there), unknown-field warnings (with

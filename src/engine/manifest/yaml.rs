@@ -1,5 +1,5 @@
 //! YAML text -> JSON values, one document at a time, the way kubectl converts them
-//! (`sigs.k8s.io/yaml`: go-yaml v2, YAML 1.1, then JSON). serde_yaml is used only for `to_yaml`.
+//! (`sigs.k8s.io/yaml`: go-yaml v2, YAML 1.1, then JSON).
 //!
 //! Documents are split the way kubectl's `YAMLReader` splits them: a line starting with `---`
 //! and followed only by spaces or a comment ends a document (followed by anything else, it is an
@@ -314,7 +314,16 @@ fn compose(text: &str) -> Result<Tree, Failure> {
     Ok(Tree { nodes, root })
 }
 
-/// The object's YAML text, for `-o yaml` style output of a JSON value.
-pub fn to_yaml(value: &Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_default()
+/// One YAML (or JSON) text as kubectl's `yaml.ToJSON` reads it (a `kubectl patch` body):
+/// go-yaml v2's rules, the error in its words (`error converting YAML to JSON: yaml: ...`).
+pub fn to_json(text: &str) -> Result<Value, String> {
+    let chunk = Chunk {
+        text,
+        first_line: 1,
+        content_line: 1,
+        bad_separator: None,
+    };
+    parse_chunk(&chunk)
+        .map(|parsed| parsed.value)
+        .map_err(|e| e.message)
 }
