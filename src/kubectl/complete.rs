@@ -339,7 +339,7 @@ fn kubectl(words: &[&str], word: &str, names: &dyn NameSource) -> Vec<Candidate>
             words_of(&["history", "pause", "restart", "resume", "status", "undo"])
         }
         "rollout" => scope.resources(&args[1..], word, ROLLABLE, false),
-        "set" if args.is_empty() => words_of(&["image"]),
+        "set" if args.is_empty() => words_of(&["image", "resources"]),
         "set" => scope.resources(
             &args[1..],
             word,

@@ -135,6 +135,8 @@ fn verbs_of_kubectl_and_sim() {
         ["web-0", "web-1", "web-2"]
     );
     assert_eq!(tab(&s, "sim why sts/"), "sim why sts/web ");
+    assert_eq!(values(&at_end(&s, "kubectl set ")), ["image", "resources"]);
+    assert_eq!(tab(&s, "kubectl set r"), "kubectl set resources ");
     // `statefulsets/` waits for its name: no space after it.
     assert_eq!(tab(&s, "sim why stat"), "sim why statefulsets/");
     assert!(
