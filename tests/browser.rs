@@ -17,12 +17,12 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "browser/session.rs"]
-mod session;
-#[path = "browser/editor_console.rs"]
-mod editor_console;
 #[path = "browser/cluster_view.rs"]
 mod cluster_view;
+#[path = "browser/editor_console.rs"]
+mod editor_console;
+#[path = "browser/session.rs"]
+mod session;
 #[path = "browser/time.rs"]
 mod time;
 

@@ -6,8 +6,8 @@
 //! `duration` (ages), `yaml`/`jsonpath`, `selector` (-l / --field-selector), `wait` (stepping the
 //! simulation while a command "waits").
 
-mod apply;
 pub mod allocated;
+mod apply;
 pub mod args;
 pub mod complete;
 mod create;

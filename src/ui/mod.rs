@@ -13,8 +13,8 @@ pub mod journal;
 pub mod session_script;
 pub mod state;
 pub mod stepping;
-pub mod stories;
 pub mod storage;
+pub mod stories;
 pub mod timeline;
 mod timeline_frames;
 
