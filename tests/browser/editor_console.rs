@@ -147,9 +147,15 @@ async fn typing_recolours_block_scalars_anchors_and_the_error_line() {
         "on is a boolean to the API server"
     );
     assert_eq!(pieces(&root, "tk-com"), ["# named"]);
+    // ...and so the API server refuses it in a ConfigMap's string data: the live check marks
+    // that line, as kubectl apply would fail on it.
     assert_eq!(
         count(&root, "[data-testid=editor-highlight] .hl-line.err"),
-        0
+        1
+    );
+    assert_eq!(
+        text(&root, "[data-testid=editor-highlight] .hl-line.err").trim_end(),
+        "  debug: on"
     );
 
     // A broken line gets the red band on the same line as the gutter's mark.
