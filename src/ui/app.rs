@@ -69,60 +69,24 @@ pub fn App() -> Html {
         }
     });
 
-    let dispatch = |make: fn(()) -> Action| {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(make(())))
+    // Callbacks are made once: a Callback compares by identity, so a new one per render would
+    // re-render every child that takes one (the editor, the console, every node lane) on every
+    // animation frame while time moves.
+    let h = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| Handlers::new(dispatcher))
     };
-    let on_apply = dispatch(|_| Action::Apply);
-    let on_delete = dispatch(|_| Action::Delete);
-    let on_dismiss = {
-        let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::DismissNotice))
-    };
-    let on_reset = dispatch(|_| Action::Reset);
-    let on_step = dispatch(|_| Action::Advance(super::state::STEP));
-    let on_step_event = dispatch(|_| Action::StepToNextEvent);
-    let on_play = {
-        let d = state.dispatcher();
-        Callback::from(move |playing: bool| d.dispatch(Action::SetPlaying(playing)))
-    };
-    let on_speed = {
-        let d = state.dispatcher();
-        Callback::from(move |speed: u32| d.dispatch(Action::SetSpeed(speed)))
-    };
-    let on_edit = {
-        let d = state.dispatcher();
-        Callback::from(move |text: String| d.dispatch(Action::EditorChanged(text)))
-    };
-    let on_example = {
-        let d = state.dispatcher();
-        Callback::from(move |i: usize| d.dispatch(Action::LoadExample(i)))
-    };
-    let on_command = {
-        let d = state.dispatcher();
-        Callback::from(move |text: String| d.dispatch(Action::Console(text)))
-    };
-    // Tab completion reads the live session only when Tab is pressed; nothing is copied per render.
+    // Tab completion reads the live session only when Tab is pressed; nothing is copied per
+    // render. Remade only when the session itself is replaced.
     let on_complete = {
-        let state = state.clone();
-        Callback::from(move |(line, at): (String, usize)| {
-            std::rc::Rc::new(
-                state.with_session(|s| crate::kubectl::complete::complete(&line, at, &s.sim)),
-            )
+        let session = SessionRef(state.session_ref());
+        use_callback(session, |(line, at): (String, usize), session| {
+            std::rc::Rc::new(crate::kubectl::complete::complete(
+                &line,
+                at,
+                &session.0.borrow().sim,
+            ))
         })
-    };
-    let on_show_system = {
-        let d = state.dispatcher();
-        Callback::from(move |show: bool| d.dispatch(Action::ShowSystemPods(show)))
-    };
-
-    let on_inspect = {
-        let d = state.dispatcher();
-        Callback::from(move |t| d.dispatch(Action::Inspect(Some(t))))
-    };
-    let on_close_inspector = {
-        let d = state.dispatcher();
-        Callback::from(move |()| d.dispatch(Action::Inspect(None)))
     };
 
     html! {
@@ -138,7 +102,9 @@ pub fn App() -> Html {
                     playing={state.playing}
                     speed={state.speed}
                     past={state.time.past.is_some()}
-                    {on_play} {on_step} {on_step_event} {on_speed} {on_reset}
+                    on_play={h.on_play.clone()} on_step={h.on_step.clone()}
+                    on_step_event={h.on_step_event.clone()} on_speed={h.on_speed.clone()}
+                    on_reset={h.on_reset.clone()}
                 />
                 {timeline(&state)}
             </header>
@@ -147,13 +113,13 @@ pub fn App() -> Html {
                 <div class="notice" role="status" data-testid="notice">
                     <p>{notice.clone()}</p>
                     <button type="button" class="btn btn-quiet" aria-label="Dismiss this message"
-                        onclick={on_dismiss}>{"×"}</button>
+                        onclick={h.on_dismiss.clone()}>{"×"}</button>
                 </div>
             }
             <main class={classes!("workspace", state.story.is_some().then_some("has-story"))}>
                 if let Some(story) = state.story {
-                    <StoryCard key={story} {story} on_command={on_command.clone()}
-                        on_close={dispatch(|_| Action::CloseStory)} />
+                    <StoryCard key={story} {story} on_command={h.on_command.clone()}
+                        on_close={h.on_close_story.clone()} />
                 }
                 <EditorPanel
                     text={state.editor.clone()}
@@ -161,19 +127,20 @@ pub fn App() -> Html {
                     last_apply={state.last_apply.clone()}
                     playing={state.playing}
                     last_verb={state.last_verb}
-                    {on_edit} {on_apply} {on_delete} {on_example}
+                    on_edit={h.on_edit.clone()} on_apply={h.on_apply.clone()}
+                    on_delete={h.on_delete.clone()} on_example={h.on_example.clone()}
                 />
                 <ClusterPanel
                     view={state.view.clone()}
                     show_system={state.show_system_pods}
-                    {on_show_system}
-                    on_command={on_command.clone()}
-                    {on_inspect}
+                    on_show_system={h.on_show_system.clone()}
+                    on_command={h.on_command.clone()}
+                    on_inspect={h.on_inspect.clone()}
                 />
-                <ConsolePanel entries={state.console.clone()} {on_command} {on_complete} />
+                <ConsolePanel entries={state.console.clone()} on_command={h.on_command.clone()} {on_complete} />
             </main>
             if let Some(view) = &state.inspector {
-                <Inspector view={view.clone()} on_close={on_close_inspector} />
+                <Inspector view={view.clone()} on_close={h.on_close_inspector.clone()} />
             }
         </div>
     }
@@ -219,5 +186,92 @@ fn timeline(state: &UseReducerHandle<AppState>) -> Html {
     html! {
         <Timeline info={state.timeline_info()} playing={state.playing}
             {on_scrub} {on_scrub_by} {on_live} {on_undo} {on_dismiss} />
+    }
+}
+
+/// A session compared by identity: completion is remade only when the session is replaced.
+#[derive(Clone)]
+struct SessionRef(std::rc::Rc<std::cell::RefCell<crate::script::Session>>);
+
+impl PartialEq for SessionRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Every root callback that only dispatches an action.
+struct Handlers {
+    on_apply: Callback<()>,
+    on_delete: Callback<()>,
+    on_dismiss: Callback<MouseEvent>,
+    on_reset: Callback<()>,
+    on_step: Callback<()>,
+    on_step_event: Callback<()>,
+    on_play: Callback<bool>,
+    on_speed: Callback<u32>,
+    on_edit: Callback<String>,
+    on_example: Callback<usize>,
+    on_command: Callback<String>,
+    on_show_system: Callback<bool>,
+    on_inspect: Callback<crate::present::InspectTarget>,
+    on_close_inspector: Callback<()>,
+    on_close_story: Callback<()>,
+}
+
+impl Handlers {
+    fn new(d: UseReducerDispatcher<AppState>) -> Handlers {
+        let send = |make: fn() -> Action| {
+            let d = d.clone();
+            Callback::from(move |()| d.dispatch(make()))
+        };
+        let on_dismiss = {
+            let d = d.clone();
+            Callback::from(move |_: MouseEvent| d.dispatch(Action::DismissNotice))
+        };
+        let on_play = {
+            let d = d.clone();
+            Callback::from(move |playing: bool| d.dispatch(Action::SetPlaying(playing)))
+        };
+        let on_speed = {
+            let d = d.clone();
+            Callback::from(move |speed: u32| d.dispatch(Action::SetSpeed(speed)))
+        };
+        let on_edit = {
+            let d = d.clone();
+            Callback::from(move |text: String| d.dispatch(Action::EditorChanged(text)))
+        };
+        let on_example = {
+            let d = d.clone();
+            Callback::from(move |i: usize| d.dispatch(Action::LoadExample(i)))
+        };
+        let on_command = {
+            let d = d.clone();
+            Callback::from(move |text: String| d.dispatch(Action::Console(text)))
+        };
+        let on_show_system = {
+            let d = d.clone();
+            Callback::from(move |show: bool| d.dispatch(Action::ShowSystemPods(show)))
+        };
+        let on_inspect = {
+            let d = d.clone();
+            Callback::from(move |t| d.dispatch(Action::Inspect(Some(t))))
+        };
+        Handlers {
+            on_apply: send(|| Action::Apply),
+            on_delete: send(|| Action::Delete),
+            on_dismiss,
+            on_reset: send(|| Action::Reset),
+            on_step: send(|| Action::Advance(super::state::STEP)),
+            on_step_event: send(|| Action::StepToNextEvent),
+            on_play,
+            on_speed,
+            on_edit,
+            on_example,
+            on_command,
+            on_show_system,
+            on_inspect,
+            on_close_inspector: send(|| Action::Inspect(None)),
+            on_close_story: send(|| Action::CloseStory),
+        }
     }
 }
