@@ -12,6 +12,10 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$here/.tools/node_modules/.bin:$PAT
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"   # never geckodriver, if one is on PATH
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 SIZE_BUDGET_KIB=400
+# The ceiling the download may not grow past while the 400 KiB goal is out of reach (README,
+# Performance): today's size plus a little room. A change that adds more fails the run, so
+# growth is a decision rather than an accident. Lower it when the size comes down.
+SIZE_CEILING_KIB=790
 
 passed=0
 failed=0
@@ -51,11 +55,16 @@ size_budget() {
     printf '  %-48s %8d bytes raw %8d bytes gzipped\n' "$file" "$(wc -c < "$file")" "$bytes"
   done
   printf '  total gzipped: %d bytes (%d KiB), budget %d KiB\n' "$total" $((total / 1024)) "$SIZE_BUDGET_KIB"
+  if [ "$total" -gt $((SIZE_CEILING_KIB * 1024)) ]; then
+    printf '  OVER THE CEILING of %d KiB by %d KiB: the download grew; find what did (twiggy, README)\n' \
+      "$SIZE_CEILING_KIB" $(((total - SIZE_CEILING_KIB * 1024) / 1024))
+    return 1
+  fi
   if [ "$total" -gt $((SIZE_BUDGET_KIB * 1024)) ]; then
-    # The budget is the browser-playground issue's goal and is not met yet (see README,
-    # Performance): report it loudly, but do not fail the run until that issue lands.
-    printf '  OVER BUDGET by %d KiB (not enforced until the playground issue is done)\n' \
-      $(((total - SIZE_BUDGET_KIB * 1024) / 1024))
+    # The 400 KiB goal is the playground issue's and is not met (see README, Performance):
+    # reported loudly; the ceiling above is what fails the run.
+    printf '  over the %d KiB goal by %d KiB (ceiling %d KiB enforced)\n' \
+      "$SIZE_BUDGET_KIB" $(((total - SIZE_BUDGET_KIB * 1024) / 1024)) "$SIZE_CEILING_KIB"
   fi
 }
 
@@ -68,7 +77,7 @@ stage "clippy (host)" cargo clippy --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser --test determinism -- -D warnings
 stage "native tests (cargo test)" cargo test --no-fail-fast
 if stage "wasm build (trunk build --release)" trunk build --release; then
-  stage "download size (gzipped wasm+js+css, budget ${SIZE_BUDGET_KIB} KiB)" size_budget
+  stage "download size (gzipped wasm+js+css: goal ${SIZE_BUDGET_KIB} KiB, ceiling ${SIZE_CEILING_KIB} KiB)" size_budget
   built=yes
 else
   built=no
