@@ -23,6 +23,18 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// `offset` ms into entry `index`, an advance of `ms`: past its end is the next entry.
+    fn within(index: usize, offset: u64, ms: u64) -> Cursor {
+        if offset >= ms {
+            Cursor {
+                index: index + 1,
+                offset: 0,
+            }
+        } else {
+            Cursor { index, offset }
+        }
+    }
+
     /// The timeline position the cursor stands at.
     pub fn tl(self, journal: &Journal) -> u64 {
         match journal.entries().get(self.index) {
@@ -82,18 +94,7 @@ pub fn replay_toward(
                         return false;
                     }
                 }
-                let offset = until - at.tl;
-                *cursor = if offset >= *ms {
-                    Cursor {
-                        index: cursor.index + 1,
-                        offset: 0,
-                    }
-                } else {
-                    Cursor {
-                        index: cursor.index,
-                        offset,
-                    }
-                };
+                *cursor = Cursor::within(cursor.index, until - at.tl, *ms);
                 checkpoints.offer(journal, *cursor, session);
             }
         }
@@ -112,17 +113,7 @@ pub fn settle_cursor(journal: &Journal, session: &mut Session, cursor: Cursor) -
     match journal.entries().get(cursor.index) {
         Some(Entry::Advance { ms, at }) => {
             let offset = now.0.saturating_sub(at.clock).max(cursor.offset).min(*ms);
-            if offset >= *ms {
-                Cursor {
-                    index: cursor.index + 1,
-                    offset: 0,
-                }
-            } else {
-                Cursor {
-                    index: cursor.index,
-                    offset,
-                }
-            }
+            Cursor::within(cursor.index, offset, *ms)
         }
         _ => cursor,
     }
