@@ -209,6 +209,29 @@ async function main() {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  await run('a_short_lanes_action_menu_is_not_clipped', async () => {
+    // Lanes contain their own layout and paint (cheap redraws while time plays); an open menu
+    // must still reach past a short lane and stay on top of the next one.
+    await page.locator('.toggle input').uncheck();
+    const lane = page.locator('[data-node="kind-worker"]');
+    await lane.scrollIntoViewIfNeeded();
+    const menu = lane.locator('[data-testid="node-menu"]');
+    if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+    const last = menu.locator('.node-menu-body button').last();
+    await last.waitFor({ timeout: WAIT });
+    const laneBox = await lane.boundingBox();
+    const box = await last.boundingBox();
+    const hit = await page.evaluate(({ x, y }) => {
+      const e = document.elementFromPoint(x, y);
+      return e ? e.closest('button')?.textContent ?? e.tagName : 'nothing';
+    }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    assert(box.y + box.height > laneBox.y + laneBox.height,
+      'the test needs a lane shorter than its menu (is kube-system hidden?)');
+    assert(hit === (await last.textContent()), `the menu's last button is covered or clipped: ${hit}`);
+    await menu.locator('summary').click();
+    await page.locator('.toggle input').check();
+  });
+
   await finish('cluster_view');
 }
 
