@@ -237,6 +237,51 @@ async function main() {
       target, { timeout: WAIT });
   });
 
+  await run('a_noexecute_taint_evicts_and_scaling_adds_web_3_then_web_4', async () => {
+    // Taint from the node menu: the hello pods there have no toleration, so the taint manager
+    // evicts them and their ReplicaSet makes replacements on other nodes.
+    const on = async (node) => page.$$eval(`[data-node="${node}"] [data-pod^="hello-"]`, (els) => els.length);
+    const target = (await on('kind-worker3')) > 0 ? 'kind-worker3' : 'kind-worker';
+    assert((await on(target)) > 0, `no hello pod on ${target} to evict`);
+    let menu = await openNodeMenu(page, target);
+    await menu.getByTestId('taint-input').fill('dedicated=infra:NoExecute');
+    await menu.locator('[data-action="taint"]').click();
+    await page.waitForFunction(() => /kubectl taint/.test(
+      [...document.querySelectorAll('[data-testid="console-output"] .entry')].pop()?.textContent || ''), null, { timeout: WAIT });
+    const echoed = await lastConsoleEntry(page);
+    assert(echoed.includes(`kubectl taint nodes ${target} dedicated=infra:NoExecute`) && echoed.includes(`node/${target} tainted`),
+      `console shows: ${echoed}`);
+    assert((await page.locator(`[data-node="${target}"]`).textContent()).includes('dedicated=infra:NoExecute'), 'taint not shown on the lane');
+    await playUntil(page, 1600, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
+      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
+      return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
+    })(), target);
+    menu = await openNodeMenu(page, target);
+    await menu.locator('[data-action="untaint"]').first().click();
+    await page.waitForFunction((n) => !document.querySelector(`[data-node="${n}"]`).textContent.includes('dedicated=infra'),
+      target, { timeout: WAIT });
+
+    // Scaling the StatefulSet from the console: web-3, then web-4 once web-3 is Running and Ready.
+    await page.getByTestId('console-input').fill('kubectl scale sts web --replicas=5');
+    await page.getByTestId('console-input').press('Enter');
+    assert((await lastConsoleEntry(page)).includes('statefulset.apps/web scaled'), 'scale not acknowledged');
+    let web3ReadyWhenWeb4Appeared = null;
+    for (let i = 0; i < 120 && web3ReadyWhenWeb4Appeared === null; i++) {
+      await step(page);
+      const pods = await webPods(page);
+      if (pods.some((p) => p.name === 'web-4')) {
+        const w3 = pods.find((p) => p.name === 'web-3');
+        web3ReadyWhenWeb4Appeared = !!(w3 && w3.ready && w3.phase === 'Running');
+      }
+    }
+    assert(web3ReadyWhenWeb4Appeared === true, `web-4 appeared before web-3 was Running and Ready (${web3ReadyWhenWeb4Appeared})`);
+    await playUntil(page, 1600, () => ['web-3', 'web-4'].every((n) => {
+      const e = document.querySelector(`[data-testid="cluster"] [data-pod="${n}"]`);
+      return e && e.dataset.phase === 'Running' && e.dataset.ready === 'true';
+    }));
+    await page.screenshot({ path: path.join(shots, 'desktop-scaled-to-5.png') });
+  });
+
   await run('node_exporter_runs_on_every_node_then_delete', async () => {
     await page.getByTestId('examples').selectOption({ label: 'node-exporter DaemonSet (hostNetwork, control-plane)' });
     const text = await page.getByTestId('editor').inputValue();
