@@ -304,3 +304,29 @@ fn a_separator_line_with_content_stops_the_stream() {
         "a `---` followed by a comment is a separator"
     );
 }
+
+/// kubectl reads a stream whose first character is `{` as JSON values one after another
+/// (`YAMLOrJSONDecoder`), so `---` is not needed between them, `0644` is a JSON syntax error
+/// rather than octal, and errors carry Go's byte offset. Expected texts from kubectl v1.32.4.
+#[test]
+fn a_stream_that_starts_with_a_brace_is_json_to_kubectl() {
+    let two = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}}\n\
+               {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"b\"}}\n";
+    let out = session_run(&format!("kubectl apply -f - <<EOF\n{two}EOF\n"));
+    assert!(
+        out.contains("configmap/a created\nconfigmap/b created"),
+        "{out}"
+    );
+    let octal = "  {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}, \"data\": {\"x\": 0644}}\n";
+    let out = session_run(&format!("kubectl apply -f - <<EOF\n{octal}EOF\n"));
+    assert!(
+        out.contains("error: error parsing STDIN: json: offset 87: invalid character '6' after object key:value pair"),
+        "{out}"
+    );
+    let cut = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"\n";
+    let out = session_run(&format!("kubectl apply -f - <<EOF\n{cut}EOF\n"));
+    assert!(
+        out.contains("error: error parsing STDIN: unexpected EOF"),
+        "{out}"
+    );
+}

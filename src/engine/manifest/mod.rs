@@ -26,6 +26,7 @@ pub mod defaults;
 pub mod document;
 pub mod errors;
 pub mod gotypes;
+mod json_stream;
 pub mod limits;
 pub mod lines;
 pub mod validation;
@@ -48,67 +49,113 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ManifestError> {
             limits::too_large_message(),
         ));
     }
+    if json_stream::is_json_stream(text) {
+        return Ok(json_documents(text));
+    }
     let mut docs = Vec::new();
     for (index, chunk) in yaml::split_documents(text).into_iter().enumerate() {
-        let parsed = match yaml::parse_chunk(&chunk) {
-            Ok(p) => p,
-            Err(e) => {
-                let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
-                err.line = e.line;
-                err.column = e.column;
-                docs.push(Document {
-                    index,
-                    line: chunk.content_line,
-                    object: Err(err),
-                    warnings: vec![],
-                    unknown_fields: vec![],
-                    duplicate_fields: vec![],
-                    paths: LineIndex::default(),
-                    raw: serde_json::Value::Null,
-                });
-                continue;
-            }
-        };
-        // Empty and comment-only documents are skipped, as kubectl skips them.
-        if parsed.value.is_null() {
-            continue;
-        }
-        let paths = LineIndex::build(chunk.text, chunk.first_line);
-        // `kubectl get -o yaml` of several objects prints a `kind: List`; kubectl sends its items.
-        if let Some(items) = list_items(&parsed.value) {
-            for (i, item) in items.iter().enumerate() {
-                let prefix = format!("items[{i}]");
-                let line = paths.line_of(&prefix).unwrap_or(chunk.content_line);
-                let item_paths = paths.subtree(&prefix);
-                docs.push(decode_document(
-                    index,
-                    line,
-                    item.clone(),
-                    vec![],
-                    item_paths,
-                ));
-            }
-            continue;
-        }
-        // kubectl turns YAML into JSON before sending it, and that conversion keeps the last of
-        // repeated keys without a word; only a JSON document reaches the server with its
-        // repeats, which the server reports (`duplicate field "spec.replicas"`).
-        let is_json = chunk.text.trim_start().starts_with('{');
-        let mut doc = decode_document(
-            index,
-            chunk.content_line,
-            parsed.value,
-            if is_json {
-                parsed.duplicate_paths.clone()
-            } else {
-                vec![]
-            },
-            paths,
-        );
-        doc.duplicate_fields = parsed.duplicate_paths;
-        docs.push(doc);
+        chunk_documents(index, &chunk, &mut docs);
     }
     Ok(docs)
+}
+
+/// A stream kubectl reads as JSON: one value after another, each a document; a syntax error
+/// ends the stream (the values before it still count, as they do for kubectl).
+fn json_documents(text: &str) -> Vec<Document> {
+    let (values, error) = json_stream::split_values(text);
+    let line_at = |byte: usize| text[..byte.min(text.len())].matches('\n').count() + 1;
+    let mut docs = Vec::new();
+    for (index, range) in values.iter().enumerate() {
+        let line = line_at(range.start);
+        let chunk = yaml::Chunk {
+            text: &text[range.clone()],
+            first_line: line,
+            content_line: line,
+            bad_separator: None,
+        };
+        chunk_documents(index, &chunk, &mut docs);
+    }
+    if let Some(e) = error {
+        let line = line_at(e.at);
+        let line_start = text[..e.at.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
+        err.line = Some(line);
+        err.column = Some(text[line_start..e.at.min(text.len())].chars().count() + 1);
+        docs.push(Document {
+            index: values.len(),
+            line,
+            object: Err(err),
+            warnings: vec![],
+            unknown_fields: vec![],
+            duplicate_fields: vec![],
+            paths: LineIndex::default(),
+            raw: serde_json::Value::Null,
+        });
+    }
+    docs
+}
+
+/// The documents of one chunk of the stream (a `kind: List` gives one per item).
+fn chunk_documents(index: usize, chunk: &yaml::Chunk<'_>, docs: &mut Vec<Document>) {
+    let parsed = match yaml::parse_chunk(chunk) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
+            err.line = e.line;
+            err.column = e.column;
+            docs.push(Document {
+                index,
+                line: chunk.content_line,
+                object: Err(err),
+                warnings: vec![],
+                unknown_fields: vec![],
+                duplicate_fields: vec![],
+                paths: LineIndex::default(),
+                raw: serde_json::Value::Null,
+            });
+            return;
+        }
+    };
+    // Empty and comment-only documents are skipped, as kubectl skips them.
+    if parsed.value.is_null() {
+        return;
+    }
+    let paths = LineIndex::build(chunk.text, chunk.first_line);
+    // `kubectl get -o yaml` of several objects prints a `kind: List`; kubectl sends its items.
+    if let Some(items) = list_items(&parsed.value) {
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("items[{i}]");
+            let line = paths.line_of(&prefix).unwrap_or(chunk.content_line);
+            let item_paths = paths.subtree(&prefix);
+            docs.push(decode_document(
+                index,
+                line,
+                item.clone(),
+                vec![],
+                item_paths,
+            ));
+        }
+        return;
+    }
+    // kubectl turns YAML into JSON before sending it, and that conversion keeps the last of
+    // repeated keys without a word; only a JSON document reaches the server with its
+    // repeats, which the server reports (`duplicate field "spec.replicas"`).
+    let is_json = chunk.text.trim_start().starts_with('{');
+    let mut doc = decode_document(
+        index,
+        chunk.content_line,
+        parsed.value,
+        if is_json {
+            parsed.duplicate_paths.clone()
+        } else {
+            vec![]
+        },
+        paths,
+    );
+    doc.duplicate_fields = parsed.duplicate_paths;
+    docs.push(doc);
 }
 
 /// The items of a `v1 List` (any `...List` kind with an `items` array).
