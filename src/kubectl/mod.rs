@@ -25,7 +25,7 @@ mod logs;
 mod nodes;
 pub mod output;
 mod patch;
-mod pipe;
+pub(crate) mod pipe;
 pub mod printers;
 pub mod resources;
 mod rollout;

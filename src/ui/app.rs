@@ -59,6 +59,33 @@ pub fn App() -> Html {
         });
     }
 
+    // Saving is throttled while time moves; a tab that is closed or hidden saves what it has,
+    // so a reload during play loses nothing.
+    let latest = use_mut_ref(|| None::<(u64, std::rc::Rc<super::journal::Journal>, AttrValue)>);
+    *latest.borrow_mut() = Some((state.seed, state.journal.clone(), state.editor.clone()));
+    use_effect_with((), move |_| {
+        let save = move || {
+            if let Some((seed, journal, editor)) = latest.borrow().as_ref() {
+                storage::save(*seed, &journal.to_script(), editor);
+            }
+        };
+        let listeners = web_sys::window().map(|window| {
+            let save_on_hide = save.clone();
+            let hide = gloo::events::EventListener::new(&window, "pagehide", move |_| save());
+            let document = window.document();
+            let hidden = document.map(|doc| {
+                let d = doc.clone();
+                gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+                    if d.hidden() {
+                        save_on_hide();
+                    }
+                })
+            });
+            (hide, hidden)
+        });
+        move || drop(listeners)
+    });
+
     // The open story card survives a reload with the cluster it is about.
     use_effect_with(state.story, |story| storage::save_story(*story));
 
@@ -130,7 +157,10 @@ pub fn App() -> Html {
                     on_edit={h.on_edit.clone()} on_apply={h.on_apply.clone()}
                     on_delete={h.on_delete.clone()} on_example={h.on_example.clone()}
                 />
+                // Keyed by the session: a replaced cluster (reset, import, a story, the
+                // timeline's replay) starts with a fresh view memory (no false "moved" marks).
                 <ClusterPanel
+                    key={std::rc::Rc::as_ptr(&state.session_ref()) as usize}
                     view={state.view.clone()}
                     show_system={state.show_system_pods}
                     on_show_system={h.on_show_system.clone()}

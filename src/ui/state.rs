@@ -249,7 +249,7 @@ impl AppState {
                 let journal = Rc::make_mut(&mut self.journal);
                 for line in &lines {
                     let o = session.execute(line);
-                    if record {
+                    if record && time::is_cluster_command(&line.words) {
                         journal.record_command_at(line, session.sim.now().0);
                     }
                     combined.text.push_str(&o.text);

@@ -370,9 +370,16 @@ impl AppState {
     /// Before a console line. Returns whether it goes into the journal: not when an earlier
     /// moment is shown and every command only reads (`kubectl get`, `sim why`...): looking at
     /// the past must not throw its future away.
+    /// A line that does not parse or runs nothing kubeplay knows (`clear`, a typo) changes
+    /// nothing, so it neither branches the timeline nor goes into the journal.
     pub(super) fn before_console_command(&mut self, text: &str) -> bool {
-        let reads_only = crate::script::parse_script(text)
-            .is_ok_and(|lines| lines.iter().all(|l| only_reads(&l.words)));
+        let Ok(lines) = crate::script::parse_script(text) else {
+            return false;
+        };
+        if !lines.iter().any(|l| is_cluster_command(&l.words)) {
+            return false;
+        }
+        let reads_only = lines.iter().all(|l| only_reads(&l.words));
         if self.time.past.is_some() && reads_only {
             return false;
         }
@@ -475,8 +482,13 @@ impl AppState {
     /// A command while an earlier moment is shown: the shown cluster becomes the live one and
     /// the journal is cut at its moment. The old future is kept until the notice goes, for Undo.
     fn branch(&mut self) {
-        // A replay that has not started yet is run to the moment asked for first.
-        if self.time.past.as_ref().is_some_and(|p| p.restart) {
+        // A replay that has not started, or not arrived, is run to the moment shown first.
+        if self
+            .time
+            .past
+            .as_ref()
+            .is_some_and(|p| p.restart || !p.reached)
+        {
             self.restart_replay_if_needed(true);
             let session = self.session.clone();
             if let Some(past) = &mut self.time.past {
@@ -559,27 +571,58 @@ fn replay_valid_for(journal: &Journal, cursor: Cursor, session: &Session, tl: u6
     last_run.is_none_or(|e| e.at().tl < tl)
 }
 
+/// A line that runs a kubectl or sim command (the only ones that can change the cluster; an
+/// unknown first word is an error that changes nothing).
+pub(super) fn is_cluster_command(words: &[String]) -> bool {
+    matches!(
+        words.first().map(String::as_str),
+        Some("kubectl" | "k" | "sim")
+    )
+}
+
 /// Commands that only read the cluster: run at an earlier moment, they leave its future alone.
+/// Every command of a `;`/`&&`/`||` sequence must read; what follows a `|` is a text filter
+/// (grep, head...); a redirect writes a file, so it does not count as a read.
 fn only_reads(words: &[String]) -> bool {
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let watching = words.iter().any(|w| *w == "-w" || w.starts_with("--watch"));
-    match words.as_slice() {
-        ["kubectl" | "k", verb, ..] => {
+    if words.iter().any(|w| w.starts_with('>') || w.contains("$(")) {
+        return false;
+    }
+    let sequence = crate::kubectl::pipe::split_sequence(words);
+    !sequence.is_empty()
+        && sequence.iter().all(|(command, _)| {
+            let before_pipe = command.split(|w| w == "|").next().unwrap_or_default();
+            command_only_reads(before_pipe)
+        })
+}
+
+fn command_only_reads(words: &[String]) -> bool {
+    let watching = words.iter().any(|w| w == "-w" || w.starts_with("--watch"));
+    let Some((program, rest)) = words.split_first() else {
+        return false;
+    };
+    match program.as_str() {
+        "kubectl" | "k" => {
+            let verb = crate::kubectl::args::find_verb(rest).and_then(|i| rest.get(i));
             !watching
-                && matches!(
-                    *verb,
-                    "get"
-                        | "describe"
-                        | "logs"
-                        | "explain"
-                        | "api-resources"
-                        | "api-versions"
-                        | "version"
-                        | "cluster-info"
-                        | "top"
-                )
+                && verb.is_some_and(|v| {
+                    matches!(
+                        v.as_str(),
+                        "get"
+                            | "describe"
+                            | "logs"
+                            | "explain"
+                            | "api-resources"
+                            | "api-versions"
+                            | "version"
+                            | "cluster-info"
+                            | "top"
+                    )
+                })
         }
-        ["sim", "why" | "time", ..] | ["sim"] | ["sim", "--help" | "-h" | "help"] => true,
+        "sim" => matches!(
+            rest.first().map(String::as_str),
+            None | Some("why" | "time" | "--help" | "-h" | "help")
+        ),
         _ => false,
     }
 }

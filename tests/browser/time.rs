@@ -259,6 +259,59 @@ fn a_command_in_the_past_branches_and_undo_restores_the_future() {
 }
 
 #[wasm_bindgen_test]
+fn a_change_chained_after_a_read_in_the_past_branches() {
+    let (state, _, _, start) = recorded_tab();
+    let mut t = 0.0;
+    let past = state.reduce(Action::Scrub(start + 10_000));
+    let (past, _) = frames(past, &mut t, 10_000);
+    // `;` runs both: the second changes the cluster, so this is not a read.
+    let state = past.reduce(Action::Console(
+        "kubectl get pods; kubectl create deployment extra --image=nginx".into(),
+    ));
+    assert!(
+        state.time.past.is_none(),
+        "a change at an earlier moment branches"
+    );
+    assert_eq!(state.timeline_info().branched, Some((1, start + 10_000)));
+    assert!(state
+        .journal
+        .to_script()
+        .contains("create deployment extra"));
+}
+
+#[wasm_bindgen_test]
+fn lines_that_change_nothing_neither_branch_nor_go_into_the_journal() {
+    let (state, _, _, start) = recorded_tab();
+    let marks = state.journal.marks().len();
+    let mut t = 0.0;
+    let past = state.reduce(Action::Scrub(start + 10_000));
+    let (past, _) = frames(past, &mut t, 10_000);
+    // A typo and an unparsable line at an earlier moment: errors, no branch.
+    let state = reduce(
+        past,
+        vec![
+            Action::Console("clear".into()),
+            Action::Console("kubectl get pods 'oops".into()),
+        ],
+    );
+    assert!(
+        state.time.past.is_some(),
+        "still looking at the earlier moment"
+    );
+    assert!(state.timeline_info().branched.is_none());
+    assert_eq!(state.journal.marks().len(), marks);
+    // Live, a typo is answered but not journaled, so an exported session imports cleanly.
+    let live = state.reduce(Action::BackToLive);
+    let live = live.reduce(Action::Console("clear".into()));
+    assert!(!live.console.last().expect("answered").ok);
+    assert!(
+        !live.journal.to_script().contains("clear"),
+        "{}",
+        live.journal.to_script()
+    );
+}
+
+#[wasm_bindgen_test]
 fn journal_moments_survive_a_reload() {
     let mut t = 0.0;
     let start = AppState::fresh().view.time_ms;
