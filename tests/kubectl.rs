@@ -859,3 +859,20 @@ mod completion;
 
 #[path = "kubectl/set_resources.rs"]
 mod set_resources;
+
+/// Go's `omitempty` leaves an empty map out: after the last label or annotation is removed,
+/// `-o yaml` has no `labels: {}` (the API server never writes one back).
+#[test]
+fn removing_the_last_label_leaves_no_empty_map_behind() {
+    let mut s = Session::new(1);
+    let out = run(
+        &mut s,
+        "kubectl run p --image=nginx\nkubectl label pod p run-\nkubectl annotate pod p a=b\nkubectl annotate pod p a-\nkubectl get pod p -o yaml\n",
+    );
+    let yaml = out
+        .rsplit("kubectl get pod p -o yaml\n")
+        .next()
+        .unwrap_or_default();
+    assert!(!yaml.contains("labels:"), "{yaml}");
+    assert!(!yaml.contains("annotations: {}"), "{yaml}");
+}

@@ -36,7 +36,10 @@ pub fn drive(
         return Ended::Done;
     }
     while sim.now() < deadline {
-        if sim.pending_work() == 0 {
+        // Retries that keep failing (a crash loop, an image pull back-off) still change what a
+        // watch shows: restarts, back-off states, a briefly Ready container. Only a cluster
+        // with nothing scheduled at all is idle here (`sim settle` ignores those retries).
+        if sim.pending_work() + sim.pending_retries() == 0 {
             return Ended::Idle;
         }
         let step = SimDuration((deadline - sim.now()).0.min(SLICE.0));

@@ -241,3 +241,21 @@ fn settle_leaves_a_crash_loop_and_a_broken_image_backing_off() {
     assert!(get(&sim, "puller").is_ready());
     assert_eq!(sim.pending_retries(), 0);
 }
+
+/// `sim settle` leaves a crash loop alone, but a watch keeps showing it: the restarts and the
+/// growing back-off are what a learner runs `kubectl get pods -w` to see.
+#[test]
+fn a_watch_keeps_following_a_crash_loop_that_settle_leaves_alone() {
+    let mut s = kubeplay::Session::new(1);
+    let out = s.run_script(
+        "kubectl run y --image=nginx:1.27\nsim settle\nsim pod crash y\nkubectl get pods -w\n",
+        false,
+    );
+    let restarts = out
+        .text
+        .lines()
+        .filter(|l| l.starts_with("y ") && l.contains("CrashLoopBackOff"))
+        .count();
+    assert!(restarts >= 3, "the watch stopped early:\n{}", out.text);
+    assert!(out.text.contains("CrashLoopBackOff   3 ("), "{}", out.text);
+}

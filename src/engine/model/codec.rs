@@ -168,6 +168,11 @@ pub trait Codec: Sized {
     fn omit_empty(&self) -> bool {
         false
     }
+    /// An empty list or map: Go's `omitempty` leaves those out even behind a pointer-like
+    /// `Option` (`labels: {}` is never written back).
+    fn empty_collection(&self) -> bool {
+        false
+    }
     /// The value of a field the document leaves out (Go's zero value); `None` makes the field
     /// required.
     fn absent() -> Option<Self>;
@@ -313,7 +318,7 @@ impl<T: Codec> Codec for Option<T> {
         }
     }
     fn omit_empty(&self) -> bool {
-        self.is_none()
+        self.as_ref().is_none_or(Codec::empty_collection)
     }
     fn absent() -> Option<Self> {
         Some(None)
@@ -354,6 +359,9 @@ impl<T: Codec> Codec for Vec<T> {
     fn omit_empty(&self) -> bool {
         self.is_empty()
     }
+    fn empty_collection(&self) -> bool {
+        self.is_empty()
+    }
     fn absent() -> Option<Self> {
         Some(Vec::new())
     }
@@ -376,6 +384,9 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
         Value::Object(self.iter().map(|(k, v)| (k.clone(), v.encode())).collect())
     }
     fn omit_empty(&self) -> bool {
+        self.is_empty()
+    }
+    fn empty_collection(&self) -> bool {
         self.is_empty()
     }
     fn absent() -> Option<Self> {
