@@ -97,7 +97,13 @@ fn resource_list(spec: &str) -> Result<ResourceList, String> {
         parse_quantity_milli(parts[1]).map_err(|e| format!("error: {e}"))?;
         // A repeated name keeps the last value, as a Go map assignment does.
         out.retain(|(name, _)| name != parts[0]);
-        out.push((parts[0].to_string(), Quantity(parts[1].to_string())));
+        // kubectl parses the value (`ParseQuantity`) and sends its canonical form: `cpu=0.5` is
+        // `500m`, so setting the same amount again changes nothing.
+        let canonical = crate::engine::model::quantity::canonical(parts[1]);
+        out.push((
+            parts[0].to_string(),
+            Quantity(canonical.unwrap_or_else(|| parts[1].to_string())),
+        ));
     }
     Ok(out)
 }

@@ -256,3 +256,26 @@ fn set_resources_help_is_kubectls() {
         "Usage:\n  kubectl set resources (-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
     ));
 }
+
+/// kubectl sends the canonical quantity (`ParseQuantity`): `cpu=0.5` is stored as `500m`, and
+/// asking again for the same amount in another spelling is no change at all (no rollout).
+#[test]
+fn quantities_are_canonical_and_the_same_amount_again_changes_nothing() {
+    let mut s = cluster();
+    let out = kubectl(
+        &mut s,
+        "kubectl set resources deployment nginx --limits=cpu=0.5,memory=1024Mi",
+    );
+    assert!(out.ok, "{}", out.text);
+    let limits = kubectl(
+        &mut s,
+        "kubectl get deployment nginx -o jsonpath={.spec.template.spec.containers[0].resources.limits}",
+    );
+    assert_eq!(limits.text.trim(), r#"{"cpu":"500m","memory":"1Gi"}"#);
+    let again = kubectl(
+        &mut s,
+        "kubectl set resources deployment nginx --limits=cpu=500m,memory=1Gi",
+    );
+    assert!(again.ok, "{}", again.text);
+    assert_eq!(again.text, "", "nothing changed, so kubectl prints nothing");
+}

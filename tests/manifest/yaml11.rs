@@ -330,3 +330,32 @@ fn a_stream_that_starts_with_a_brace_is_json_to_kubectl() {
         "{out}"
     );
 }
+
+/// The API server keeps quantities in canonical form: a manifest's `cpu: 0.5` and
+/// `memory: 1024Mi` read back as `500m` and `1Gi`.
+#[test]
+fn quantities_read_back_in_the_api_servers_canonical_form() {
+    let out = session_run(
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: q
+spec:
+  containers:
+  - name: c
+    image: nginx
+    resources:
+      requests: {cpu: 0.5, memory: 1024Mi}
+      limits: {cpu: \"2000m\", memory: 1.5Gi}
+EOF
+kubectl get pod q -o jsonpath={.spec.containers[0].resources}
+",
+    );
+    assert!(
+        out.contains(
+            r#"{"limits":{"cpu":"2","memory":"1536Mi"},"requests":{"cpu":"500m","memory":"1Gi"}}"#
+        ),
+        "{out}"
+    );
+}

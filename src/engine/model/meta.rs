@@ -214,8 +214,14 @@ pub struct Quantity(pub String);
 impl Codec for Quantity {
     fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
         match v {
-            Value::String(s) => Ok(Quantity(s.clone())),
-            Value::Number(n) => Ok(Quantity(n.to_string())),
+            // Stored in the API server's canonical form (`0.5` is `500m`), as it prints it.
+            Value::String(s) => Ok(Quantity(
+                super::quantity::canonical(s).unwrap_or_else(|| s.clone()),
+            )),
+            Value::Number(n) => {
+                let text = n.to_string();
+                Ok(Quantity(super::quantity::canonical(&text).unwrap_or(text)))
+            }
             other => Err(cx.error(format!(
                 "quantities must be strings or numbers, got {other}"
             ))),

@@ -6,6 +6,7 @@ pub mod core;
 pub mod meta;
 pub mod node;
 pub mod pod;
+pub mod quantity;
 pub mod storage;
 pub mod workloads;
 
