@@ -359,3 +359,25 @@ kubectl get pod q -o jsonpath={.spec.containers[0].resources}
         "{out}"
     );
 }
+
+/// YAML's empty value is JSON `null`, which Go's decoder turns into the zero value where it
+/// stands: a map entry keeps its key with `""`, a resource amount is `0`.
+#[test]
+fn empty_values_are_go_zero_values_not_dropped_entries() {
+    let out = session_run(
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: z
+  labels:
+    tier:
+data:
+  EMPTY:
+  X: \"1\"
+EOF
+kubectl get configmap z -o jsonpath={.data}{.metadata.labels}
+",
+    );
+    assert!(out.contains(r#"{"EMPTY":"","X":"1"}{"tier":""}"#), "{out}");
+}

@@ -70,7 +70,7 @@ fn type_meta(value: &Value) -> Result<(String, String), ManifestError> {
 }
 
 /// Decodes one document's value.
-pub fn decode(mut value: Value) -> Result<Decoded, ManifestError> {
+pub fn decode(value: Value) -> Result<Decoded, ManifestError> {
     let (api_version, kind_name) = type_meta(&value)?;
     if is_unsimulated_builtin(&api_version, &kind_name) {
         return Err(ManifestError::new(
@@ -98,8 +98,8 @@ Simulated kinds: {}",
             format!("no matches for kind {kind_name:?} in version {api_version:?}"),
         ));
     };
-    // Go's decoder treats `null` as "leave the zero value".
-    strip_nulls(&mut value, 0);
+    // `null` is Go's "leave the zero value": the codec handles it where it stands (a map entry
+    // `tier: null` is `""`, an unknown field set to null is still reported).
     let mut cx = DecodeCx::new();
     macro_rules! typed {
         ($($v:ident),*) => {
@@ -187,26 +187,6 @@ fn check_bytes(object: &Object) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn strip_nulls(v: &mut Value, depth: usize) {
-    if depth > super::limits::MAX_DEPTH {
-        return;
-    }
-    match v {
-        Value::Object(map) => {
-            map.retain(|_, x| !x.is_null());
-            for x in map.values_mut() {
-                strip_nulls(x, depth + 1);
-            }
-        }
-        Value::Array(items) => {
-            for x in items {
-                strip_nulls(x, depth + 1);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A pod template kept as JSON (a ControllerRevision's data).

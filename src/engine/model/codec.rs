@@ -95,9 +95,24 @@ impl DecodeCx {
     /// Decodes the value under `key` of the current object.
     pub fn at_key<T: Codec>(&mut self, key: &str, v: &Value) -> Result<T, DecodeError> {
         self.path.push(Seg::Key(key.to_string()));
-        let out = T::decode(v, self)?;
+        let out = self.value(v)?;
         self.path.pop();
         Ok(out)
+    }
+
+    /// Decodes `v` at the current path. JSON `null` is Go's "leave the zero value" (a map entry
+    /// `tier: null` is `""`); a type without a zero value reports it missing.
+    fn value<T: Codec>(&mut self, v: &Value) -> Result<T, DecodeError> {
+        if v.is_null() {
+            return T::from_null().ok_or_else(|| {
+                let name = match self.path.last() {
+                    Some(Seg::Key(k)) => k.clone(),
+                    _ => String::new(),
+                };
+                self.error(format!("missing field `{name}`"))
+            });
+        }
+        T::decode(v, self)
     }
 
     /// Notes a key of the current object that the struct does not know.
@@ -176,6 +191,10 @@ pub trait Codec: Sized {
     /// The value of a field the document leaves out (Go's zero value); `None` makes the field
     /// required.
     fn absent() -> Option<Self>;
+    /// What JSON `null` decodes to: Go leaves the zero value.
+    fn from_null() -> Option<Self> {
+        Self::absent()
+    }
 }
 
 /// Decodes a whole value, ignoring unknown keys (the engine's own JSON: revisions, patches).
@@ -348,7 +367,7 @@ impl<T: Codec> Codec for Vec<T> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             cx.enter(Seg::Index(i));
-            out.push(T::decode(item, cx)?);
+            out.push(cx.value(item)?);
             cx.leave();
         }
         Ok(out)
@@ -375,7 +394,7 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
         let mut out = BTreeMap::new();
         for (k, item) in map {
             cx.enter(Seg::Key(k.clone()));
-            out.insert(k.clone(), T::decode(item, cx)?);
+            out.insert(k.clone(), cx.value(item)?);
             cx.leave();
         }
         Ok(out)

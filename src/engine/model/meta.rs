@@ -236,6 +236,10 @@ impl Codec for Quantity {
     fn absent() -> Option<Self> {
         Some(Quantity::default())
     }
+    /// `resource.Quantity` reads `null` as zero.
+    fn from_null() -> Option<Self> {
+        Some(Quantity("0".into()))
+    }
 }
 serde_via_codec!(Quantity);
 
