@@ -98,7 +98,9 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
             let took = sim.now() - start;
             if quiet {
                 let mut text = format!("settled after {took} at t={}\n", SimDuration(sim.now().0));
-                if sim.pending_retries() > 0 {
+                // Only while a pod is in such a retry (a deleted pod's last retry timer may
+                // linger; it finds nothing to do).
+                if sim.pending_retries() > 0 && some_pod_retrying(sim) {
                     text.push_str(RETRIES_LEFT);
                 }
                 Output::ok(text)
@@ -567,4 +569,22 @@ fn owned_by(sim: &Sim, subject: &ObjectKey, kind: Kind, name: &str) -> bool {
         .get_obj(subject)
         .and_then(|o| o.meta().controller_ref().cloned())
         .is_some_and(|r| r.kind == kind.info().name && r.name == name)
+}
+
+/// Whether a container waits in one of the kubelet's retry states.
+fn some_pod_retrying(sim: &Sim) -> bool {
+    const RETRYING: [&str; 4] = [
+        "CrashLoopBackOff",
+        "CreateContainerConfigError",
+        "ImagePullBackOff",
+        "ErrImagePull",
+    ];
+    sim.store().list::<crate::engine::model::Pod>().any(|pod| {
+        pod.status
+            .container_statuses
+            .iter()
+            .chain(&pod.status.init_container_statuses)
+            .filter_map(|cs| cs.state.as_ref()?.waiting.as_ref()?.reason.as_deref())
+            .any(|reason| RETRYING.contains(&reason))
+    })
 }

@@ -259,3 +259,17 @@ fn a_watch_keeps_following_a_crash_loop_that_settle_leaves_alone() {
     assert!(restarts >= 3, "the watch stopped early:\n{}", out.text);
     assert!(out.text.contains("CrashLoopBackOff   3 ("), "{}", out.text);
 }
+
+/// The settle note about retries is about pods that are retrying: once the pod is gone, a
+/// retry timer it left behind is not worth a word.
+#[test]
+fn settle_mentions_retries_only_while_a_pod_is_retrying() {
+    let mut s = kubeplay::Session::new(1);
+    let out = s.run_script(
+        "kubectl run crash --image=busybox\nsim settle\nsim pod crash crash\nsim settle\n",
+        false,
+    );
+    assert!(out.text.contains("keeps retrying"), "{}", out.text);
+    let out = s.run_script("kubectl delete pod crash --wait=false\nsim settle\n", false);
+    assert!(!out.text.contains("keeps retrying"), "{}", out.text);
+}

@@ -14,7 +14,9 @@ use crate::engine::time::SimDuration;
 
 /// The delay before retry number `attempt` (1 for the retry after the first failure).
 pub fn sync_backoff(plan: &Plan, attempt: u32) -> SimDuration {
-    let base = plan.ctx.config.pod_sync_backoff.as_millis();
+    // At least a millisecond: a zero back-off (`sim set pod-sync-backoff 0s`) would ask to be
+    // woken at the instant just handled, which means never.
+    let base = plan.ctx.config.pod_sync_backoff.as_millis().max(1);
     let spread = base / 2;
     if spread == 0 {
         return SimDuration(base);
