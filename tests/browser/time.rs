@@ -479,6 +479,12 @@ async fn changing_an_earlier_moment_says_what_was_discarded_and_offers_undo() {
     click(&root, "[data-testid=undo-branch]").await;
     assert_eq!(count(&root, "[data-testid=branch-notice]"), 0);
     assert_eq!(count(&root, ".timeline-mark"), 1);
+    // The Undo button is gone; the keyboard focus went to the timeline, not the page.
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(|e| e.get_attribute("data-testid").unwrap_or_default());
+    assert_eq!(focused.as_deref(), Some("timeline-slider"));
     handle.destroy();
 }
 

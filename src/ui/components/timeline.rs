@@ -100,9 +100,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             },
         )
     };
+    // Buttons that remove themselves (Back to live, Undo, ×) hand the keyboard focus to the
+    // slider first, so it does not fall back to the page.
+    let slider = use_node_ref();
     let on_live = {
         let on_live = props.on_live.clone();
-        Callback::from(move |_: MouseEvent| on_live.emit(()))
+        let slider = slider.clone();
+        Callback::from(move |_: MouseEvent| {
+            focus(&slider);
+            on_live.emit(());
+        })
     };
     let jump = |tl: u64| {
         let on_scrub = props.on_scrub.clone();
@@ -152,7 +159,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             </span>
                         }) }
                     </div>
-                    <input type="range" class="timeline-slider" data-testid="timeline-slider"
+                    <input type="range" class="timeline-slider" data-testid="timeline-slider" ref={slider.clone()}
                         min={info.start.to_string()} max={info.end.max(info.start + 1).to_string()}
                         step="any" value={info.position.to_string()}
                         aria-label="Timeline of simulated time"
@@ -171,7 +178,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <p class="timeline-caption" data-testid="timeline-caption">{caption}</p>
             }
             if let Some((discarded, at_clock)) = info.branched {
-                { branch_notice(discarded, at_clock, &props.on_undo, &props.on_dismiss) }
+                { branch_notice(discarded, at_clock, &props.on_undo, &props.on_dismiss, &slider) }
             }
         </section>
     }
@@ -183,6 +190,7 @@ fn branch_notice(
     at_clock: u64,
     on_undo: &Callback<()>,
     on_dismiss: &Callback<()>,
+    slider: &NodeRef,
 ) -> Html {
     let what = match discarded {
         0 => "the recorded time after it was discarded".to_string(),
@@ -191,11 +199,19 @@ fn branch_notice(
     };
     let undo = {
         let on_undo = on_undo.clone();
-        Callback::from(move |_: MouseEvent| on_undo.emit(()))
+        let slider = slider.clone();
+        Callback::from(move |_: MouseEvent| {
+            focus(&slider);
+            on_undo.emit(());
+        })
     };
     let dismiss = {
         let on_dismiss = on_dismiss.clone();
-        Callback::from(move |_: MouseEvent| on_dismiss.emit(()))
+        let slider = slider.clone();
+        Callback::from(move |_: MouseEvent| {
+            focus(&slider);
+            on_dismiss.emit(());
+        })
     };
     html! {
         <div class="timeline-branch" role="status" data-testid="branch-notice">
@@ -208,5 +224,11 @@ fn branch_notice(
             <button type="button" class="btn btn-quiet" aria-label="Dismiss this message"
                 onclick={dismiss}>{"×"}</button>
         </div>
+    }
+}
+
+fn focus(node: &NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
     }
 }
