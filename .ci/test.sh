@@ -15,7 +15,7 @@ SIZE_BUDGET_KIB=400
 # The ceiling the download may not grow past while the 400 KiB goal is out of reach (README,
 # Performance): today's size plus a little room. A change that adds more fails the run, so
 # growth is a decision rather than an accident. Lower it when the size comes down.
-SIZE_CEILING_KIB=790
+SIZE_CEILING_KIB=800
 
 passed=0
 failed=0
