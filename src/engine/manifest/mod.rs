@@ -76,25 +76,42 @@ fn json_documents(text: &str) -> Vec<Document> {
         chunk_documents(index, &chunk, &mut docs);
     }
     if let Some(e) = error {
+        let before = &text[..e.at.min(text.len())];
         let line = line_at(e.at);
-        let line_start = text[..e.at.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
-        err.line = Some(line);
-        err.column = Some(text[line_start..e.at.min(text.len())].chars().count() + 1);
-        docs.push(Document {
-            index: values.len(),
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        docs.push(syntax_error_document(
+            values.len(),
             line,
-            object: Err(err),
-            warnings: vec![],
-            unknown_fields: vec![],
-            duplicate_fields: vec![],
-            paths: LineIndex::default(),
-            raw: serde_json::Value::Null,
-        });
+            e.message,
+            Some(line),
+            Some(column),
+        ));
     }
     docs
+}
+
+/// A document that did not parse: the error where it is, nothing decoded.
+fn syntax_error_document(
+    index: usize,
+    line: usize,
+    message: String,
+    error_line: Option<usize>,
+    column: Option<usize>,
+) -> Document {
+    let mut err = ManifestError::new(ManifestErrorKind::Syntax, message);
+    err.line = error_line;
+    err.column = column;
+    Document {
+        index,
+        line,
+        object: Err(err),
+        warnings: vec![],
+        unknown_fields: vec![],
+        duplicate_fields: vec![],
+        paths: LineIndex::default(),
+        raw: serde_json::Value::Null,
+    }
 }
 
 /// The documents of one chunk of the stream (a `kind: List` gives one per item).
@@ -102,19 +119,13 @@ fn chunk_documents(index: usize, chunk: &yaml::Chunk<'_>, docs: &mut Vec<Documen
     let parsed = match yaml::parse_chunk(chunk) {
         Ok(p) => p,
         Err(e) => {
-            let mut err = ManifestError::new(ManifestErrorKind::Syntax, e.message);
-            err.line = e.line;
-            err.column = e.column;
-            docs.push(Document {
+            docs.push(syntax_error_document(
                 index,
-                line: chunk.content_line,
-                object: Err(err),
-                warnings: vec![],
-                unknown_fields: vec![],
-                duplicate_fields: vec![],
-                paths: LineIndex::default(),
-                raw: serde_json::Value::Null,
-            });
+                chunk.content_line,
+                e.message,
+                e.line,
+                e.column,
+            ));
             return;
         }
     };
