@@ -11,6 +11,20 @@ import {
   openNodeMenu, launch,
 } from './lib.mjs';
 
+/** Waits until the newest console entry mentions `text` (a node action has echoed). */
+async function waitForLastConsoleEntry(page, text) {
+  await page.waitForFunction((want) => ([...document.querySelectorAll('[data-testid="console-output"] .entry')]
+    .pop()?.textContent || '').includes(want), text, { timeout: WAIT });
+}
+
+/** Plays until `node` holds no hello pod and all six run Running on other nodes. */
+async function playUntilHelloLeaves(page, node) {
+  await playUntil(page, 1600, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
+    const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
+    return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
+  })(), node);
+}
+
 async function main() {
   const { base, page, pageErrors, run, finish } = await launch();
 
@@ -221,15 +235,11 @@ async function main() {
     menu = await openNodeMenu(page, target);
     await page.screenshot({ path: path.join(shots, 'desktop-node-menu.png') });
     await menu.locator('[data-action="drain"]').click();
-    await page.waitForFunction(() => /kubectl drain/.test(
-      [...document.querySelectorAll('[data-testid="console-output"] .entry')].pop()?.textContent || ''), null, { timeout: WAIT });
+    await waitForLastConsoleEntry(page, 'kubectl drain');
     echoed = await lastConsoleEntry(page);
     assert(echoed.includes(`kubectl drain ${target} --ignore-daemonsets --delete-emptydir-data`), `console shows: ${echoed}`);
     assert(echoed.includes(`node/${target} drained`), `drain output: ${echoed}`);
-    await playUntil(page, 1600, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
-      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
-      return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
-    })(), target);
+    await playUntilHelloLeaves(page, target);
     await page.screenshot({ path: path.join(shots, 'desktop-drained.png') });
     menu = await openNodeMenu(page, target);
     await menu.locator('[data-action="uncordon"]').click();
@@ -246,16 +256,12 @@ async function main() {
     let menu = await openNodeMenu(page, target);
     await menu.getByTestId('taint-input').fill('dedicated=infra:NoExecute');
     await menu.locator('[data-action="taint"]').click();
-    await page.waitForFunction(() => /kubectl taint/.test(
-      [...document.querySelectorAll('[data-testid="console-output"] .entry')].pop()?.textContent || ''), null, { timeout: WAIT });
+    await waitForLastConsoleEntry(page, 'kubectl taint');
     const echoed = await lastConsoleEntry(page);
     assert(echoed.includes(`kubectl taint nodes ${target} dedicated=infra:NoExecute`) && echoed.includes(`node/${target} tainted`),
       `console shows: ${echoed}`);
     assert((await page.locator(`[data-node="${target}"]`).textContent()).includes('dedicated=infra:NoExecute'), 'taint not shown on the lane');
-    await playUntil(page, 1600, (n) => document.querySelectorAll(`[data-node="${n}"] [data-pod^="hello-"]`).length === 0 && (() => {
-      const pods = [...document.querySelectorAll('[data-testid="cluster"] [data-node] [data-pod^="hello-"]')];
-      return pods.length === 6 && pods.every((p) => p.dataset.phase === 'Running');
-    })(), target);
+    await playUntilHelloLeaves(page, target);
     menu = await openNodeMenu(page, target);
     await menu.locator('[data-action="untaint"]').first().click();
     await page.waitForFunction((n) => !document.querySelector(`[data-node="${n}"]`).textContent.includes('dedicated=infra'),
