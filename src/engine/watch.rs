@@ -3,6 +3,7 @@
 
 use super::action::ControllerId as C;
 use super::model::*;
+use super::scheduler::volumes::pod_claim_names;
 use super::store::ObjectKey;
 use super::Sim;
 
@@ -314,21 +315,10 @@ impl Sim {
         }
         // The attach/detach controller looks at a pod with claims arriving on a node; a pod
         // with claims leaving its node detaches them, so other users of those claims retry.
-        let claims_of = |p: &Pod| -> Vec<String> {
-            p.spec
-                .volumes
-                .iter()
-                .filter_map(|v| {
-                    v.persistent_volume_claim
-                        .as_ref()
-                        .map(|c| c.claim_name.clone())
-                })
-                .collect()
-        };
         if let Some(n) = new.as_ref().filter(|n| {
             n.node_name().is_some() && old.as_ref().is_none_or(|o| o.node_name().is_none())
         }) {
-            if !claims_of(n).is_empty() {
+            if !pod_claim_names(n).is_empty() {
                 self.enqueue(C::AttachDetach, key.clone());
             }
         }
@@ -336,13 +326,14 @@ impl Sim {
             .as_ref()
             .filter(|o| o.node_name().is_some() && new.is_none())
         {
-            let claims = claims_of(o);
+            let claims = pod_claim_names(o);
             if !claims.is_empty() {
                 let users: Vec<ObjectKey> = self
                     .store
                     .list_in::<Pod>(&key.namespace)
                     .filter(|p| {
-                        p.node_name().is_some() && claims_of(p).iter().any(|c| claims.contains(c))
+                        p.node_name().is_some()
+                            && pod_claim_names(p).iter().any(|c| claims.contains(c))
                     })
                     .map(|p| ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name))
                     .collect();
