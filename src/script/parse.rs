@@ -128,8 +128,10 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptLine>, ScriptError> {
             i += 1;
         }
         let command = command.strip_prefix("$ ").unwrap_or(&command).to_string();
+        // A here-document's body is the command's stdin; the words come from the text before
+        // its marker.
         let mut stdin = None;
-        let mut shown = command.clone();
+        let mut words_text = command.clone();
         if let Some((before, delim, strip_tabs)) = heredoc_marker(&command) {
             let mut body = String::new();
             let mut closed = false;
@@ -155,26 +157,15 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptLine>, ScriptError> {
                 });
             }
             stdin = Some(body);
-            shown = command.clone();
-            let words = split_words(&before).map_err(|m| ScriptError {
-                line: start,
-                message: m,
-            })?;
-            out.push(ScriptLine {
-                line: start,
-                command: shown,
-                words,
-                stdin,
-            });
-            continue;
+            words_text = before;
         }
-        let words = split_words(&command).map_err(|m| ScriptError {
+        let words = split_words(&words_text).map_err(|m| ScriptError {
             line: start,
             message: m,
         })?;
         out.push(ScriptLine {
             line: start,
-            command: shown,
+            command,
             words,
             stdin,
         });
