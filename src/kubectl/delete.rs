@@ -4,6 +4,7 @@
 use super::apply::delete_files;
 use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::{get, list, not_found, parse_targets};
+use super::scale::NO_RESOURCE_ARGS;
 use super::selector::{FieldSel, LabelSel};
 use super::wait::{drive, timeout_arg};
 use super::{fail, Ctx};
@@ -33,8 +34,6 @@ pub const FLAGS: &[Flag] = &[
 ];
 
 pub const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n";
-
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 fn propagation(ctx: &Ctx, warnings: &mut String) -> Result<Propagation, String> {
     match ctx.args.value("cascade") {
@@ -100,7 +99,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
     };
     if targets.is_empty() {
         return fail(format!(
-            "{NO_RESOURCES}\nSee 'kubectl delete -h' for help and examples"
+            "{NO_RESOURCE_ARGS}\nSee 'kubectl delete -h' for help and examples"
         ));
     }
     let label = match ctx.args.value("selector").map(LabelSel::parse).transpose() {

@@ -87,7 +87,7 @@ pub const NO_RESOURCE_ARGS: &str = "error: You must provide one or more resource
 pub fn resolve_keys(ctx: &Ctx, verb: &str) -> Result<(Vec<ObjectKey>, String), String> {
     let targets = parse_targets(&ctx.args.positionals)?;
     if targets.is_empty() {
-        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string());
+        return Err(NO_RESOURCE_ARGS.to_string());
     }
     let ns = ctx.namespace();
     let mut keys = Vec::new();
