@@ -194,6 +194,13 @@ impl Run {
             .unwrap_or_default()
     }
 
+    /// The uids of claims `www-web-0` .. `www-web-{count - 1}`.
+    fn claim_uids(&self, count: u32) -> Vec<String> {
+        (0..count)
+            .map(|n| self.claim_uid(&format!("www-web-{n}")))
+            .collect()
+    }
+
     fn claim_uid(&self, name: &str) -> String {
         let store = self.session.sim.store();
         store
@@ -372,9 +379,7 @@ fn sc17_retained_claims_come_back_on_scale_up() {
     let mut run = Run::new();
     run.script(&m0(3, IMAGE1, ""));
     run.settle();
-    let uids: Vec<String> = (0..3)
-        .map(|n| run.claim_uid(&format!("www-web-{n}")))
-        .collect();
+    let uids = run.claim_uids(3);
     run.script("kubectl scale sts web --replicas=1");
     run.settle();
     assert_contiguous(&run, 1);
@@ -384,9 +389,7 @@ fn sc17_retained_claims_come_back_on_scale_up() {
         run.rec.events[6..],
         [deleted(2), deleted(1), created(1), created(2)]
     );
-    let again: Vec<String> = (0..3)
-        .map(|n| run.claim_uid(&format!("www-web-{n}")))
-        .collect();
+    let again = run.claim_uids(3);
     assert_eq!(uids, again, "the same claims, not new ones");
     assert!(
         run.rec.claims_deleted.is_empty(),
@@ -642,9 +645,7 @@ fn sc21_a_recreated_set_reuses_the_retained_claims() {
     let mut run = Run::new();
     run.script(&m0(3, IMAGE1, ""));
     run.settle();
-    let uids: Vec<String> = (0..3)
-        .map(|n| run.claim_uid(&format!("www-web-{n}")))
-        .collect();
+    let uids = run.claim_uids(3);
     run.script("kubectl delete sts web");
     run.settle();
     assert!(
@@ -655,9 +656,7 @@ fn sc21_a_recreated_set_reuses_the_retained_claims() {
     assert!(out.contains("statefulset.apps/web created"), "{out}");
     run.settle();
     assert_eq!(run.rec.events[6..], [created(0), created(1), created(2)]);
-    let again: Vec<String> = (0..3)
-        .map(|n| run.claim_uid(&format!("www-web-{n}")))
-        .collect();
+    let again = run.claim_uids(3);
     assert_eq!(uids, again);
     assert_eq!(
         run.revision("web-0"),
