@@ -100,12 +100,6 @@ impl Journal {
         self.marks.clone()
     }
 
-    /// A command that did not move the clock.
-    pub fn record_command(&mut self, line: &ScriptLine) {
-        let clock = self.end.clock;
-        self.record_command_at(line, clock);
-    }
-
     /// A command, run at the journal's end, after which the clock read `clock_after` (`sim
     /// advance` and `kubectl drain` move it; `sim reset` may turn it back).
     pub fn record_command_at(&mut self, line: &ScriptLine, clock_after: u64) {
@@ -126,13 +120,6 @@ impl Journal {
             tl: at.tl.saturating_add(clock_after.saturating_sub(at.clock)),
             clock: clock_after,
         };
-    }
-
-    /// Time that passed by stepping; nothing is recorded for 0.
-    pub fn record_advance(&mut self, ms: u64) {
-        if ms > 0 {
-            self.push_advance(ms);
-        }
     }
 
     /// The engine stopped at rest at `clock` after doing work since the last record: records

@@ -95,14 +95,3 @@ pub fn work(sim: &mut Sim, goal: &mut Goal, out_of_time: &mut dyn FnMut() -> boo
         },
     }
 }
-
-/// "Step to the next event" in one go: runs the current instant's queued work, then timer
-/// instant after timer instant, until the cluster view changes. Returns the simulated
-/// milliseconds moved (0 when the change happened at the current instant, or nothing was
-/// pending).
-pub fn step_to_next_event(sim: &mut Sim) -> u64 {
-    let start = sim.now();
-    let mut goal = Goal::next_event(sim);
-    work(sim, &mut goal, &mut || false);
-    sim.now().0.saturating_sub(start.0)
-}

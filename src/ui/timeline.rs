@@ -104,21 +104,6 @@ pub fn replay_toward(
     }
 }
 
-/// Finishes the instant a replay stopped in (work in progress toward a later position), so
-/// the session is exactly the journal replayed to its clock; returns that cursor. Used when
-/// the user acts on an earlier moment and the timeline branches there.
-pub fn settle_cursor(journal: &Journal, session: &mut Session, cursor: Cursor) -> Cursor {
-    let now = session.sim.now();
-    session.sim.run_until(now);
-    match journal.entries().get(cursor.index) {
-        Some(Entry::Advance { ms, at }) => {
-            let offset = now.0.saturating_sub(at.clock).max(cursor.offset).min(*ms);
-            Cursor::within(cursor.index, offset, *ms)
-        }
-        _ => cursor,
-    }
-}
-
 /// Copies of replayed sessions along the journal, so moving back replays only from the
 /// nearest earlier copy. A copy costs memory (a whole cluster), so they are kept apart.
 #[derive(Clone, Default)]
@@ -142,10 +127,6 @@ impl Checkpoints {
 
     pub fn is_empty(&self) -> bool {
         self.saved.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.saved.len()
     }
 
     /// A copy of the latest session that is valid for showing `target`: it stands before

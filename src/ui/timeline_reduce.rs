@@ -116,14 +116,6 @@ impl AppState {
             || self.time.past.as_ref().is_some_and(|p| !p.reached)
     }
 
-    /// The timeline position shown (the live end when live).
-    pub fn timeline_position(&self) -> u64 {
-        match &self.time.past {
-            Some(p) => p.target,
-            None => self.journal.end().tl,
-        }
-    }
-
     pub fn timeline_info(&self) -> TimelineInfo {
         let journal = &self.journal;
         let recorded = journal.end();
