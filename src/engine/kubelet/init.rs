@@ -8,8 +8,8 @@
 use super::plan::Plan;
 use super::{lifecycle, status};
 use crate::engine::apply::set_pod_condition;
-use crate::engine::model::{Container, ContainerStatus};
-use crate::engine::time::SimDuration;
+use crate::engine::model::{Container, ContainerStatus, Pod};
+use crate::engine::time::{SimDuration, SimTime};
 
 /// How long a (non-sidecar) init container runs before it exits 0.
 pub const INIT_RUN: SimDuration = SimDuration(1000);
@@ -99,22 +99,26 @@ pub fn advance(plan: &mut Plan) -> bool {
         })
         .map(|c| c.name.clone())
         .collect();
+    set_initialized(&mut plan.pod, &incomplete, now);
+    incomplete.is_empty()
+}
+
+/// The pod's `Initialized` condition: True once no init container is `incomplete`.
+pub fn set_initialized(pod: &mut Pod, incomplete: &[String], now: SimTime) {
     if incomplete.is_empty() {
-        set_pod_condition(&mut plan.pod, "Initialized", "True", None, None, now);
-        true
+        set_pod_condition(pod, "Initialized", "True", None, None, now);
     } else {
         let message = format!(
             "containers with incomplete status: [{}]",
             incomplete.join(" ")
         );
         set_pod_condition(
-            &mut plan.pod,
+            pod,
             "Initialized",
             "False",
             Some("ContainersNotInitialized"),
             Some(&message),
             now,
         );
-        false
     }
 }

@@ -186,25 +186,14 @@ fn first_status(plan: &mut Plan) {
     pod.status.init_container_statuses = pod.spec.init_containers.iter().map(entry).collect();
     pod.status.container_statuses = pod.spec.containers.iter().map(entry).collect();
     set_pod_condition(pod, "PodReadyToStartContainers", "False", None, None, now);
-    if has_init {
-        let names: Vec<&str> = pod
-            .spec
-            .init_containers
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        let message = format!("containers with incomplete status: [{}]", names.join(" "));
-        set_pod_condition(
-            pod,
-            "Initialized",
-            "False",
-            Some("ContainersNotInitialized"),
-            Some(&message),
-            now,
-        );
-    } else {
-        set_pod_condition(pod, "Initialized", "True", None, None, now);
-    }
+    // No init container has run yet.
+    let init_names: Vec<String> = pod
+        .spec
+        .init_containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    init::set_initialized(pod, &init_names, now);
     set_pod_condition(pod, "PodScheduled", "True", None, None, now);
 }
 
