@@ -5,7 +5,7 @@ use super::{annotations, labels, W};
 use crate::engine::model::*;
 use crate::engine::Sim;
 use crate::kubectl::duration::age;
-use crate::kubectl::printers::access_modes;
+use crate::kubectl::printers::{access_modes, claim_capacity_and_modes, storage_capacity};
 
 fn or_none(s: String) -> String {
     if s.is_empty() {
@@ -167,29 +167,9 @@ pub fn pvc(w: &mut W, sim: &Sim, c: &PersistentVolumeClaim) {
         0,
         &format!("Finalizers:\t[{}]", c.metadata.finalizers.join(" ")),
     );
-    let bound = c.status.phase.as_deref() == Some("Bound");
-    let cap = if bound {
-        c.status
-            .capacity
-            .as_ref()
-            .and_then(|m| m.get("storage"))
-            .map(|q| q.0.clone())
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
+    let (cap, modes) = claim_capacity_and_modes(c);
     w.line(0, &format!("Capacity:\t{cap}"));
-    w.line(
-        0,
-        &format!(
-            "Access Modes:\t{}",
-            if bound {
-                access_modes(&c.status.access_modes)
-            } else {
-                String::new()
-            }
-        ),
-    );
+    w.line(0, &format!("Access Modes:\t{modes}"));
     w.line(
         0,
         &format!(
@@ -270,15 +250,7 @@ pub fn pv(w: &mut W, v: &PersistentVolume) {
     );
     w.line(
         0,
-        &format!(
-            "Capacity:\t{}",
-            v.spec
-                .capacity
-                .as_ref()
-                .and_then(|m| m.get("storage"))
-                .map(|q| q.0.clone())
-                .unwrap_or_default()
-        ),
+        &format!("Capacity:\t{}", storage_capacity(v.spec.capacity.as_ref())),
     );
     let terms = v
         .spec

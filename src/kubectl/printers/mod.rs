@@ -6,6 +6,7 @@ pub mod pod;
 use super::duration::age;
 use crate::engine::model::*;
 use crate::engine::time::SimTime;
+use std::collections::BTreeMap;
 
 fn none_if_empty(s: String) -> String {
     if s.is_empty() {
@@ -156,6 +157,27 @@ fn format_labels(l: &Option<Labels>) -> String {
         .collect::<Vec<_>>()
         .join(",");
     none_if_empty(text)
+}
+
+/// The `storage` entry of a capacity, as written (empty when there is none).
+pub fn storage_capacity(capacity: Option<&BTreeMap<String, Quantity>>) -> String {
+    capacity
+        .and_then(|m| m.get("storage"))
+        .map(|q| q.0.clone())
+        .unwrap_or_default()
+}
+
+/// A claim's capacity and access modes: `get` and `describe` both show them only once the
+/// claim is Bound.
+pub fn claim_capacity_and_modes(c: &PersistentVolumeClaim) -> (String, String) {
+    if c.status.phase.as_deref() == Some("Bound") {
+        (
+            storage_capacity(c.status.capacity.as_ref()),
+            access_modes(&c.status.access_modes),
+        )
+    } else {
+        (String::new(), String::new())
+    }
 }
 
 /// `RWO`, `ROX`, `RWX`, `RWOP` joined by commas (storage helper GetAccessModesAsString).
@@ -373,27 +395,12 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
             age(created, now),
         ],
         Object::PersistentVolumeClaim(c) => {
-            let bound = c.status.phase.as_deref() == Some("Bound");
             let status = if c.metadata.deletion_timestamp.is_some() {
                 "Terminating".to_string()
             } else {
                 c.phase().to_string()
             };
-            let capacity = if bound {
-                c.status
-                    .capacity
-                    .as_ref()
-                    .and_then(|m| m.get("storage"))
-                    .map(|q| q.0.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            let modes = if bound {
-                access_modes(&c.status.access_modes)
-            } else {
-                String::new()
-            };
+            let (capacity, modes) = claim_capacity_and_modes(c);
             let mut r = vec![
                 name,
                 status,
@@ -431,12 +438,7 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 .unwrap_or_default();
             let mut r = vec![
                 name,
-                v.spec
-                    .capacity
-                    .as_ref()
-                    .and_then(|m| m.get("storage"))
-                    .map(|q| q.0.clone())
-                    .unwrap_or_default(),
+                storage_capacity(v.spec.capacity.as_ref()),
                 access_modes(&v.spec.access_modes),
                 v.spec
                     .persistent_volume_reclaim_policy
