@@ -188,18 +188,22 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
             .list::<PersistentVolumeClaim>()
             .map(claim_chip)
             .collect(),
-        waiting: sim
-            .why_all()
-            .map(|(controller, key, why)| WaitLine {
-                key: key.short(),
-                component: controller.component().to_string(),
-                subject: why.subject.short(),
-                reason: why.reason.to_string(),
-            })
-            .collect(),
+        waiting: waiting(sim),
     };
     claims::place_claims(sim, &mut view.nodes, &mut view.claims);
     view
+}
+
+/// Every `sim why` line, in (actor, key) order.
+fn waiting(sim: &Sim) -> Vec<WaitLine> {
+    sim.why_all()
+        .map(|(controller, key, why)| WaitLine {
+            key: key.short(),
+            component: controller.component().to_string(),
+            subject: why.subject.short(),
+            reason: why.reason.to_string(),
+        })
+        .collect()
 }
 
 /// What the inspector can show: a pod, a node or a claim.
@@ -388,8 +392,7 @@ pub fn inspect(sim: &mut Sim, target: &InspectTarget) -> Option<InspectView> {
         InspectKind::Node => format!("node/{}", target.name),
         InspectKind::Claim => format!("persistentvolumeclaim/{}", target.name),
     };
-    let why = cluster_view(sim)
-        .waiting
+    let why = waiting(sim)
         .into_iter()
         .filter(|w| w.subject == subject || w.key == subject)
         .collect();
