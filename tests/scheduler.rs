@@ -68,12 +68,26 @@ fn pod(sim: &Sim, name: &str) -> Pod {
         .clone()
 }
 
-fn failed_scheduling(sim: &Sim, name: &str) -> Vec<String> {
+fn failed_scheduling_events<'a>(sim: &'a Sim, name: &str) -> Vec<&'a Event> {
     let key = ObjectKey::new(Kind::Pod, "default", name);
     sim.events_for(&key)
-        .iter()
+        .into_iter()
         .filter(|e| e.reason == "FailedScheduling")
+        .collect()
+}
+
+fn failed_scheduling(sim: &Sim, name: &str) -> Vec<String> {
+    failed_scheduling_events(sim, name)
+        .iter()
         .map(|e| e.message.clone())
+        .collect()
+}
+
+/// The counts of the pod's FailedScheduling events (one per distinct message).
+fn failed_scheduling_counts(sim: &Sim, name: &str) -> Vec<i32> {
+    failed_scheduling_events(sim, name)
+        .iter()
+        .map(|e| e.count)
         .collect()
 }
 
@@ -96,13 +110,7 @@ fn node_selector_and_taint_reasons_match_the_s51_transcript() {
     sim.settle();
     assert_eq!(node_of(&sim, "ssd-app"), None);
     // One attempt, one event: the scheduler's own condition update does not retry the pod.
-    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim
-        .events_for(&key)
-        .iter()
-        .filter(|e| e.reason == "FailedScheduling")
-        .map(|e| e.count)
-        .collect();
+    let counts = failed_scheduling_counts(&sim, "ssd-app");
     assert_eq!(counts, vec![1]);
     // transcript S51
     assert_eq!(
@@ -418,13 +426,7 @@ fn storage_activity_does_not_retry_pods_that_need_no_volume() {
     sim.settle();
     apply(&mut sim, "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: spare}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /mnt/spare}\n");
     sim.settle();
-    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim
-        .events_for(&key)
-        .iter()
-        .filter(|e| e.reason == "FailedScheduling")
-        .map(|e| e.count)
-        .collect();
+    let counts = failed_scheduling_counts(&sim, "ssd-app");
     assert_eq!(counts, vec![1]);
 }
 
@@ -443,13 +445,7 @@ fn a_deleted_pod_retries_only_pods_that_were_short_of_room() {
         Default::default(),
     );
     sim.settle();
-    let key = ObjectKey::new(Kind::Pod, "default", "ssd-app");
-    let counts: Vec<i32> = sim
-        .events_for(&key)
-        .iter()
-        .filter(|e| e.reason == "FailedScheduling")
-        .map(|e| e.count)
-        .collect();
+    let counts = failed_scheduling_counts(&sim, "ssd-app");
     assert_eq!(
         counts,
         vec![1],
