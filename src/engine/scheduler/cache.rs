@@ -30,13 +30,6 @@ impl NodeInfoCache {
         self.nodes.get(node)
     }
 
-    pub fn used(&self, node: &str) -> Usage {
-        self.nodes
-            .get(node)
-            .map(|n| n.used.clone())
-            .unwrap_or_default()
-    }
-
     pub fn node_changed(&mut self, old: Option<&Node>, new: Option<&Node>) {
         match new {
             Some(n) => {

@@ -209,25 +209,20 @@ fn decide<'a>(store: &'a Store, cache: &'a NodeInfoCache, pod: &'a Pod) -> Decis
                     used: Usage::default(),
                 })
             });
-        if let Some(status) = run_node_filters(pod, &demand, node, &info) {
-            failed.push((node, status, placed_on(store, &node.metadata.name, pod)));
-            continue;
-        }
-        if rwop_in_use {
-            failed.push((
-                node,
-                NodeStatus::resolvable(volumes::REASON_RWOP_IN_USE),
-                placed_on(store, &node.metadata.name, pod),
-            ));
-            continue;
-        }
-        match volumes::filter(store, &claims, node) {
-            Ok(plans) => match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
-                Some(status) => {
-                    failed.push((node, status, placed_on(store, &node.metadata.name, pod)))
+        // The filters in the scheduler's order; the first rejection is the node's status.
+        let rejected = run_node_filters(pod, &demand, node, &info)
+            .or_else(|| rwop_in_use.then(|| NodeStatus::resolvable(volumes::REASON_RWOP_IN_USE)));
+        let verdict = match rejected {
+            Some(status) => Err(status),
+            None => volumes::filter(store, &claims, node).and_then(|plans| {
+                match pod_affinity.as_ref().and_then(|check| check.filter(node)) {
+                    Some(status) => Err(status),
+                    None => Ok(plans),
                 }
-                None => feasible.push((node, info, plans)),
-            },
+            }),
+        };
+        match verdict {
+            Ok(plans) => feasible.push((node, info, plans)),
             Err(status) => failed.push((node, status, placed_on(store, &node.metadata.name, pod))),
         }
     }
