@@ -661,9 +661,9 @@ fn rollout_restart_each_workload_kind() {
     );
 }
 
-/// `rollout history --revision=N` for Deployment, DaemonSet and StatefulSet.
-#[test]
-fn rollout_history_revision_prints_the_raw_pod_template() {
+/// The web StatefulSet, the hello Deployment and the agent DaemonSet, each with a second
+/// revision from one image update.
+fn rolled_out_once() -> Session {
     let mut s = Session::new(3);
     run(&mut s, super::WEB);
     run(&mut s, DEPLOY);
@@ -677,6 +677,13 @@ fn rollout_history_revision_prints_the_raw_pod_template() {
             "sim settle\n",
         ),
     );
+    s
+}
+
+/// `rollout history --revision=N` for Deployment, DaemonSet and StatefulSet.
+#[test]
+fn rollout_history_revision_prints_the_raw_pod_template() {
+    let mut s = rolled_out_once();
     // WRONG in kubeplay: rollout_history.go prints the name printer's "%s\n%s" ("with revision #N",
     // historyInfo), so a blank line follows the template, and history.go printTemplate writes
     // DescribePodTemplate through describe.NewPrefixWriter on a bare buffer: no tabwriter, the
@@ -766,19 +773,7 @@ fn rollout_history_revision_prints_the_raw_pod_template() {
 /// "statefulset.apps/web rolled back".
 #[test]
 fn rollout_undo_deployment_and_daemonset() {
-    let mut s = Session::new(3);
-    run(&mut s, super::WEB);
-    run(&mut s, DEPLOY);
-    run(
-        &mut s,
-        concat!(
-            "sim settle\n",
-            "sim advance 60s\n",
-            "kubectl set image deploy/hello hello=nginx:1.26\n",
-            "kubectl set image ds/agent agent=busybox:1.37\n",
-            "sim settle\n",
-        ),
-    );
+    let mut s = rolled_out_once();
     expect(
         &mut s,
         "kubectl rollout undo deploy/hello",
