@@ -481,40 +481,40 @@ pub fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 age(created, now),
             ]
         }
-        Object::Event(e) if wide => {
+        Object::Event(e) => {
+            let last_seen = event_last_seen(e, now);
+            let object = format!(
+                "{}/{}",
+                e.involved_object.kind.to_ascii_lowercase(),
+                e.involved_object.name
+            );
+            let message = e.message.trim().to_string();
+            if !wide {
+                return vec![
+                    last_seen,
+                    e.type_.clone(),
+                    e.reason.clone(),
+                    object,
+                    message,
+                ];
+            }
+            // `-o wide` reorders rather than appends (EVENT_WIDE).
             let source = if e.source.host.is_empty() {
                 e.source.component.clone()
             } else {
                 format!("{}, {}", e.source.component, e.source.host)
             };
             return vec![
-                event_last_seen(e, now),
+                last_seen,
                 e.type_.clone(),
                 e.reason.clone(),
-                format!(
-                    "{}/{}",
-                    e.involved_object.kind.to_ascii_lowercase(),
-                    e.involved_object.name
-                ),
+                object,
                 e.involved_object.field_path.clone().unwrap_or_default(),
                 source,
-                e.message.trim().to_string(),
+                message,
                 age(e.first_timestamp, now),
                 e.count.to_string(),
                 e.metadata.name.clone(),
-            ];
-        }
-        Object::Event(e) => {
-            return vec![
-                event_last_seen(e, now),
-                e.type_.clone(),
-                e.reason.clone(),
-                format!(
-                    "{}/{}",
-                    e.involved_object.kind.to_ascii_lowercase(),
-                    e.involved_object.name
-                ),
-                e.message.trim().to_string(),
             ];
         }
         Object::DaemonSet(d) => {
