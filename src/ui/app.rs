@@ -133,9 +133,12 @@ pub fn App() -> Html {
                     on_step_event={h.on_step_event.clone()} on_speed={h.on_speed.clone()}
                     on_reset={h.on_reset.clone()}
                 />
-                {timeline(&state)}
+                <Timeline info={state.timeline_info()} playing={state.playing}
+                    on_scrub={h.on_scrub.clone()} on_scrub_by={h.on_scrub_by.clone()}
+                    on_live={h.on_live.clone()} on_undo={h.on_undo_branch.clone()}
+                    on_dismiss={h.on_dismiss_branch.clone()} />
             </header>
-            {session_bar(&state)}
+            {session_bar(&state, &h)}
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status" data-testid="notice">
                     <p>{notice.clone()}</p>
@@ -178,44 +181,20 @@ pub fn App() -> Html {
 
 /// The row under the top bar: troubleshooting stories and the session file (export, import),
 /// and what the last import did.
-fn session_bar(state: &UseReducerHandle<AppState>) -> Html {
-    let d = state.dispatcher();
-    let on_open = Callback::from(move |i: usize| d.dispatch(Action::OpenStory(i)));
-    let d = state.dispatcher();
-    let on_import =
-        Callback::from(move |(file_name, text)| d.dispatch(Action::Import { file_name, text }));
-    let d = state.dispatcher();
-    let on_force = Callback::from(move |()| d.dispatch(Action::ImportAnyway));
-    let d = state.dispatcher();
-    let on_dismiss = Callback::from(move |()| d.dispatch(Action::DismissImportStatus));
+fn session_bar(state: &AppState, h: &Handlers) -> Html {
     html! {
         <>
             <nav class="session-bar" aria-label="Stories and session file">
-                <StoryPicker current={state.story} commands={state.journal.marks().len()} {on_open} />
-                <SessionFile seed={state.seed} journal={state.journal.clone()} {on_import} />
+                <StoryPicker current={state.story} commands={state.journal.marks().len()}
+                    on_open={h.on_open_story.clone()} />
+                <SessionFile seed={state.seed} journal={state.journal.clone()}
+                    on_import={h.on_import.clone()} />
             </nav>
             if let Some(status) = &state.import_status {
-                <ImportStatusBox status={status.clone()} {on_force} {on_dismiss} />
+                <ImportStatusBox status={status.clone()} on_force={h.on_import_anyway.clone()}
+                    on_dismiss={h.on_dismiss_import.clone()} />
             }
         </>
-    }
-}
-
-/// The timeline row of the top bar.
-fn timeline(state: &UseReducerHandle<AppState>) -> Html {
-    let d = state.dispatcher();
-    let on_scrub = Callback::from(move |tl: u64| d.dispatch(Action::Scrub(tl)));
-    let d = state.dispatcher();
-    let on_scrub_by = Callback::from(move |ms: i64| d.dispatch(Action::ScrubBy(ms)));
-    let d = state.dispatcher();
-    let on_live = Callback::from(move |()| d.dispatch(Action::BackToLive));
-    let d = state.dispatcher();
-    let on_undo = Callback::from(move |()| d.dispatch(Action::UndoBranch));
-    let d = state.dispatcher();
-    let on_dismiss = Callback::from(move |()| d.dispatch(Action::DismissBranch));
-    html! {
-        <Timeline info={state.timeline_info()} playing={state.playing}
-            {on_scrub} {on_scrub_by} {on_live} {on_undo} {on_dismiss} />
     }
 }
 
@@ -227,6 +206,12 @@ impl PartialEq for SessionRef {
     fn eq(&self, other: &Self) -> bool {
         std::rc::Rc::ptr_eq(&self.0, &other.0)
     }
+}
+
+/// A callback that dispatches `make(value)`.
+fn dispatch<T: 'static>(d: &UseReducerDispatcher<AppState>, make: fn(T) -> Action) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |value: T| d.dispatch(make(value)))
 }
 
 /// Every root callback that only dispatches an action.
@@ -246,62 +231,45 @@ struct Handlers {
     on_inspect: Callback<crate::present::InspectTarget>,
     on_close_inspector: Callback<()>,
     on_close_story: Callback<()>,
+    on_open_story: Callback<usize>,
+    on_import: Callback<(String, Result<String, String>)>,
+    on_import_anyway: Callback<()>,
+    on_dismiss_import: Callback<()>,
+    on_scrub: Callback<u64>,
+    on_scrub_by: Callback<i64>,
+    on_live: Callback<()>,
+    on_undo_branch: Callback<()>,
+    on_dismiss_branch: Callback<()>,
 }
 
 impl Handlers {
     fn new(d: UseReducerDispatcher<AppState>) -> Handlers {
-        let send = |make: fn() -> Action| {
-            let d = d.clone();
-            Callback::from(move |()| d.dispatch(make()))
-        };
-        let on_dismiss = {
-            let d = d.clone();
-            Callback::from(move |_: MouseEvent| d.dispatch(Action::DismissNotice))
-        };
-        let on_play = {
-            let d = d.clone();
-            Callback::from(move |playing: bool| d.dispatch(Action::SetPlaying(playing)))
-        };
-        let on_speed = {
-            let d = d.clone();
-            Callback::from(move |speed: u32| d.dispatch(Action::SetSpeed(speed)))
-        };
-        let on_edit = {
-            let d = d.clone();
-            Callback::from(move |text: String| d.dispatch(Action::EditorChanged(text)))
-        };
-        let on_example = {
-            let d = d.clone();
-            Callback::from(move |i: usize| d.dispatch(Action::LoadExample(i)))
-        };
-        let on_command = {
-            let d = d.clone();
-            Callback::from(move |text: String| d.dispatch(Action::Console(text)))
-        };
-        let on_show_system = {
-            let d = d.clone();
-            Callback::from(move |show: bool| d.dispatch(Action::ShowSystemPods(show)))
-        };
-        let on_inspect = {
-            let d = d.clone();
-            Callback::from(move |t| d.dispatch(Action::Inspect(Some(t))))
-        };
+        let d = &d;
         Handlers {
-            on_apply: send(|| Action::Apply),
-            on_delete: send(|| Action::Delete),
-            on_dismiss,
-            on_reset: send(|| Action::Reset),
-            on_step: send(|| Action::Advance(super::state::STEP)),
-            on_step_event: send(|| Action::StepToNextEvent),
-            on_play,
-            on_speed,
-            on_edit,
-            on_example,
-            on_command,
-            on_show_system,
-            on_inspect,
-            on_close_inspector: send(|| Action::Inspect(None)),
-            on_close_story: send(|| Action::CloseStory),
+            on_apply: dispatch(d, |()| Action::Apply),
+            on_delete: dispatch(d, |()| Action::Delete),
+            on_dismiss: dispatch(d, |_: MouseEvent| Action::DismissNotice),
+            on_reset: dispatch(d, |()| Action::Reset),
+            on_step: dispatch(d, |()| Action::Advance(super::state::STEP)),
+            on_step_event: dispatch(d, |()| Action::StepToNextEvent),
+            on_play: dispatch(d, Action::SetPlaying),
+            on_speed: dispatch(d, Action::SetSpeed),
+            on_edit: dispatch(d, Action::EditorChanged),
+            on_example: dispatch(d, Action::LoadExample),
+            on_command: dispatch(d, Action::Console),
+            on_show_system: dispatch(d, Action::ShowSystemPods),
+            on_inspect: dispatch(d, |t| Action::Inspect(Some(t))),
+            on_close_inspector: dispatch(d, |()| Action::Inspect(None)),
+            on_close_story: dispatch(d, |()| Action::CloseStory),
+            on_open_story: dispatch(d, Action::OpenStory),
+            on_import: dispatch(d, |(file_name, text)| Action::Import { file_name, text }),
+            on_import_anyway: dispatch(d, |()| Action::ImportAnyway),
+            on_dismiss_import: dispatch(d, |()| Action::DismissImportStatus),
+            on_scrub: dispatch(d, Action::Scrub),
+            on_scrub_by: dispatch(d, Action::ScrubBy),
+            on_live: dispatch(d, |()| Action::BackToLive),
+            on_undo_branch: dispatch(d, |()| Action::UndoBranch),
+            on_dismiss_branch: dispatch(d, |()| Action::DismissBranch),
         }
     }
 }
