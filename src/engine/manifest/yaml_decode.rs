@@ -203,23 +203,16 @@ impl<'t> Decoder<'t> {
             )
         };
         match &node.kind {
-            NodeKind::Mapping(_) => self.merge_one(id, out, depth),
-            NodeKind::Alias { target, .. } if self.is_mapping(*target) => {
-                self.merge_one(id, out, depth)
-            }
             NodeKind::Sequence(children) => {
                 for &child in children.iter().rev() {
-                    let ok = match &nodes[child].kind {
-                        NodeKind::Alias { target, .. } => self.is_mapping(*target),
-                        kind => matches!(kind, NodeKind::Mapping(_)),
-                    };
-                    if !ok {
+                    if !self.is_mapping_or_alias_of_one(child) {
                         return Err(want_map());
                     }
                     self.merge_one(child, out, depth)?;
                 }
                 Ok(())
             }
+            _ if self.is_mapping_or_alias_of_one(id) => self.merge_one(id, out, depth),
             _ => Err(want_map()),
         }
     }
@@ -246,6 +239,14 @@ impl<'t> Decoder<'t> {
 
     fn is_mapping(&self, id: usize) -> bool {
         matches!(self.nodes[id].kind, NodeKind::Mapping(_))
+    }
+
+    /// What a merge accepts as one source.
+    fn is_mapping_or_alias_of_one(&self, id: usize) -> bool {
+        match &self.nodes[id].kind {
+            NodeKind::Alias { target, .. } => self.is_mapping(*target),
+            _ => self.is_mapping(id),
+        }
     }
 
     /// A mapping key as a JSON key. Collections cannot be keys (go-yaml's `invalid map key`);
