@@ -136,17 +136,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
             let mut tsv = t.to_tsv(no_headers);
             if ctx.args.flag("output-watch-events") && ctx.args.flag("watch") {
                 // The initial listing arrives as ADDED events, under an EVENT column.
-                tsv = tsv
-                    .lines()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        if i == 0 && !no_headers {
-                            format!("EVENT\t{l}\n")
-                        } else {
-                            format!("ADDED\t{l}\n")
-                        }
-                    })
-                    .collect();
+                tsv = with_event_column(&tsv, !no_headers, "ADDED");
             }
             text.push_str(&writer.format(&tsv));
         }
@@ -267,6 +257,21 @@ fn group_for<'a, 'b>(groups: &'b mut Vec<Group<'a>>, kind: Kind) -> &'b mut Grou
     });
     let last = groups.len() - 1;
     &mut groups[last]
+}
+
+/// `--output-watch-events`: each row of a tab-separated table prefixed with its watch event
+/// type, and the header (when there is one) with `EVENT`.
+fn with_event_column(tsv: &str, has_header: bool, event: &str) -> String {
+    tsv.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if has_header && i == 0 {
+                format!("EVENT\t{l}\n")
+            } else {
+                format!("{event}\t{l}\n")
+            }
+        })
+        .collect()
 }
 
 /// Most rows `get -w` prints before it stops (a bound on output, whatever the cluster does).
@@ -406,17 +411,7 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
                     ChangeType::Deleted => "DELETED",
                 };
                 let with_header = line.lines().count() > 1;
-                line = line
-                    .lines()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        if with_header && i == 0 {
-                            format!("EVENT\t{l}\n")
-                        } else {
-                            format!("{ev}\t{l}\n")
-                        }
-                    })
-                    .collect();
+                line = with_event_column(&line, with_header, ev);
             }
             printed.push_str(&writer.format(&line));
             rows += 1;
