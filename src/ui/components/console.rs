@@ -49,6 +49,24 @@ impl Menu {
         (format!("{before}{}", self.tail), caret as u32)
     }
 
+    /// The candidate after (or before) the highlighted one, wrapping around; from none, the
+    /// first (or the last).
+    fn next_index(&self, forward: bool) -> usize {
+        let n = self.candidates.len();
+        match (self.selected, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        }
+    }
+
+    /// The line with candidate `index` kept: a finished word gets its space.
+    fn keep(&self, index: usize) -> (String, u32) {
+        let chosen = &self.candidates[index];
+        self.line_with(&chosen.value, chosen.finished())
+    }
+
     fn select(&self, index: usize) -> (Menu, String, u32) {
         let menu = Menu {
             selected: Some(index),
@@ -133,14 +151,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
             if let Some(open) = &*menu {
                 // Cycle through the open list.
                 e.prevent_default();
-                let n = open.candidates.len();
-                let next = match (open.selected, e.shift_key()) {
-                    (None, false) => 0,
-                    (None, true) => n - 1,
-                    (Some(i), false) => (i + 1) % n,
-                    (Some(i), true) => (i + n - 1) % n,
-                };
-                let (m, line, at) = open.select(next);
+                let (m, line, at) = open.select(open.next_index(!e.shift_key()));
                 show(line, at, Some(m));
                 return;
             }
@@ -185,24 +196,16 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                 return;
             }
             if let Some(open) = &*menu {
-                let n = open.candidates.len();
                 match key.as_str() {
                     "ArrowDown" | "ArrowUp" => {
                         e.prevent_default();
-                        let next = match (open.selected, key == "ArrowDown") {
-                            (None, true) => 0,
-                            (None, false) => n - 1,
-                            (Some(i), true) => (i + 1) % n,
-                            (Some(i), false) => (i + n - 1) % n,
-                        };
-                        let (m, line, at) = open.select(next);
+                        let (m, line, at) = open.select(open.next_index(key == "ArrowDown"));
                         show(line, at, Some(m));
                     }
                     "Enter" if open.selected.is_some() => {
                         // Keep the choice (and end the word); the next Enter runs the line.
                         e.prevent_default();
-                        let chosen = &open.candidates[open.selected.unwrap_or(0)];
-                        let (line, at) = open.line_with(&chosen.value, chosen.finished());
+                        let (line, at) = open.keep(open.selected.unwrap_or(0));
                         show(line, at, None);
                     }
                     "Escape" => {
@@ -248,8 +251,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     let onclick = {
                         let (open, show) = (open.clone(), show.clone());
                         Callback::from(move |_: MouseEvent| {
-                            let chosen = &open.candidates[i];
-                            let (line, at) = open.line_with(&chosen.value, chosen.finished());
+                            let (line, at) = open.keep(i);
                             show(line, at, None);
                         })
                     };
