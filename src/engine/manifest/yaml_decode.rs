@@ -4,15 +4,11 @@
 use super::libyaml::Mark;
 use super::yaml11::{self, go_format_g, go_sharp_v, json_key, resolve_scalar, Scalar};
 use super::{At, Failure, Node, NodeKind};
-use crate::engine::manifest::errors::FieldPath;
+use crate::engine::manifest::decode::field_path;
 use crate::engine::manifest::limits::MAX_DEPTH;
+use crate::engine::model::codec::Seg;
 use serde_json::{Map, Number, Value};
 use std::collections::HashSet;
-
-enum Segment {
-    Key(String),
-    Index(usize),
-}
 
 pub(super) struct Decoder<'t> {
     nodes: &'t [Node],
@@ -25,7 +21,7 @@ pub(super) struct Decoder<'t> {
     expanding: Vec<bool>,
     /// Merges being applied, across all levels (they recurse without deepening the value).
     merge_nesting: usize,
-    path: Vec<Segment>,
+    path: Vec<Seg>,
     pub(super) duplicates: Vec<String>,
     /// The first key sigs.k8s.io/yaml cannot turn into a JSON key.
     pub(super) key_error: Option<Failure>,
@@ -117,7 +113,7 @@ impl<'t> Decoder<'t> {
             NodeKind::Sequence(children) => {
                 let mut out = Vec::with_capacity(children.len());
                 for (i, &child) in children.iter().enumerate() {
-                    self.path.push(Segment::Index(i));
+                    self.path.push(Seg::Index(i));
                     let v = self.value(child, depth + 1);
                     self.path.pop();
                     out.push(v?);
@@ -152,10 +148,10 @@ impl<'t> Decoder<'t> {
                 continue;
             }
             let key = self.key(k, v, depth)?;
-            self.path.push(Segment::Key(key.clone()));
+            self.path.push(Seg::Key(key.clone()));
             let value = self.value(v, depth + 1);
             if value.is_ok() && !written.insert(key.clone()) {
-                self.duplicates.push(self.path_text());
+                self.duplicates.push(field_path(&self.path));
             }
             self.path.pop();
             out.insert(key, value?);
@@ -314,17 +310,6 @@ impl<'t> Decoder<'t> {
                 Value::Null
             }),
         }
-    }
-
-    fn path_text(&self) -> String {
-        let mut path = FieldPath::default();
-        for segment in &self.path {
-            path = match segment {
-                Segment::Key(k) => path.child(k),
-                Segment::Index(i) => path.index(*i),
-            };
-        }
-        path.to_string()
     }
 }
 
