@@ -117,12 +117,7 @@ pub struct AppState {
 impl AppState {
     /// A fresh default cluster with the first example in the editor.
     pub fn fresh() -> AppState {
-        AppState::from_parts(
-            DEFAULT_SEED,
-            Session::new(DEFAULT_SEED),
-            Journal::default(),
-            EXAMPLES[0].text.to_string(),
-        )
+        AppState::restore_editor_only(None)
     }
 
     /// A fresh default cluster with the given editor text (or the first example).
@@ -139,16 +134,13 @@ impl AppState {
     /// Restores a saved tab: replays the journal; falls back to a fresh cluster (and says so)
     /// when the saved script no longer runs.
     pub fn restore(seed: u64, script: &str, editor: Option<String>) -> AppState {
-        let editor = editor.unwrap_or_else(|| EXAMPLES[0].text.to_string());
         match Journal::replay(seed, script) {
-            Ok((session, journal)) => AppState::from_parts(seed, session, journal, editor),
+            Ok((session, journal)) => {
+                let editor = editor.unwrap_or_else(|| EXAMPLES[0].text.to_string());
+                AppState::from_parts(seed, session, journal, editor)
+            }
             Err(e) => {
-                let mut s = AppState::from_parts(
-                    DEFAULT_SEED,
-                    Session::new(DEFAULT_SEED),
-                    Journal::default(),
-                    editor,
-                );
+                let mut s = AppState::restore_editor_only(editor);
                 s.notice = Some(
                     format!(
                         "Your saved session could not be replayed ({e}); started a fresh cluster."
