@@ -153,7 +153,7 @@ fn chunk_documents(index: usize, chunk: &yaml::Chunk<'_>, docs: &mut Vec<Documen
     // kubectl turns YAML into JSON before sending it, and that conversion keeps the last of
     // repeated keys without a word; only a JSON document reaches the server with its
     // repeats, which the server reports (`duplicate field "spec.replicas"`).
-    let is_json = chunk.text.trim_start().starts_with('{');
+    let is_json = json_stream::is_json_stream(chunk.text);
     let mut doc = decode_document(
         index,
         chunk.content_line,
