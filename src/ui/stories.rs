@@ -267,13 +267,17 @@ fn push_sentence(text: &mut String, comment: &str) {
 fn strip_story_prefix(intro: &mut String) {
     if intro.starts_with("Story (") {
         if let Some(at) = intro.find("): ") {
-            let rest = &intro[at + 3..];
-            let mut chars = rest.chars();
-            *intro = match chars.next() {
-                Some(c) => c.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            };
+            *intro = capitalised(&intro[at + 3..]);
         }
+    }
+}
+
+/// `text` with its first letter upper-case.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! and the card of the open story — its symptom, the message to look for, and its look and fix
 //! steps as buttons that run the command in the console.
 
-use crate::ui::stories::{split_story, SectionKind, Step, StoryEntry, STORIES};
+use crate::ui::stories::{capitalised, split_story, SectionKind, Step, StoryEntry, STORIES};
 use std::collections::BTreeSet;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -273,12 +273,4 @@ fn setup_commands(i: usize) -> usize {
         .get(i)
         .and_then(|s| split_story(s.script).ok())
         .map_or(0, |s| s.setup.len())
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
