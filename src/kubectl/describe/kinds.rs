@@ -1,17 +1,9 @@
 //! describe for workloads, nodes, services, storage and config kinds (describe.go).
 
 use super::pod::pod_template;
-use super::{annotations, controlled_pods, labels, pods_status, selector_text, ts, W};
+use super::{annotations, controlled_pods, labels, or_none, pods_status, selector_text, ts, W};
 use crate::engine::model::*;
 use crate::engine::Sim;
-
-fn or_none(s: String) -> String {
-    if s.is_empty() {
-        "<none>".into()
-    } else {
-        s
-    }
-}
 
 pub(super) fn head(w: &mut W, m: &ObjectMeta) {
     w.line(0, &format!("Name:\t{}", m.name));

@@ -69,6 +69,15 @@ pub fn rfc1123z(t: SimTime) -> String {
     )
 }
 
+/// describe's `<none>` for an empty value.
+fn or_none(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
 pub fn ts(t: Option<Timestamp>) -> String {
     t.map(|t| rfc1123z(t.0)).unwrap_or_else(|| "<unset>".into())
 }

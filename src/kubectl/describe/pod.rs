@@ -1,17 +1,9 @@
 //! describe for pods and pod templates: containers, volumes, tolerations (describe.go
 //! `describePod`, `DescribePodTemplate`, `describeContainers`, `describeVolumes`).
 
-use super::{annotations, labels, ts, W};
+use super::{annotations, labels, or_none, ts, W};
 use crate::engine::model::*;
 use crate::engine::Sim;
-
-fn or_none(s: String) -> String {
-    if s.is_empty() {
-        "<none>".into()
-    } else {
-        s
-    }
-}
 
 fn probe_text(p: &Probe) -> String {
     let kind = if let Some(h) = &p.http_get {

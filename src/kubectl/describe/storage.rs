@@ -1,19 +1,11 @@
 //! describe for PersistentVolumeClaims, PersistentVolumes, StorageClasses and Services (describe.go).
 
 use super::kinds::head;
-use super::{annotations, labels, W};
+use super::{annotations, labels, or_none, W};
 use crate::engine::model::*;
 use crate::engine::Sim;
 use crate::kubectl::duration::age;
 use crate::kubectl::printers::{access_modes, claim_capacity_and_modes, storage_capacity};
-
-fn or_none(s: String) -> String {
-    if s.is_empty() {
-        "<none>".into()
-    } else {
-        s
-    }
-}
 
 pub fn service(w: &mut W, sim: &Sim, s: &Service) {
     head(w, &s.metadata);
