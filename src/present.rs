@@ -335,8 +335,7 @@ pub fn inspect(sim: &mut Sim, target: &InspectTarget) -> Option<InspectView> {
                     "pods" => "Non-terminated pods".to_string(),
                     r => format!("{r} requests"),
                 };
-                let value = format!("{} of {} ({}%)", m.used, m.capacity, m.percent);
-                summary.push((label, value));
+                summary.push((label, m.value_text()));
             }
             (summary, None, Vec::new())
         }

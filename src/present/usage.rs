@@ -29,6 +29,11 @@ impl UsageMeter {
             self.resource, self.used, self.capacity, self.percent
         )
     }
+
+    /// The figures in words, e.g. `850m of 4 (21%)`.
+    pub fn value_text(&self) -> String {
+        format!("{} of {} ({}%)", self.used, self.capacity, self.percent)
+    }
 }
 
 fn meter(

@@ -34,7 +34,7 @@ pub fn UsageMeters(props: &UsageProps) -> Html {
             aria-label={format!("Allocated resources on {} (kubectl describe node)", props.node)}>
             { for props.meters.iter().map(|m| {
                 let text = m.text();
-                let value_text = format!("{} of {} ({}%)", m.used, m.capacity, m.percent);
+                let value_text = m.value_text();
                 html! {
                     <li class={classes!("meter", format!("meter-{}", level(m)))}
                         data-resource={m.resource} data-text={text.clone()} data-percent={m.percent.to_string()} title={
