@@ -195,8 +195,7 @@ impl Shell<'_> {
                 if !stored.is_empty() {
                     return done(stored.iter().map(|n| format!("{n}\n")).collect::<String>());
                 }
-                if let Some(content) = self.files.read(&r.backing, &r.relative) {
-                    let _ = content;
+                if self.files.read(&r.backing, &r.relative).is_some() {
                     return done(format!("{dir}\n"));
                 }
                 let listing = match dir.trim_end_matches('/') {
