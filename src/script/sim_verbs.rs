@@ -584,7 +584,7 @@ fn some_pod_retrying(sim: &Sim) -> bool {
             .container_statuses
             .iter()
             .chain(&pod.status.init_container_statuses)
-            .filter_map(|cs| cs.state.as_ref()?.waiting.as_ref()?.reason.as_deref())
+            .filter_map(|cs| cs.waiting_reason())
             .any(|reason| RETRYING.contains(&reason))
     })
 }

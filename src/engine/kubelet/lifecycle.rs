@@ -100,11 +100,11 @@ fn config_error_retry(
     container: &Container,
     cs: &ContainerStatus,
 ) -> Option<ConfigRetry> {
-    if status::waiting_reason(cs) != Some("CreateContainerConfigError") {
+    if cs.waiting_reason() != Some("CreateContainerConfigError") {
         return None;
     }
     let now = plan.now();
-    let message = status::waiting_message(cs).unwrap_or_default().to_string();
+    let message = cs.waiting_message().unwrap_or_default().to_string();
     let error = format!("Error: {message}");
     // No record of the failure (events expire): try again at once.
     let Some(failed_at) = plan.history.last("Failed", &error) else {
@@ -179,7 +179,7 @@ fn crash(cs: &mut ContainerStatus, now: SimTime) {
 }
 
 fn back_off(plan: &mut Plan, container: &Container, cs: &mut ContainerStatus, delay: SimDuration) {
-    if status::waiting_reason(cs) == Some("CrashLoopBackOff") {
+    if cs.waiting_reason() == Some("CrashLoopBackOff") {
         return;
     }
     if let Some(dead) = status::terminated_state(cs).cloned() {
@@ -272,9 +272,9 @@ fn ensure_image(
         let retry_at =
             failed_at + doubling(cfg.image_backoff_base, cfg.image_backoff_max, failures - 1);
         if now < retry_at {
-            if status::waiting_reason(cs) == Some("ErrImagePull") {
+            if cs.waiting_reason() == Some("ErrImagePull") {
                 if now >= failed_at + NOTICE {
-                    let previous = status::waiting_message(cs).unwrap_or_default().to_string();
+                    let previous = cs.waiting_message().unwrap_or_default().to_string();
                     cs.state = status::waiting(
                         "ImagePullBackOff",
                         Some(format!(
@@ -307,7 +307,7 @@ fn ensure_image(
     }
     if policy == PullPolicy::Never {
         let message = format!("Container image {quoted} is not present with pull policy of Never");
-        if status::waiting_reason(cs) != Some("ErrImageNeverPull") {
+        if cs.waiting_reason() != Some("ErrImageNeverPull") {
             plan.event(true, "ErrImageNeverPull", message.clone());
             plan.event(true, "Failed", "Error: ErrImageNeverPull".into());
             cs.state = status::waiting("ErrImageNeverPull", Some(message));

@@ -133,7 +133,7 @@ fn run(mut plan: Plan, original: &Pod) -> Reconcile {
             .chain(&plan.pod.status.init_container_statuses)
             .any(|c| {
                 !matches!(
-                    status::waiting_reason(c),
+                    c.waiting_reason(),
                     Some("ContainerCreating" | "PodInitializing")
                 )
             });

@@ -60,14 +60,6 @@ pub fn terminated(
     })
 }
 
-pub fn waiting_reason(cs: &ContainerStatus) -> Option<&str> {
-    cs.state.as_ref()?.waiting.as_ref()?.reason.as_deref()
-}
-
-pub fn waiting_message(cs: &ContainerStatus) -> Option<&str> {
-    cs.state.as_ref()?.waiting.as_ref()?.message.as_deref()
-}
-
 pub fn running_since(cs: &ContainerStatus) -> Option<SimTime> {
     cs.state
         .as_ref()?

@@ -447,6 +447,16 @@ codec_struct! {
     }
 }
 
+impl ContainerStatus {
+    /// Why the container is waiting (`CrashLoopBackOff`, `ContainerCreating`...), if it is.
+    pub fn waiting_reason(&self) -> Option<&str> {
+        self.state.as_ref()?.waiting.as_ref()?.reason.as_deref()
+    }
+    pub fn waiting_message(&self) -> Option<&str> {
+        self.state.as_ref()?.waiting.as_ref()?.message.as_deref()
+    }
+}
+
 codec_struct! {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContainerState {

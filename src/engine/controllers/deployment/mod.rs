@@ -215,13 +215,11 @@ fn pod_is_stuck(p: &Pod) -> bool {
     let unschedulable = p
         .condition("PodScheduled")
         .is_some_and(|c| c.status == "False");
-    let backing_off = p.status.container_statuses.iter().any(|c| {
-        c.state
-            .as_ref()
-            .and_then(|s| s.waiting.as_ref())
-            .and_then(|w| w.reason.as_deref())
-            .is_some_and(|r| STUCK.contains(&r))
-    });
+    let backing_off = p
+        .status
+        .container_statuses
+        .iter()
+        .any(|c| c.waiting_reason().is_some_and(|r| STUCK.contains(&r)));
     !p.metadata.is_terminating() && (unschedulable || backing_off)
 }
 
