@@ -66,7 +66,6 @@ fn dry_suffix(ctx: &Ctx) -> &'static str {
     }
 }
 
-/// Creates a generated object through the same API-server path as `apply`.
 /// What `--dry-run=client -o yaml` prints for a generated object: kubectl's own object, before
 /// any server defaults, with the zero values Go's encoder writes (`creationTimestamp: null`,
 /// `resources: {}`, `status: {}`).
@@ -124,6 +123,7 @@ fn client_object(mut v: Value) -> Value {
     v
 }
 
+/// Creates a generated object through the same API-server path as `apply`.
 fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
     let output = ctx.args.value("output").map(str::to_string);
     if ctx
