@@ -105,7 +105,6 @@ pub fn place_claims(sim: &Sim, lanes: &mut [NodeLane], claims: &mut [ClaimChip])
             .get(&(chip.namespace.clone(), chip.name.clone()))
             .cloned()
             .unwrap_or_default();
-        chip.volume = claim.spec.volume_name.clone();
         let pv = chip
             .volume
             .as_deref()
