@@ -204,12 +204,12 @@ impl AppState {
         }
     }
 
-    /// Read access for components that need more than the view (tests, future panels).
     /// The session itself, for readers that outlive one render (console completion).
     pub fn session_ref(&self) -> Rc<RefCell<Session>> {
         self.session.clone()
     }
 
+    /// Read access for what needs more than the view (tests).
     pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
         f(&self.session.borrow())
     }
