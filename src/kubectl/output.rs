@@ -92,19 +92,15 @@ pub struct TableOpts {
 
 /// Header row and value rows for objects of one kind.
 pub fn table_for(kind: Kind, objs: &[&Object], now: SimTime, o: &TableOpts) -> Table {
-    let (base, wide) = if kind == Kind::Event && o.wide {
-        (printers::EVENT_WIDE, &[][..])
-    } else {
-        printers::headers(kind)
-    };
     let mut headers: Vec<String> = Vec::new();
     if o.with_namespace {
         headers.push("NAMESPACE".into());
     }
-    headers.extend(base.iter().map(|s| s.to_string()));
-    if o.wide {
-        headers.extend(wide.iter().map(|s| s.to_string()));
-    }
+    headers.extend(
+        printers::headers(kind, o.wide)
+            .into_iter()
+            .map(String::from),
+    );
     for l in &o.label_columns {
         headers.push(l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase());
     }

@@ -17,7 +17,7 @@ fn none_if_empty(s: String) -> String {
 }
 
 /// `kubectl get events -o wide` reorders rather than appends.
-pub const EVENT_WIDE: &[&str] = &[
+const EVENT_WIDE: &[&str] = &[
     "LAST SEEN",
     "TYPE",
     "REASON",
@@ -30,8 +30,21 @@ pub const EVENT_WIDE: &[&str] = &[
     "NAME",
 ];
 
+/// The column headers `row` fills, with or without `-o wide`.
+pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    if kind == Kind::Event && wide {
+        return EVENT_WIDE.to_vec();
+    }
+    let (base, extra) = columns(kind);
+    let mut all = base.to_vec();
+    if wide {
+        all.extend_from_slice(extra);
+    }
+    all
+}
+
 /// Column headers: normal and the extra `-o wide` ones.
-pub fn headers(kind: Kind) -> (&'static [&'static str], &'static [&'static str]) {
+fn columns(kind: Kind) -> (&'static [&'static str], &'static [&'static str]) {
     match kind {
         Kind::Pod => (pod::HEADERS, pod::WIDE),
         Kind::Node => (
