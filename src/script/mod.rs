@@ -6,7 +6,7 @@ pub mod session;
 pub mod sim_verbs;
 
 pub use parse::{parse_script, ScriptError, ScriptLine};
-pub use session::{Session, Transcript};
+pub use session::{is_command, may_change_cluster, Session, Transcript};
 
 /// What one command printed, and whether it succeeded (kubectl's exit status).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -146,3 +146,14 @@ impl Session {
         }
     }
 }
+
+/// Whether a script line starting with `word` is one `Session` runs (`dispatch` above); any
+/// other first word is an "unknown command" error that changes nothing.
+pub fn is_command(word: &str) -> bool {
+    matches!(word, "kubectl" | "k" | "sim" | "cat" | "echo")
+}
+
+/// Whether such a line can change the cluster (`cat` and `echo` only print).
+pub fn may_change_cluster(word: &str) -> bool {
+    matches!(word, "kubectl" | "k" | "sim")
+}

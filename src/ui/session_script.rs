@@ -156,7 +156,7 @@ mod import {
             let mut trial = Session::new(file.seed);
             for line in &lines {
                 let first = line.words.first().map(String::as_str).unwrap_or("");
-                if !matches!(first, "kubectl" | "k" | "sim" | "cat" | "echo") {
+                if !crate::script::is_command(first) {
                     return Err(problem(
                         Some(line.line),
                         Some(line.command.clone()),
