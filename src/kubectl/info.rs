@@ -196,14 +196,14 @@ pub fn run_explain(ctx: &mut Ctx) -> Output {
             }
             ok(text)
         }
-        Some(p) if super::explain_fields::field_text(kind, &p).is_some() => {
-            ok(format!("{text}{}", super::explain_fields::field_text(kind, &p).unwrap_or_default()))
-        }
-        Some(p) => ok(format!(
-            "{text}FIELD: {}\n\nDESCRIPTION:\n    kubeplay has no offline schema text for `{}.{p}`; see\n    https://kubernetes.io/docs/reference/kubernetes-api/ for the field's documentation.\n",
-            p.rsplit('.').next().unwrap_or(&p),
-            i.plural
-        )),
+        Some(p) => match super::explain_fields::field_text(kind, &p) {
+            Some(field) => ok(format!("{text}{field}")),
+            None => ok(format!(
+                "{text}FIELD: {}\n\nDESCRIPTION:\n    kubeplay has no offline schema text for `{}.{p}`; see\n    https://kubernetes.io/docs/reference/kubernetes-api/ for the field's documentation.\n",
+                p.rsplit('.').next().unwrap_or(&p),
+                i.plural
+            )),
+        },
     }
 }
 
