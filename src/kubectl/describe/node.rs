@@ -120,38 +120,25 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
         "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
     );
     let now = sim.now();
+    // `100m (5%)`: an amount and its share of the node's allocatable.
+    let cpu_share = |m: i128| format!("{} ({}%)", cpu(m), pct(m, acpu));
+    let mem_share = |m: i128| format!("{} ({}%)", mem(m), pct(m, amem));
     for a in &alloc.pods {
         let p = a.pod;
-        let (cr, cl, mr, ml) = (
-            a.cpu_requests,
-            a.cpu_limits,
-            a.memory_requests,
-            a.memory_limits,
-        );
         w.line(
             1,
             &format!(
-                "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}",
+                "{}\t{}\t\t{}\t{}\t{}\t{}\t{}",
                 p.metadata.namespace,
                 p.metadata.name,
-                cpu(cr),
-                pct(cr, acpu),
-                cpu(cl),
-                pct(cl, acpu),
-                mem(mr),
-                pct(mr, amem),
-                mem(ml),
-                pct(ml, amem),
+                cpu_share(a.cpu_requests),
+                cpu_share(a.cpu_limits),
+                mem_share(a.memory_requests),
+                mem_share(a.memory_limits),
                 age(p.metadata.creation_timestamp, now)
             ),
         );
     }
-    let (tcr, tcl, tmr, tml) = (
-        alloc.cpu_requests,
-        alloc.cpu_limits,
-        alloc.memory_requests,
-        alloc.memory_limits,
-    );
     w.line(0, "Allocated resources:");
     w.line(
         1,
@@ -162,21 +149,17 @@ pub fn node(w: &mut W, sim: &Sim, n: &Node) {
     w.line(
         1,
         &format!(
-            "cpu\t{} ({}%)\t{} ({}%)",
-            cpu(tcr),
-            pct(tcr, acpu),
-            cpu(tcl),
-            pct(tcl, acpu)
+            "cpu\t{}\t{}",
+            cpu_share(alloc.cpu_requests),
+            cpu_share(alloc.cpu_limits)
         ),
     );
     w.line(
         1,
         &format!(
-            "memory\t{} ({}%)\t{} ({}%)",
-            mem(tmr),
-            pct(tmr, amem),
-            mem(tml),
-            pct(tml, amem)
+            "memory\t{}\t{}",
+            mem_share(alloc.memory_requests),
+            mem_share(alloc.memory_limits)
         ),
     );
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
