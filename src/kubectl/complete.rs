@@ -86,12 +86,9 @@ pub trait NameSource {
 
 impl NameSource for Sim {
     fn object_names(&self, kind: Kind, namespace: Option<&str>) -> Vec<String> {
-        let namespaced = kind.info().namespaced;
-        self.store()
-            .list_kind(kind)
-            .map(|o| o.meta())
-            .filter(|m| !namespaced || namespace.is_none_or(|ns| m.namespace == ns))
-            .map(|m| m.name.clone())
+        super::resources::list(self, kind, namespace)
+            .into_iter()
+            .map(|o| o.meta().name.clone())
             .collect()
     }
 
