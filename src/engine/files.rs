@@ -72,32 +72,28 @@ fn projected_file(
             .unwrap_or_default();
         return Some(
             data.get(relative)
-                .map(|b64| decode_base64(b64).unwrap_or_else(|| b64.clone())),
+                .map(|b64| decode_secret_value(b64).unwrap_or_else(|| b64.clone())),
         );
     }
     None
 }
 
-/// Minimal standard base64 decoding for Secret projections (data is validated on create).
-fn decode_base64(text: &str) -> Option<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-    {
-        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
-        bits = (bits << 6) | v;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+/// A Secret value as the containers see it: standard base64 (the API server validated it on
+/// create), decoded to text; whitespace ignored and padding optional. `None` if it is not
+/// base64 or not UTF-8.
+pub fn decode_secret_value(text: &str) -> Option<String> {
+    use base64::engine::{
+        general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig,
+    };
+    use base64::Engine as _;
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    String::from_utf8(LENIENT.decode(compact).ok()?).ok()
 }
 
 /// Resolves `path` in `container` of `pod` to its backing storage, following the mount with
@@ -285,6 +281,9 @@ mod tests {
 
     #[test]
     fn base64_decodes_secret_values() {
-        assert_eq!(decode_base64("cGFzc3dvcmQ=").as_deref(), Some("password"));
+        assert_eq!(
+            decode_secret_value("cGFzc3dvcmQ=").as_deref(),
+            Some("password")
+        );
     }
 }

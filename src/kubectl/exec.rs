@@ -254,7 +254,7 @@ impl Shell<'_> {
             s.data
                 .as_ref()
                 .and_then(|d| d.get(key))
-                .map(|b| decode_base64(b))
+                .map(|b| crate::engine::files::decode_secret_value(b).unwrap_or_else(|| b.clone()))
                 .or_else(|| s.string_data.as_ref().and_then(|d| d.get(key)).cloned())
         };
         let config = |name: &str, key: &str| -> Option<String> {
@@ -292,7 +292,12 @@ impl Shell<'_> {
                 if let Some(r) = &from.secret_ref {
                     if let Some(sec) = self.store.get::<Secret>(ns, &r.name) {
                         for (k, v) in sec.data.iter().flatten() {
-                            set(format!("{prefix}{k}"), decode_base64(v), &mut vars);
+                            set(
+                                format!("{prefix}{k}"),
+                                crate::engine::files::decode_secret_value(v)
+                                    .unwrap_or_else(|| v.clone()),
+                                &mut vars,
+                            );
                         }
                     }
                 }
@@ -555,26 +560,4 @@ pub fn run(ctx: &mut Ctx) -> Output {
             r.out, r.code
         ))
     }
-}
-
-/// Standard base64 decoding of Secret values (invalid input is shown as stored).
-fn decode_base64(text: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let (mut bits, mut count, mut out) = (0u32, 0u32, Vec::new());
-    for c in text
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-    {
-        let Some(v) = ALPHABET.iter().position(|a| *a == c) else {
-            return text.to_string();
-        };
-        bits = (bits << 6) | v as u32;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
