@@ -133,7 +133,7 @@ pub fn pod_chip(pod: &Pod) -> PodChip {
         uid: pod.metadata.uid.clone(),
         namespace: pod.metadata.namespace.clone(),
         name: pod.metadata.name.clone(),
-        phase: pod.status.phase,
+        phase: pod.status.phase.clone(),
         status: crate::kubectl::pod_status_text(pod),
         ready: pod.is_ready(),
         owner_kind: owner.map(|o| o.kind.clone()),

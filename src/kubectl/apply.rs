@@ -153,6 +153,14 @@ impl Admission {
     pub fn default(obj: &mut Object) {
         manifest::apply_defaults(obj);
     }
+    /// A new object: client-sent status dropped, then defaults.
+    pub fn prepare_create(obj: &mut Object) {
+        manifest::prepare_for_create(obj);
+    }
+    /// An update: the stored status kept (status is a subresource), then defaults.
+    pub fn prepare_update(live: &Object, new: &mut Object) {
+        manifest::prepare_for_update(live, new);
+    }
     pub fn validate_create(doc: Option<&Document>, obj: &Object) -> Result<(), ApiError> {
         manifest::validate_create(obj).map_err(|mut e| {
             if let Some(d) = doc {
@@ -372,7 +380,7 @@ fn write_one(
             if mode == Mode::Apply || ctx.args.flag("save-config") {
                 obj.meta_mut().annotations_mut().insert(LAST_APPLIED.into(), last_applied_json(&raw, &ns));
             }
-            Admission::default(&mut obj);
+            Admission::prepare_create(&mut obj);
             Admission::validate_create(Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
             if !dry {
                 let key = ctx.sim.create_object(obj);
@@ -391,7 +399,7 @@ fn write_one(
         (Mode::Replace, Some(live)) => {
             let mut new = obj;
             carry_server_fields(&live, &mut new);
-            Admission::default(&mut new);
+            Admission::prepare_update(&live, &mut new);
             Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
             if !dry {
                 ctx.sim.update_object(new);
@@ -403,7 +411,7 @@ fn write_one(
             let Some(mut new) = decode_object(merged) else {
                 return Err(format!("error: unable to apply {label}: the merged object is not a valid {}", kind.info().name));
             };
-            Admission::default(&mut new);
+            Admission::prepare_update(&live, &mut new);
             Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
             if same_object(&live, &new) {
                 return Ok(format!("{label} unchanged{suffix}"));

@@ -149,7 +149,7 @@ fn parse_taint(spec: &str) -> Result<TaintOp, String> {
             None => (body, None),
         };
         let key = kv.split('=').next().unwrap_or(kv).to_string();
-        let shown = match effect {
+        let shown = match &effect {
             Some(e) => format!("{key}:{}", e.as_str()),
             None => key.clone(),
         };
@@ -264,7 +264,7 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
                         let before = n.spec.taints.len();
                         n.spec
                             .taints
-                            .retain(|x| !(x.key == *key && effect.is_none_or(|e| e == x.effect)));
+                            .retain(|x| !(x.key == *key && effect.as_ref().is_none_or(|e| *e == x.effect)));
                         if n.spec.taints.len() == before {
                             return Err(format!("error: taint {shown:?} not found"));
                         }

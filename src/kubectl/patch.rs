@@ -184,12 +184,13 @@ pub fn run(ctx: &mut Ctx) -> Output {
             }
         }
     }
-    let Some(new) = decode_object(doc) else {
+    let Some(mut new) = decode_object(doc) else {
         return fail(format!(
             "Error from server (BadRequest): the patch for {label} does not decode as a {}",
             kind.info().name
         ));
     };
+    Admission::prepare_update(&live, &mut new);
     let same = new.to_json() == live.to_json();
     if same {
         return Output::ok(format!("{label} patched (no change)\n"));

@@ -216,7 +216,7 @@ fn wanted_taints(node: &Node, effect: TaintEffect) -> (Vec<&'static str>, Vec<&'
 
 /// The node with its controller-owned taints of `effect` brought in line, or None if they are.
 fn retaint(node: &Node, effect: TaintEffect, now: SimTime) -> Option<Node> {
-    let (owned, wanted) = wanted_taints(node, effect);
+    let (owned, wanted) = wanted_taints(node, effect.clone());
     let mut taints: Vec<Taint> = node
         .spec
         .taints
@@ -231,7 +231,7 @@ fn retaint(node: &Node, effect: TaintEffect, now: SimTime) -> Option<Node> {
     for key in wanted {
         if !taints.iter().any(|t| t.effect == effect && t.key == key) {
             taints.push(Taint {
-                effect,
+                effect: effect.clone(),
                 key: key.into(),
                 time_added: Some(Timestamp(now)),
                 value: None,

@@ -147,7 +147,7 @@ pub fn phase(pod: &Pod) -> PodPhase {
 
 /// Ready and ContainersReady from the container statuses and the phase.
 pub fn set_readiness(pod: &mut Pod, now: SimTime) {
-    let phase = pod.status.phase;
+    let phase = pod.status.phase.clone();
     let unready: Vec<String> = pod
         .status
         .container_statuses

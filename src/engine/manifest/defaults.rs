@@ -30,6 +30,33 @@ pub fn prepare_for_create(obj: &mut Object) {
     apply_defaults(obj);
 }
 
+/// What the API server does to an update of the main resource (apply, replace, patch) before
+/// validating it: the status stays the stored one, because status is written only through the
+/// status subresource (so `status.phase: Bogus` in a replaced or patched pod changes nothing
+/// and is never judged), then the defaults are applied. Same kinds as [`prepare_for_create`].
+pub fn prepare_for_update(live: &Object, new: &mut Object) {
+    macro_rules! keep_status {
+        ($($kind:ident),*) => {
+            match (live, &mut *new) {
+                $( (Object::$kind(l), Object::$kind(n)) => n.status = l.status.clone(), )*
+                _ => {}
+            }
+        };
+    }
+    keep_status!(
+        Pod,
+        StatefulSet,
+        DaemonSet,
+        Deployment,
+        ReplicaSet,
+        PersistentVolumeClaim,
+        PersistentVolume,
+        Namespace,
+        PodDisruptionBudget
+    );
+    apply_defaults(new);
+}
+
 /// Applies the defaults of `obj`'s kind. Idempotent; safe on updates too (defaults are applied
 /// to every object the API server decodes).
 pub fn apply_defaults(obj: &mut Object) {

@@ -13,8 +13,9 @@
 //!    `last-applied-configuration`) and a path -> line index ([`lines`]). `kind: List` items
 //!    become documents of their own. Input over 3 MiB is refused whole ([`limits`]).
 //! 2. [`prepare_for_create`] (the API server, on create: drops client-sent status, then
-//!    defaults) or [`apply_defaults`] (on update, applied to the merged object): the v1.36
-//!    defaults, so `kubectl get -o yaml` shows what a real cluster shows.
+//!    defaults) or [`prepare_for_update`] (on update: keeps the stored status, then defaults;
+//!    [`apply_defaults`] alone where no status can change): the v1.36 defaults, so
+//!    `kubectl get -o yaml` shows what a real cluster shows.
 //! 3. [`validate_create`] / [`validate_update`] (the API server, after defaulting): `Err` is an
 //!    [`ApiError`] with structured causes; [`ApiError::kubectl_text`] prints what kubectl prints
 //!    (`The StatefulSet "web" is invalid: ...`; other reasons as `Error from server (Reason):
@@ -32,7 +33,7 @@ pub mod lines;
 pub mod validation;
 pub mod yaml;
 
-pub use defaults::{apply_defaults, prepare_for_create};
+pub use defaults::{apply_defaults, prepare_for_create, prepare_for_update};
 pub use document::{Document, ManifestError, ManifestErrorKind};
 pub use errors::{ApiError, ErrorType, FieldError, StatusReason};
 pub use lines::LineIndex;

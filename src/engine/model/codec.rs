@@ -413,56 +413,103 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
     }
 }
 
-/// A unit-only enum written as its variant's name (`NoSchedule`, `Running`).
-pub trait NamedVariants: Sized + Copy + 'static {
-    const VARIANTS: &'static [(&'static str, Self)];
-    /// Go's zero value (`""`) has no variant; `None` makes the field required.
-    const ZERO: Option<Self>;
-}
+/// Declares a Go string type with named constants (`type TaintEffect string`) as an enum: one
+/// variant per constant the engine acts on, plus `Other` for any other text.
+///
+/// The API server decodes such a field as a plain string and leaves judging it to validation
+/// (`spec.taints[0].effect: Unsupported value: "Sometimes": supported values: ...`), so the
+/// decoder accepts any string too and keeps it in `Other` for validation to quote. `Other`
+/// never holds a known name (`from_text` maps those to their variant), so comparing with a
+/// variant is exact. An empty string is Go's zero value, the same as leaving the field out:
+/// both decode to `zero` (`Other(String::new())` where the API requires the field, so
+/// validation reports it missing).
+macro_rules! string_enum {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $( $(#[$vattr:meta])* $variant:ident = $text:literal, )+
+        }
+        zero = $zero:expr;
+    ) => {
+        $(#[$attr])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $( $(#[$vattr])* $variant, )+
+            /// Any other text, as the document wrote it; only validation looks at it.
+            Other(String),
+        }
 
-pub fn decode_variant<E: NamedVariants>(v: &Value, cx: &mut DecodeCx) -> Result<E, DecodeError> {
-    let Value::String(s) = v else {
-        return Err(cx.invalid_type(v, "string or map"));
-    };
-    if let Some((_, e)) = E::VARIANTS.iter().find(|(name, _)| name == s) {
-        return Ok(*e);
-    }
-    let names: Vec<String> = E::VARIANTS.iter().map(|(n, _)| format!("`{n}`")).collect();
-    Err(cx.error(format!(
-        "unknown variant `{s}`, expected one of {}",
-        names.join(", ")
-    )))
-}
+        impl $name {
+            /// The known values' names, in the order the API server lists them in
+            /// `supported values: ...`.
+            pub const KNOWN: &'static [&'static str] = &[$($text),+];
 
-pub fn variant_name<E: NamedVariants + PartialEq>(e: &E) -> &'static str {
-    E::VARIANTS
-        .iter()
-        .find(|(_, x)| x == e)
-        .map(|(n, _)| *n)
-        .unwrap_or_default()
-}
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $text, )+
+                    $name::Other(s) => s,
+                }
+            }
 
-/// Implements `Codec`, `Serialize` and `Deserialize` for a named-variant enum.
-macro_rules! codec_enum {
-    ($ty:ty) => {
-        impl $crate::engine::model::codec::Codec for $ty {
+            /// The known value spelled `s` (client-side parsers, which refuse the rest).
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $( $text => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+
+            /// Any text as the API server decodes it: a known name, Go's zero value for `""`,
+            /// anything else kept in `Other`.
+            pub fn from_text(s: &str) -> $name {
+                if s.is_empty() {
+                    return <$name as Default>::default();
+                }
+                $name::parse(s).unwrap_or_else(|| $name::Other(s.to_string()))
+            }
+
+            /// One of the named constants (what validation accepts).
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Other(_))
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $zero
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::engine::model::codec::Codec for $name {
             fn decode(
                 v: &serde_json::Value,
                 cx: &mut $crate::engine::model::codec::DecodeCx,
             ) -> Result<Self, $crate::engine::model::codec::DecodeError> {
-                $crate::engine::model::codec::decode_variant(v, cx)
+                match v {
+                    serde_json::Value::String(s) => Ok($name::from_text(s)),
+                    _ => Err(cx.invalid_type(v, "a string")),
+                }
             }
             fn encode(&self) -> serde_json::Value {
-                serde_json::Value::from($crate::engine::model::codec::variant_name(self))
+                serde_json::Value::from(self.as_str())
+            }
+            fn omit_empty(&self) -> bool {
+                self.as_str().is_empty()
             }
             fn absent() -> Option<Self> {
-                <$ty as $crate::engine::model::codec::NamedVariants>::ZERO
+                Some(<$name as Default>::default())
             }
         }
-        $crate::engine::model::codec::serde_via_codec!($ty);
+        $crate::engine::model::codec::serde_via_codec!($name);
     };
 }
-pub(crate) use codec_enum;
+pub(crate) use string_enum;
 
 /// `Serialize` and `Deserialize` through `Value` and `Codec`, so code that hands model types to
 /// serde keeps working; one tiny function per serializer instead of serde's derived state

@@ -1,6 +1,6 @@
 //! Node: spec (taints, unschedulable) and status (capacity, conditions, addresses).
 
-use super::codec::{codec_enum, codec_struct, Codec, DecodeCx, DecodeError, NamedVariants};
+use super::codec::{codec_struct, string_enum};
 use super::meta::{ObjectMeta, Quantity};
 use crate::engine::time::Timestamp;
 use serde_json::Value;
@@ -28,79 +28,26 @@ codec_struct! {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TaintEffect {
-    NoSchedule,
-    PreferNoSchedule,
-    NoExecute,
+string_enum! {
+    /// `spec.taints[*].effect`. Required: a taint that leaves it out decodes with an empty
+    /// `Other`, which validation reports as `Required value`.
+    pub enum TaintEffect {
+        NoSchedule = "NoSchedule",
+        PreferNoSchedule = "PreferNoSchedule",
+        NoExecute = "NoExecute",
+    }
+    zero = TaintEffect::Other(String::new());
 }
 
-impl NamedVariants for TaintEffect {
-    const VARIANTS: &'static [(&'static str, Self)] = &[
-        ("NoSchedule", TaintEffect::NoSchedule),
-        ("PreferNoSchedule", TaintEffect::PreferNoSchedule),
-        ("NoExecute", TaintEffect::NoExecute),
-    ];
-    /// A taint must say its effect.
-    const ZERO: Option<Self> = None;
-}
-codec_enum!(TaintEffect);
-
-impl TaintEffect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaintEffect::NoSchedule => "NoSchedule",
-            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
-            TaintEffect::NoExecute => "NoExecute",
-        }
-    }
-    pub fn parse(s: &str) -> Option<TaintEffect> {
-        match s {
-            "NoSchedule" => Some(TaintEffect::NoSchedule),
-            "PreferNoSchedule" => Some(TaintEffect::PreferNoSchedule),
-            "NoExecute" => Some(TaintEffect::NoExecute),
-            _ => None,
-        }
+codec_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Taint {
+        "effect" pub effect: TaintEffect,
+        "key" pub key: String,
+        "timeAdded" [omit] pub time_added: Option<Timestamp>,
+        "value" [omit] pub value: Option<String>,
     }
 }
-
-/// Written out rather than with `codec_struct!`: a taint has no zero value (its effect is
-/// required), so it has no `Default`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Taint {
-    pub effect: TaintEffect,
-    pub key: String,
-    pub time_added: Option<Timestamp>,
-    pub value: Option<String>,
-}
-
-impl Codec for Taint {
-    fn decode(v: &Value, cx: &mut DecodeCx) -> Result<Self, DecodeError> {
-        const FIELDS: &[&str] = &["effect", "key", "timeAdded", "value"];
-        let map = cx.struct_map(v, "Taint")?;
-        for key in map.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
-            cx.unknown_key(key);
-        }
-        Ok(Taint {
-            effect: cx.field(map, "effect")?,
-            key: cx.field(map, "key")?,
-            time_added: cx.field(map, "timeAdded")?,
-            value: cx.field(map, "value")?,
-        })
-    }
-    fn encode(&self) -> Value {
-        let mut map = serde_json::Map::new();
-        super::codec::put(&mut map, "effect", &self.effect, false);
-        super::codec::put(&mut map, "key", &self.key, false);
-        super::codec::put(&mut map, "timeAdded", &self.time_added, true);
-        super::codec::put(&mut map, "value", &self.value, true);
-        Value::Object(map)
-    }
-    fn absent() -> Option<Self> {
-        None
-    }
-}
-super::codec::serde_via_codec!(Taint);
 
 impl Taint {
     /// `key=value:Effect` / `key:Effect`, as kubectl describe prints taints.

@@ -2,7 +2,7 @@
 //! Fields the simulation does not interpret are kept as opaque JSON so manifests that set them
 //! still apply cleanly and print back unchanged.
 
-use super::codec::{codec_enum, codec_struct, NamedVariants};
+use super::codec::{codec_struct, string_enum};
 use super::meta::{IntOrString, LabelSelector, Labels, ObjectMeta, Quantity};
 use crate::engine::time::Timestamp;
 use serde_json::Value;
@@ -355,39 +355,18 @@ codec_struct! {
     }
 }
 
-/// Pod phase (`status.phase`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PodPhase {
-    #[default]
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    Unknown,
-}
-
-impl NamedVariants for PodPhase {
-    const VARIANTS: &'static [(&'static str, Self)] = &[
-        ("Pending", PodPhase::Pending),
-        ("Running", PodPhase::Running),
-        ("Succeeded", PodPhase::Succeeded),
-        ("Failed", PodPhase::Failed),
-        ("Unknown", PodPhase::Unknown),
-    ];
-    const ZERO: Option<Self> = Some(PodPhase::Pending);
-}
-codec_enum!(PodPhase);
-
-impl PodPhase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PodPhase::Pending => "Pending",
-            PodPhase::Running => "Running",
-            PodPhase::Succeeded => "Succeeded",
-            PodPhase::Failed => "Failed",
-            PodPhase::Unknown => "Unknown",
-        }
+string_enum! {
+    /// Pod phase (`status.phase`). A client-sent status is dropped on create and kept from the
+    /// stored pod on update, so `Other` only lives as long as a decoded manifest; the zero value
+    /// is Pending, the phase the create strategy gives every new pod.
+    pub enum PodPhase {
+        Pending = "Pending",
+        Running = "Running",
+        Succeeded = "Succeeded",
+        Failed = "Failed",
+        Unknown = "Unknown",
     }
+    zero = PodPhase::Pending;
 }
 
 codec_struct! {

@@ -258,7 +258,7 @@ pub fn pods_status<'a>(pods: impl Iterator<Item = &'a Pod>) -> String {
             PodPhase::Pending => wt += 1,
             PodPhase::Succeeded => s += 1,
             PodPhase::Failed => f += 1,
-            PodPhase::Unknown => {}
+            PodPhase::Unknown | PodPhase::Other(_) => {}
         }
     }
     format!("{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed")

@@ -23,7 +23,7 @@ pub fn pod_tone(chip: &PodChip) -> &'static str {
         PodPhase::Running if chip.ready => "ok",
         PodPhase::Running => "warn",
         PodPhase::Succeeded => "done",
-        PodPhase::Pending | PodPhase::Unknown => "pending",
+        PodPhase::Pending | PodPhase::Unknown | PodPhase::Other(_) => "pending",
         PodPhase::Failed => "bad",
     }
 }

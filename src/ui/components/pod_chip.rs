@@ -101,7 +101,7 @@ pub fn Chip(props: &ChipProps) -> Html {
     html! {
         <@{tag} class={class} {style} title={title} tabindex="0" role="button" {onclick} {onkeydown}
             data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()} data-uid={chip.uid.clone()}
-            data-phase={chip.phase.as_str()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}
+            data-phase={chip.phase.to_string()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}
             data-moved-from={props.moved_from.clone()}>
             <span class={classes!("ready-mark", chip.ready.then_some("is-ready"))} aria-hidden="true" />
             <span class="pod-name">{&chip.name}</span>

@@ -72,7 +72,7 @@ pub fn node_should_run_ds(node: &Node, ds: &DaemonSet) -> Placement {
 
 fn taint_reason(taint: &Taint) -> String {
     let mut text = format!("taint {} not tolerated", taint.display());
-    let hint = match (taint.key.as_str(), taint.effect) {
+    let hint = match (taint.key.as_str(), &taint.effect) {
         ("node.kubernetes.io/not-ready", _) => Some("node is NotReady"),
         ("node.kubernetes.io/unreachable", _) => Some("node is unreachable"),
         ("node.kubernetes.io/network-unavailable", _) => Some(

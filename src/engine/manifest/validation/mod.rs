@@ -1,7 +1,8 @@
 //! Create and update validation with the API server's wording and order. One module per kind
 //! family: [`meta`] (names, labels, selectors), [`pod`] (pod specs and templates),
 //! [`workloads`] (StatefulSet, DaemonSet, Deployment, ReplicaSet), [`storage`] (claims,
-//! volumes, classes), [`core`] (Service, Secret, ConfigMap); [`names`] holds the name formats.
+//! volumes, classes), [`core`] (Service, Secret, ConfigMap), [`node`] (taints); [`names`] holds
+//! the name formats.
 //!
 //! Both entry points expect a defaulted object (`apply_defaults`), as the API server validates
 //! after defaulting.
@@ -9,6 +10,7 @@
 pub mod core;
 pub mod meta;
 pub mod names;
+pub mod node;
 pub mod pod;
 pub mod storage;
 pub mod workloads;
@@ -54,6 +56,7 @@ fn validate_spec(obj: &Object, errs: &mut Vec<FieldError>) {
         Object::ReplicaSet(r) => workloads::validate_replicaset_spec(r, errs),
         Object::Pod(p) => pod::validate_pod_spec(&p.spec, "spec", &[], errs),
         Object::Service(s) => core::validate_service(s, errs),
+        Object::Node(n) => node::validate_node(n, errs),
         Object::PersistentVolumeClaim(c) => storage::validate_claim_spec(&c.spec, "spec", errs),
         Object::PersistentVolume(v) => storage::validate_pv(v, errs),
         Object::StorageClass(c) => storage::validate_storage_class(c, errs),
@@ -92,7 +95,11 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         (Object::ReplicaSet(o), Object::ReplicaSet(n)) => {
             workloads::validate_replicaset_update(o, n, &mut errs)
         }
-        (Object::Pod(o), Object::Pod(n)) => pod::validate_pod_update(&o.spec, &n.spec, &mut errs),
+        (Object::Pod(o), Object::Pod(n)) => {
+            // `ValidatePodUpdate` validates the new spec, then which fields changed.
+            pod::validate_pod_spec(&n.spec, "spec", &[], &mut errs);
+            pod::validate_pod_update(&o.spec, &n.spec, &mut errs)
+        }
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
             storage::validate_claim_update(o, n, &mut errs)
         }
