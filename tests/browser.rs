@@ -23,6 +23,8 @@ mod cluster_view;
 mod editor_console;
 #[path = "browser/session.rs"]
 mod session;
+#[path = "browser/session_timeline.rs"]
+mod session_timeline;
 #[path = "browser/time.rs"]
 mod time;
 

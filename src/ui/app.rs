@@ -116,6 +116,9 @@ pub fn App() -> Html {
         })
     };
 
+    // The Import button, where the focus returns from the import's question and report.
+    let import_button = use_node_ref();
+
     html! {
         <div class="app" data-testid="app">
             <header class="topbar">
@@ -138,7 +141,7 @@ pub fn App() -> Html {
                     on_live={h.on_live.clone()} on_undo={h.on_undo_branch.clone()}
                     on_dismiss={h.on_dismiss_branch.clone()} />
             </header>
-            {session_bar(&state, &h)}
+            {session_bar(&state, &h, &import_button)}
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status" data-testid="notice">
                     <p>{notice.clone()}</p>
@@ -181,18 +184,21 @@ pub fn App() -> Html {
 
 /// The row under the top bar: troubleshooting stories and the session file (export, import),
 /// and what the last import did.
-fn session_bar(state: &AppState, h: &Handlers) -> Html {
+fn session_bar(state: &AppState, h: &Handlers, import_button: &NodeRef) -> Html {
     html! {
         <>
             <nav class="session-bar" aria-label="Stories and session file">
-                <StoryPicker current={state.story} commands={state.journal.marks().len()}
+                <StoryPicker current={state.story} has_work={state.has_own_work()}
                     on_open={h.on_open_story.clone()} />
                 <SessionFile seed={state.seed} journal={state.journal.clone()}
-                    on_import={h.on_import.clone()} />
+                    on_import={h.on_import.clone()}
+                    pending={state.pending_import.as_ref().map(|p| AttrValue::from(p.file_name.clone()))}
+                    on_confirm={h.on_confirm_import.clone()} on_cancel={h.on_cancel_import.clone()}
+                    import_ref={import_button.clone()} />
             </nav>
             if let Some(status) = &state.import_status {
                 <ImportStatusBox status={status.clone()} on_force={h.on_import_anyway.clone()}
-                    on_dismiss={h.on_dismiss_import.clone()} />
+                    on_dismiss={h.on_dismiss_import.clone()} import_ref={import_button.clone()} />
             }
         </>
     }
@@ -234,6 +240,8 @@ struct Handlers {
     on_open_story: Callback<usize>,
     on_import: Callback<(String, Result<String, String>)>,
     on_import_anyway: Callback<()>,
+    on_confirm_import: Callback<()>,
+    on_cancel_import: Callback<()>,
     on_dismiss_import: Callback<()>,
     on_scrub: Callback<u64>,
     on_scrub_by: Callback<i64>,
@@ -264,6 +272,8 @@ impl Handlers {
             on_open_story: dispatch(d, Action::OpenStory),
             on_import: dispatch(d, |(file_name, text)| Action::Import { file_name, text }),
             on_import_anyway: dispatch(d, |()| Action::ImportAnyway),
+            on_confirm_import: dispatch(d, |()| Action::ConfirmImport),
+            on_cancel_import: dispatch(d, |()| Action::CancelImport),
             on_dismiss_import: dispatch(d, |()| Action::DismissImportStatus),
             on_scrub: dispatch(d, Action::Scrub),
             on_scrub_by: dispatch(d, Action::ScrubBy),

@@ -6,6 +6,10 @@
 //! time that passed between commands coalesced into one `sim advance` line. Replaying it on
 //! `Session::new(seed)` gives the same cluster, because the engine is deterministic.
 //!
+//! A command typed at the console that reads like a recorded advance (`sim advance 500ms`) is
+//! written after a `TYPED` comment line, so a replay keeps it a command (with its timeline
+//! mark) instead of taking it for time played.
+//!
 //! Positions: every entry starts at a `Moment`: the simulated clock then, and a timeline
 //! position. They are equal unless a command turned the clock back (`sim reset` starts a new
 //! cluster at its own clock); the timeline position never goes back, so the timeline can draw
@@ -50,6 +54,10 @@ impl Entry {
         }
     }
 }
+
+/// The comment line written before a typed command that `sim advance Nms` time played would
+/// otherwise be mistaken for. A comment, so `kubeplay run` ignores it.
+const TYPED: &str = "# typed at the console:";
 
 /// A command as the timeline marks it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -195,7 +203,13 @@ impl Journal {
         let mut out = String::new();
         for e in &self.entries {
             match e {
-                Entry::Command { text, .. } => out.push_str(text),
+                Entry::Command { text, .. } => {
+                    if parse_command(text).is_some_and(|line| advance_ms(&line).is_some()) {
+                        out.push_str(TYPED);
+                        out.push('\n');
+                    }
+                    out.push_str(text);
+                }
                 Entry::Advance { ms, .. } => out.push_str(&format!("sim advance {ms}ms\n")),
             }
         }
@@ -206,11 +220,19 @@ impl Journal {
     /// journal of the result is the parsed script, so saving it again gives the same text.
     pub fn replay(seed: u64, script: &str) -> Result<(Session, Journal), String> {
         let lines = parse_script(script).map_err(|e| e.to_string())?;
+        let text: Vec<&str> = script.lines().collect();
+        // `line.line` is 1-based: the line before it is `text[line.line - 2]`.
+        let typed = |line: &ScriptLine| {
+            line.line
+                .checked_sub(2)
+                .and_then(|i| text.get(i))
+                .is_some_and(|l| l.trim() == TYPED)
+        };
         let mut session = Session::new(seed);
         let mut journal = Journal::default();
         journal.anchor(session.sim.now().0);
         for line in &lines {
-            match advance_ms(line) {
+            match advance_ms(line).filter(|_| !typed(line)) {
                 // Time is replayed exactly as it was played, without going through the
                 // session, so the session history matches the live one.
                 Some(ms) => {

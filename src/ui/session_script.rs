@@ -77,7 +77,7 @@ pub fn read_header(text: &str, default_seed: u64) -> SessionFile {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use import::{import, refused, ImportProblem, ImportStatus, Imported};
+pub use import::{import, refused, ImportProblem, ImportStatus, Imported, PendingImport};
 
 #[cfg(target_arch = "wasm32")]
 mod import {
@@ -108,12 +108,20 @@ mod import {
         Done { file_name: String, commands: usize },
     }
 
-    #[derive(Debug)]
+    #[derive(Clone, Debug)]
     pub struct Imported {
         pub seed: u64,
         pub session: Session,
         pub journal: Journal,
         pub commands: usize,
+    }
+
+    /// A file that replays cleanly but would replace the learner's own work: it waits for
+    /// their yes (Import asks first, as opening a story does).
+    #[derive(Debug)]
+    pub struct PendingImport {
+        pub file_name: String,
+        pub imported: Imported,
     }
 
     /// A file that was not read (too large, unreadable).

@@ -5,7 +5,7 @@
 use super::editor_check::{check_manifest, EditorProblem};
 use super::examples::EXAMPLES;
 use super::journal::{apply_line, delete_line, Journal};
-use super::session_script::{import, ImportStatus};
+use super::session_script::{import, ImportStatus, Imported, PendingImport};
 use crate::engine::time::SimDuration;
 use crate::present::{cluster_view, inspect, ClusterView, InspectTarget, InspectView};
 use crate::script::{parse_script, Session};
@@ -69,6 +69,10 @@ pub enum Action {
     },
     /// Import the file of the last failed import although one of its commands failed.
     ImportAnyway,
+    /// Yes to the pending import: it replaces the learner's work.
+    ConfirmImport,
+    /// No to the pending import: everything stays as it was.
+    CancelImport,
     DismissImportStatus,
     /// An animation frame (its timestamp, ms): play moves time, the engine works a bounded
     /// slice toward the goal or the replay.
@@ -110,6 +114,8 @@ pub struct AppState {
     /// The troubleshooting story whose card is open (an index into `stories::STORIES`).
     pub story: Option<usize>,
     pub import_status: Option<Rc<ImportStatus>>,
+    /// An import asking whether it may replace the learner's work (see `has_own_work`).
+    pub pending_import: Option<Rc<PendingImport>>,
     /// Where time is heading, and the earlier moment shown, if any (see `time`).
     pub time: time::TimeState,
 }
@@ -174,6 +180,7 @@ impl AppState {
             inspector: None,
             story: None,
             import_status: None,
+            pending_import: None,
             time: Default::default(),
         }
     }
@@ -187,21 +194,38 @@ impl AppState {
         s
     }
 
+    /// Whether the tab holds commands of the learner's own (more than the open story's setup):
+    /// what opening a story or importing a file would throw away, so both ask first.
+    pub fn has_own_work(&self) -> bool {
+        self.journal.marks().len() > self.story.map_or(0, super::stories::setup_len)
+    }
+
     fn import_file(mut self, file_name: &str, text: &str, force: bool) -> AppState {
         match import(file_name, text, DEFAULT_SEED, force) {
-            Ok(imported) => {
-                let mut s = self.with_cluster(imported.seed, imported.session, imported.journal);
-                s.import_status = Some(Rc::new(ImportStatus::Done {
+            Ok(imported) if self.has_own_work() => {
+                self.import_status = None;
+                self.pending_import = Some(Rc::new(PendingImport {
                     file_name: file_name.to_string(),
-                    commands: imported.commands,
+                    imported,
                 }));
-                s
+                self
             }
+            Ok(imported) => self.with_import(file_name, imported),
             Err(problem) => {
                 self.import_status = Some(Rc::new(ImportStatus::Failed(problem)));
                 self
             }
         }
+    }
+
+    /// The cluster of an import replaces this one.
+    fn with_import(&self, file_name: &str, imported: Imported) -> AppState {
+        let mut s = self.with_cluster(imported.seed, imported.session, imported.journal);
+        s.import_status = Some(Rc::new(ImportStatus::Done {
+            file_name: file_name.to_string(),
+            commands: imported.commands,
+        }));
+        s
     }
 
     /// The session itself, for readers that outlive one render (console completion).
@@ -397,18 +421,34 @@ impl Reducible for AppState {
                 }
                 next.story = None;
             }
-            Action::Import { file_name, text } => match text {
-                Ok(text) => return Rc::new(next.import_file(&file_name, &text, false)),
-                Err(why) => {
-                    let problem = super::session_script::refused(&file_name, why);
-                    next.import_status = Some(Rc::new(ImportStatus::Failed(problem)));
+            Action::Import { file_name, text } => {
+                // A new file supersedes a question still open about another.
+                next.pending_import = None;
+                match text {
+                    Ok(text) => return Rc::new(next.import_file(&file_name, &text, false)),
+                    Err(why) => {
+                        let problem = super::session_script::refused(&file_name, why);
+                        next.import_status = Some(Rc::new(ImportStatus::Failed(problem)));
+                    }
                 }
-            },
+            }
             Action::ImportAnyway => {
                 let Some(ImportStatus::Failed(p)) = next.import_status.as_deref().cloned() else {
                     return self;
                 };
                 return Rc::new(next.import_file(&p.file_name, &p.text, true));
+            }
+            Action::ConfirmImport => {
+                let Some(pending) = next.pending_import.take() else {
+                    return self;
+                };
+                // A copy: the previous state still holds the pending import.
+                return Rc::new(next.with_import(&pending.file_name, pending.imported.clone()));
+            }
+            Action::CancelImport => {
+                if next.pending_import.take().is_none() {
+                    return self;
+                }
             }
             Action::DismissImportStatus => {
                 if next.import_status.is_none() {

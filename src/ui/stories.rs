@@ -295,3 +295,12 @@ fn heredoc_delimiter(command: &str) -> Option<(String, bool)> {
         .next()?;
     Some((delim.to_string(), strip_tabs))
 }
+
+/// How many commands opening story `i` runs: the first that many commands of a tab's journal
+/// are the story's setup, not the learner's work.
+pub fn setup_len(i: usize) -> usize {
+    STORIES
+        .get(i)
+        .and_then(|s| split_story(s.script).ok())
+        .map_or(0, |s| s.setup.len())
+}

@@ -82,6 +82,8 @@ pub struct Branched {
     pub discarded: usize,
     /// The clock where the timeline was cut.
     pub at_clock: u64,
+    /// The open story the cut closed (its setup was discarded); Undo opens it again.
+    pub closed_story: Option<usize>,
 }
 
 /// What the timeline control draws.
@@ -100,6 +102,8 @@ pub struct TimelineInfo {
     pub marks: Rc<Vec<Mark>>,
     /// After a branch: how many later commands were discarded, and the clock of the cut.
     pub branched: Option<(usize, u64)>,
+    /// After a branch that discarded the open story's setup: that story (its card closed).
+    pub branch_closed_story: Option<usize>,
 }
 
 fn perf_now() -> f64 {
@@ -145,6 +149,7 @@ impl AppState {
                 .branched
                 .as_ref()
                 .map(|b| (b.discarded, b.at_clock)),
+            branch_closed_story: self.time.branched.as_ref().and_then(|b| b.closed_story),
         }
     }
 
@@ -512,6 +517,15 @@ impl AppState {
         let journal = Rc::make_mut(&mut self.journal);
         let discarded = journal.truncate(index, offset);
         journal.record_rest(now.0);
+        // A cut before the open story's setup was over leaves a cluster the story is not
+        // about: its card would describe commands that no longer happened.
+        let kept = journal.marks().len();
+        let closed_story = self
+            .story
+            .filter(|&i| kept < crate::ui::stories::setup_len(i));
+        if closed_story.is_some() {
+            self.story = None;
+        }
         self.time
             .checkpoints
             .borrow_mut()
@@ -522,6 +536,7 @@ impl AppState {
             journal: old_journal,
             discarded,
             at_clock: now.0,
+            closed_story,
         }));
         self.revision += 1;
     }
@@ -535,6 +550,9 @@ impl AppState {
         self.time.goal = None;
         self.session = b.session.clone();
         self.journal = b.journal.clone();
+        if b.closed_story.is_some() {
+            self.story = b.closed_story;
+        }
         self.time.checkpoints.borrow_mut().clear_after_start();
         self.show();
         self.revision += 1;

@@ -94,7 +94,11 @@ fn importing_an_export_rebuilds_the_cluster_and_keeps_the_manifest() {
     );
     assert_eq!(get_all(&stopped), get_all(&other), "cluster kept");
 
-    let imported = reduce(stopped, vec![Action::ImportAnyway]);
+    // `other` holds the learner's own commands: the import asks before replacing them.
+    let asked = reduce(stopped, vec![Action::ImportAnyway]);
+    assert!(asked.pending_import.is_some(), "asks first");
+    assert_eq!(get_all(&asked), get_all(&other), "not replaced yet");
+    let imported = reduce(asked, vec![Action::ConfirmImport]);
     assert!(matches!(
         imported.import_status.as_deref(),
         Some(ImportStatus::Done { .. })
@@ -144,7 +148,7 @@ fn a_broken_file_names_its_line_and_changes_nothing() {
 }
 
 /// Chooses an option of a select as a user does (value, then a bubbling `change`).
-async fn choose(root: &Element, selector: &str, value: &str) {
+pub(crate) async fn choose(root: &Element, selector: &str, value: &str) {
     let select: HtmlSelectElement = find(root, selector).unchecked_into();
     select.set_value(value);
     let init = EventInit::new();
@@ -288,5 +292,155 @@ async fn every_story_opens_with_its_card_and_steps() {
         // Tick one step so the next story shows it does not inherit the ticks.
         click(&root, "[data-testid=story-step]").await;
     }
+    handle.destroy();
+}
+
+fn import_action(file: &str) -> Action {
+    Action::Import {
+        file_name: "kubeplay-session.kubeplay".into(),
+        text: Ok(file.to_string()),
+    }
+}
+
+/// A session file whose cluster has a fifth node, `kind-worker9`.
+fn extra_node_file() -> String {
+    exported(&reduce(
+        Rc::new(AppState::fresh()),
+        vec![Action::Console("sim node add kind-worker9".into())],
+    ))
+}
+
+fn has_node(state: &AppState, name: &str) -> bool {
+    state.view.nodes.iter().any(|n| n.name == name)
+}
+
+#[wasm_bindgen_test]
+fn an_import_over_the_learners_work_asks_and_cancel_keeps_everything() {
+    let file = extra_node_file();
+    let mine = reduce(
+        Rc::new(AppState::fresh()),
+        vec![Action::Console(
+            "kubectl create deployment mine --image=nginx:1.27".into(),
+        )],
+    );
+    assert!(mine.has_own_work());
+    let asked = reduce(mine.clone(), vec![import_action(&file)]);
+    let pending = asked
+        .pending_import
+        .as_ref()
+        .expect("the import asks first");
+    assert_eq!(pending.file_name, "kubeplay-session.kubeplay");
+    assert!(asked.import_status.is_none(), "nothing imported yet");
+    assert_eq!(get_all(&asked), get_all(&mine), "the cluster is still mine");
+    assert!(!has_node(&asked, "kind-worker9"));
+
+    let cancelled = reduce(asked.clone(), vec![Action::CancelImport]);
+    assert!(cancelled.pending_import.is_none());
+    assert!(cancelled.import_status.is_none());
+    assert_eq!(get_all(&cancelled), get_all(&mine));
+    assert_eq!(cancelled.journal.to_script(), mine.journal.to_script());
+    assert_eq!(cancelled.view.time_ms, mine.view.time_ms);
+
+    let confirmed = reduce(asked, vec![Action::ConfirmImport]);
+    assert!(confirmed.pending_import.is_none());
+    assert!(matches!(
+        confirmed.import_status.as_deref(),
+        Some(ImportStatus::Done { commands: 1, .. })
+    ));
+    assert!(has_node(&confirmed, "kind-worker9"));
+    assert!(!get_all(&confirmed).contains("deployment.apps/mine"));
+}
+
+#[wasm_bindgen_test]
+fn an_import_with_nothing_to_lose_does_not_ask_as_the_story_picker_does_not() {
+    let file = extra_node_file();
+    // A fresh tab: nothing of the learner's.
+    let fresh = reduce(Rc::new(AppState::fresh()), vec![import_action(&file)]);
+    assert!(fresh.pending_import.is_none());
+    assert!(has_node(&fresh, "kind-worker9"), "imported at once");
+    // Played time alone is not work either (the picker counts commands too).
+    let played = reduce(
+        Rc::new(AppState::fresh()),
+        vec![Action::Advance(kubeplay::engine::time::SimDuration(2000))],
+    );
+    assert!(!played.has_own_work());
+    assert!(has_node(
+        &reduce(played, vec![import_action(&file)]),
+        "kind-worker9"
+    ));
+    // A story with only its own setup run: reopening it is one click, so no question.
+    let c = story_index('c').parse().unwrap();
+    let story = reduce(Rc::new(AppState::fresh()), vec![Action::OpenStory(c)]);
+    assert!(!story.journal.is_empty() && !story.has_own_work());
+    let imported = reduce(story.clone(), vec![import_action(&file)]);
+    assert!(imported.pending_import.is_none());
+    assert!(has_node(&imported, "kind-worker9"));
+    assert_eq!(
+        imported.story, None,
+        "the story's cluster is gone, so is its card"
+    );
+    // One command of the learner's own on top of the story is work: it asks.
+    let worked = reduce(
+        story,
+        vec![
+            Action::Console("kubectl get pods".into()),
+            import_action(&file),
+        ],
+    );
+    assert!(worked.pending_import.is_some());
+    assert_eq!(worked.story, Some(c), "the card stays until the answer");
+}
+
+fn focused_testid() -> Option<String> {
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-testid"))
+}
+
+/// Presses `key` on the element (a bubbling keydown, as the keyboard sends).
+pub(crate) async fn press(root: &Element, selector: &str, key: &str) {
+    let window = web_sys::window().unwrap();
+    let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"KeyboardEvent".into())
+        .unwrap()
+        .unchecked_into();
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"key".into(), &key.into()).unwrap();
+    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+    let args = js_sys::Array::of2(&"keydown".into(), &init);
+    let event: Event = js_sys::Reflect::construct(&ctor, &args)
+        .unwrap()
+        .unchecked_into();
+    find(root, selector).dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_story_question_hands_the_focus_back_to_the_picker_or_on_to_the_card() {
+    let (root, handle) = mount().await;
+    click(&root, "[data-testid=apply]").await;
+    let e = story_index('e');
+    // Cancel: the focus goes back to the picker, which shows no story again.
+    choose(&root, "[data-testid=stories]", &e).await;
+    assert_eq!(focused_testid().as_deref(), Some("story-confirm-open"));
+    click(&root, "[data-testid=story-confirm-cancel]").await;
+    assert_eq!(count(&root, "[data-testid=story-confirm]"), 0);
+    assert_eq!(focused_testid().as_deref(), Some("stories"));
+    let select: HtmlSelectElement = find(&root, "[data-testid=stories]").unchecked_into();
+    assert_eq!(select.value(), "");
+    // Escape is Cancel.
+    choose(&root, "[data-testid=stories]", &e).await;
+    press(&root, "[data-testid=story-confirm-open]", "Escape").await;
+    assert_eq!(count(&root, "[data-testid=story-confirm]"), 0);
+    assert_eq!(count(&root, "[data-testid=story-card]"), 0);
+    assert_eq!(focused_testid().as_deref(), Some("stories"));
+    // Open: the focus moves on to the new card's heading, which names the story.
+    choose(&root, "[data-testid=stories]", &e).await;
+    click(&root, "[data-testid=story-confirm-open]").await;
+    assert_eq!(count(&root, "[data-testid=story-card][data-story=e]"), 1);
+    assert_eq!(focused_testid().as_deref(), Some("story-title"));
+    assert!(text(&root, "[data-testid=story-title]").contains("DaemonSet missing"));
     handle.destroy();
 }

@@ -3,6 +3,7 @@
 
 mod claim_chip;
 mod cluster;
+mod confirm;
 mod console;
 mod controls;
 mod editor;

@@ -1,6 +1,8 @@
-//! Export and Import of the tab's session as a script file, Copy of the same script, and the
-//! box that reports what the last import did.
+//! Export and Import of the tab's session as a script file, Copy of the same script, the
+//! question an import asks before it replaces the learner's work, and the box that reports
+//! what the last import did.
 
+use super::confirm::{focus, InlineConfirm};
 use crate::ui::journal::Journal;
 use crate::ui::session_script::{export_text, ImportStatus, FILE_NAME, MAX_IMPORT_BYTES};
 use std::cell::Cell;
@@ -67,6 +69,12 @@ pub struct SessionFileProps {
     pub journal: Rc<Journal>,
     /// (file name, its text or why it was not read) of a file the learner picked.
     pub on_import: Callback<(String, Result<String, String>)>,
+    /// The name of a file whose import waits for a yes (it would replace the learner's work).
+    pub pending: Option<AttrValue>,
+    pub on_confirm: Callback<()>,
+    pub on_cancel: Callback<()>,
+    /// The Import button, shared with `ImportStatusBox`: where the focus returns.
+    pub import_ref: NodeRef,
 }
 
 #[component]
@@ -110,6 +118,18 @@ pub fn SessionFile(props: &SessionFileProps) -> Html {
             }
         })
     };
+    let confirm_box = props.pending.as_ref().map(|file_name| {
+        html! {
+            <InlineConfirm testid="import-confirm" ok_testid="import-confirm-ok"
+                confirm_label="Import" return_focus={props.import_ref.clone()}
+                on_confirm={focus_then_emit(&props.on_confirm, &props.import_ref)}
+                on_cancel={props.on_cancel.clone()}>
+                {"Import "}<strong>{file_name.clone()}</strong>
+                {"? It replays the file on a fresh cluster, so this tab's commands are lost \
+                  unless you Export them first. Your manifest stays."}
+            </InlineConfirm>
+        }
+    });
     let picked = {
         let on_import = props.on_import.clone();
         Callback::from(move |e: Event| {
@@ -154,6 +174,7 @@ pub fn SessionFile(props: &SessionFileProps) -> Html {
                 <span class="icon" aria-hidden="true">{"↓"}</span>{"Export"}
             </button>
             <button type="button" class="btn" data-testid="import" onclick={open_picker}
+                ref={props.import_ref.clone()}
                 title="Replay a session file on a fresh cluster (your cluster stays if it fails)">
                 <span class="icon" aria-hidden="true">{"↑"}</span>{"Import"}
             </button>
@@ -164,6 +185,9 @@ pub fn SessionFile(props: &SessionFileProps) -> Html {
                 {"Copy script"}
             </button>
             <span class="copy-status" role="status" data-testid="copy-status">{(*copied).unwrap_or("")}</span>
+            // One node whether asked or not: a list that grows or shrinks at its end would
+            // make Yew rebuild the elements before it (and drop their focus).
+            {confirm_box.unwrap_or_default()}
         </div>
     }
 }
@@ -173,20 +197,27 @@ pub struct ImportStatusProps {
     pub status: Rc<ImportStatus>,
     pub on_force: Callback<()>,
     pub on_dismiss: Callback<()>,
+    /// The Import button: the focus goes back there when the box's button that had it goes.
+    pub import_ref: NodeRef,
+}
+
+/// `done`, after handing the focus to `to` (the clicked button is about to go).
+fn focus_then_emit(done: &Callback<()>, to: &NodeRef) -> Callback<()> {
+    let (done, to) = (done.clone(), to.clone());
+    Callback::from(move |()| {
+        focus(&to);
+        done.emit(());
+    })
 }
 
 /// What the last import did: its error at its line (the cluster is untouched), or how many
 /// commands it replayed.
 #[component]
 pub fn ImportStatusBox(props: &ImportStatusProps) -> Html {
-    let dismiss = {
-        let on_dismiss = props.on_dismiss.clone();
-        Callback::from(move |_: MouseEvent| on_dismiss.emit(()))
-    };
-    let force = {
-        let on_force = props.on_force.clone();
-        Callback::from(move |_: MouseEvent| on_force.emit(()))
-    };
+    // Both buttons go with the box (or with its failure), so the focus goes back to Import
+    // first; a question the import then asks takes it from there.
+    let dismiss = focus_then_emit(&props.on_dismiss, &props.import_ref).reform(|_: MouseEvent| ());
+    let force = focus_then_emit(&props.on_force, &props.import_ref).reform(|_: MouseEvent| ());
     match &*props.status {
         ImportStatus::Done {
             file_name,

@@ -2,8 +2,10 @@
 //! and the card of the open story — its symptom, the message to look for, and its look and fix
 //! steps as buttons that run the command in the console.
 
+use super::confirm::InlineConfirm;
 use crate::ui::stories::{capitalised, split_story, SectionKind, Step, StoryEntry, STORIES};
 use std::collections::BTreeSet;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -16,38 +18,38 @@ fn story_label(story: &StoryEntry) -> String {
 pub struct StoryPickerProps {
     /// The open story, which the select shows.
     pub current: Option<usize>,
-    /// How many commands this tab ran (its journal's). More than the open story's setup means
-    /// the learner's own work, which opening another story would throw away.
-    pub commands: usize,
+    /// Whether the tab holds the learner's own work (`AppState::has_own_work`), which opening
+    /// a story would throw away.
+    pub has_work: bool,
     pub on_open: Callback<usize>,
 }
 
 /// A select of the stories. With work in the tab, choosing one asks for a second confirmation
-/// inline (no dialog: nothing may block the page). The select shows the open story, so arrow
-/// keys move from it.
+/// inline. The select shows the open story, so arrow keys move from it.
 #[component]
 pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     let pending = use_state(|| None::<usize>);
     let select_ref = use_node_ref();
-    // Shows `current` (also after a cancelled choice).
-    let show_current = {
+    // Set by a confirmed Open: the focus moves to the new card's heading once it is drawn
+    // (the confirm box that had it is gone).
+    let focus_card = use_mut_ref(|| false);
+    {
         let select_ref = select_ref.clone();
-        let current = props.current;
-        move || {
+        let focus_card = focus_card.clone();
+        use_effect_with(props.current, move |current| {
+            // Shows `current` (also after a cancelled choice).
             if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
                 select.set_value(&current.map(|i| i.to_string()).unwrap_or_default());
             }
-        }
-    };
-    {
-        let show_current = show_current.clone();
-        use_effect_with(props.current, move |_| show_current());
+            if current.is_some() && std::mem::take(&mut *focus_card.borrow_mut()) {
+                focus_story_heading();
+            }
+        });
     }
     let pick = {
         let pending = pending.clone();
         let on_open = props.on_open.clone();
-        let own = props.current.map_or(0, setup_commands);
-        let has_work = props.commands > own;
+        let has_work = props.has_work;
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = select.value().parse::<usize>() {
@@ -62,8 +64,9 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     let confirm = {
         let pending = pending.clone();
         let on_open = props.on_open.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             if let Some(i) = *pending {
+                *focus_card.borrow_mut() = true;
                 pending.set(None);
                 on_open.emit(i);
             }
@@ -71,47 +74,24 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
     };
     let cancel = {
         let pending = pending.clone();
-        move || {
+        let select_ref = select_ref.clone();
+        let current = props.current;
+        Callback::from(move |()| {
             pending.set(None);
-            show_current();
-        }
-    };
-    // The question takes the focus, so a keyboard user answers it next (Escape cancels).
-    let open_ref = use_node_ref();
-    {
-        let open_ref = open_ref.clone();
-        use_effect_with(*pending, move |pending| {
-            if pending.is_some() {
-                if let Some(button) = open_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = button.focus();
-                }
-            }
-        });
-    }
-    let on_key = {
-        let cancel = cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cancel();
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
+                select.set_value(&current.map(|i| i.to_string()).unwrap_or_default());
             }
         })
     };
-    let cancel = Callback::from(move |_: MouseEvent| cancel());
     let confirm_box = (*pending).and_then(|i| STORIES.get(i)).map(|story| {
         html! {
-            <div class="story-confirm" role="alertdialog" aria-labelledby="story-confirm-text"
-                data-testid="story-confirm" onkeydown={on_key}>
-                <p id="story-confirm-text">
-                    {"Open "}<strong>{story_label(story)}</strong>
-                    {"? It starts a fresh cluster, so this tab's commands are lost unless you \
-                      Export them first. Your manifest stays."}
-                </p>
-                <div class="story-confirm-actions">
-                    <button type="button" class="btn btn-quiet" onclick={cancel}>{"Cancel"}</button>
-                    <button type="button" class="btn btn-primary" data-testid="story-confirm-open"
-                        ref={open_ref} onclick={confirm}>{"Open story"}</button>
-                </div>
-            </div>
+            <InlineConfirm testid="story-confirm" ok_testid="story-confirm-open"
+                confirm_label="Open story" return_focus={select_ref.clone()}
+                on_confirm={confirm.clone()} on_cancel={cancel.clone()}>
+                {"Open "}<strong>{story_label(story)}</strong>
+                {"? It starts a fresh cluster, so this tab's commands are lost unless you \
+                  Export them first. Your manifest stays."}
+            </InlineConfirm>
         }
     });
     html! {
@@ -126,10 +106,24 @@ pub fn StoryPicker(props: &StoryPickerProps) -> Html {
                     }) }
                 </select>
             </label>
-            {for confirm_box}
+            // One node whether asked or not: a list that grows or shrinks at its end would
+            // make Yew rebuild the elements before it (and drop their focus).
+            {confirm_box.unwrap_or_default()}
         </div>
     }
 }
+
+/// Focuses the open story card's heading (it takes the focus, not the tab order).
+fn focus_story_heading() {
+    if let Some(heading) = gloo::utils::document().get_element_by_id(STORY_TITLE_ID) {
+        if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+            let _ = heading.focus();
+        }
+    }
+}
+
+/// The id of the card's heading.
+const STORY_TITLE_ID: &str = "story-title";
 
 #[derive(Properties, PartialEq)]
 pub struct StoryCardProps {
@@ -238,11 +232,11 @@ pub fn StoryCard(props: &StoryCardProps) -> Html {
         }
     });
     html! {
-        <section class="panel story-card" aria-labelledby="story-title" data-testid="story-card"
+        <section class="panel story-card" aria-labelledby={STORY_TITLE_ID} data-testid="story-card"
             data-story={entry.letter.to_string()}>
             <div class="panel-head">
                 <span class="story-letter" aria-hidden="true">{entry.letter}</span>
-                <h2 id="story-title">{entry.title}</h2>
+                <h2 id={STORY_TITLE_ID} tabindex="-1" data-testid="story-title">{entry.title}</h2>
                 <button type="button" class="btn btn-quiet" data-testid="story-close"
                     aria-label="Close the story card" onclick={close}>{"×"}</button>
             </div>
@@ -265,12 +259,4 @@ pub fn StoryCard(props: &StoryCardProps) -> Html {
             </div>
         </section>
     }
-}
-
-/// How many commands opening story `i` runs.
-fn setup_commands(i: usize) -> usize {
-    STORIES
-        .get(i)
-        .and_then(|s| split_story(s.script).ok())
-        .map_or(0, |s| s.setup.len())
 }

@@ -4,6 +4,7 @@
 use super::format::clock;
 use crate::ui::journal::Mark;
 use crate::ui::state::time::TimelineInfo;
+use crate::ui::stories::STORIES;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -178,7 +179,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <p class="timeline-caption" data-testid="timeline-caption">{caption}</p>
             }
             if let Some((discarded, at_clock)) = info.branched {
-                { branch_notice(discarded, at_clock, &props.on_undo, &props.on_dismiss, &slider) }
+                { branch_notice(discarded, at_clock, info.branch_closed_story, &props.on_undo, &props.on_dismiss, &slider) }
             }
         </section>
     }
@@ -188,6 +189,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 fn branch_notice(
     discarded: usize,
     at_clock: u64,
+    closed_story: Option<usize>,
     on_undo: &Callback<()>,
     on_dismiss: &Callback<()>,
     slider: &NodeRef,
@@ -197,6 +199,14 @@ fn branch_notice(
         1 => "the 1 later command was discarded".to_string(),
         n => format!("the {n} later commands were discarded"),
     };
+    // The story card went with its setup; saying so keeps its disappearance from looking
+    // like a glitch.
+    let story = closed_story.and_then(|i| STORIES.get(i)).map(|story| {
+        format!(
+            " The setup of story ({}) was among them, so its card closed; Undo brings it back.",
+            story.letter
+        )
+    });
     let undo = {
         let on_undo = on_undo.clone();
         let slider = slider.clone();
@@ -218,6 +228,9 @@ fn branch_notice(
             <p>
                 {format!("You changed the cluster at t = {}, so the timeline continues from there: {what}.",
                     clock(at_clock))}
+                if let Some(story) = story {
+                    <span data-testid="branch-closed-story">{story}</span>
+                }
             </p>
             <button type="button" class="btn" data-testid="undo-branch" onclick={undo}
                 title="Bring back the discarded future (what you did since goes)">{"Undo"}</button>
