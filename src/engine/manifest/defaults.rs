@@ -196,8 +196,9 @@ fn default_service(spec: &mut ServiceSpec) {
             spec.ip_families = Some(vec!["IPv4".into()]);
         }
     }
-    if (type_ == "NodePort" || type_ == "LoadBalancer") && spec.external_traffic_policy.is_none() {
-        spec.external_traffic_policy = Some("Cluster".into());
+    // Go checks `== ""` on a plain string: an explicit empty policy is defaulted too.
+    if crate::engine::manifest::validation::core::externally_accessible(spec, &type_) {
+        fill_empty(&mut spec.external_traffic_policy, "Cluster");
     }
 }
 

@@ -84,6 +84,52 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
     if let Some(sel) = &spec.selector {
         validate_labels(sel, "spec.selector", errs);
     }
+    validate_traffic_policies(spec, type_, errs);
+}
+
+/// `apiservice.ExternallyAccessible`: reachable from outside the cluster network.
+pub fn externally_accessible(spec: &ServiceSpec, type_: &str) -> bool {
+    type_ == "LoadBalancer"
+        || type_ == "NodePort"
+        || (type_ == "ClusterIP"
+            && spec
+                .external_ips
+                .as_ref()
+                .is_some_and(|ips| !ips.is_empty()))
+}
+
+/// `validateServiceExternalTrafficPolicy` and `validateServiceInternalTrafficFieldsValue`, the
+/// last checks of `ValidateService`. Both are defaulted (to Cluster) where they apply.
+fn validate_traffic_policies(spec: &ServiceSpec, type_: &str, errs: &mut Vec<FieldError>) {
+    let external = spec.external_traffic_policy.as_deref().unwrap_or("");
+    if !externally_accessible(spec, type_) {
+        if !external.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.externalTrafficPolicy",
+                render_str(external),
+                "may only be set for externally-accessible services",
+            ));
+        }
+    } else if external.is_empty() {
+        errs.push(FieldError::required("spec.externalTrafficPolicy", ""));
+    } else if !matches!(external, "Cluster" | "Local") {
+        errs.push(FieldError::not_supported(
+            "spec.externalTrafficPolicy",
+            render_str(external),
+            &["Cluster", "Local"],
+        ));
+    }
+    match spec.internal_traffic_policy.as_deref() {
+        None if matches!(type_, "NodePort" | "LoadBalancer" | "ClusterIP") => {
+            errs.push(FieldError::required("spec.internalTrafficPolicy", ""))
+        }
+        Some(p) if !matches!(p, "Cluster" | "Local") => errs.push(FieldError::not_supported(
+            "spec.internalTrafficPolicy",
+            render_str(p),
+            &["Cluster", "Local"],
+        )),
+        _ => {}
+    }
 }
 
 pub fn validate_data_keys<'a>(

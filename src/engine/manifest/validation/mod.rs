@@ -8,6 +8,7 @@
 //! after defaulting.
 
 pub mod core;
+pub mod enums;
 pub mod meta;
 pub mod names;
 pub mod node;

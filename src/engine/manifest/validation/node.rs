@@ -6,7 +6,7 @@
 //! `spec.taints[0].effect` (pkg/apis/core/validation/validation.go, `validateNodeTaints`).
 
 use super::super::errors::{render_json, render_str, FieldError};
-use super::names;
+use super::{enums, names};
 use crate::engine::model::codec::Codec;
 use crate::engine::model::{Node, Taint, TaintEffect};
 use serde_json::json;
@@ -37,28 +37,19 @@ fn validate_taints(taints: &[Taint], path: &str, errs: &mut Vec<FieldError>) {
                 &msgs.join(";"),
             ));
         }
-        if let Some(e) = taint_effect_error(&taint.effect, &format!("{p}.effect")) {
-            errs.push(e);
-        }
+        // `validateTaintEffect` with allowEmpty false, in its hand-written order.
+        let effect = &taint.effect;
+        enums::require_supported(
+            &format!("{p}.effect"),
+            effect.as_str(),
+            TaintEffect::KNOWN,
+            errs,
+        );
         if !seen.insert((taint.key.as_str(), taint.effect.as_str())) {
             let mut e = FieldError::duplicate(&p, render_json(&internal_taint(taint)));
             e.detail = "taints must be unique by key and effect pair".into();
             errs.push(e);
         }
-    }
-}
-
-/// `validateTaintEffect` with `allowEmpty` false: a taint must say its effect, and only the
-/// three effects the scheduler and the taint manager know are accepted.
-pub fn taint_effect_error(effect: &TaintEffect, path: &str) -> Option<FieldError> {
-    match effect {
-        TaintEffect::Other(s) if s.is_empty() => Some(FieldError::required(path, "")),
-        TaintEffect::Other(s) => Some(FieldError::not_supported(
-            path,
-            render_str(s),
-            TaintEffect::KNOWN,
-        )),
-        _ => None,
     }
 }
 

@@ -4,9 +4,11 @@
 
 use super::super::errors::{render_int, render_json, render_str, FieldError};
 use super::meta::{validate_annotations, validate_labels};
-use super::names;
+use super::{enums, names};
 use crate::engine::model::codec::Codec;
-use crate::engine::model::{Container, PodSpec, PodTemplateSpec, Quantity, Toleration};
+use crate::engine::model::{
+    Container, HttpGetAction, PodSpec, PodTemplateSpec, Quantity, Toleration,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Validates a template's metadata and spec. `extra_volumes` are names that count as volumes
@@ -78,26 +80,14 @@ pub fn validate_pod_spec(
             errs,
         );
     }
+    // Both are defaulted when empty, so only an unknown value is left to refuse.
     if let Some(rp) = &spec.restart_policy {
-        if !matches!(rp.as_str(), "Always" | "OnFailure" | "Never") {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.restartPolicy"),
-                render_str(rp),
-                &["Always", "OnFailure", "Never"],
-            ));
-        }
+        let p = format!("{path}.restartPolicy");
+        enums::require_supported(&p, rp, enums::RESTART_POLICIES, errs);
     }
     if let Some(dp) = &spec.dns_policy {
-        if !matches!(
-            dp.as_str(),
-            "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None"
-        ) {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.dnsPolicy"),
-                render_str(dp),
-                &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
-            ));
-        }
+        let p = format!("{path}.dnsPolicy");
+        enums::require_supported(&p, dp, enums::DNS_POLICIES, errs);
     }
     if let Some(ns) = &spec.node_selector {
         validate_labels(ns, &format!("{path}.nodeSelector"), errs);
@@ -123,6 +113,10 @@ pub fn validate_pod_spec(
     for (i, t) in spec.tolerations.iter().enumerate() {
         validate_toleration(t, &format!("{path}.tolerations[{i}]"), errs);
     }
+    if let Some(pp) = &spec.preemption_policy {
+        let p = format!("{path}.preemptionPolicy");
+        enums::require_supported(&p, pp, enums::PREEMPTION_POLICIES, errs);
+    }
 }
 
 fn validate_container(
@@ -142,25 +136,18 @@ fn validate_container(
                 &msg,
             ));
         }
-        if !names_seen.insert(c.name.clone()) {
-            errs.push(FieldError::duplicate(
-                &format!("{path}.name"),
-                render_str(&c.name),
-            ));
-        }
     }
     if c.image.trim().is_empty() {
         errs.push(FieldError::required(&format!("{path}.image"), ""));
     }
-    if let Some(p) = &c.image_pull_policy {
-        if !matches!(p.as_str(), "Always" | "IfNotPresent" | "Never") {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.imagePullPolicy"),
-                render_str(p),
-                &["Always", "IfNotPresent", "Never"],
-            ));
-        }
-    }
+    // `validateContainerCommon`'s order: name, image, terminationMessagePolicy, ports,
+    // volumeMounts, imagePullPolicy, resources; then the duplicate name and the probes.
+    enums::require_supported(
+        &format!("{path}.terminationMessagePolicy"),
+        c.termination_message_policy.as_deref().unwrap_or(""),
+        enums::TERMINATION_MESSAGE_POLICIES,
+        errs,
+    );
     let mut port_names = BTreeSet::new();
     for (i, port) in c.ports.iter().enumerate() {
         let p = format!("{path}.ports[{i}]");
@@ -198,13 +185,8 @@ fn validate_container(
             }
         }
         if let Some(proto) = &port.protocol {
-            if !matches!(proto.as_str(), "SCTP" | "TCP" | "UDP") {
-                errs.push(FieldError::not_supported(
-                    &format!("{p}.protocol"),
-                    render_str(proto),
-                    &["SCTP", "TCP", "UDP"],
-                ));
-            }
+            let pp = format!("{p}.protocol");
+            enums::require_supported(&pp, proto, enums::PORT_PROTOCOLS, errs);
         }
     }
     // `ValidateVolumeMounts`: an empty name is both Required and Not found, as upstream.
@@ -231,6 +213,10 @@ fn validate_container(
             ));
         }
     }
+    if let Some(p) = &c.image_pull_policy {
+        let pp = format!("{path}.imagePullPolicy");
+        enums::require_supported(&pp, p, enums::PULL_POLICIES, errs);
+    }
     if let Some(res) = &c.resources {
         let limits = res.limits.clone().unwrap_or_default();
         let requests = res.requests.clone().unwrap_or_default();
@@ -251,6 +237,12 @@ fn validate_container(
             }
         }
     }
+    if !names_seen.insert(c.name.clone()) {
+        errs.push(FieldError::duplicate(
+            &format!("{path}.name"),
+            render_str(&c.name),
+        ));
+    }
     for (field, probe) in [
         ("livenessProbe", &c.liveness_probe),
         ("readinessProbe", &c.readiness_probe),
@@ -268,7 +260,12 @@ fn validate_container(
         let set: Vec<&str> = handlers.iter().filter(|h| h.1).map(|h| h.0).collect();
         if set.is_empty() {
             errs.push(FieldError::required(&p, "must specify a handler type"));
-        } else if let Some(extra) = set.get(1) {
+        }
+        // Only the first handler is validated; any further one is the Forbidden error.
+        if let (Some(&"httpGet"), Some(get)) = (set.first(), &probe.http_get) {
+            validate_http_get(get, &format!("{p}.httpGet"), errs);
+        }
+        if let Some(extra) = set.get(1) {
             errs.push(FieldError::forbidden(
                 &format!("{p}.{extra}"),
                 "may not specify more than 1 handler type",
@@ -299,6 +296,12 @@ fn validate_container(
             }
         }
     }
+}
+
+/// `validateHTTPGetAction`'s scheme check (the path is defaulted to `/`).
+fn validate_http_get(get: &HttpGetAction, path: &str, errs: &mut Vec<FieldError>) {
+    let scheme = get.scheme.as_deref().unwrap_or("");
+    enums::check_supported(&format!("{path}.scheme"), scheme, enums::HTTP_SCHEMES, errs);
 }
 
 fn validate_quantities(q: &BTreeMap<String, Quantity>, path: &str, errs: &mut Vec<FieldError>) {
