@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+#[path = "script/jobs.rs"]
+mod jobs;
 #[path = "script/playground_files.rs"]
 mod playground_files;
 

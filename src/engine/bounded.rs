@@ -46,6 +46,40 @@ impl Sim {
         true
     }
 
+    /// Like `settle` with the given time limit, but returns `None` after at most
+    /// `max_reconciles` reconciles when work is left (call again with the same limit to
+    /// continue). Returns whether the cluster went quiet, exactly as `settle` would.
+    pub fn settle_toward(&mut self, limit: SimTime, max_reconciles: u32) -> Option<bool> {
+        let mut budget = max_reconciles;
+        loop {
+            while budget > 0 {
+                let Some((c, k)) = self.queue.pop() else {
+                    break;
+                };
+                self.run_reconcile(c, k);
+                budget -= 1;
+            }
+            if self.queue.len() > 0 {
+                return None;
+            }
+            if self.pending_work() == 0 {
+                return Some(true);
+            }
+            match self.timers.next_due() {
+                None => return Some(true),
+                Some(due) if due > limit => {
+                    self.now = limit;
+                    return Some(false);
+                }
+                Some(_) if budget == 0 => return None,
+                Some(due) => {
+                    self.now = self.now.max(due);
+                    self.release_due_timers();
+                }
+            }
+        }
+    }
+
     /// Whether all work of the current instant is done: nothing queued and no timer due at or
     /// before the clock. The state is then exactly what `run_until(now())` would leave, so it
     /// is a point a journal can record as a plain advance.

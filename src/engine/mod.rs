@@ -276,22 +276,9 @@ impl Sim {
     pub fn settle(&mut self) -> bool {
         let limit = self.now + self.config.settle_limit;
         loop {
-            while let Some((c, k)) = self.queue.pop() {
-                self.run_reconcile(c, k);
-            }
-            if self.pending_work() == 0 {
-                return true;
-            }
-            match self.timers.next_due() {
-                None => return true,
-                Some(due) if due > limit => {
-                    self.now = limit;
-                    return false;
-                }
-                Some(due) => {
-                    self.now = self.now.max(due);
-                    self.release_due_timers();
-                }
+            // The same loop a bounded caller runs in pieces (bounded.rs).
+            if let Some(quiet) = self.settle_toward(limit, u32::MAX) {
+                return quiet;
             }
         }
     }

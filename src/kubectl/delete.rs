@@ -6,11 +6,12 @@ use super::args::{b, bs, o, v, vs, Flag};
 use super::resources::{get, list, not_found, parse_targets};
 use super::scale::NO_RESOURCE_ARGS;
 use super::selector::{FieldSel, LabelSel};
-use super::wait::{drive, timeout_arg};
+use super::wait::{timeout_arg, Ended, Waiting};
 use super::{fail, Ctx};
 use crate::engine::action::Propagation;
 use crate::engine::model::{Kind, Object};
-use crate::engine::store::ObjectKey;
+use crate::engine::store::{Change, ObjectKey};
+use crate::engine::Sim;
 use crate::script::Output;
 
 pub const FLAGS: &[Flag] = &[
@@ -209,21 +210,30 @@ pub fn run(ctx: &mut Ctx) -> Output {
         };
         // kubectl waits until no object with the deleted uid remains (a recreated pod with the
         // same name has a new uid and does not count).
-        let gone = |sim: &crate::engine::Sim| {
+        let gone = move |sim: &Sim| {
             deleted
                 .iter()
                 .all(|(k, uid)| sim.store().get_obj(k).is_none_or(|o| &o.meta().uid != uid))
         };
-        let ended = drive(ctx.sim, timeout, |sim, _| gone(sim));
-        if ended != super::wait::Ended::Done && !gone(ctx.sim) {
-            if ctx.args.has("timeout") {
-                text.push_str("error: timed out waiting for the condition\n");
-                return Output { text, ok: false };
+        let check = {
+            let gone = gone.clone();
+            Box::new(move |sim: &Sim, _: Option<&[Change]>, _: &mut String| gone(sim))
+        };
+        let waiting = Waiting::start(ctx.sim, timeout, check).after(text);
+        let explicit_timeout = ctx.args.has("timeout");
+        let then = Box::new(move |sim: &Sim, ended: Ended, mut text: String| {
+            if ended != Ended::Done && !gone(sim) {
+                if explicit_timeout {
+                    text.push_str("error: timed out waiting for the condition\n");
+                    return Output { text, ok: false };
+                }
+                text.push_str(
+                    "(kubeplay: the object is still there and nothing in the cluster will remove it soon; kubectl would keep waiting. See `sim why`.)\n",
+                );
             }
-            text.push_str(
-                "(kubeplay: the object is still there and nothing in the cluster will remove it soon; kubectl would keep waiting. See `sim why`.)\n",
-            );
-        }
+            Output { text, ok: all_ok }
+        });
+        return ctx.wait(waiting, then);
     }
     Output { text, ok: all_ok }
 }

@@ -5,12 +5,14 @@ use super::output::{custom_columns_table, render_objects, sort_by, table_for, Fo
 use super::resources::{get, list, no_resources, not_found, parse_targets, Targets};
 use super::selector::{FieldSel, LabelSel};
 use super::table::TabWriter;
-use super::wait::{drive, timeout_arg};
+use super::wait::{timeout_arg, Ended, Waiting};
 use super::{fail, ok, Ctx};
 use crate::engine::model::{Kind, Object};
-use crate::engine::store::ChangeType;
-use crate::engine::time::SimDuration;
+use crate::engine::store::{Change, ChangeType};
+use crate::engine::Sim;
 use crate::script::Output;
+use std::cell::Cell;
+use std::rc::Rc;
 
 pub const FLAGS: &[Flag] = &[
     vs("output", 'o'),
@@ -292,7 +294,7 @@ struct WatchSpec {
 
 /// `get -w` in a script: after the listing, run the cluster until it settles and print one row
 /// per change of a watched object, as each watch event arrives.
-fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String) -> Output {
+fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, text: String) -> Output {
     let WatchSpec {
         listed,
         kinds,
@@ -310,9 +312,10 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
     let wide = format == Format::Wide;
     let show_labels = ctx.args.flag("show-labels");
     let with_events = ctx.args.flag("output-watch-events");
-    let mut rows = 0usize;
+    let rows: Rc<Cell<usize>> = Rc::default();
+    let counted = rows.clone();
     let now_of = |sim: &crate::engine::Sim| sim.now();
-    let mut printed = String::new();
+
     // Kinds whose header is not printed yet (nothing was listed before the watch began).
     let mut need_header: Vec<Kind> = kinds
         .iter()
@@ -339,96 +342,101 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, mut text: String
     } else {
         Default::default()
     };
-    drive(ctx.sim, timeout, |sim, changes| {
-        let Some(changes) = changes else { return false };
-        let mut synthetic: Vec<crate::engine::store::Change> = Vec::new();
-        if watch_events {
-            let now_state = event_state(sim);
-            for (key, state) in &now_state {
-                if seen_events.get(key) != Some(state) {
-                    if let Some(e) = sim
-                        .store()
-                        .get::<crate::engine::model::Event>(&key.0, &key.1)
-                    {
-                        synthetic.push(crate::engine::store::Change {
-                            resource_version: 0,
-                            time: sim.now(),
-                            change: if seen_events.contains_key(key) {
-                                ChangeType::Modified
-                            } else {
-                                ChangeType::Added
-                            },
-                            object: Object::Event(e.clone()),
-                        });
+    let check = Box::new(
+        move |sim: &Sim, changes: Option<&[Change]>, printed: &mut String| {
+            let Some(changes) = changes else { return false };
+            let mut synthetic: Vec<crate::engine::store::Change> = Vec::new();
+            if watch_events {
+                let now_state = event_state(sim);
+                for (key, state) in &now_state {
+                    if seen_events.get(key) != Some(state) {
+                        if let Some(e) = sim
+                            .store()
+                            .get::<crate::engine::model::Event>(&key.0, &key.1)
+                        {
+                            synthetic.push(crate::engine::store::Change {
+                                resource_version: 0,
+                                time: sim.now(),
+                                change: if seen_events.contains_key(key) {
+                                    ChangeType::Modified
+                                } else {
+                                    ChangeType::Added
+                                },
+                                object: Object::Event(e.clone()),
+                            });
+                        }
                     }
                 }
+                seen_events = now_state;
             }
-            seen_events = now_state;
-        }
-        for ch in changes.iter().chain(synthetic.iter()) {
-            let o = &ch.object;
-            if !kinds.contains(&o.kind()) {
-                continue;
-            }
-            if let Some(ns) = &scope {
-                if o.kind().info().namespaced && &o.meta().namespace != ns {
+            for ch in changes.iter().chain(synthetic.iter()) {
+                let o = &ch.object;
+                if !kinds.contains(&o.kind()) {
                     continue;
                 }
-            }
-            if !names.is_empty()
-                && !names
-                    .iter()
-                    .any(|(k, n)| *k == o.kind() && n == &o.meta().name)
-            {
-                continue;
-            }
-            if label_sel
-                .as_ref()
-                .is_some_and(|s| !s.matches(o.meta().labels()))
-            {
-                continue;
-            }
-            let opts = TableOpts {
-                wide,
-                with_kind,
-                with_namespace: all_ns && o.kind().info().namespaced,
-                show_labels,
-                ..Default::default()
-            };
-            let t = match &format {
-                Format::CustomColumns(cols) => match custom_columns_table(cols, &[o]) {
-                    Ok(t) => t,
-                    Err(_) => continue,
-                },
-                _ => table_for(o.kind(), &[o], now_of(sim), &opts),
-            };
-            let mut line = t.to_tsv(!need_header.contains(&o.kind()));
-            need_header.retain(|k| *k != o.kind());
-            if with_events {
-                let ev = match ch.change {
-                    ChangeType::Added => "ADDED",
-                    ChangeType::Modified => "MODIFIED",
-                    ChangeType::Deleted => "DELETED",
+                if let Some(ns) = &scope {
+                    if o.kind().info().namespaced && &o.meta().namespace != ns {
+                        continue;
+                    }
+                }
+                if !names.is_empty()
+                    && !names
+                        .iter()
+                        .any(|(k, n)| *k == o.kind() && n == &o.meta().name)
+                {
+                    continue;
+                }
+                if label_sel
+                    .as_ref()
+                    .is_some_and(|s| !s.matches(o.meta().labels()))
+                {
+                    continue;
+                }
+                let opts = TableOpts {
+                    wide,
+                    with_kind,
+                    with_namespace: all_ns && o.kind().info().namespaced,
+                    show_labels,
+                    ..Default::default()
                 };
-                let with_header = line.lines().count() > 1;
-                line = with_event_column(&line, with_header, ev);
+                let t = match &format {
+                    Format::CustomColumns(cols) => match custom_columns_table(cols, &[o]) {
+                        Ok(t) => t,
+                        Err(_) => continue,
+                    },
+                    _ => table_for(o.kind(), &[o], now_of(sim), &opts),
+                };
+                let mut line = t.to_tsv(!need_header.contains(&o.kind()));
+                need_header.retain(|k| *k != o.kind());
+                if with_events {
+                    let ev = match ch.change {
+                        ChangeType::Added => "ADDED",
+                        ChangeType::Modified => "MODIFIED",
+                        ChangeType::Deleted => "DELETED",
+                    };
+                    let with_header = line.lines().count() > 1;
+                    line = with_event_column(&line, with_header, ev);
+                }
+                printed.push_str(&writer.format(&line));
+                counted.set(counted.get() + 1);
+                if counted.get() >= WATCH_ROW_CAP {
+                    return true;
+                }
             }
-            printed.push_str(&writer.format(&line));
-            rows += 1;
-            if rows >= WATCH_ROW_CAP {
-                return true;
-            }
+            false
+        },
+    );
+    // The listing comes first, as kubectl prints it before watching.
+    let waiting = Waiting::start(ctx.sim, timeout, check).after(text);
+    let then = Box::new(move |_: &Sim, _: Ended, mut text: String| {
+        if rows.get() >= WATCH_ROW_CAP {
+            text.push_str(&format!(
+                "(kubeplay: stopped watching after {WATCH_ROW_CAP} rows)\n"
+            ));
         }
-        false
+        ok(text)
     });
-    text.push_str(&printed);
-    if rows >= WATCH_ROW_CAP {
-        text.push_str(&format!(
-            "(kubeplay: stopped watching after {WATCH_ROW_CAP} rows)\n"
-        ));
-    }
-    let _ = SimDuration::ZERO;
-    ok(text)
+    ctx.wait(waiting, then)
 }
 
 /// `kubectl get --raw /version` and friends.

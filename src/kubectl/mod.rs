@@ -33,7 +33,7 @@ mod scale;
 pub mod selector;
 mod set_resources;
 pub mod table;
-mod wait;
+pub mod wait;
 pub mod yaml;
 
 use crate::engine::Sim;
@@ -47,6 +47,10 @@ pub struct Ctx<'a> {
     pub stdin: Option<&'a str>,
     /// `get`, `rollout status`...: for `See 'kubectl <verb> -h'` lines.
     pub verb: String,
+    /// Whether a waiting command may hand its wait to the caller (`wait`) instead of
+    /// finishing it: only a command run on its own, not inside a pipe or a sequence.
+    pub may_defer: bool,
+    deferred: Option<wait::Deferred>,
 }
 
 impl Ctx<'_> {
@@ -64,6 +68,24 @@ impl Ctx<'_> {
     pub fn all_namespaces(&self) -> bool {
         self.args.flag("all-namespaces")
     }
+
+    /// A command that waits for the cluster: worked to its end now, or, when the caller can
+    /// work on it in pieces (`may_defer`), handed over (`start`'s `Started::Waiting`).
+    pub fn wait(&mut self, waiting: wait::Waiting<'static>, then: wait::Then) -> Output {
+        let deferred = wait::Deferred { waiting, then };
+        if self.may_defer {
+            self.deferred = Some(deferred);
+            return ok("");
+        }
+        deferred.finish(self.sim)
+    }
+}
+
+/// How `start` left a command.
+pub enum Started {
+    Done(Output),
+    /// The command waits for the cluster: work on it with `Deferred::poll`.
+    Waiting(wait::Deferred),
 }
 
 /// Builds an error output; kubectl's error lines end with a newline.
@@ -122,10 +144,30 @@ fn verb_table(verb: &str) -> Option<(&'static [Flag], Runner)> {
 /// Runs one kubectl invocation. `args` excludes the leading `kubectl`; `stdin` carries `-f -`
 /// input (heredocs).
 pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    match start(sim, args, stdin) {
+        Started::Done(out) => out,
+        Started::Waiting(deferred) => deferred.finish(sim),
+    }
+}
+
+/// Like `run`, but a command that waits for the cluster (`rollout status`, `kubectl wait`,
+/// `get -w`, `delete`'s wait) run on its own comes back unfinished, for the caller to work on
+/// in pieces. Worked to its end it prints exactly what `run` prints.
+pub fn start(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Started {
+    let plain = pipe::split_sequence(args).len() <= 1
+        && !args.iter().any(|a| a == "|" || a.starts_with("$("))
+        && pipe::strip_redirects(args).0.len() == args.len();
+    if plain {
+        return start_one(sim, args, stdin, true);
+    }
+    Started::Done(run_sequence(sim, args, stdin))
+}
+
+fn run_sequence(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
     let args = &substitute_commands(sim, args);
     let sequence = pipe::split_sequence(args);
     if sequence.is_empty() {
-        return run_one(sim, args, stdin);
+        return run_piped(sim, args, stdin);
     }
     let mut total = Output::ok("");
     for (i, (words, cond)) in sequence.into_iter().enumerate() {
@@ -219,14 +261,34 @@ fn run_piped(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
 }
 
 fn run_one(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
+    match start_one(sim, args, stdin, false) {
+        Started::Done(out) => out,
+        Started::Waiting(deferred) => deferred.finish(sim),
+    }
+}
+
+fn start_one(sim: &mut Sim, args: &[String], stdin: Option<&str>, may_defer: bool) -> Started {
+    Started::Done(match start_verb(sim, args, stdin, may_defer) {
+        Ok(started) => return started,
+        Err(out) => out,
+    })
+}
+
+/// Runs the verb; `Err` is an output printed before any verb ran (usage errors, help).
+fn start_verb(
+    sim: &mut Sim,
+    args: &[String],
+    stdin: Option<&str>,
+    may_defer: bool,
+) -> Result<Started, Output> {
     let Some(at) = args::find_verb(args) else {
         if args.iter().any(|a| a == "-h" || a == "--help") || args.is_empty() {
-            return ok(help::overview());
+            return Err(ok(help::overview()));
         }
-        return match args::parse(args, &[GLOBAL]) {
+        return Err(match args::parse(args, &[GLOBAL]) {
             Err(e) => fail(format!("Error: {}\nSee 'kubectl --help' for usage.", e.0)),
             Ok(_) => ok(help::overview()),
-        };
+        });
     };
     let verb = args[at].as_str();
     const NOT_SIMULATED: &[&str] = &[
@@ -246,40 +308,46 @@ fn run_one(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
         "options",
     ];
     if NOT_SIMULATED.contains(&verb) {
-        return fail(format!(
+        return Err(fail(format!(
             "error: kubeplay does not simulate `kubectl {verb}` (it is a real kubectl command; this playground has no network or files to reach)"
-        ));
+        )));
     }
     let Some((flags, runner)) = verb_table(verb) else {
-        return fail(format!(
+        return Err(fail(format!(
             "Error: unknown command \"{verb}\" for \"kubectl\"{}",
             suggestion(verb)
-        ));
+        )));
     };
     let mut words: Vec<String> = args[..at].to_vec();
     words.extend_from_slice(&args[at + 1..]);
     let parsed = match args::parse(&words, &[flags, GLOBAL]) {
         Ok(p) => p,
         Err(e) => {
-            return fail(format!(
+            return Err(fail(format!(
                 "Error: {}\nSee 'kubectl {verb} --help' for usage.",
                 e.0
-            ))
+            )))
         }
     };
     if parsed.flag("help") {
-        return ok(help::for_verb(
+        return Err(ok(help::for_verb(
             verb,
             parsed.positionals.first().map(String::as_str),
-        ));
+        )));
     }
     let mut ctx = Ctx {
         sim,
         args: parsed,
         stdin,
         verb: verb.to_string(),
+        may_defer,
+        deferred: None,
     };
-    runner(&mut ctx)
+    let out = runner(&mut ctx);
+    Ok(match ctx.deferred.take() {
+        Some(deferred) => Started::Waiting(deferred),
+        None => Started::Done(out),
+    })
 }
 
 /// Cobra's "Did you mean this?": commands within edit distance 2 or starting with the typed

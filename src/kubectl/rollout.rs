@@ -5,12 +5,15 @@ use super::args::{o, v, Flag};
 use super::resources::{get, kind_slash_name, not_found, parse_targets};
 use super::scale::{template_mut, update_live};
 use super::table::TabWriter;
-use super::wait::{drive, timeout_arg, Ended};
+use super::wait::{timeout_arg, Ended, Waiting};
 use super::{fail, ok, Ctx};
 use crate::engine::model::*;
-use crate::engine::store::ObjectKey;
+use crate::engine::store::{Change, ObjectKey};
 use crate::engine::time::SimDuration;
+use crate::engine::Sim;
 use crate::script::Output;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub const FLAGS: &[Flag] = &[
     super::args::bs("watch", 'w'),
@@ -55,6 +58,8 @@ pub fn run(ctx: &mut Ctx) -> Output {
         ));
     }
     let ns = ctx.namespace();
+    // Only a single wait can be handed to the caller: the next target follows it.
+    ctx.may_defer &= targets.names.len() == 1;
     let mut out = Output::ok("");
     for (kind, name) in targets.names.clone() {
         if get(ctx.sim, kind, &ns, &name).is_none() {
@@ -257,52 +262,61 @@ fn status(ctx: &mut Ctx, key: &ObjectKey) -> Output {
     };
     let explicit_timeout =
         ctx.args.has("timeout") && !matches!(ctx.args.value("timeout"), Some("0") | Some("0s"));
-    let mut text = String::new();
-    let mut error: Option<String> = None;
-    let mut finished = false;
-    let mut evaluate = |obj: &Object, text: &mut String| -> bool {
+    // What the looks found, read once the wait is over.
+    let verdict: Rc<RefCell<(Option<String>, bool)>> = Rc::default();
+    let seen = verdict.clone();
+    let evaluate = move |obj: &Object, text: &mut String| -> bool {
+        let mut seen = seen.borrow_mut();
         match status_line(obj) {
             Ok((line, done)) => {
                 text.push_str(&line);
                 text.push('\n');
-                finished = done;
+                seen.1 = done;
                 done || !watch
             }
             Err(e) => {
-                error = Some(e);
+                seen.0 = Some(e);
                 true
             }
         }
     };
-    let ended = drive(ctx.sim, timeout, |sim, changes| {
-        let Some(changes) = changes else {
-            return match sim.store().get_obj(key) {
-                Some(o) => evaluate(o, &mut text),
-                None => true,
+    let key = key.clone();
+    let check = Box::new(
+        move |sim: &Sim, changes: Option<&[Change]>, text: &mut String| {
+            let Some(changes) = changes else {
+                return match sim.store().get_obj(&key) {
+                    Some(o) => evaluate(o, text),
+                    None => true,
+                };
             };
-        };
-        for ch in changes {
-            let relevant = ObjectKey::of(&ch.object) == *key
-                && ch.change != crate::engine::store::ChangeType::Deleted;
-            if relevant && evaluate(&ch.object, &mut text) {
-                return true;
+            for ch in changes {
+                let relevant = ObjectKey::of(&ch.object) == key
+                    && ch.change != crate::engine::store::ChangeType::Deleted;
+                if relevant && evaluate(&ch.object, text) {
+                    return true;
+                }
             }
+            false
+        },
+    );
+    let waiting = Waiting::start(ctx.sim, timeout, check);
+    let then = Box::new(move |_: &Sim, ended: Ended, text: String| {
+        let (error, finished) = verdict.take();
+        if let Some(e) = error {
+            return fail(text + &e);
         }
-        false
+        if finished || !watch {
+            return ok(text);
+        }
+        match ended {
+            Ended::TimedOut if explicit_timeout => fail(text + "error: timed out waiting for the condition"),
+            Ended::TimedOut => fail(format!(
+                "{text}(kubeplay: the rollout is still not complete after {timeout} of simulated time; kubectl would keep waiting. Pass --timeout to choose how long to wait, or see `sim why`.)"
+            )),
+            _ => fail(text + "(kubeplay: the cluster has settled and the rollout is not complete; kubectl would keep waiting. See `sim why`.)"),
+        }
     });
-    if let Some(e) = error {
-        return fail(text + &e);
-    }
-    if finished || !watch {
-        return ok(text);
-    }
-    match ended {
-        Ended::TimedOut if explicit_timeout => fail(text + "error: timed out waiting for the condition"),
-        Ended::TimedOut => fail(format!(
-            "{text}(kubeplay: the rollout is still not complete after {timeout} of simulated time; kubectl would keep waiting. Pass --timeout to choose how long to wait, or see `sim why`.)"
-        )),
-        _ => fail(text + "(kubeplay: the cluster has settled and the rollout is not complete; kubectl would keep waiting. See `sim why`.)"),
-    }
+    ctx.wait(waiting, then)
 }
 
 /// Revisions of a workload: (revision, change-cause, template).

@@ -5,6 +5,7 @@
 use super::args::{b, v, vs, Flag};
 use super::resources::get;
 use super::{fail, ok, Ctx};
+use crate::engine::model::Kind;
 use crate::engine::store::Change;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
@@ -23,43 +24,169 @@ pub enum Ended {
 /// its condition came true, large enough to keep long waits cheap.
 const SLICE: SimDuration = SimDuration(200);
 
-/// Steps `sim` until `check` says done. `check` sees the watch events since its last call:
-/// `None` on the first call (before any time passes), then after every write.
+/// Reconciles a bounded `Waiting::poll` runs between two looks at its caller's clock.
+const BATCH: u32 = 2;
+
+/// Looks at the cluster while waiting: sees the watch events since its last call (`None` on
+/// the first call, before any time passes, then after every write), may print, and says
+/// whether the wait is over.
+pub type Check<'a> = Box<dyn FnMut(&Sim, Option<&[Change]>, &mut String) -> bool + 'a>;
+
+/// Steps the cluster until a `Check` says done, the cluster has nothing left to do, or
+/// `timeout` of simulated time passes — in pieces if the caller wants: the browser console
+/// works on a wait a few milliseconds per animation frame and shows what it printed so far,
+/// so a long wait never freezes the page. However it is cut, the engine performs the same
+/// work and the check the same looks as in one go.
+pub struct Waiting<'a> {
+    deadline: SimTime,
+    rv: u64,
+    /// The end of the slice of time being run; `None` between slices.
+    slice_end: Option<SimTime>,
+    printed: String,
+    check: Check<'a>,
+    /// Set once the wait is over (possibly at once, by the first look).
+    ended: Option<Ended>,
+}
+
+impl<'a> Waiting<'a> {
+    /// Starts waiting at most `timeout` of simulated time; the first look happens now.
+    pub fn start(sim: &Sim, timeout: SimDuration, mut check: Check<'a>) -> Waiting<'a> {
+        let mut printed = String::new();
+        let done = check(sim, None, &mut printed);
+        Waiting {
+            deadline: sim.now() + timeout,
+            rv: sim.store().resource_version(),
+            slice_end: None,
+            printed,
+            check,
+            ended: done.then_some(Ended::Done),
+        }
+    }
+
+    /// The command printed `before` ahead of waiting (shown while it waits).
+    pub fn after(mut self, before: String) -> Self {
+        self.printed.insert_str(0, &before);
+        self
+    }
+
+    /// What the command has printed so far.
+    pub fn printed(&self) -> &str {
+        &self.printed
+    }
+
+    pub fn take_printed(&mut self) -> String {
+        std::mem::take(&mut self.printed)
+    }
+
+    /// Works on the wait until it is over (`Some`) or `out_of_time` says stop (`None`; call
+    /// again to continue). Nothing else may change `sim` in between.
+    pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Ended> {
+        self.poll_with(sim, BATCH, out_of_time)
+    }
+
+    /// Works on the wait to its end.
+    pub fn run_to_end(&mut self, sim: &mut Sim) -> Ended {
+        loop {
+            if let Some(ended) = self.poll_with(sim, u32::MAX, &mut || false) {
+                return ended;
+            }
+        }
+    }
+
+    fn poll_with(
+        &mut self,
+        sim: &mut Sim,
+        batch: u32,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Option<Ended> {
+        loop {
+            if self.ended.is_some() {
+                return self.ended;
+            }
+            if let Some(end) = self.slice_end {
+                if !sim.run_toward(end, batch) {
+                    if out_of_time() {
+                        return None;
+                    }
+                    continue;
+                }
+                self.slice_end = None;
+                if sim.store().resource_version() != self.rv {
+                    let changes: Vec<Change> = sim
+                        .store()
+                        .changes_since(self.rv)
+                        .map(|it| it.cloned().collect())
+                        .unwrap_or_default();
+                    self.rv = sim.store().resource_version();
+                    // Called on every write, even one the change log leaves out (events).
+                    if (self.check)(sim, Some(&changes), &mut self.printed) {
+                        self.ended = Some(Ended::Done);
+                        continue;
+                    }
+                }
+                if out_of_time() {
+                    return None;
+                }
+            }
+            if sim.now() >= self.deadline {
+                self.ended = Some(Ended::TimedOut);
+                continue;
+            }
+            // Retries that keep failing (a crash loop, an image pull back-off) still change
+            // what a watch shows: restarts, back-off states, a briefly Ready container. Only a
+            // cluster with nothing scheduled at all is idle here (`sim settle` ignores those
+            // retries).
+            if sim.pending_work() + sim.pending_retries() == 0 {
+                self.ended = Some(Ended::Idle);
+                continue;
+            }
+            let step = SimDuration((self.deadline - sim.now()).0.min(SLICE.0));
+            self.slice_end = Some(sim.now() + step);
+        }
+    }
+}
+
+/// Steps `sim` until `check` says done, in one go (see `Waiting`).
 pub fn drive(
     sim: &mut Sim,
     timeout: SimDuration,
     mut check: impl FnMut(&Sim, Option<&[Change]>) -> bool,
 ) -> Ended {
-    let deadline: SimTime = sim.now() + timeout;
-    let mut rv = sim.store().resource_version();
-    if check(sim, None) {
-        return Ended::Done;
+    Waiting::start(
+        sim,
+        timeout,
+        Box::new(move |sim, changes, _| check(sim, changes)),
+    )
+    .run_to_end(sim)
+}
+
+/// What a waiting command prints once its wait is over, given how it ended and what it
+/// printed while waiting.
+pub type Then = Box<dyn FnOnce(&Sim, Ended, String) -> Output>;
+
+/// A waiting command handed to its caller to work on in pieces (`Ctx::wait`).
+pub struct Deferred {
+    pub waiting: Waiting<'static>,
+    pub then: Then,
+}
+
+impl Deferred {
+    /// Works on it until its output is ready (`Some`) or `out_of_time` says stop.
+    pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Output> {
+        let ended = self.waiting.poll(sim, out_of_time)?;
+        let then = std::mem::replace(&mut self.then, Box::new(|_, _, text| Output::ok(text)));
+        Some(then(sim, ended, self.waiting.take_printed()))
     }
-    while sim.now() < deadline {
-        // Retries that keep failing (a crash loop, an image pull back-off) still change what a
-        // watch shows: restarts, back-off states, a briefly Ready container. Only a cluster
-        // with nothing scheduled at all is idle here (`sim settle` ignores those retries).
-        if sim.pending_work() + sim.pending_retries() == 0 {
-            return Ended::Idle;
-        }
-        let step = SimDuration((deadline - sim.now()).0.min(SLICE.0));
-        sim.advance_by(step);
-        if sim.store().resource_version() == rv {
-            // Nothing was written in this slice: no watch event to look at.
-            continue;
-        }
-        let changes: Vec<Change> = sim
-            .store()
-            .changes_since(rv)
-            .map(|it| it.cloned().collect())
-            .unwrap_or_default();
-        rv = sim.store().resource_version();
-        // Called on every write, even one the change log leaves out (events).
-        if check(sim, Some(&changes)) {
-            return Ended::Done;
-        }
+
+    pub fn finish(mut self, sim: &mut Sim) -> Output {
+        let ended = self.waiting.run_to_end(sim);
+        (self.then)(sim, ended, self.waiting.take_printed())
     }
-    Ended::TimedOut
+
+    /// Stops waiting (Ctrl+C): what was printed so far.
+    pub fn interrupt(mut self) -> String {
+        self.waiting.take_printed()
+    }
 }
 
 /// Parses `--timeout` (`90s`, `5m`; `0` means kubectl's "wait forever", capped here).
@@ -101,75 +228,85 @@ pub fn run_wait(ctx: &mut Ctx) -> Output {
     if keys.is_empty() && errors.is_empty() {
         return fail("error: no matching resources found");
     }
-    let names: Vec<(crate::engine::model::Kind, String)> =
-        keys.iter().map(|k| (k.kind, k.name.clone())).collect();
+    let names: Vec<(Kind, String)> = keys.iter().map(|k| (k.kind, k.name.clone())).collect();
     let timeout = match timeout_arg(ctx.args.value("timeout"), SimDuration::from_secs(30)) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let ns = ctx.namespace();
+    // Only a single wait can be handed to the caller: the next object's wait follows it.
+    ctx.may_defer &= names.len() == 1;
     let mut out = String::new();
-    for (kind, name) in &names {
-        let label = super::resources::kind_slash_name(*kind, name);
-        if get(ctx.sim, *kind, &ns, name).is_none() && cond != "delete" {
-            return fail(format!("{out}{}", super::resources::not_found(*kind, name)));
+    for (kind, name) in names {
+        let label = super::resources::kind_slash_name(kind, &name);
+        if get(ctx.sim, kind, &ns, &name).is_none() && cond != "delete" {
+            return fail(format!("{out}{}", super::resources::not_found(kind, &name)));
         }
-        let holds = |sim: &Sim| -> bool {
-            let obj = get(sim, *kind, &ns, name);
-            if cond == "delete" {
-                return obj.is_none();
-            }
-            let Some(obj) = obj else { return false };
-            let json = obj.to_json();
-            if let Some(c) = cond.strip_prefix("condition=") {
-                let (ctype, want) = c.split_once('=').unwrap_or((c, "True"));
-                return json
-                    .pointer("/status/conditions")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|a| {
-                        a.iter().any(|x| {
-                            x.get("type")
-                                .and_then(|t| t.as_str())
-                                .is_some_and(|t| t.eq_ignore_ascii_case(ctype))
-                                && x.get("status")
-                                    .and_then(|s| s.as_str())
-                                    .is_some_and(|s| s.eq_ignore_ascii_case(want))
-                        })
-                    });
-            }
-            if let Some(j) = cond.strip_prefix("jsonpath=") {
-                let (path, want) = j.split_once('=').unwrap_or((j, ""));
-                let expr = if path.starts_with('{') {
-                    path.to_string()
-                } else {
-                    format!("{{{path}}}")
-                };
-                return super::jsonpath::Template::parse(&expr)
-                    .map(|t| {
-                        t.values(&json)
-                            .iter()
-                            .any(|v| super::jsonpath::text_of(v) == want)
-                    })
-                    .unwrap_or(false);
-            }
-            false
+        let verb = if cond == "delete" {
+            "deleted"
+        } else {
+            "condition met"
         };
-        match drive(ctx.sim, timeout, |sim, _| holds(sim)) {
-            Ended::Done => {
-                let verb = if cond == "delete" {
-                    "deleted".to_string()
-                } else {
-                    "condition met".to_string()
-                };
-                out.push_str(&format!("{label} {verb}\n"));
-            }
-            _ => {
-                return fail(format!(
-                    "{out}error: timed out waiting for the condition on {}",
-                    kind.info().plural.to_string() + "/" + name
-                ));
-            }
+        let (cond, ns, object) = (cond.clone(), ns.clone(), name.clone());
+        let check = Box::new(move |sim: &Sim, _: Option<&[Change]>, _: &mut String| {
+            condition_holds(sim, kind, &ns, &object, &cond)
+        });
+        let waiting = Waiting::start(ctx.sim, timeout, check);
+        let before = std::mem::take(&mut out);
+        let then = Box::new(move |_: &Sim, ended: Ended, _: String| match ended {
+            Ended::Done => ok(format!("{before}{label} {verb}\n")),
+            _ => fail(format!(
+                "{before}error: timed out waiting for the condition on {}/{name}",
+                kind.info().plural
+            )),
+        });
+        let result = ctx.wait(waiting, then);
+        if !result.ok {
+            return result;
         }
+        out = result.text;
     }
     ok(out)
+}
+
+/// Whether `kubectl wait --for=<cond>` is satisfied for the object.
+fn condition_holds(sim: &Sim, kind: Kind, ns: &str, name: &str, cond: &str) -> bool {
+    let obj = get(sim, kind, ns, name);
+    if cond == "delete" {
+        return obj.is_none();
+    }
+    let Some(obj) = obj else { return false };
+    let json = obj.to_json();
+    if let Some(c) = cond.strip_prefix("condition=") {
+        let (ctype, want) = c.split_once('=').unwrap_or((c, "True"));
+        return json
+            .pointer("/status/conditions")
+            .and_then(|v| v.as_array())
+            .is_some_and(|a| {
+                a.iter().any(|x| {
+                    x.get("type")
+                        .and_then(|t| t.as_str())
+                        .is_some_and(|t| t.eq_ignore_ascii_case(ctype))
+                        && x.get("status")
+                            .and_then(|s| s.as_str())
+                            .is_some_and(|s| s.eq_ignore_ascii_case(want))
+                })
+            });
+    }
+    if let Some(j) = cond.strip_prefix("jsonpath=") {
+        let (path, want) = j.split_once('=').unwrap_or((j, ""));
+        let expr = if path.starts_with('{') {
+            path.to_string()
+        } else {
+            format!("{{{path}}}")
+        };
+        return super::jsonpath::Template::parse(&expr)
+            .map(|t| {
+                t.values(&json)
+                    .iter()
+                    .any(|v| super::jsonpath::text_of(v) == want)
+            })
+            .unwrap_or(false);
+    }
+    false
 }

@@ -1,10 +1,12 @@
 //! The script language shared by the CLI, the browser console, tests, tutorials and exercises:
 //! `kubectl ...` lines, `sim ...` verbs, `# comments`, and `<<EOF` heredocs.
 
+pub mod job;
 pub mod parse;
 pub mod session;
 pub mod sim_verbs;
 
+pub use job::{Job, Started};
 pub use parse::{parse_script, ScriptError, ScriptLine};
 pub use session::{is_command, may_change_cluster, Session, Transcript};
 

@@ -1,8 +1,10 @@
 //! A session: one simulated cluster plus the commands run against it. The CLI, the browser
 //! console and the tests all drive kubeplay through this type.
 
+use super::job::{Job, Started};
 use super::parse::{parse_script, ScriptLine};
 use super::{sim_verbs, Output};
+use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
 
 /// The printed record of a script run: `$ command` then its output, per command.
@@ -75,9 +77,32 @@ impl Session {
 
     /// Runs one already-parsed command.
     pub fn execute(&mut self, line: &ScriptLine) -> Output {
-        let out = self.dispatch(line);
+        match self.start(line) {
+            Started::Done(out) => out,
+            Started::Running(job) => job.finish(&mut self.sim),
+        }
+    }
+
+    /// Starts one already-parsed command. A command that moves time for a while (`sim
+    /// advance`, `sim settle`, kubectl's waiting commands run on their own) comes back as a
+    /// `Job`: work on it with `Job::poll` and change nothing else in the session until it is
+    /// over. Worked to its end it prints what `execute` prints.
+    pub fn start(&mut self, line: &ScriptLine) -> Started {
+        let started = self.dispatch(line);
         self.history.push(line.clone());
-        out
+        started
+    }
+
+    /// A job was stopped part way (`Job::interrupt`): its command leaves the history for the
+    /// time it moved, so an export replays the same cluster.
+    pub fn record_interrupted(&mut self, job_started: SimTime) {
+        self.history.pop();
+        let moved = self.sim.now() - job_started;
+        if moved > SimDuration::ZERO {
+            if let Ok(line) = parse_script(&format!("sim advance {moved}")) {
+                self.history.extend(line);
+            }
+        }
     }
 
     /// Runs one line typed at a console (no heredoc).
@@ -132,18 +157,25 @@ impl Session {
         t
     }
 
-    fn dispatch(&mut self, line: &ScriptLine) -> Output {
+    fn dispatch(&mut self, line: &ScriptLine) -> Started {
         let Some(first) = line.words.first() else {
-            return Output::ok("");
+            return Started::Done(Output::ok(""));
         };
-        match first.as_str() {
-            "kubectl" | "k" => crate::kubectl::run(&mut self.sim, &line.words[1..], line.stdin.as_deref()),
-            "sim" => sim_verbs::run(&mut self.sim, &line.words[1..]),
+        Started::Done(match first.as_str() {
+            "kubectl" | "k" => {
+                return match crate::kubectl::start(&mut self.sim, &line.words[1..], line.stdin.as_deref()) {
+                    crate::kubectl::Started::Done(out) => Started::Done(out),
+                    crate::kubectl::Started::Waiting(deferred) => {
+                        Started::Running(Job::kubectl(&self.sim, deferred))
+                    }
+                }
+            }
+            "sim" => return sim_verbs::start(&mut self.sim, &line.words[1..]),
             "cat" | "echo" => Output::ok(line.stdin.clone().unwrap_or_else(|| line.words[1..].join(" ") + "\n")),
             other => Output::error(format!(
                 "error: unknown command {other:?}: a script line starts with `kubectl` or `sim` (see `sim --help`)\n"
             )),
-        }
+        })
     }
 }
 

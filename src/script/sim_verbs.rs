@@ -1,6 +1,7 @@
 //! `sim ...`: what kubectl cannot do in a real cluster — nodes appearing, failing and
 //! recovering, pods and images misbehaving, and control of simulated time.
 
+use super::job::{Job, Started};
 use super::Output;
 use crate::engine::action::{ControllerId, Why};
 use crate::engine::cluster::{add_node, NodeRequest};
@@ -58,11 +59,6 @@ Examples:
   sim node add gpu-1 --taint nvidia.com/gpu=true:NoSchedule --cpu 8 --memory 32Gi
 ";
 
-/// Said after `sim settle` when steady-state retries are still scheduled.
-const RETRIES_LEFT: &str =
-    "(the kubelet keeps retrying what cannot succeed until something changes; \
-`sim advance` lets those retries run, `sim why` says what they wait for)\n";
-
 fn usage_error(msg: &str, help_for: &str) -> Output {
     Output::error(format!(
         "error: {msg}\nSee 'sim {help_for} --help' for usage.\n"
@@ -70,6 +66,28 @@ fn usage_error(msg: &str, help_for: &str) -> Output {
 }
 
 pub fn run(sim: &mut Sim, args: &[String]) -> Output {
+    match start(sim, args) {
+        Started::Done(out) => out,
+        Started::Running(job) => job.finish(sim),
+    }
+}
+
+/// Like `run`, but `sim advance` and `sim settle` come back as a `Job` to work on in pieces.
+pub fn start(sim: &mut Sim, args: &[String]) -> Started {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    // `run_verb` prints help for `sim VERB --help` (two words at most).
+    let asks_help = words.iter().any(|w| *w == "--help" || *w == "-h") && words.len() <= 2;
+    match words.as_slice() {
+        ["advance", d, ..] if !asks_help => match SimDuration::parse(d) {
+            Ok(d) => Started::Running(Job::advance(sim, d)),
+            Err(e) => Started::Done(usage_error(&e, "advance")),
+        },
+        ["settle", ..] if !asks_help => Started::Running(Job::settle(sim)),
+        _ => Started::Done(run_verb(sim, args)),
+    }
+}
+
+fn run_verb(sim: &mut Sim, args: &[String]) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     if words.is_empty() || words.iter().any(|w| *w == "--help" || *w == "-h") && words.len() <= 2 {
         return match words.first() {
@@ -81,36 +99,10 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
         "node" => node_verb(sim, &words[1..]),
         "pod" => pod_verb(sim, &words[1..]),
         "image" => image_verb(sim, &words[1..]),
-        "advance" => match words.get(1).map(|d| SimDuration::parse(d)) {
-            Some(Ok(d)) => {
-                sim.advance_by(d);
-                Output::ok(format!("advanced {d} to t={}\n", SimDuration(sim.now().0)))
-            }
-            Some(Err(e)) => usage_error(&e, "advance"),
-            None => usage_error(
-                "sim advance needs a DURATION, e.g. `sim advance 30s`",
-                "advance",
-            ),
-        },
-        "settle" => {
-            let start = sim.now();
-            let quiet = sim.settle();
-            let took = sim.now() - start;
-            if quiet {
-                let mut text = format!("settled after {took} at t={}\n", SimDuration(sim.now().0));
-                // Only while a pod is in such a retry (a deleted pod's last retry timer may
-                // linger; it finds nothing to do).
-                if sim.pending_retries() > 0 && some_pod_retrying(sim) {
-                    text.push_str(RETRIES_LEFT);
-                }
-                Output::ok(text)
-            } else {
-                Output::ok(format!(
-                    "still busy after {took} (t={}): something keeps changing; see `sim why`\n",
-                    SimDuration(sim.now().0)
-                ))
-            }
-        }
+        "advance" => usage_error(
+            "sim advance needs a DURATION, e.g. `sim advance 30s`",
+            "advance",
+        ),
         "time" => Output::ok(format!(
             "t={} ({})\n",
             SimDuration(sim.now().0),
@@ -572,7 +564,7 @@ fn owned_by(sim: &Sim, subject: &ObjectKey, kind: Kind, name: &str) -> bool {
 }
 
 /// Whether a container waits in one of the kubelet's retry states.
-fn some_pod_retrying(sim: &Sim) -> bool {
+pub(super) fn some_pod_retrying(sim: &Sim) -> bool {
     const RETRYING: [&str; 4] = [
         "CrashLoopBackOff",
         "CreateContainerConfigError",
