@@ -1021,3 +1021,5 @@ fn defaults_are_idempotent_for_every_reference_kind() {
 mod highlight;
 #[path = "manifest/yaml11.rs"]
 mod yaml11;
+#[path = "manifest/enums.rs"]
+mod enums;

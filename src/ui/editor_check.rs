@@ -1,7 +1,10 @@
 //! Live check of the editor text, shown while typing so a learner sees a mistake before
-//! pressing Apply: YAML syntax errors, documents kubectl could not decode, and fields the API
-//! does not know (kubectl's strict validation refuses those). Each with the line it is on.
-//! What the API server says about valid-looking objects still comes from `kubectl apply`.
+//! pressing Apply: YAML syntax errors, documents kubectl could not decode, fields the API
+//! does not know (kubectl's strict validation refuses those), then the first cause the API
+//! server's create validation would give (a taint's `effect: Sometimes` is a valid string to
+//! the decoder; validation refuses it). Each with the line it is on. What
+//! depends on the cluster (an existing object, a missing namespace) still comes from
+//! `kubectl apply`.
 
 use crate::engine::manifest::parse_documents;
 
@@ -50,6 +53,16 @@ pub fn check_manifest(text: &str) -> Option<EditorProblem> {
             return Some(EditorProblem {
                 line: doc.paths.line_of(field).or(Some(doc.line)),
                 message: format!("duplicate field {field:?}"),
+            });
+        }
+        if let Some(cause) = doc
+            .validate_create()
+            .err()
+            .and_then(|e| e.causes.first().cloned())
+        {
+            return Some(EditorProblem {
+                line: cause.line.or(Some(doc.line)),
+                message: cause.to_string(),
             });
         }
     }

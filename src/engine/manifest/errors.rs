@@ -282,7 +282,7 @@ impl ApiError {
     /// Fills each cause's `line` from a manifest's path index.
     pub fn attach_lines(&mut self, index: &super::lines::LineIndex) {
         for c in &mut self.causes {
-            c.line = index.line_of(&c.path);
+            c.line = index.line_of(&super::validation::written_path(&c.path));
         }
     }
 }

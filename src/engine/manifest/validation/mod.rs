@@ -109,6 +109,28 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     finish(new, errs)
 }
 
+/// Where the field of a cause is written in the manifest. Upstream builds a few paths from
+/// the wrong root (a node's taints from `metadata`, a template's labels without `metadata`);
+/// the message keeps upstream's path, the editor's line marker needs the written one.
+pub fn written_path(path: &str) -> String {
+    const MOVED: &[(&str, &str)] = &[
+        ("metadata.taints", "spec.taints"),
+        ("spec.template.labels", "spec.template.metadata.labels"),
+        (
+            "spec.template.annotations",
+            "spec.template.metadata.annotations",
+        ),
+    ];
+    for (said, written) in MOVED {
+        if let Some(rest) = path.strip_prefix(said) {
+            if rest.is_empty() || rest.starts_with(['.', '[']) {
+                return format!("{written}{rest}");
+            }
+        }
+    }
+    path.to_string()
+}
+
 fn finish(obj: &Object, errs: Vec<FieldError>) -> Result<(), ApiError> {
     if errs.is_empty() {
         Ok(())
