@@ -876,3 +876,6 @@ fn removing_the_last_label_leaves_no_empty_map_behind() {
     assert!(!yaml.contains("labels:"), "{yaml}");
     assert!(!yaml.contains("annotations: {}"), "{yaml}");
 }
+
+#[path = "kubectl/enums.rs"]
+mod enums;

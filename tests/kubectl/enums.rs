@@ -1,0 +1,152 @@
+//! Enum-valued fields through every write verb: a value outside the known ones is refused by
+//! the API server's validation (the same message for apply, create, replace and patch), a
+//! client-sent status is dropped on create and ignored on update, and `kubectl taint` /
+//! `sim node add --taint` keep kubectl's own client-side error for a bad effect.
+
+use super::kubectl;
+use kubeplay::Session;
+
+const BAD_TAINT_NODE: &str = "apiVersion: v1
+kind: Node
+metadata:
+  name: extra
+spec:
+  taints:
+  - key: dedicated
+    effect: Sometimes
+";
+
+const UNSUPPORTED_EFFECT: &str = "metadata.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"";
+
+fn with_stdin(s: &mut Session, verb: &str, manifest: &str) -> kubeplay::Output {
+    s.execute_text(&format!("kubectl {verb} -f - <<EOF\n{manifest}EOF"))
+}
+
+#[test]
+fn a_bad_taint_effect_is_a_validation_error_for_apply_create_and_patch() {
+    let mut s = Session::new(1);
+    for verb in ["apply", "create"] {
+        let o = with_stdin(&mut s, verb, BAD_TAINT_NODE);
+        assert!(!o.ok);
+        assert_eq!(
+            o.text,
+            format!("The Node \"extra\" is invalid: {UNSUPPORTED_EFFECT}\n")
+        );
+    }
+    let o = kubectl(
+        &mut s,
+        "kubectl patch node kind-worker -p '{\"spec\":{\"taints\":[{\"key\":\"dedicated\",\"effect\":\"Sometimes\"}]}}'",
+    );
+    assert!(!o.ok);
+    assert_eq!(
+        o.text,
+        format!("The Node \"kind-worker\" is invalid: {UNSUPPORTED_EFFECT}\n")
+    );
+    let o = kubectl(
+        &mut s,
+        "kubectl patch node kind-worker --type=json -p '[{\"op\":\"add\",\"path\":\"/spec/taints\",\"value\":[{\"key\":\"dedicated\"}]}]'",
+    );
+    assert_eq!(
+        o.text,
+        "The Node \"kind-worker\" is invalid: metadata.taints[0].effect: Required value\n"
+    );
+    // Nothing was written.
+    let o = kubectl(
+        &mut s,
+        "kubectl get node kind-worker -o jsonpath={.spec.taints}",
+    );
+    assert_eq!(o.text, "");
+}
+
+#[test]
+fn a_patch_setting_an_unsupported_value_is_refused_with_the_create_message() {
+    let mut s = Session::new(1);
+    assert!(kubectl(&mut s, "kubectl create deployment web --image=nginx:1.27").ok);
+    let o = kubectl(
+        &mut s,
+        "kubectl patch deployment web --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/imagePullPolicy\",\"value\":\"Sometimes\"}]'",
+    );
+    assert!(!o.ok);
+    assert_eq!(
+        o.text,
+        "The Deployment \"web\" is invalid: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"\n"
+    );
+    let o = kubectl(
+        &mut s,
+        "kubectl patch deployment web -p '{\"spec\":{\"template\":{\"spec\":{\"restartPolicy\":\"Sometimes\"}}}}'",
+    );
+    assert_eq!(
+        o.text,
+        "The Deployment \"web\" is invalid: \n\
+         * spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"\n\
+         * spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\"\n"
+    );
+}
+
+#[test]
+fn a_client_sent_pod_status_is_dropped_on_create_and_ignored_on_update() {
+    let mut s = Session::new(1);
+    let pod = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+status:
+  phase: Bogus
+";
+    let o = with_stdin(&mut s, "create", pod);
+    assert_eq!(o.text, "pod/p created\n");
+    let phase = |s: &mut Session| kubectl(s, "kubectl get pod p -o jsonpath={.status.phase}").text;
+    assert_eq!(phase(&mut s), "Pending");
+    // A succeeded phase is not taken from the manifest either.
+    let o = with_stdin(
+        &mut s,
+        "apply",
+        &pod.replace("name: p\n", "name: q\n")
+            .replace("Bogus", "Succeeded"),
+    );
+    assert_eq!(o.text, "pod/q created\n");
+    assert_eq!(
+        kubectl(&mut s, "kubectl get pod q -o jsonpath={.status.phase}").text,
+        "Pending"
+    );
+    // Status is a subresource: a patch of the main resource does not change it.
+    let o = kubectl(
+        &mut s,
+        "kubectl patch pod p -p '{\"status\":{\"phase\":\"Bogus\"}}'",
+    );
+    assert_eq!(o.text, "pod/p patched (no change)\n");
+    assert_eq!(phase(&mut s), "Pending");
+}
+
+#[test]
+fn kubectl_taint_and_sim_node_add_keep_the_client_side_effect_error() {
+    let mut s = Session::new(1);
+    let o = kubectl(&mut s, "kubectl taint nodes kind-worker k=v:Bogus");
+    assert!(!o.ok);
+    assert_eq!(
+        o.text,
+        "error: invalid taint effect: Bogus, unsupported taint effect\nSee 'kubectl taint -h' for help and examples\n"
+    );
+    let o = kubectl(&mut s, "sim node add extra --taint k=v:Bogus");
+    assert!(!o.ok);
+    assert!(
+        o.text
+            .starts_with("error: invalid taint effect: Bogus, unsupported taint effect\n"),
+        "{}",
+        o.text
+    );
+    let o = kubectl(&mut s, "sim node add extra --taint k=v:NoSchedule");
+    assert!(o.ok, "{}", o.text);
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl get node extra -o jsonpath={.spec.taints[0].effect}"
+        )
+        .text,
+        "NoSchedule"
+    );
+}
