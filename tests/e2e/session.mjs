@@ -2,7 +2,10 @@
 // built playground (dist/) in headless Chromium: Export downloads a session file whose replay
 // (Import in a fresh tab, and `kubeplay run` when the CLI is built) gives the same cluster; a
 // broken file is refused at its line with the cluster kept; the Multi-Attach story shows its
-// symptom and its fix resolves it. Screenshots: tests/screenshots/session-*.png.
+// symptom and its fix resolves it; an import over the learner's work asks first; the focus
+// never falls to the page when a question or a report goes; a timeline cut before a story's
+// setup closes its card; a typed `sim advance` keeps its timeline mark through a reload.
+// Screenshots: tests/screenshots/session-*.png.
 //
 // Run: node tests/e2e/session.mjs   (after `trunk build --release`)
 
@@ -24,6 +27,20 @@ async function consoleRun(page, command) {
   await entry.waitFor({ timeout: WAIT });
   return (await entry.locator('.entry-out').textContent()) || '';
 }
+
+/** The data-testid of the focused element, and whether it shows a focus ring. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return { id: el && el.dataset ? el.dataset.testid || el.tagName : null, ring: !!el && el.matches(':focus-visible') };
+  });
+}
+
+/** A session file whose cluster has a fifth node, kind-worker9. */
+const NODE_FILE = {
+  name: 'worker9.kubeplay', mimeType: 'text/plain',
+  buffer: Buffer.from('sim seed 1\nsim reset\nsim node add kind-worker9\n'),
+};
 
 /** Opens story `letter` from the picker, confirming when the tab has work. */
 async function openStory(page, letter) {
@@ -115,8 +132,69 @@ async function main() {
     const now = await consoleRun(page, 'kubectl get all -A');
     assert(now === clusterBefore, 'the cluster changed');
     await page.screenshot({ path: path.join(shots, 'session-desktop-import-error.png') });
-    await page.getByTestId('import-dismiss').click();
+    // Dismissed from the keyboard: the focus goes back to Import, with its ring.
+    await page.getByTestId('import-dismiss').focus();
+    await page.keyboard.press('Enter');
     await status.waitFor({ state: 'detached', timeout: WAIT });
+    const f = await focused(page);
+    assert(f.id === 'import' && f.ring, `after dismiss the focus is on ${JSON.stringify(f)}`);
+  });
+
+  await run('an_import_over_the_learners_work_asks_and_cancel_keeps_everything', async () => {
+    const confirm = page.getByTestId('import-confirm');
+    const pick = async () => {
+      await page.getByTestId('import-file').setInputFiles(NODE_FILE);
+      await confirm.waitFor({ timeout: WAIT });
+    };
+    await pick();
+    const question = await confirm.textContent();
+    assert(question.includes('worker9.kubeplay') && question.includes('lost unless you Export'), `question: ${question}`);
+    let f = await focused(page);
+    assert(f.id === 'import-confirm-ok', `the question does not have the focus: ${JSON.stringify(f)}`);
+    await page.screenshot({ path: path.join(shots, 'session-desktop-import-confirm.png') });
+    // Escape cancels: nothing changed, the focus is back on Import.
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached', timeout: WAIT });
+    f = await focused(page);
+    assert(f.id === 'import' && f.ring, `after Escape the focus is on ${JSON.stringify(f)}`);
+    assert(await page.locator('[data-node="kind-worker9"]').count() === 0, 'imported although cancelled');
+    assert(await page.getByTestId('import-status').count() === 0, 'a report for a cancelled import');
+    assert(await consoleRun(page, 'kubectl get all -A') === clusterBefore, 'the cluster changed');
+    // Cancel does the same.
+    await pick();
+    await page.getByTestId('import-confirm-cancel').click();
+    await confirm.waitFor({ state: 'detached', timeout: WAIT });
+    assert((await focused(page)).id === 'import', 'after Cancel the focus is not on Import');
+    assert(await page.locator('[data-node="kind-worker9"]').count() === 0, 'imported although cancelled');
+    // Yes, from the keyboard: imported, and the focus stays on the page's controls.
+    await pick();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-node="kind-worker9"]').waitFor({ timeout: WAIT });
+    const status = page.getByTestId('import-status');
+    assert(await status.getAttribute('data-ok') === 'true', `status: ${await status.textContent()}`);
+    f = await focused(page);
+    assert(f.id === 'import', `after the import the focus is on ${JSON.stringify(f)}`);
+    await page.screenshot({ path: path.join(shots, 'session-desktop-imported.png') });
+  });
+
+  await run('a_confirmed_story_takes_the_focus_to_its_card', async () => {
+    // The tab holds the imported command: the picker asks; Enter answers from the keyboard.
+    const options = await page.$$eval('[data-testid="stories"] option', (els) => els.map((e) => [e.value, e.textContent]));
+    const [value] = options.find(([, label]) => label.startsWith('(c)'));
+    await page.getByTestId('stories').selectOption(value);
+    await page.getByTestId('story-confirm').waitFor({ timeout: WAIT });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('story-confirm').waitFor({ state: 'detached', timeout: WAIT });
+    let f = await focused(page);
+    assert(f.id === 'stories' && f.ring, `after Escape the focus is on ${JSON.stringify(f)}`);
+    assert(await page.getByTestId('stories').inputValue() === '', 'the picker shows the cancelled story');
+    await page.getByTestId('stories').selectOption(value);
+    await page.getByTestId('story-confirm').waitFor({ timeout: WAIT });
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="story-card"][data-story="c"]').waitFor({ timeout: WAIT });
+    f = await focused(page);
+    assert(f.id === 'story-title' && f.ring, `after Open the focus is on ${JSON.stringify(f)}`);
+    await page.screenshot({ path: path.join(shots, 'session-desktop-story-focus.png') });
   });
 
   await run('the_multi_attach_story_shows_the_symptom_and_the_fix_resolves_it', async () => {
@@ -176,6 +254,61 @@ async function main() {
     await page.getByTestId('import-status').waitFor({ timeout: WAIT });
     await page.screenshot({ path: path.join(shots, 'session-desktop-dark-import-error.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await run('the_import_question_fits_narrow_and_dark_screens', async () => {
+    await consoleRun(page, 'kubectl create deployment mine --image=nginx:1.27');
+    for (const [width, height] of [[375, 812], [1280, 800]]) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.getByTestId('import-file').setInputFiles(NODE_FILE);
+        const confirm = page.getByTestId('import-confirm');
+        await confirm.waitFor({ timeout: WAIT });
+        const box = await confirm.boundingBox();
+        assert(box.x >= 0 && box.x + box.width <= width, `the question leaves the ${width}px screen: ${JSON.stringify(box)}`);
+        const name = width < 500 ? 'narrow' : 'desktop';
+        await page.screenshot({ path: path.join(shots, `session-${name}-${scheme}-import-confirm.png`) });
+        await page.keyboard.press('Escape');
+        await confirm.waitFor({ state: 'detached', timeout: WAIT });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert(await page.locator('[data-node="kind-worker9"]').count() === 0, 'imported although cancelled');
+  });
+
+  await run('a_timeline_cut_before_the_storys_setup_closes_its_card', async () => {
+    await openStory(page, 'a');
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'false', null, { timeout: WAIT });
+    await consoleRun(page, 'sim node add extra');
+    await page.getByTestId('story-card').waitFor({ state: 'detached', timeout: WAIT });
+    const notice = await page.getByTestId('branch-notice').textContent();
+    assert(notice.includes('story (a)') && notice.includes('card closed'), `branch notice: ${notice}`);
+    await page.screenshot({ path: path.join(shots, 'session-desktop-cut-closes-story.png') });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('branch-notice').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'session-narrow-dark-cut-closes-story.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByTestId('undo-branch').click();
+    await page.locator('[data-testid="story-card"][data-story="a"]').waitFor({ timeout: WAIT });
+  });
+
+  await run('a_typed_sim_advance_keeps_its_timeline_mark_after_a_reload', async () => {
+    const typedMarks = () => page.$$eval('.timeline-mark', (els) =>
+      els.filter((e) => e.dataset.tip.endsWith('sim advance 500ms')).length);
+    await consoleRun(page, 'sim advance 500ms');
+    await step(page);
+    assert(await typedMarks() === 1, 'no mark for the typed command');
+    await page.reload();
+    await waitForCluster(page);
+    await page.waitForFunction(() => document.querySelectorAll('.timeline-mark').length > 0, null, { timeout: WAIT });
+    const after = await typedMarks();
+    assert(after === 1, `after the reload ${after} marks for the typed command`);
   });
 
   await finish('session');
