@@ -226,3 +226,23 @@ fn the_built_in_examples_pass_validation() {
     }
     assert!(checked >= 5);
 }
+
+#[test]
+fn a_pdb_eviction_policy_must_be_one_of_the_two() {
+    let text = "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: Never
+";
+    assert_eq!(
+        create_text(text),
+        "The PodDisruptionBudget \"web\" is invalid: spec.unhealthyPodEvictionPolicy: Unsupported value: \"Never\": supported values: \"AlwaysAllow\", \"IfHealthyBudget\""
+    );
+    assert_eq!(
+        validate_create(&object(&text.replace("Never", "AlwaysAllow"))),
+        Ok(())
+    );
+}

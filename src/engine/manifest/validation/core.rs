@@ -2,7 +2,7 @@
 
 use super::super::errors::{render_int, render_str, FieldError};
 use super::meta::validate_labels;
-use super::names;
+use super::{enums, names};
 use crate::engine::model::*;
 use std::collections::BTreeSet;
 
@@ -129,6 +129,18 @@ fn validate_traffic_policies(spec: &ServiceSpec, type_: &str, errs: &mut Vec<Fie
             &["Cluster", "Local"],
         )),
         _ => {}
+    }
+}
+
+/// `ValidatePodDisruptionBudgetSpec`'s enum: `sets.NewString(...).List()`, so sorted.
+pub fn validate_pdb(pdb: &PodDisruptionBudget, errs: &mut Vec<FieldError>) {
+    if let Some(p) = &pdb.spec.unhealthy_pod_eviction_policy {
+        enums::check_supported(
+            "spec.unhealthyPodEvictionPolicy",
+            p,
+            &["AlwaysAllow", "IfHealthyBudget"],
+            errs,
+        );
     }
 }
 

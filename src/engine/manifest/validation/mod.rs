@@ -58,6 +58,7 @@ fn validate_spec(obj: &Object, errs: &mut Vec<FieldError>) {
         Object::Pod(p) => pod::validate_pod_spec(&p.spec, "spec", &[], errs),
         Object::Service(s) => core::validate_service(s, errs),
         Object::Node(n) => node::validate_node(n, errs),
+        Object::PodDisruptionBudget(p) => core::validate_pdb(p, errs),
         Object::PersistentVolumeClaim(c) => storage::validate_claim_spec(&c.spec, "spec", errs),
         Object::PersistentVolume(v) => storage::validate_pv(v, errs),
         Object::StorageClass(c) => storage::validate_storage_class(c, errs),
