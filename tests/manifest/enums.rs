@@ -194,14 +194,25 @@ fn a_patched_pod_is_validated_before_its_mutation_rule() {
 }
 
 #[test]
-fn a_non_string_effect_is_still_a_decode_error() {
+fn a_non_string_enum_value_is_a_decode_error_naming_the_go_type() {
     let e = docs(&node("  - key: a\n    effect: 5\n"))
         .remove(0)
         .object
         .expect_err("a number is not a string");
     assert!(
-        e.message.contains(
-            "json: cannot unmarshal number into Go struct field Taint.spec.taints.effect"
+        e.message.ends_with(
+            "json: cannot unmarshal number into Go struct field Taint.spec.taints.effect of type v1.TaintEffect"
+        ),
+        "{}",
+        e.message
+    );
+    let e = docs(&pod("  restartPolicy: true\n"))
+        .remove(0)
+        .object
+        .expect_err("a bool is not a string");
+    assert!(
+        e.message.ends_with(
+            "json: cannot unmarshal bool into Go struct field PodSpec.spec.restartPolicy of type v1.RestartPolicy"
         ),
         "{}",
         e.message

@@ -93,6 +93,40 @@ fn map_field_element(parent: &str, key: &str) -> Option<&'static str> {
     Some(element)
 }
 
+/// The named Go string type of an enum-valued field (`type TaintEffect string`): Go's decoder
+/// names it, not `string`, when the JSON value is not a string. kubeplay's model holds these
+/// as plain strings (or a string enum), so the name comes from this table.
+fn named_string_type(parent: &str, key: &str) -> Option<&'static str> {
+    let t = match (parent, key) {
+        ("Taint" | "Toleration", "effect") => "TaintEffect",
+        ("Toleration", "operator") => "TolerationOperator",
+        ("PodSpec", "restartPolicy") => "RestartPolicy",
+        ("PodSpec", "dnsPolicy") => "DNSPolicy",
+        ("PodSpec", "preemptionPolicy") => "PreemptionPolicy",
+        ("PodStatus", "phase") => "PodPhase",
+        ("Container", "imagePullPolicy") => "PullPolicy",
+        ("Container", "terminationMessagePolicy") => "TerminationMessagePolicy",
+        ("ContainerPort" | "ServicePort", "protocol") => "Protocol",
+        ("HTTPGetAction", "scheme") => "URIScheme",
+        ("ServiceSpec", "type") => "ServiceType",
+        ("ServiceSpec", "sessionAffinity") => "ServiceAffinity",
+        ("ServiceSpec", "externalTrafficPolicy") => "ServiceExternalTrafficPolicy",
+        ("ServiceSpec", "internalTrafficPolicy") => "ServiceInternalTrafficPolicy",
+        ("StatefulSetSpec", "podManagementPolicy") => "PodManagementPolicyType",
+        ("StatefulSetUpdateStrategy", "type") => "StatefulSetUpdateStrategyType",
+        ("StatefulSetPersistentVolumeClaimRetentionPolicy", "whenDeleted" | "whenScaled") => {
+            "PersistentVolumeClaimRetentionPolicyType"
+        }
+        ("DaemonSetUpdateStrategy", "type") => "DaemonSetUpdateStrategyType",
+        ("DeploymentStrategy", "type") => "DeploymentStrategyType",
+        ("PersistentVolumeClaimSpec", "accessModes") => "PersistentVolumeAccessMode",
+        ("PersistentVolumeClaimSpec", "volumeMode") => "PersistentVolumeMode",
+        ("LabelSelectorRequirement", "operator") => "LabelSelectorOperator",
+        _ => return None,
+    };
+    Some(t)
+}
+
 /// Go package qualifier of an API struct (`metav1.ObjectMeta` prints as `v1.ObjectMeta`).
 fn qualified(s: &str) -> String {
     format!("v1.{s}")
@@ -130,6 +164,13 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
     if is_integer_type(&go_type) {
         if let Some(t) = keys.last().and_then(|k| go_int_type(k)) {
             go_type = t.to_string();
+        }
+    }
+    if go_type == "string" && map_element.is_none() {
+        if let (Some(p), Some(k)) = (parent, keys.last()) {
+            if let Some(t) = named_string_type(p, k) {
+                go_type = qualified(t);
+            }
         }
     }
     let value = if json_kind == "number" && is_integer_type(&go_type) {
