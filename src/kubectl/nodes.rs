@@ -262,9 +262,9 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
                     }
                     TaintOp::Remove { key, effect, shown } => {
                         let before = n.spec.taints.len();
-                        n.spec
-                            .taints
-                            .retain(|x| !(x.key == *key && effect.as_ref().is_none_or(|e| *e == x.effect)));
+                        n.spec.taints.retain(|x| {
+                            !(x.key == *key && effect.as_ref().is_none_or(|e| *e == x.effect))
+                        });
                         if n.spec.taints.len() == before {
                             return Err(format!("error: taint {shown:?} not found"));
                         }
