@@ -21,6 +21,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod cluster_view;
 #[path = "browser/editor_console.rs"]
 mod editor_console;
+#[path = "browser/enums.rs"]
+mod enums;
 #[path = "browser/session.rs"]
 mod session;
 #[path = "browser/session_timeline.rs"]

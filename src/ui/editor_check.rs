@@ -1,12 +1,13 @@
 //! Live check of the editor text, shown while typing so a learner sees a mistake before
 //! pressing Apply: YAML syntax errors, documents kubectl could not decode, fields the API
-//! does not know (kubectl's strict validation refuses those), then the first cause the API
-//! server's create validation would give (a taint's `effect: Sometimes` is a valid string to
-//! the decoder; validation refuses it). Each with the line it is on. What
-//! depends on the cluster (an existing object, a missing namespace) still comes from
-//! `kubectl apply`.
+//! does not know (kubectl's strict validation refuses those), then the first value the API
+//! server's create validation refuses (`Unsupported value`, `Invalid value`, `Duplicate
+//! value`: a taint's `effect: Sometimes` decodes as a string, validation refuses it). Each
+//! with the line it is on. What is still missing (`Required value`) is left out: half-typed
+//! text always lacks something. The rest (missing fields, what depends on the cluster) comes
+//! from `kubectl apply`.
 
-use crate::engine::manifest::parse_documents;
+use crate::engine::manifest::{parse_documents, ErrorType};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditorProblem {
@@ -55,11 +56,14 @@ pub fn check_manifest(text: &str) -> Option<EditorProblem> {
                 message: format!("duplicate field {field:?}"),
             });
         }
-        if let Some(cause) = doc
-            .validate_create()
-            .err()
-            .and_then(|e| e.causes.first().cloned())
-        {
+        if let Some(cause) = doc.validate_create().err().and_then(|e| {
+            e.causes.into_iter().find(|c| {
+                matches!(
+                    c.error_type,
+                    ErrorType::NotSupported | ErrorType::Invalid | ErrorType::Duplicate
+                )
+            })
+        }) {
             return Some(EditorProblem {
                 line: cause.line.or(Some(doc.line)),
                 message: cause.to_string(),

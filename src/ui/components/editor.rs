@@ -106,7 +106,7 @@ pub fn EditorPanel(props: &EditorProps) -> Html {
     let status = match &props.problem {
         Some(p) => html! {
             <p class="editor-status bad" role="alert" data-testid="editor-error">
-                <span class="sr-only">{"YAML error: "}</span>{p.summary()}
+                <span class="sr-only">{"Manifest problem: "}</span>{p.summary()}
             </p>
         },
         None => {
