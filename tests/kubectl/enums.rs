@@ -150,3 +150,36 @@ fn kubectl_taint_and_sim_node_add_keep_the_client_side_effect_error() {
         "NoSchedule"
     );
 }
+
+#[test]
+fn replace_keeps_the_stored_status() {
+    let mut s = Session::new(1);
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: c
+        image: nginx:1.27
+status:
+  replicas: 99
+";
+    assert_eq!(
+        with_stdin(&mut s, "create", deploy).text,
+        "deployment.apps/web created\n"
+    );
+    let replicas =
+        |s: &mut Session| kubectl(s, "kubectl get deploy web -o jsonpath={.status.replicas}").text;
+    let before = replicas(&mut s);
+    assert_ne!(before, "99", "a client-sent status is dropped on create");
+    let o = with_stdin(&mut s, "replace", &deploy.replace("99", "42"));
+    assert_eq!(o.text, "deployment.apps/web replaced\n");
+    assert_eq!(replicas(&mut s), before, "replace keeps the stored status");
+}
