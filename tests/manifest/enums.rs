@@ -257,3 +257,36 @@ spec:
         Ok(())
     );
 }
+
+#[test]
+fn a_node_affinity_operator_must_be_a_selector_operator() {
+    let text = pod("  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchExpressions:
+          - key: disktype
+            operator: Near
+            values: [ssd]
+          - key: zone
+            operator: In
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 0
+        preference:
+          matchExpressions:
+          - key: disktype
+            operator: Exists
+            values: [ssd]
+");
+    let p = "spec.affinity.nodeAffinity";
+    assert_eq!(
+        create_text(&text),
+        format!(
+            "The Pod \"p\" is invalid: \n\
+             * {p}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: \"Near\": not a valid selector operator\n\
+             * {p}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'\n\
+             * {p}.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100\n\
+             * {p}.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+        )
+    );
+}

@@ -1,12 +1,14 @@
 //! Create and update validation with the API server's wording and order. One module per kind
 //! family: [`meta`] (names, labels, selectors), [`pod`] (pod specs and templates),
 //! [`workloads`] (StatefulSet, DaemonSet, Deployment, ReplicaSet), [`storage`] (claims,
-//! volumes, classes), [`core`] (Service, Secret, ConfigMap), [`node`] (taints); [`names`] holds
-//! the name formats.
+//! volumes, classes), [`core`] (Service, Secret, ConfigMap, PodDisruptionBudget), [`node`]
+//! (taints), [`affinity`] (node affinity); [`names`] holds the name formats and [`enums`] the
+//! check shared by the Go string enums (the decoder takes any string; these refuse it).
 //!
 //! Both entry points expect a defaulted object (`apply_defaults`), as the API server validates
 //! after defaulting.
 
+pub mod affinity;
 pub mod core;
 pub mod enums;
 pub mod meta;

@@ -4,7 +4,7 @@
 
 use super::super::errors::{render_int, render_json, render_str, FieldError};
 use super::meta::{validate_annotations, validate_labels};
-use super::{enums, names};
+use super::{affinity, enums, names};
 use crate::engine::model::codec::Codec;
 use crate::engine::model::{
     Container, HttpGetAction, PodSpec, PodTemplateSpec, Quantity, Toleration,
@@ -91,6 +91,13 @@ pub fn validate_pod_spec(
     }
     if let Some(ns) = &spec.node_selector {
         validate_labels(ns, &format!("{path}.nodeSelector"), errs);
+    }
+    if let Some(na) = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+    {
+        affinity::validate_node_affinity(na, &format!("{path}.affinity.nodeAffinity"), errs);
     }
     if let Some(g) = spec.termination_grace_period_seconds {
         if g < 0 {
