@@ -19,6 +19,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "browser/cluster_view.rs"]
 mod cluster_view;
+#[path = "browser/console_job.rs"]
+mod console_job;
 #[path = "browser/editor_console.rs"]
 mod editor_console;
 #[path = "browser/enums.rs"]
@@ -68,6 +70,43 @@ fn text(root: &Element, selector: &str) -> String {
 async fn click(root: &Element, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
     yew::scheduler::flush().await;
+}
+
+/// Waits (real time, animation frames run) until the console has no command running: one
+/// that moves time for a while runs a slice per frame.
+async fn console_done(root: &Element) {
+    for _ in 0..1000 {
+        yew::scheduler::flush().await;
+        if root
+            .query_selector("[data-testid=console-output] [data-running=true]")
+            .unwrap()
+            .is_none()
+        {
+            return;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the console command did not finish");
+}
+
+/// Types a console command, runs it and waits until it is over.
+async fn run_command(root: &Element, line: &str) {
+    type_into(root, "[data-testid=console-input]", line).await;
+    click(root, "[data-testid=run]").await;
+    console_done(root).await;
+}
+
+/// Animation frames for the reducer alone, until a console command that moves time is over.
+fn finish_console(mut state: Rc<AppState>) -> Rc<AppState> {
+    let mut clock = 0.0;
+    for _ in 0..100_000 {
+        if !state.console_busy() {
+            return state;
+        }
+        clock += 16.0;
+        state = state.reduce(Action::Frame(clock));
+    }
+    panic!("the console command did not finish");
 }
 
 /// Sets a field's value and fires a bubbling `input` event, as typing does.
@@ -353,8 +392,7 @@ async fn node_lanes_show_cordon_and_failure() {
     )
     .await;
     click(&root, "[data-testid=run]").await;
-    type_into(&root, "[data-testid=console-input]", "sim advance 2m").await;
-    click(&root, "[data-testid=run]").await;
+    run_command(&root, "sim advance 2m").await;
     let worker2 = find(&root, "[data-node=kind-worker2]");
     assert_eq!(
         worker2.get_attribute("data-ready").as_deref(),

@@ -173,7 +173,8 @@ pub fn App() -> Html {
                     on_command={h.on_command.clone()}
                     on_inspect={h.on_inspect.clone()}
                 />
-                <ConsolePanel entries={state.console.clone()} on_command={h.on_command.clone()} {on_complete} />
+                <ConsolePanel entries={state.console.clone()} on_command={h.on_command.clone()}
+                    on_interrupt={h.on_interrupt.clone()} {on_complete} />
             </main>
             if let Some(view) = &state.inspector {
                 <Inspector view={view.clone()} on_close={h.on_close_inspector.clone()} />
@@ -233,6 +234,7 @@ struct Handlers {
     on_edit: Callback<String>,
     on_example: Callback<usize>,
     on_command: Callback<String>,
+    on_interrupt: Callback<()>,
     on_show_system: Callback<bool>,
     on_inspect: Callback<crate::present::InspectTarget>,
     on_close_inspector: Callback<()>,
@@ -265,6 +267,7 @@ impl Handlers {
             on_edit: dispatch(d, Action::EditorChanged),
             on_example: dispatch(d, Action::LoadExample),
             on_command: dispatch(d, Action::Console),
+            on_interrupt: dispatch(d, |()| Action::InterruptConsole),
             on_show_system: dispatch(d, Action::ShowSystemPods),
             on_inspect: dispatch(d, |t| Action::Inspect(Some(t))),
             on_close_inspector: dispatch(d, |()| Action::Inspect(None)),

@@ -18,6 +18,10 @@ use yew::{AttrValue, Reducible};
 #[path = "timeline_reduce.rs"]
 pub mod time;
 
+/// A console command that moves time, run a slice per frame (`console_job::Running`).
+#[path = "console_job.rs"]
+mod console_job;
+
 /// The seed of the default cluster; saved with the journal so a reload rebuilds the same one.
 pub const DEFAULT_SEED: u64 = 1;
 /// Console lines kept on screen.
@@ -35,6 +39,8 @@ pub struct ConsoleEntry {
     pub command: AttrValue,
     pub output: AttrValue,
     pub ok: bool,
+    /// The command is still running (its output so far is shown).
+    pub running: bool,
 }
 
 pub enum Action {
@@ -45,6 +51,8 @@ pub enum Action {
     Delete,
     /// A line typed at the console (kubectl or sim).
     Console(String),
+    /// Ctrl+C or Stop: the console command still running stops where the cluster is.
+    InterruptConsole,
     /// Move simulated time forward (play ticks and the step button).
     Advance(SimDuration),
     /// Move simulated time to the next moment something visible changes.
@@ -118,6 +126,8 @@ pub struct AppState {
     pub pending_import: Option<Rc<PendingImport>>,
     /// Where time is heading, and the earlier moment shown, if any (see `time`).
     pub time: time::TimeState,
+    /// The console command still running, if any (see `console_job`).
+    console_job: Option<console_job::Shared>,
 }
 
 impl AppState {
@@ -182,6 +192,7 @@ impl AppState {
             import_status: None,
             pending_import: None,
             time: Default::default(),
+            console_job: None,
         }
     }
 
@@ -251,42 +262,46 @@ impl AppState {
         });
     }
 
-    fn run_console(&mut self, text: &str) {
+    /// A typed line. A command that moves time for a while runs a slice per frame (see
+    /// `console_job`), unless `in_pieces` is false (a story's setup runs at once).
+    fn run_console(&mut self, text: &str, in_pieces: bool) {
         let text = text.trim();
         if text.is_empty() {
             return;
         }
         // A read at an earlier moment looks at it without changing the timeline.
         let record = self.before_console_command(text);
-        let output = match parse_script(text) {
-            Ok(lines) => {
-                let mut combined = Output::ok("");
-                let mut session = self.session.borrow_mut();
-                let journal = Rc::make_mut(&mut self.journal);
-                for line in &lines {
-                    let o = session.execute(line);
-                    if record && time::is_cluster_command(&line.words) {
-                        journal.record_command_at(line, session.sim.now().0);
-                    }
-                    combined.text.push_str(&o.text);
-                    combined.ok &= o.ok;
-                }
-                combined
-            }
-            Err(e) => Output::error(format!("error: {e}\n")),
-        };
-        let console = Rc::make_mut(&mut self.console);
-        console.push(ConsoleEntry {
-            command: text.to_string().into(),
-            output: output.text.trim_end().to_string().into(),
-            ok: output.ok,
-        });
-        if console.len() > CONSOLE_LIMIT {
-            let extra = console.len() - CONSOLE_LIMIT;
-            console.drain(..extra);
+        self.open_console_entry(text);
+        match parse_script(text) {
+            Ok(lines) => self.run_console_lines(lines, record, Output::ok(""), in_pieces),
+            Err(e) => self.set_last_entry(&Output::error(format!("error: {e}\n")), false),
         }
         self.refresh_view();
     }
+}
+
+/// Actions that change the cluster or the time shown: a console command still running stops
+/// first, as a terminal's Ctrl+C (the new action needs the cluster at rest).
+fn stops_console_job(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Apply
+            | Action::Delete
+            | Action::Console(_)
+            | Action::InterruptConsole
+            | Action::Advance(_)
+            | Action::StepToNextEvent
+            | Action::SetPlaying(true)
+            | Action::Reset
+            | Action::OpenStory(_)
+            | Action::Import { .. }
+            | Action::ImportAnyway
+            | Action::ConfirmImport
+            | Action::Scrub(_)
+            | Action::ScrubBy(_)
+            | Action::BackToLive
+            | Action::UndoBranch
+    )
 }
 
 impl Reducible for AppState {
@@ -294,6 +309,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        let stopped = next.console_busy() && stops_console_job(&action) && next.stop_console_job();
         match action {
             Action::EditorChanged(text) => {
                 if *next.editor == *text {
@@ -316,7 +332,12 @@ impl Reducible for AppState {
                 next.last_apply = Some(Rc::new(out));
                 next.refresh_view();
             }
-            Action::Console(text) => next.run_console(&text),
+            Action::Console(text) => next.run_console(&text, true),
+            Action::InterruptConsole => {
+                if !stopped {
+                    return self;
+                }
+            }
             Action::Advance(d) => {
                 if !next.advance_action(d) {
                     return self;
@@ -336,7 +357,12 @@ impl Reducible for AppState {
             }
             Action::Frame(timestamp) => {
                 // Frames come 60 times a second: no new state unless something moved.
-                if !next.frame(timestamp) {
+                let moved = if next.console_busy() {
+                    next.console_job_frame(timestamp)
+                } else {
+                    next.frame(timestamp)
+                };
+                if !moved {
                     return self;
                 }
             }
@@ -410,7 +436,7 @@ impl Reducible for AppState {
                 let mut s =
                     next.with_cluster(DEFAULT_SEED, Session::new(DEFAULT_SEED), Journal::default());
                 for step in &script.setup {
-                    s.run_console(&step.script);
+                    s.run_console(&step.script, false);
                 }
                 s.story = Some(i);
                 return Rc::new(s);

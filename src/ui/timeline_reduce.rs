@@ -116,6 +116,7 @@ impl AppState {
     /// Whether frames are needed: playing, a goal in progress, or a replay catching up.
     pub fn time_active(&self) -> bool {
         self.playing
+            || self.console_busy()
             || self.time.goal.is_some()
             || self.time.past.as_ref().is_some_and(|p| !p.reached)
     }
@@ -206,14 +207,20 @@ impl AppState {
         } else {
             FRAME_BUDGET_MS
         };
+        let (started, shown_before) = (perf_now(), !self.time.unshown);
         let changed = self.work(budget);
+        // One reconcile can outlast the whole budget (a ReplicaSet creating 500 pods at once):
+        // that frame is long already, so its redraw waits for the next frame instead of adding
+        // to it — once: a later frame draws whatever the engine does.
+        let overran = perf_now() - started > FRAME_BUDGET_MS
+            && (shown_before || timestamp - self.time.last_show < 2.0 * VIEW_EVERY_MS);
         // While time keeps moving, the cluster is redrawn at most every VIEW_EVERY_MS: a
         // redraw of hundreds of changing pods costs more than the engine's slice, and 20 new
         // pictures a second animate just as well. The last picture is always drawn.
         if changed {
             self.time.unshown = true;
         }
-        let due = redraw_due || !self.time_active();
+        let due = (redraw_due && !overran) || !self.time_active();
         if self.time.unshown && due {
             self.time.last_show = timestamp;
             self.show();

@@ -1,7 +1,7 @@
 //! The cluster view: usage meters, claims beside their pods (and left standing when the pod
 //! goes), the terminating countdown, "moved from" marks, and owner-then-ordinal order.
 
-use super::{apply, click, count, find, mount, text, type_into};
+use super::{apply, click, count, find, mount, text};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -10,8 +10,7 @@ const FLUENTD: &str = include_str!("../../static/examples/fluentd.yaml");
 
 /// Runs a command at the console, as a user would.
 async fn console(root: &Element, command: &str) {
-    type_into(root, "[data-testid=console-input]", command).await;
-    click(root, "[data-testid=run]").await;
+    super::run_command(root, command).await;
 }
 
 fn meter(root: &Element, node: &str, resource: &str) -> Element {

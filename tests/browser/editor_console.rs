@@ -61,6 +61,7 @@ fn selected(root: &Element) -> Option<String> {
 async fn run(root: &Element, line: &str) {
     type_into(root, INPUT, line).await;
     click(root, "[data-testid=run]").await;
+    super::console_done(root).await;
 }
 
 /// The texts of the coloured pieces of one class.

@@ -25,7 +25,7 @@ fn get_all(state: &AppState) -> String {
 /// A tab with some work: the example applied, time played in ticks, a console command, a
 /// "Next event" press, and a command that failed.
 fn worked_tab() -> Rc<AppState> {
-    reduce(
+    let tab = reduce(
         Rc::new(AppState::fresh()),
         vec![
             Action::Apply,
@@ -38,7 +38,9 @@ fn worked_tab() -> Rc<AppState> {
             Action::Console("kubectl get pod no-such-pod".into()),
             Action::Console("sim advance 45s".into()),
         ],
-    )
+    );
+    // The typed advance moves time a slice per frame until it is over.
+    super::finish_console(tab)
 }
 
 fn exported(state: &AppState) -> String {

@@ -114,9 +114,11 @@ fn typed_advance_tab() -> Rc<AppState> {
             Action::Apply,
             Action::Advance(SimDuration(400)),
             Action::Console("sim advance 500ms".into()),
-            Action::Advance(SimDuration(700)),
         ],
     );
+    // The typed advance runs to its end before the next action (which would stop it).
+    let state = super::finish_console(state);
+    let state = reduce(state, vec![Action::Advance(SimDuration(700))]);
     frames(state, &mut t, 10_000)
 }
 
@@ -160,8 +162,7 @@ fn a_typed_sim_advance_keeps_its_mark_through_a_reload_and_an_import() {
 #[wasm_bindgen_test]
 async fn a_typed_sim_advance_mark_is_still_on_the_timeline_after_a_reload() {
     let (root, handle) = mount().await;
-    type_into(&root, "[data-testid=console-input]", "sim advance 500ms").await;
-    click(&root, "[data-testid=run]").await;
+    super::run_command(&root, "sim advance 500ms").await;
     click(&root, "[data-testid=step]").await;
     let tips = |root: &web_sys::Element| -> Vec<String> {
         let marks = root.query_selector_all(".timeline-mark").unwrap();

@@ -317,8 +317,12 @@ fn journal_moments_survive_a_reload() {
     let start = AppState::fresh().view.time_ms;
     let state = reduce(
         Rc::new(AppState::fresh()),
+        vec![Action::Console("sim advance 5s".into())],
+    );
+    // The typed advance runs to its end before the next action (which would stop it).
+    let state = reduce(
+        super::finish_console(state),
         vec![
-            Action::Console("sim advance 5s".into()),
             Action::Apply,
             Action::Advance(kubeplay::engine::time::SimDuration::from_secs(2)),
         ],

@@ -88,7 +88,14 @@ export async function playUntil(page, speed, cond, arg) {
 }
 
 /** The text of the newest console entry. */
+/** Waits until no console command is running (one that moves time runs a slice per frame). */
+export async function consoleDone(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="console-output"] [data-running="true"]'),
+    null, { timeout: WAIT });
+}
+
 export async function lastConsoleEntry(page) {
+  await consoleDone(page);
   const entry = page.locator('[data-testid="console-output"] .entry').last();
   await entry.waitFor({ timeout: WAIT });
   return entry.textContent();

@@ -14,7 +14,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WAIT, shots, assert, step, launch, waitForCluster } from './lib.mjs';
+import { WAIT, shots, assert, step, launch, waitForCluster, consoleDone } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,6 +25,7 @@ async function consoleRun(page, command) {
   await page.getByTestId('run').click();
   const entry = page.locator('[data-testid="console-output"] .entry').nth(before);
   await entry.waitFor({ timeout: WAIT });
+  await consoleDone(page);
   return (await entry.locator('.entry-out').textContent()) || '';
 }
 

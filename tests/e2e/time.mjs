@@ -10,7 +10,7 @@
 // Run: node tests/e2e/time.mjs   (.ci/test.sh builds dist/ first)
 
 import path from 'node:path';
-import { WAIT, shots, assert, simTime, applyManifest, launch } from './lib.mjs';
+import { WAIT, shots, assert, simTime, applyManifest, launch, consoleDone } from './lib.mjs';
 
 const LONG_WAIT = 180_000;
 
@@ -55,6 +55,7 @@ async function consoleRun(page, command) {
   await page.getByTestId('console-input').press('Enter');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .entry').length > n,
     before, { timeout: LONG_WAIT });
+  await consoleDone(page);
 }
 
 /** Starts recording requestAnimationFrame deltas and long tasks in the page. */

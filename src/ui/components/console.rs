@@ -23,6 +23,8 @@ pub struct ConsoleProps {
     pub on_command: Callback<String>,
     /// Completion of `(line, cursor byte offset)` against the live cluster.
     pub on_complete: Callback<(String, usize), Rc<Completion>>,
+    /// Ctrl+C or Stop while a command runs.
+    pub on_interrupt: Callback<()>,
 }
 
 /// The open completion list: the line around the word being completed, and the choices.
@@ -89,9 +91,12 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
     let log = use_node_ref();
 
     // Keep the newest output in view.
+    let busy = props.entries.last().is_some_and(|e| e.running);
     {
         let log = log.clone();
-        use_effect_with(props.entries.len(), move |_| {
+        // Follow new entries and a running command's growing output.
+        let last_len = props.entries.last().map_or(0, |e| e.output.len());
+        use_effect_with((props.entries.len(), last_len), move |_| {
             if let Some(el) = log.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -189,8 +194,23 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
         let (draft, cursor, menu, show) =
             (draft.clone(), cursor.clone(), menu.clone(), show.clone());
         let entries = props.entries.clone();
+        let on_interrupt = props.on_interrupt.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
+            // Ctrl+C stops a running command, as at a terminal (unless text is selected,
+            // which it copies).
+            if busy && e.ctrl_key() && key.eq_ignore_ascii_case("c") {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let selected = matches!(
+                    (input.selection_start(), input.selection_end()),
+                    (Ok(Some(a)), Ok(Some(b))) if a != b
+                );
+                if !selected {
+                    e.prevent_default();
+                    on_interrupt.emit(());
+                    return;
+                }
+            }
             if key == "Tab" {
                 on_tab(&e, e.target_unchecked_into());
                 return;
@@ -299,10 +319,20 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     <p class="console-empty">{"Commands you run appear here."}</p>
                 }
                 { for props.entries.iter().map(|entry| html! {
-                    <div class={classes!("entry", (!entry.ok).then_some("bad"))} data-ok={entry.ok.to_string()}>
+                    <div class={classes!("entry", (!entry.ok).then_some("bad"), entry.running.then_some("running"))}
+                        data-ok={entry.ok.to_string()} data-running={entry.running.to_string()}>
                         <div class="entry-cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{entry.command.clone()}</div>
                         if !entry.output.is_empty() {
                             <pre class="entry-out">{entry.output.clone()}</pre>
+                        }
+                        if entry.running {
+                            <p class="entry-running" data-testid="console-running">
+                                <span class="running-dot" aria-hidden="true"></span>
+                                {"Running: simulated time is moving. "}
+                                <button type="button" class="btn btn-small" data-testid="console-stop"
+                                    onclick={props.on_interrupt.reform(|_: MouseEvent| ())}>{"Stop"}</button>
+                                <span class="console-tab-hint">{" or Ctrl+C"}</span>
+                            </p>
                         }
                     </div>
                 }) }
@@ -315,7 +345,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     aria-expanded={menu.is_some().to_string()}
                     aria-controls={menu.is_some().then_some("console-completions")}
                     aria-activedescendant={active}
-                    placeholder="kubectl get pods"
+                    placeholder={if busy { "Ctrl+C stops the running command" } else { "kubectl get pods" }}
                     autocomplete="off" autocapitalize="off" spellcheck="false"
                     value={(*draft).clone()} {oninput} {onkeydown} {onblur} />
                 <button type="submit" class="btn" data-testid="run">{"Run"}</button>
