@@ -9,6 +9,7 @@ use super::selector::LabelSel;
 use super::wait::{drive, timeout_arg, Ended};
 use super::{fail, Ctx};
 use crate::engine::action::Propagation;
+use crate::engine::manifest::validation::names as name_rules;
 use crate::engine::model::{
     DaemonSet, Kind, Node, Object, Pod, PodDisruptionBudget, Taint, TaintEffect,
 };
@@ -135,81 +136,117 @@ fn usage_err(msg: String) -> String {
     format!("error: {msg}\nSee 'kubectl taint -h' for help and examples")
 }
 
-fn parse_taint(spec: &str) -> Result<TaintOp, String> {
-    if let Some(body) = spec.strip_suffix('-') {
-        let (kv, effect) = match body.split_once(':') {
-            Some((kv, e)) => {
-                let eff = TaintEffect::parse(e).ok_or_else(|| {
-                    usage_err(format!(
-                        "invalid taint effect: {e}, unsupported taint effect"
-                    ))
-                })?;
-                (kv, Some(eff))
+/// kubectl's `parseTaint`: `<key>=<value>:<effect>`, `<key>:<effect>` or `<key>`, each part
+/// checked as kubectl checks it (the effect first, then the value, then the key).
+fn parse_taint_parts(st: &str) -> Result<(String, Option<String>, Option<TaintEffect>), String> {
+    let invalid = |errs: Vec<String>| format!("invalid taint spec: {st}, {}", errs.join("; "));
+    let parts: Vec<&str> = st.split(':').collect();
+    let (key, value, effect) = match parts.as_slice() {
+        [key] => (*key, None, None),
+        [kv, effect] => {
+            let effect = TaintEffect::parse(effect).ok_or_else(|| {
+                format!("invalid taint effect: {effect}, unsupported taint effect")
+            })?;
+            let kv: Vec<&str> = kv.split('=').collect();
+            if kv.len() > 2 {
+                return Err(format!("invalid taint spec: {st}"));
             }
-            None => (body, None),
+            if let Some(value) = kv.get(1) {
+                let errs = name_rules::label_value(value);
+                if !errs.is_empty() {
+                    return Err(invalid(errs));
+                }
+            }
+            (kv[0], kv.get(1).copied(), Some(effect))
+        }
+        _ => return Err(format!("invalid taint spec: {st}")),
+    };
+    let errs = name_rules::qualified_name(key);
+    if !errs.is_empty() {
+        return Err(invalid(errs));
+    }
+    let value = value.filter(|v| !v.is_empty()).map(str::to_string);
+    Ok((key.to_string(), value, effect))
+}
+
+/// kubectl's `parseTaints`: removals end in `-`; an addition needs an effect and may not
+/// repeat a key and effect. Errors are kubectl's usage errors.
+fn parse_taints(specs: &[String]) -> Result<Vec<TaintOp>, String> {
+    let mut ops = Vec::new();
+    let mut seen: Vec<(String, TaintEffect)> = Vec::new();
+    for spec in specs {
+        if let Some(body) = spec.strip_suffix('-') {
+            let (key, _, effect) = parse_taint_parts(body).map_err(usage_err)?;
+            let shown = match &effect {
+                Some(e) => format!("{key}:{}", e.as_str()),
+                None => key.clone(),
+            };
+            ops.push(TaintOp::Remove { key, effect, shown });
+            continue;
+        }
+        let (key, value, effect) = parse_taint_parts(spec).map_err(usage_err)?;
+        let Some(effect) = effect else {
+            return Err(usage_err(format!("invalid taint spec: {spec}")));
         };
-        let key = kv.split('=').next().unwrap_or(kv).to_string();
-        let shown = match &effect {
-            Some(e) => format!("{key}:{}", e.as_str()),
-            None => key.clone(),
-        };
-        return Ok(TaintOp::Remove { key, effect, shown });
+        if seen.iter().any(|(k, e)| *k == key && *e == effect) {
+            // Go's `%v` of the v1.Taint struct.
+            return Err(usage_err(format!(
+                "duplicated taints with the same key and effect: {{{key} {} {effect} <nil>}}",
+                value.as_deref().unwrap_or("")
+            )));
+        }
+        seen.push((key.clone(), effect.clone()));
+        ops.push(TaintOp::Add(Taint {
+            effect,
+            key,
+            time_added: None,
+            value,
+        }));
     }
-    let parts: Vec<&str> = spec.split(':').collect();
-    if parts.len() != 2 {
-        return Err(usage_err(format!("invalid taint spec: {spec}")));
-    }
-    let effect = TaintEffect::parse(parts[1]).ok_or_else(|| {
-        usage_err(format!(
-            "invalid taint effect: {}, unsupported taint effect",
-            parts[1]
-        ))
-    })?;
-    let kv: Vec<&str> = parts[0].split('=').collect();
-    if kv.len() > 2 || kv[0].is_empty() {
-        return Err(usage_err(format!("invalid taint spec: {spec}")));
-    }
-    Ok(TaintOp::Add(Taint {
-        effect,
-        key: kv[0].to_string(),
-        time_added: None,
-        value: kv.get(1).map(|v| v.to_string()).filter(|v| !v.is_empty()),
-    }))
+    Ok(ops)
 }
 
 pub fn run_taint(ctx: &mut Ctx) -> Output {
-    let args = ctx.args.positionals.clone();
-    let Some(first) = args.first() else {
-        return fail(usage_err("at least one taint update is required".into()));
+    // kubectl's `Complete`: resources first, then every argument that looks like a taint
+    // (`=`, `:` or a trailing `-`); the taints are parsed before the resource type is checked.
+    let mut resources = Vec::new();
+    let mut taint_args = Vec::new();
+    for arg in &ctx.args.positionals {
+        let is_taint = arg.contains('=') || arg.contains(':') || arg.ends_with('-');
+        if is_taint {
+            taint_args.push(arg.clone());
+        } else if !taint_args.is_empty() {
+            return fail(format!(
+                "error: all resources must be specified before taint changes: {arg}"
+            ));
+        } else {
+            resources.push(arg.clone());
+        }
+    }
+    let Some(first) = resources.first().cloned() else {
+        return fail("error: one or more resources must be specified as <resource> <name>");
     };
-    let (names_args, rest): (Vec<String>, Vec<String>) = if let Some(n) = first
+    if taint_args.is_empty() {
+        return fail("error: at least one taint update is required");
+    }
+    let ops = match parse_taints(&taint_args) {
+        Ok(ops) => ops,
+        Err(e) => return fail(e),
+    };
+    let names_args: Vec<String> = if let Some(n) = first
         .strip_prefix("node/")
         .or_else(|| first.strip_prefix("nodes/"))
     {
-        (vec![n.to_string()], args[1..].to_vec())
+        std::iter::once(n.to_string())
+            .chain(resources[1..].iter().cloned())
+            .collect()
+    } else if matches!(first.as_str(), "node" | "nodes" | "no") {
+        resources[1..].to_vec()
     } else {
-        if !matches!(first.as_str(), "node" | "nodes" | "no") {
-            return fail(format!(
-                "error: invalid resource type {first}, only node types are supported"
-            ));
-        }
-        let rest = &args[1..];
-        let split = rest
-            .iter()
-            .position(|a| a.contains(':') || a.ends_with('-'))
-            .unwrap_or(rest.len());
-        (rest[..split].to_vec(), rest[split..].to_vec())
+        return fail(format!(
+            "error: invalid resource type {first}, only node types are supported"
+        ));
     };
-    let mut ops = Vec::new();
-    for spec in &rest {
-        match parse_taint(spec) {
-            Ok(op) => ops.push(op),
-            Err(e) => return fail(e),
-        }
-    }
-    if ops.is_empty() {
-        return fail("error: at least one taint update is required");
-    }
     let names: Vec<String> = if ctx.args.flag("all") {
         ctx.sim
             .store()

@@ -183,3 +183,62 @@ status:
     assert_eq!(o.text, "deployment.apps/web replaced\n");
     assert_eq!(replicas(&mut s), before, "replace keeps the stored status");
 }
+
+#[test]
+fn kubectl_taint_parses_its_arguments_as_kubectl_does() {
+    let mut s = Session::new(1);
+    let usage = |msg: &str| format!("error: {msg}\nSee 'kubectl taint -h' for help and examples\n");
+    let name_part = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+    for (line, want) in [
+        // `=` makes it a taint argument; without an effect the whole text is the key.
+        (
+            "kubectl taint nodes kind-worker k=v",
+            usage(&format!("invalid taint spec: k=v, {name_part}")),
+        ),
+        (
+            "kubectl taint nodes kind-worker =v:NoSchedule",
+            usage(&format!(
+                "invalid taint spec: =v:NoSchedule, name part must be non-empty; {name_part}"
+            )),
+        ),
+        (
+            "kubectl taint nodes kind-worker k:",
+            usage("invalid taint effect: , unsupported taint effect"),
+        ),
+        (
+            "kubectl taint nodes kind-worker a=b=c:NoSchedule",
+            usage("invalid taint spec: a=b=c:NoSchedule"),
+        ),
+        (
+            "kubectl taint nodes kind-worker k=v:NoSchedule k=w:NoSchedule",
+            usage("duplicated taints with the same key and effect: {k w NoSchedule <nil>}"),
+        ),
+        (
+            "kubectl taint nodes kind-worker k",
+            "error: at least one taint update is required\n".to_string(),
+        ),
+        (
+            "kubectl taint nodes kind-worker k=v:NoSchedule kind-worker2",
+            "error: all resources must be specified before taint changes: kind-worker2\n"
+                .to_string(),
+        ),
+        (
+            "kubectl taint",
+            "error: one or more resources must be specified as <resource> <name>\n".to_string(),
+        ),
+    ] {
+        let o = kubectl(&mut s, line);
+        assert!(!o.ok, "{line}");
+        assert_eq!(o.text, want, "{line}");
+    }
+    let o = kubectl(&mut s, "kubectl taint nodes kind-worker k=:NoSchedule");
+    assert_eq!(o.text, "node/kind-worker tainted\n");
+    assert_eq!(
+        kubectl(
+            &mut s,
+            "kubectl get node kind-worker -o jsonpath={.spec.taints[0]}"
+        )
+        .text,
+        "{\"effect\":\"NoSchedule\",\"key\":\"k\"}"
+    );
+}

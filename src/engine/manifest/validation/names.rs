@@ -142,7 +142,8 @@ pub fn qualified_name(value: &str) -> Vec<String> {
     } else if name.len() > 63 {
         errs.push(format!("name part {}", too_long(63)));
     }
-    if !name.is_empty() && !matches_qualified(name) {
+    // Go matches the regex even on an empty name, so "" gets both messages.
+    if !matches_qualified(name) {
         errs.push(format!(
             "name part {}",
             regex_error(
