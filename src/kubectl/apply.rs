@@ -161,6 +161,10 @@ impl Admission {
     pub fn prepare_update(live: &Object, new: &mut Object) {
         manifest::prepare_for_update(live, new);
     }
+    /// An update that is not re-defaulted (a patch): only the stored status is kept.
+    pub fn keep_status(live: &Object, new: &mut Object) {
+        manifest::keep_stored_status(live, new);
+    }
     pub fn validate_create(doc: Option<&Document>, obj: &Object) -> Result<(), ApiError> {
         manifest::validate_create(obj).map_err(|mut e| {
             if let Some(d) = doc {

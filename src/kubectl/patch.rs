@@ -190,7 +190,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
             kind.info().name
         ));
     };
-    Admission::prepare_update(&live, &mut new);
+    Admission::keep_status(&live, &mut new);
     let same = new.to_json() == live.to_json();
     if same {
         return Output::ok(format!("{label} patched (no change)\n"));

@@ -242,3 +242,24 @@ fn kubectl_taint_parses_its_arguments_as_kubectl_does() {
         "{\"effect\":\"NoSchedule\",\"key\":\"k\"}"
     );
 }
+
+#[test]
+fn patching_a_controller_made_pod_validates_it_without_changing_it() {
+    let mut s = Session::new(1);
+    assert!(kubectl(&mut s, "kubectl create deployment web --image=nginx:1.27").ok);
+    assert!(kubectl(&mut s, "sim settle").ok);
+    let pod = kubectl(
+        &mut s,
+        "kubectl get pods -o jsonpath={.items[0].metadata.name}",
+    )
+    .text;
+    let o = kubectl(&mut s, &format!("kubectl patch pod {pod} -p '{{}}'"));
+    assert_eq!(o.text, format!("pod/{pod} patched (no change)\n"));
+    let o = kubectl(
+        &mut s,
+        &format!(
+            "kubectl patch pod {pod} -p '{{\"metadata\":{{\"labels\":{{\"tier\":\"web\"}}}}}}'"
+        ),
+    );
+    assert_eq!(o.text, format!("pod/{pod} patched\n"));
+}

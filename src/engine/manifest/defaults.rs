@@ -35,6 +35,13 @@ pub fn prepare_for_create(obj: &mut Object) {
 /// status subresource (so `status.phase: Bogus` in a replaced or patched pod changes nothing
 /// and is never judged), then the defaults are applied. Same kinds as [`prepare_for_create`].
 pub fn prepare_for_update(live: &Object, new: &mut Object) {
+    keep_stored_status(live, new);
+    apply_defaults(new);
+}
+
+/// The status half of [`prepare_for_update`], for writes that do not re-default (kubectl
+/// patch of an object the engine wrote itself).
+pub fn keep_stored_status(live: &Object, new: &mut Object) {
     macro_rules! keep_status {
         ($($kind:ident),*) => {
             match (live, &mut *new) {
@@ -54,7 +61,6 @@ pub fn prepare_for_update(live: &Object, new: &mut Object) {
         Namespace,
         PodDisruptionBudget
     );
-    apply_defaults(new);
 }
 
 /// Applies the defaults of `obj`'s kind. Idempotent; safe on updates too (defaults are applied
