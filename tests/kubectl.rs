@@ -879,3 +879,130 @@ fn removing_the_last_label_leaves_no_empty_map_behind() {
 
 #[path = "kubectl/enums.rs"]
 mod enums;
+
+/// A controller's pod gets the API server's pod defaults and admission like a pod kubectl
+/// creates: `kubectl get pod web-0 -o yaml`'s spec, field for field, as in
+/// reference/v1.36/a-sts-create-orderedready.txt (the node name and the token volume's random
+/// suffix aside).
+#[test]
+fn a_statefulset_pods_spec_reads_as_on_a_real_cluster() {
+    let mut s = Session::new(1);
+    let manifest = "kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 1
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      terminationGracePeriodSeconds: 10
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [\"ReadWriteOnce\"]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+sim settle
+";
+    run(&mut s, manifest);
+    let yaml = kubectl(&mut s, "kubectl get pod web-0 -o yaml").text;
+    let spec = &yaml[yaml.find("\nspec:\n").expect("a spec") + 1
+        ..yaml.find("\nstatus:\n").expect("a status") + 1];
+    let node = s
+        .execute_text("kubectl get pod web-0 -o jsonpath={.spec.nodeName}")
+        .text;
+    let token = spec
+        .split("name: kube-api-access-")
+        .nth(1)
+        .map(|rest| &rest[..5])
+        .expect("the token volume");
+    let spec = spec
+        .replace(&format!("kube-api-access-{token}"), "kube-api-access-XXXXX")
+        .replace(&format!("nodeName: {node}"), "nodeName: NODE");
+    assert_eq!(spec, REAL_WEB_0_SPEC);
+}
+
+/// `kubectl get pod web-0 -o yaml` on a v1.36 control plane (reference transcript).
+const REAL_WEB_0_SPEC: &str = "spec:
+  containers:
+  - image: registry.k8s.io/nginx-slim:0.24
+    imagePullPolicy: IfNotPresent
+    name: nginx
+    ports:
+    - containerPort: 80
+      name: web
+      protocol: TCP
+    resources: {}
+    terminationMessagePath: /dev/termination-log
+    terminationMessagePolicy: File
+    volumeMounts:
+    - mountPath: /usr/share/nginx/html
+      name: www
+    - mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+      name: kube-api-access-XXXXX
+      readOnly: true
+  dnsPolicy: ClusterFirst
+  enableServiceLinks: true
+  hostname: web-0
+  nodeName: NODE
+  preemptionPolicy: PreemptLowerPriority
+  priority: 0
+  restartPolicy: Always
+  schedulerName: default-scheduler
+  securityContext: {}
+  serviceAccount: default
+  serviceAccountName: default
+  subdomain: nginx
+  terminationGracePeriodSeconds: 10
+  tolerations:
+  - effect: NoExecute
+    key: node.kubernetes.io/not-ready
+    operator: Exists
+    tolerationSeconds: 300
+  - effect: NoExecute
+    key: node.kubernetes.io/unreachable
+    operator: Exists
+    tolerationSeconds: 300
+  volumes:
+  - name: www
+    persistentVolumeClaim:
+      claimName: www-web-0
+  - name: kube-api-access-XXXXX
+    projected:
+      defaultMode: 420
+      sources:
+      - serviceAccountToken:
+          expirationSeconds: 3607
+          path: token
+      - configMap:
+          items:
+          - key: ca.crt
+            path: ca.crt
+          name: kube-root-ca.crt
+      - downwardAPI:
+          items:
+          - fieldRef:
+              apiVersion: v1
+              fieldPath: metadata.namespace
+            path: namespace
+";

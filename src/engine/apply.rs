@@ -158,6 +158,9 @@ impl Sim {
                 .insert(DS_TEMPLATE_GENERATION.into(), "1".into());
         }
         if let Object::Pod(pod) = &mut obj {
+            // A controller's pod comes from its (defaulted) template; the pod-level defaults
+            // (enableServiceLinks, priority...) are the API server's on create, as for kubectl's.
+            crate::engine::manifest::defaults::default_pod(pod);
             admit_pod(pod);
             let suffix = self.random_suffix(5);
             admit_service_account(pod, &suffix);

@@ -222,7 +222,9 @@ fn default_secret(s: &mut Secret) {
     }
 }
 
-fn default_pod(p: &mut Pod) {
+/// The API server's defaults for a pod (not a template): every pod gets them on create,
+/// whether kubectl sent it or a controller did.
+pub fn default_pod(p: &mut Pod) {
     default_pod_spec(&mut p.spec);
     let spec = &mut p.spec;
     spec.enable_service_links.get_or_insert(true);
