@@ -1006,3 +1006,39 @@ const REAL_WEB_0_SPEC: &str = "spec:
               fieldPath: metadata.namespace
             path: namespace
 ";
+
+/// The API server's own `kubernetes` Service and kube-dns carry the defaults and the
+/// allocation record (`clusterIPs`) every Service gets, as `kubectl get svc -o yaml` shows on a
+/// kind cluster.
+#[test]
+fn built_in_services_read_as_on_a_real_cluster() {
+    let mut s = Session::new(1);
+    let yaml = kubectl(&mut s, "kubectl get svc kubernetes -o yaml").text;
+    let spec = &yaml[yaml.find("\nspec:\n").expect("a spec") + 1..];
+    assert!(
+        spec.starts_with(
+            "spec:
+  clusterIP: 10.96.0.1
+  clusterIPs:
+  - 10.96.0.1
+  internalTrafficPolicy: Cluster
+  ipFamilies:
+  - IPv4
+  ipFamilyPolicy: SingleStack
+  ports:
+  - name: https
+    port: 443
+    protocol: TCP
+    targetPort: 6443
+  sessionAffinity: None
+  type: ClusterIP
+"
+        ),
+        "{spec}"
+    );
+    let dns = kubectl(&mut s, "kubectl get svc kube-dns -n kube-system -o yaml").text;
+    assert!(
+        dns.contains("  clusterIP: 10.96.0.10\n  clusterIPs:\n  - 10.96.0.10\n"),
+        "{dns}"
+    );
+}

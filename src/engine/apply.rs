@@ -174,6 +174,9 @@ impl Sim {
                 svc.spec.cluster_ips = Some(vec![ip]);
             } else if svc.spec.is_headless() {
                 svc.spec.cluster_ips = Some(vec!["None".into()]);
+            } else if svc.spec.cluster_ips.is_none() {
+                // The service storage records a requested address in clusterIPs too.
+                svc.spec.cluster_ips = svc.spec.cluster_ip.clone().map(|ip| vec![ip]);
             }
         }
         let key = ObjectKey::of(&obj);

@@ -266,7 +266,10 @@ pub fn bootstrap_default(sim: &mut Sim, workers: u32) {
         target_port: Some(IntOrString::Int(6443)),
         ..Default::default()
     }];
-    sim.create_object(Object::Service(kubernetes_svc));
+    // Created by the API server itself, with the same defaults any Service gets.
+    let mut kubernetes_svc = Object::Service(kubernetes_svc);
+    crate::engine::manifest::prepare_for_create(&mut kubernetes_svc);
+    sim.create_object(kubernetes_svc);
     for text in SYSTEM_MANIFESTS {
         if let Ok(docs) = crate::engine::manifest::parse_documents(text) {
             for mut doc in docs.into_iter().filter_map(|d| d.object.ok()) {
