@@ -17,6 +17,8 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/cluster_tiles.rs"]
+mod cluster_tiles;
 #[path = "browser/cluster_view.rs"]
 mod cluster_view;
 #[path = "browser/console_job.rs"]

@@ -24,10 +24,9 @@ pub struct ClaimProps {
     pub on_inspect: Callback<InspectTarget>,
 }
 
-#[component]
-pub fn Claim(props: &ClaimProps) -> Html {
-    let c = &props.claim;
-    // kubectl shows a claim being deleted as Terminating, whatever its phase.
+/// kubectl's STATUS for a claim (a claim being deleted shows Terminating, whatever its
+/// phase) and its colour family.
+pub fn claim_status(c: &ClaimChip) -> (&str, &'static str) {
     let status = if c.terminating {
         "Terminating"
     } else {
@@ -39,11 +38,21 @@ pub fn Claim(props: &ClaimProps) -> Html {
         "Lost" => "bad",
         _ => "pending",
     };
-    let users = if c.used_by.is_empty() {
+    (status, tone)
+}
+
+/// Who mounts the claim, in words.
+fn users_text(c: &ClaimChip) -> String {
+    if c.used_by.is_empty() {
         "no pod".to_string()
     } else {
         format!("used by {}", c.used_by.join(", "))
-    };
+    }
+}
+
+/// The chip's (or tile's) tooltip: status, size, class, volume and where it lives, users.
+pub fn claim_title(c: &ClaimChip, place: ClaimPlace) -> String {
+    let (status, _) = claim_status(c);
     let mut title = format!(
         "PersistentVolumeClaim {}/{} — {status}",
         c.namespace, c.name
@@ -62,10 +71,19 @@ pub fn Claim(props: &ClaimProps) -> Html {
     } else if let Some(node) = &c.node {
         title.push_str(&format!(", selected node {node}"));
     }
-    title.push_str(&format!(", {users}"));
-    if props.place == ClaimPlace::Alone && c.used_by.is_empty() {
+    title.push_str(&format!(", {}", users_text(c)));
+    if place == ClaimPlace::Alone && c.used_by.is_empty() {
         title.push_str(" — the data stays on this node for the next pod that mounts it");
     }
+    title
+}
+
+#[component]
+pub fn Claim(props: &ClaimProps) -> Html {
+    let c = &props.claim;
+    let (status, tone) = claim_status(c);
+    let users = users_text(c);
+    let title = claim_title(c, props.place);
     let (onclick, onkeydown) = inspect_handlers(
         &props.on_inspect,
         InspectTarget {

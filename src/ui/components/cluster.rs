@@ -7,6 +7,10 @@ use super::claim_chip::{Claim, ClaimPlace};
 use super::node_actions::AddNodeForm;
 use super::node_lane::NodeLaneView;
 use super::pod_chip::Chip;
+use super::tiles::{
+    grouped_reasons, lane_inspect_handlers, more_to_come, pod_tile, tiles_hint, use_paced_count,
+    TILES_FROM,
+};
 use crate::present::InspectTarget;
 use crate::present::{ClaimChip, ClusterView, MoveTracker, PodChip, WaitLine};
 use std::rc::Rc;
@@ -123,6 +127,7 @@ struct PendingProps {
 
 #[component]
 fn PendingLane(props: &PendingProps) -> Html {
+    let drawn = use_paced_count(props.pods.len());
     html! {
         <div class="lane pending-lane" data-testid="pending-lane">
             <div class="lane-head">
@@ -132,14 +137,35 @@ fn PendingLane(props: &PendingProps) -> Html {
             </div>
             if props.pods.is_empty() {
                 <p class="lane-empty">{"No pods waiting for a node"}</p>
+            } else if props.pods.len() >= TILES_FROM {
+                {crowded_pending(props, drawn)}
             } else {
                 <ul class="pods pending" aria-label="Pods waiting for a node">
-                    { for props.pods.iter().map(|p| html! {
+                    { for props.pods[..drawn].iter().map(|p| html! {
                         <Chip key={p.uid.clone()} chip={p.clone()} show_reason=true on_inspect={props.on_inspect.clone()} />
                     }) }
                 </ul>
+                {more_to_come(props.pods.len() - drawn)}
             }
         </div>
+    }
+}
+
+/// Many pods waiting at once (a big Deployment just applied, or a cluster out of room): a tile
+/// per pod, and each scheduler reason once with how many pods it holds back.
+/// Only the first `drawn` tiles are drawn yet (see `use_paced_count`).
+fn crowded_pending(props: &PendingProps, drawn: usize) -> Html {
+    let (onclick, onkeydown) = lane_inspect_handlers(&props.on_inspect);
+    html! {
+        <>
+            <p class="tiles-total" data-testid="pending-count">{format!("{} pods", props.pods.len())}</p>
+            {grouped_reasons(&props.pods)}
+            {tiles_hint()}
+            <ul class="pods tiles pending" aria-label="Pods waiting for a node" {onclick} {onkeydown}>
+                { for props.pods[..drawn].iter().map(|p| pod_tile(p, None, None, false)) }
+            </ul>
+            {more_to_come(props.pods.len() - drawn)}
+        </>
     }
 }
 

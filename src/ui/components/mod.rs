@@ -12,6 +12,7 @@ mod inspector;
 pub mod node_actions;
 mod node_lane;
 mod pod_chip;
+mod tiles;
 mod session_file;
 mod stories;
 mod timeline;

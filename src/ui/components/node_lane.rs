@@ -5,6 +5,10 @@ use super::claim_chip::{Claim, ClaimPlace};
 use super::cluster::{inspect_handlers, SYSTEM_NAMESPACE};
 use super::node_actions::NodeMenu;
 use super::pod_chip::Chip;
+use super::tiles::{
+    lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_hint, use_paced_count,
+    ClaimTile, TILES_FROM,
+};
 use super::usage::UsageMeters;
 use crate::present::{lane_entries, InspectKind, InspectTarget, LaneEntry, NodeLane};
 use std::collections::BTreeMap;
@@ -51,32 +55,24 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         .iter()
         .filter(|(k, _)| !k.contains("kubernetes.io/"))
         .collect();
-    // One slot per pod (with the claims drawn joined to it) or per claim left alone. A slot
-    // with a claim is keyed by the claim: it stays put while its pod goes and comes back.
-    let items: Vec<Html> = entries
-        .into_iter()
-        .map(|entry| match entry {
-            LaneEntry::Pod { pod, claims } => {
-                let now_ms = pod.deletion_ms.and(props.now_ms);
-                let key = claims.first().map_or(&pod.uid, |c| &c.uid).clone();
-                let mut chips = vec![html! {
-                    <Chip key={pod.uid.clone()} chip={pod.clone()} moved_from={props.moves.get(&pod.uid).cloned()}
-                        {now_ms} with_claim={!claims.is_empty()} in_slot=true on_inspect={props.on_inspect.clone()} />
-                }];
-                chips.extend(claims.into_iter().map(|c| html! {
-                    <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::BesidePod} on_inspect={props.on_inspect.clone()} />
-                }));
-                html! { <li {key} class="slot">{ for chips }</li> }
-            }
-            LaneEntry::Claim(c) => {
-                // The same shape as a pod's slot, so the claim keeps its element when its pod goes.
-                let chips = vec![html! {
-                    <Claim key={c.uid.clone()} claim={c.clone()} place={ClaimPlace::Alone} on_inspect={props.on_inspect.clone()} />
-                }];
-                html! { <li key={c.uid.clone()} class="slot">{ for chips }</li> }
-            }
-        })
-        .collect();
+    let tiles = entries.len() >= TILES_FROM;
+    let drawn = use_paced_count(entries.len());
+    let held_back = entries.len() - drawn;
+    let counts = tiles.then(|| {
+        status_counts(entries.iter().filter_map(|e| match e {
+            LaneEntry::Pod { pod, .. } => Some(*pod),
+            LaneEntry::Claim(_) => None,
+        }))
+    });
+    let draw: fn(&LaneEntry, &LaneProps) -> Html = if tiles { tile_item } else { chip_item };
+    let items: Vec<Html> = entries[..drawn].iter().map(|e| draw(e, props)).collect();
+    // Tiles share one pair of handlers on their list; chips carry their own.
+    let (onclick, onkeydown) = if tiles {
+        let (click, key) = lane_inspect_handlers(&props.on_inspect);
+        (Some(click), Some(key))
+    } else {
+        (None, None)
+    };
     html! {
         <li class={class} data-testid="node" data-node={lane.name.clone()} data-ready={lane.ready.to_string()}>
             <div class="lane-head">
@@ -116,10 +112,72 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
             if items.is_empty() {
                 <p class="lane-empty">{"No pods"}</p>
             } else {
-                <ul class="pods" aria-label={pods_label}>
+                if let Some(counts) = counts {
+                    {counts}
+                    {tiles_hint()}
+                }
+                <ul class={classes!("pods", tiles.then_some("tiles"))} aria-label={pods_label} {onclick} {onkeydown}>
                     { for items }
                 </ul>
+                {more_to_come(held_back)}
             }
         </li>
+    }
+}
+
+/// A pod as a chip (with the claims drawn joined to it), or a claim left alone. A slot with a
+/// claim is keyed by the claim: it stays put while its pod goes and comes back.
+fn chip_item(entry: &LaneEntry, props: &LaneProps) -> Html {
+    match entry {
+        LaneEntry::Pod { pod, claims } => {
+            let now_ms = pod.deletion_ms.and(props.now_ms);
+            let key = claims.first().map_or(&pod.uid, |c| &c.uid).clone();
+            let mut chips = vec![html! {
+                <Chip key={pod.uid.clone()} chip={(*pod).clone()} moved_from={props.moves.get(&pod.uid).cloned()}
+                    {now_ms} with_claim={!claims.is_empty()} in_slot=true on_inspect={props.on_inspect.clone()} />
+            }];
+            chips.extend(claims.iter().map(|c| html! {
+                <Claim key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::BesidePod} on_inspect={props.on_inspect.clone()} />
+            }));
+            html! { <li {key} class="slot">{ for chips }</li> }
+        }
+        LaneEntry::Claim(c) => {
+            // The same shape as a pod's slot, so the claim keeps its element when its pod goes.
+            let chips = vec![html! {
+                <Claim key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::Alone} on_inspect={props.on_inspect.clone()} />
+            }];
+            html! { <li key={c.uid.clone()} class="slot">{ for chips }</li> }
+        }
+    }
+}
+
+/// The same entry as a tile: a pod alone is its own list item (one element per pod); a pod
+/// with claims, or a claim alone, sits in a slot like a chip does.
+fn tile_item(entry: &LaneEntry, props: &LaneProps) -> Html {
+    match entry {
+        LaneEntry::Pod { pod, claims } if claims.is_empty() => pod_tile(
+            pod,
+            props.moves.get(&pod.uid),
+            pod.deletion_ms.and(props.now_ms),
+            false,
+        ),
+        LaneEntry::Pod { pod, claims } => {
+            let mut tiles = vec![pod_tile(
+                pod,
+                props.moves.get(&pod.uid),
+                pod.deletion_ms.and(props.now_ms),
+                true,
+            )];
+            tiles.extend(claims.iter().map(|c| html! {
+                <ClaimTile key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::BesidePod} />
+            }));
+            html! { <li key={claims[0].uid.clone()} class="slot">{ for tiles }</li> }
+        }
+        LaneEntry::Claim(c) => {
+            let tiles = vec![
+                html! { <ClaimTile key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::Alone} /> },
+            ];
+            html! { <li key={c.uid.clone()} class="slot">{ for tiles }</li> }
+        }
     }
 }

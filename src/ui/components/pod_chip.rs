@@ -41,34 +41,78 @@ pub struct ChipProps {
     pub on_inspect: Callback<InspectTarget>,
 }
 
-#[component]
-pub fn Chip(props: &ChipProps) -> Html {
-    let chip = &props.chip;
-    let tone = pod_tone(chip);
+/// A terminating pod's grace period: ms left and the whole period.
+#[derive(Clone, Copy, PartialEq)]
+pub struct Grace {
+    left_ms: u64,
+    total_ms: u64,
+}
+
+impl Grace {
+    /// Only while the clock is passed in (a terminating pod's lane passes it).
+    pub fn of(chip: &PodChip, now_ms: Option<u64>) -> Option<Grace> {
+        match (chip.grace_left_ms(now_ms?), chip.grace_ms) {
+            (Some(left_ms), Some(total_ms)) => Some(Grace { left_ms, total_ms }),
+            _ => None,
+        }
+    }
+
+    /// The share of the grace period left (1 -> 0) as the CSS custom property `--grace`.
+    pub fn style(self) -> String {
+        let share = if self.total_ms == 0 {
+            0.0
+        } else {
+            self.left_ms as f64 / self.total_ms as f64
+        };
+        format!("--grace: {share:.3};")
+    }
+
+    /// Seconds left, rounded up as a countdown reads.
+    fn seconds_left(self) -> u64 {
+        self.left_ms.div_ceil(1000)
+    }
+}
+
+/// The chip's (or tile's) tooltip: namespace/name, STATUS, readiness, owner, grace, move.
+pub fn pod_title(chip: &PodChip, grace: Option<Grace>, moved_from: Option<&str>) -> String {
     let owner = match (&chip.owner_kind, &chip.owner_name) {
         (Some(k), Some(n)) => format!(" · {k} {n}"),
         _ => String::new(),
     };
     let ready_text = if chip.ready { "Ready" } else { "not Ready" };
-    // Seconds of grace period left, rounded up as a countdown reads.
-    let grace = match (chip.grace_left_ms(props.now_ms.unwrap_or(0)), chip.grace_ms) {
-        (Some(left), Some(total)) if props.now_ms.is_some() => Some((left, total)),
-        _ => None,
-    };
     let mut title = format!(
         "{}/{} — {}, {}{}",
         chip.namespace, chip.name, chip.status, ready_text, owner
     );
-    if let Some((left, total)) = grace {
+    if let Some(g) = grace {
         title.push_str(&format!(
             " · grace period {}s of {}s left",
-            left.div_ceil(1000),
-            total / 1000
+            g.seconds_left(),
+            g.total_ms / 1000
         ));
     }
-    if let Some(from) = &props.moved_from {
+    if let Some(from) = moved_from {
         title.push_str(&format!(" · moved from {from}"));
     }
+    title
+}
+
+/// The owner's colour slot as a class (`owner-3`: cluster.css sets `--owner` from it), so a
+/// chip needs no style attribute of its own.
+pub fn owner_class(chip: &PodChip) -> Option<String> {
+    match (&chip.owner_kind, &chip.owner_name) {
+        (Some(k), Some(n)) => Some(format!("owner-{}", owner_hue(k, n))),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn Chip(props: &ChipProps) -> Html {
+    let chip = &props.chip;
+    let tone = pod_tone(chip);
+    let ready_text = if chip.ready { "Ready" } else { "not Ready" };
+    let grace = Grace::of(chip, props.now_ms);
+    let title = pod_title(chip, grace, props.moved_from.as_deref());
     let class = classes!(
         "pod",
         format!("tone-{tone}"),
@@ -76,19 +120,9 @@ pub fn Chip(props: &ChipProps) -> Html {
         props.moved_from.is_some().then_some("moved"),
         props.with_claim.then_some("with-claim"),
         chip.owner_kind.is_some().then_some("owned"),
+        owner_class(chip),
     );
-    let mut style = String::new();
-    if let (Some(k), Some(n)) = (&chip.owner_kind, &chip.owner_name) {
-        style.push_str(&format!("--owner: var(--owner-{});", owner_hue(k, n)));
-    }
-    if let Some((left, total)) = grace {
-        let share = if total == 0 {
-            0.0
-        } else {
-            left as f64 / total as f64
-        };
-        style.push_str(&format!("--grace: {share:.3};"));
-    }
+    let style = grace.map(|g| g.style());
     let (onclick, onkeydown) = inspect_handlers(
         &props.on_inspect,
         InspectTarget {
@@ -106,8 +140,8 @@ pub fn Chip(props: &ChipProps) -> Html {
             <span class={classes!("ready-mark", chip.ready.then_some("is-ready"))} aria-hidden="true" />
             <span class="pod-name">{&chip.name}</span>
             <span class="pod-status">{&chip.status}</span>
-            if let Some((left, _)) = grace {
-                <span class="grace" data-testid="grace-left">{format!("{}s", left.div_ceil(1000))}</span>
+            if let Some(g) = grace {
+                <span class="grace" data-testid="grace-left">{format!("{}s", g.seconds_left())}</span>
                 <span class="grace-bar" aria-hidden="true" />
             }
             <span class="sr-only">{format!(", {ready_text}")}</span>

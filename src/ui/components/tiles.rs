@@ -1,0 +1,217 @@
+//! Crowded lanes. A 500-replica Deployment puts about a hundred pods on each node; as named
+//! chips that is a hundred rows per lane, thousands of elements to lay out again whenever a
+//! status changes, and a page that stutters while time plays. From `TILES_FROM` pods on, a lane
+//! draws each pod as a small square tile instead: one element, fixed size (a status change
+//! repaints one tile, never moves its neighbours), the same STATUS colours, readiness and owner
+//! stripe as a chip, with a count per STATUS above the tiles. Every pod is still there: its
+//! name and status are the tile's accessible name and tooltip, it is focusable, and click or
+//! Enter opens the inspector. The lane answers those events once for all its tiles.
+
+use super::super::timeline_frames::FrameLoop;
+use super::claim_chip::{claim_status, claim_title, ClaimPlace};
+use super::format::pod_tone;
+use super::pod_chip::{owner_class, pod_title, Grace};
+use crate::present::{ClaimChip, InspectKind, InspectTarget, PodChip};
+use std::collections::BTreeMap;
+use web_sys::Element;
+use yew::prelude::*;
+
+/// A lane with at least this many pods (or pods and lone claims) draws tiles.
+pub const TILES_FROM: usize = 40;
+
+/// At most about this many items join a list per animation frame. A ReplicaSet creates its
+/// 500 pods in one step; drawn at once they would hold one frame for a tenth of a second.
+pub const NEW_PER_FRAME: usize = 150;
+
+/// How many of a list's `len` items to draw in this render: those drawn last time plus up to
+/// `NEW_PER_FRAME` more. While some are held back the list draws again on the next animation
+/// frame, whether or not time is playing, until all are there (a few frames for 500).
+#[hook]
+pub fn use_paced_count(len: usize) -> usize {
+    let drawn = use_mut_ref(|| 0usize);
+    let redraw = use_force_update();
+    let limit = len.min(*drawn.borrow() + NEW_PER_FRAME);
+    *drawn.borrow_mut() = limit;
+    let held_back = limit < len;
+    use_effect(move || {
+        let frames = held_back.then(|| FrameLoop::start(move |_| redraw.force_update()));
+        move || drop(frames)
+    });
+    limit
+}
+
+/// What stands for the items `use_paced_count` holds back, for the frame or two they wait.
+/// Drawn after the list, not in it: every child of a keyed list must have a key, or Yew
+/// compares the list by position and rewrites each tile after an insertion.
+pub fn more_to_come(held_back: usize) -> Html {
+    if held_back == 0 {
+        return html! {};
+    }
+    html! {
+        <p class="tiles-more" data-testid="tiles-more">{format!("+{held_back} more…")}</p>
+    }
+}
+
+/// The object a click or key press on a tile is about, read from the tile's data attributes.
+fn target_of(el: Option<Element>) -> Option<InspectTarget> {
+    let tile = el?.closest("[data-pod], [data-claim]").ok()??;
+    let namespace = tile.get_attribute("data-namespace").unwrap_or_default();
+    if let Some(name) = tile.get_attribute("data-pod") {
+        return Some(InspectTarget {
+            kind: InspectKind::Pod,
+            namespace,
+            name,
+        });
+    }
+    tile.get_attribute("data-claim").map(|name| InspectTarget {
+        kind: InspectKind::Claim,
+        namespace,
+        name,
+    })
+}
+
+/// Click and Enter/Space handlers for a whole list of tiles: two closures per lane instead of
+/// two per pod (a hundred pods arriving at once cost a hundred fewer listeners each).
+pub fn lane_inspect_handlers(
+    cb: &Callback<InspectTarget>,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = {
+        let cb = cb.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(t) = target_of(e.target_dyn_into::<Element>()) {
+                cb.emit(t);
+            }
+        })
+    };
+    let key = {
+        let cb = cb.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" && e.key() != " " {
+                return;
+            }
+            if let Some(t) = target_of(e.target_dyn_into::<Element>()) {
+                e.prevent_default();
+                cb.emit(t);
+            }
+        })
+    };
+    (click, key)
+}
+
+/// One pod as a tile, keyed by its uid. A plain element rather than a component: five hundred
+/// tiles arriving in one frame cost five hundred elements, not five hundred components with
+/// their scheduling, and a lane's re-render compares a few attributes per tile. No `aria-label`:
+/// the title (namespace/name, STATUS, readiness, owner) is the tile's accessible name. The
+/// lane's handlers open the inspector (see `lane_inspect_handlers`).
+pub fn pod_tile(
+    chip: &PodChip,
+    moved_from: Option<&String>,
+    now_ms: Option<u64>,
+    in_slot: bool,
+) -> Html {
+    let grace = Grace::of(chip, now_ms);
+    let class = classes!(
+        "tile",
+        format!("tone-{}", pod_tone(chip)),
+        (chip.namespace == super::cluster::SYSTEM_NAMESPACE).then_some("system"),
+        moved_from.is_some().then_some("moved"),
+        chip.owner_kind.is_some().then_some("owned"),
+        owner_class(chip),
+    );
+    // Only a terminating pod needs a style attribute (its share of grace period left).
+    let style = grace.map(|g| g.style());
+    let tag = if in_slot { "div" } else { "li" };
+    html! {
+        <@{tag} key={chip.uid.clone()} {class} {style}
+            title={pod_title(chip, grace, moved_from.map(String::as_str))}
+            tabindex="0" role="button"
+            data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
+            data-phase={chip.phase.to_string()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}
+            data-moved-from={moved_from.cloned()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClaimTileProps {
+    pub claim: ClaimChip,
+    pub place: ClaimPlace,
+}
+
+/// A PersistentVolumeClaim in a crowded lane: a tile with a disk's rounded outline.
+#[component]
+pub fn ClaimTile(props: &ClaimTileProps) -> Html {
+    let c = &props.claim;
+    let (status, tone) = claim_status(c);
+    let place = if props.place == ClaimPlace::Alone {
+        "alone"
+    } else {
+        "beside-pod"
+    };
+    html! {
+        <div class={classes!("tile", "claim-tile", format!("tone-{tone}"), place)}
+            title={claim_title(c, props.place)} aria-label={format!("PersistentVolumeClaim {}, {status}", c.name)}
+            tabindex="0" role="button"
+            data-testid="claim" data-claim={c.name.clone()} data-namespace={c.namespace.clone()}
+            data-phase={c.phase.clone()} data-place={place} data-used={(!c.used_by.is_empty()).to_string()} />
+    }
+}
+
+/// `98 Running · 4 ContainerCreating`: how many tiles show each STATUS, with its colour, in
+/// the order the statuses first appear.
+pub fn status_counts<'a>(pods: impl Iterator<Item = &'a PodChip>) -> Html {
+    let mut order: Vec<(&str, &'static str)> = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in pods {
+        let n = counts.entry(p.status.as_str()).or_insert(0);
+        if *n == 0 {
+            order.push((p.status.as_str(), pod_tone(p)));
+        }
+        *n += 1;
+    }
+    html! {
+        <ul class="tile-counts" aria-label="Pods by STATUS" data-testid="tile-counts">
+            { for order.into_iter().map(|(status, tone)| html! {
+                <li class="tile-count" data-status={status.to_string()}>
+                    <span class={classes!("tile-swatch", format!("tone-{tone}"))} aria-hidden="true" />
+                    {format!("{} {status}", counts[status])}
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// The scheduler's reasons for a crowded Pending lane, each said once with how many pods it
+/// holds back (five hundred copies of one sentence teach nothing).
+pub fn grouped_reasons(pods: &[PodChip]) -> Html {
+    let mut order: Vec<&str> = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for reason in pods.iter().filter_map(|p| p.reason.as_deref()) {
+        let n = counts.entry(reason).or_insert(0);
+        if *n == 0 {
+            order.push(reason);
+        }
+        *n += 1;
+    }
+    if order.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="tile-reasons">
+            { for order.into_iter().map(|reason| {
+                let n = counts[reason];
+                html! {
+                    <li class="pod-reason" data-testid="pending-reason-group">
+                        <strong>{format!("{n} pod{}: ", if n == 1 { "" } else { "s" })}</strong>{reason}
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// What the tiles are and how to reach a pod's name.
+pub fn tiles_hint() -> Html {
+    html! {
+        <p class="tiles-hint">{"One tile per pod — hover or focus a tile for its name; click or Enter opens it."}</p>
+    }
+}
