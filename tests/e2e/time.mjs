@@ -3,9 +3,10 @@
 // (a Pause click is answered within a few frames), the timeline (rewind, replay, back to
 // live, branch notice) and the top bar at 375, 768 and 1280 px, light and dark.
 //
-// Figures are printed, not asserted: the machine is shared, so frame times vary. The README
-// Performance table records them. The behavioural checks (pods reach 500, the pause is
-// answered within a bounded number of frames, the clock stops) are asserted.
+// Figures are printed (the README Performance table records them); the machine is shared, so
+// frame times vary and only one is a budget: while 500 pods arrive, no task may hold the page
+// for ARRIVAL_TASK_BUDGET_MS. The behavioural checks (pods reach 500, the pause is answered
+// within a bounded number of frames, the clock stops) are asserted.
 //
 // Run: node tests/e2e/time.mjs   (.ci/test.sh builds dist/ first)
 
@@ -13,6 +14,13 @@ import path from 'node:path';
 import { WAIT, shots, assert, simTime, applyManifest, launch, consoleDone } from './lib.mjs';
 
 const LONG_WAIT = 180_000;
+
+// The longest task allowed from the 500-pod apply to all Running. The floor is one engine
+// step: the ReplicaSet's sync that creates all 500 pods at once, as kube-controller-manager
+// does (40-55 ms here). The page draws them in the frames after it (crowded lanes as tiles,
+// at most 150 new per list per frame): 50-75 ms measured. Drawn in the same frame as that
+// step, as before, the arrival held one frame for 110-200 ms.
+const ARRIVAL_TASK_BUDGET_MS = 90;
 
 const DEPLOYMENT_500 = `apiVersion: apps/v1
 kind: Deployment
@@ -121,6 +129,25 @@ async function setPlaying(page, on) {
   if (pressed !== on) await page.getByTestId('play').click();
 }
 
+/** Runs `setup` at the console, applies the 500-replica Deployment and plays at 16x from the
+ *  apply until all 500 are Running and 3 s more, recording frames; leaves time paused. */
+async function measureArrival(page, setup) {
+  for (const command of setup) await consoleRun(page, command);
+  await applyManifest(page, DEPLOYMENT_500);
+  await page.getByTestId('speed').selectOption('1600');
+  await startFrameRecorder(page);
+  await setPlaying(page, true);
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="cluster"] [data-pod^="fleet-"][data-phase="Running"]').length >= 500,
+    null, { timeout: LONG_WAIT, polling: 250 });
+  // Keep playing a few seconds with all 500 on screen.
+  await page.waitForTimeout(3000);
+  const r = await stopFrameRecorder(page);
+  await setPlaying(page, false);
+  report('500 pods, 16x (creation to all Running, then 3 s more)', r);
+  return r;
+}
+
 async function main() {
   const { base, page, run, finish } = await launch();
   // The wasm instance, to report its memory (it only grows: the figure is the peak so far).
@@ -138,23 +165,33 @@ async function main() {
 
   await run('frame_times_while_500_pods_animate_at_16x', async () => {
     // 3 workers take 110 pods each; two more make room for 500.
-    await consoleRun(page, 'sim node add kind-worker4');
-    await consoleRun(page, 'sim node add kind-worker5');
-    await applyManifest(page, DEPLOYMENT_500);
-    await page.getByTestId('speed').selectOption('1600');
-    await startFrameRecorder(page);
-    await setPlaying(page, true);
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="cluster"] [data-pod^="fleet-"][data-phase="Running"]').length >= 500,
-      null, { timeout: LONG_WAIT, polling: 250 });
-    // Keep playing a few seconds with all 500 on screen.
-    await page.waitForTimeout(3000);
-    const r = await stopFrameRecorder(page);
-    await setPlaying(page, false);
-    report('500 pods, 16x (creation to all Running, then 3 s more)', r);
+    let r = await measureArrival(page, ['sim node add kind-worker4', 'sim node add kind-worker5']);
+    assert(r.longTasks !== 'n/a', 'this browser does not report long tasks');
+    if (r.longestTask > ARRIVAL_TASK_BUDGET_MS) {
+      // The 2 cores are shared with other builds: a stall of theirs is not the page's. Once
+      // more on a fresh cluster of the same shape; a page that is really over budget is over
+      // it both times.
+      console.log(`longest task ${ms(r.longestTask)} is over the budget; measuring once more`);
+      r = await measureArrival(page, ['sim reset --workers 5']);
+    }
+    assert(r.longestTask <= ARRIVAL_TASK_BUDGET_MS,
+      `a task held the page for ${ms(r.longestTask)} while 500 pods arrived (budget ${ARRIVAL_TASK_BUDGET_MS} ms)`);
     console.log(`wasm memory with 500 pods: ${await wasmMemory(page)}`);
     assert(await podCount(page, 'fleet-', 'Running') === 500, 'not 500 Running pods');
+    // Crowded lanes draw a tile per pod: every one is on the page and named.
+    const tiles = await page.$$eval('[data-testid="node"] .tile[data-pod^="fleet-"]',
+      (els) => els.filter((e) => e.title.includes(e.dataset.pod) && e.getAttribute('role') === 'button').length);
+    assert(tiles === 500, `${tiles} named fleet tiles`);
     await page.screenshot({ path: path.join(shots, 'time-500-pods.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(shots, 'time-500-pods-1280-dark.png') });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.evaluate(() => document.querySelector('[data-testid="cluster"]').scrollIntoView());
+    await page.screenshot({ path: path.join(shots, 'time-500-pods-375-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: path.join(shots, 'time-500-pods-375-light.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   await run('rewinding_500_pods_and_replaying', async () => {
