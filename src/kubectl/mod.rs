@@ -72,7 +72,7 @@ impl Ctx<'_> {
     /// A command that waits for the cluster: worked to its end now, or, when the caller can
     /// work on it in pieces (`may_defer`), handed over (`start`'s `Started::Waiting`).
     pub fn wait(&mut self, waiting: wait::Waiting<'static>, then: wait::Then) -> Output {
-        let deferred = wait::Deferred { waiting, then };
+        let deferred = wait::Deferred::Wait { waiting, then };
         if self.may_defer {
             self.deferred = Some(deferred);
             return ok("");

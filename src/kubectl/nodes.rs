@@ -1,20 +1,19 @@
-//! Node operations: `taint`, `cordon`, `uncordon`, `drain` (drain.go / filters.go semantics:
-//! classify every pod first, stop before evicting anything if one is fatal, evict through the
-//! eviction rules that respect PodDisruptionBudgets, wait for the pods to be gone).
+//! Node operations: `taint`, `cordon`, `uncordon`, `drain` (in `drain`).
 
-use super::args::{b, o, v, vs, Flag};
+mod drain;
+pub use drain::{run_drain, DRAIN_FLAGS};
+
+use super::apply::Admission;
+use super::args::{b, o, vs, Flag};
 use super::resources::not_found;
 use super::scale::update_live;
 use super::selector::LabelSel;
-use super::wait::{drive, timeout_arg, Ended};
 use super::{fail, Ctx};
-use crate::engine::action::Propagation;
 use crate::engine::manifest::validation::names as name_rules;
-use crate::engine::model::{
-    DaemonSet, Kind, Node, Object, Pod, PodDisruptionBudget, Taint, TaintEffect,
-};
+use crate::engine::model::{Kind, Node, Object, Taint, TaintEffect};
 use crate::engine::store::ObjectKey;
-use crate::engine::time::{SimDuration, Timestamp};
+use crate::engine::time::Timestamp;
+use crate::engine::Sim;
 use crate::script::Output;
 
 pub const TAINT_FLAGS: &[Flag] = &[
@@ -26,20 +25,6 @@ pub const TAINT_FLAGS: &[Flag] = &[
     b("validate"),
 ];
 pub const CORDON_FLAGS: &[Flag] = &[vs("selector", 'l'), o("dry-run", "client")];
-pub const DRAIN_FLAGS: &[Flag] = &[
-    b("ignore-daemonsets"),
-    b("force"),
-    b("delete-emptydir-data"),
-    b("delete-local-data"),
-    b("disable-eviction"),
-    v("grace-period"),
-    v("timeout"),
-    vs("selector", 'l'),
-    v("pod-selector"),
-    o("dry-run", "client"),
-    v("skip-wait-for-delete-timeout"),
-    v("chunk-size"),
-];
 
 fn node_names(ctx: &Ctx, args: &[String], usage: &str) -> Result<Vec<String>, String> {
     if let Some(sel) = ctx.args.value("selector") {
@@ -73,8 +58,8 @@ fn node_key(name: &str) -> ObjectKey {
 }
 
 /// Sets `spec.unschedulable`; returns the line kubectl prints.
-fn set_cordon(ctx: &mut Ctx, name: &str, desired: bool) -> Result<String, String> {
-    let Some(node) = ctx.sim.store().get::<Node>("", name) else {
+fn set_cordon(sim: &mut Sim, name: &str, desired: bool) -> Result<String, String> {
+    let Some(node) = sim.store().get::<Node>("", name) else {
         return Err(not_found(Kind::Node, name));
     };
     let (done, already) = if desired {
@@ -85,12 +70,14 @@ fn set_cordon(ctx: &mut Ctx, name: &str, desired: bool) -> Result<String, String
     if node.is_unschedulable() == desired {
         return Ok(format!("node/{name} {already}"));
     }
-    update_live(ctx, &node_key(name), |o| {
-        if let Object::Node(n) = o {
-            n.spec.unschedulable = if desired { Some(true) } else { None };
-        }
-        Ok(())
-    })?;
+    let live = Object::Node(node.clone());
+    let mut new = live.clone();
+    if let Object::Node(n) = &mut new {
+        n.spec.unschedulable = if desired { Some(true) } else { None };
+    }
+    // What `update_live` does, on the `Sim` alone (drain cordons as it goes).
+    Admission::validate_update(&live, &new).map_err(|e| e.kubectl_text(None))?;
+    sim.update_object(new);
     Ok(format!("node/{name} {done}"))
 }
 
@@ -103,7 +90,7 @@ fn cordon_cmd(ctx: &mut Ctx, desired: bool) -> Output {
     let mut text = String::new();
     let mut ok = true;
     for n in names {
-        match set_cordon(ctx, &n, desired) {
+        match set_cordon(ctx.sim, &n, desired) {
             Ok(line) => text.push_str(&(line + "\n")),
             Err(e) => {
                 text.push_str(&(e + "\n"));
@@ -330,259 +317,4 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
         }
     }
     Output { text, ok: all_ok }
-}
-
-/// Why drain will not evict a pod, or what it warns about.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Class {
-    Unmanaged,
-    DaemonSet,
-    LocalStorage,
-}
-
-impl Class {
-    fn fatal(self) -> &'static str {
-        match self {
-            Class::Unmanaged => {
-                "cannot delete Pods that declare no controller (use --force to override)"
-            }
-            Class::DaemonSet => "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-            Class::LocalStorage => {
-                "Pods with local storage (use --delete-emptydir-data to override)"
-            }
-        }
-    }
-    fn warning(self) -> &'static str {
-        match self {
-            Class::Unmanaged => "deleting Pods that declare no controller",
-            Class::DaemonSet => "ignoring DaemonSet-managed Pods",
-            Class::LocalStorage => "deleting Pods with local storage",
-        }
-    }
-}
-
-pub fn run_drain(ctx: &mut Ctx) -> Output {
-    let names = match node_names(ctx, &ctx.args.positionals.clone(), "drain") {
-        Ok(n) => n,
-        Err(e) => return fail(e),
-    };
-    let mut text = String::new();
-    for name in names {
-        match drain_one(ctx, &name, &mut text) {
-            Ok(()) => {}
-            Err(()) => return Output { text, ok: false },
-        }
-    }
-    Output { text, ok: true }
-}
-
-fn drain_one(ctx: &mut Ctx, name: &str, text: &mut String) -> Result<(), ()> {
-    match set_cordon(ctx, name, true) {
-        Ok(line) => text.push_str(&(line + "\n")),
-        Err(e) => {
-            text.push_str(&(e + "\n"));
-            return Err(());
-        }
-    }
-    let ignore_ds = ctx.args.flag("ignore-daemonsets");
-    let force = ctx.args.flag("force");
-    let emptydir = ctx.args.flag("delete-emptydir-data") || ctx.args.flag("delete-local-data");
-    let pod_sel = match ctx
-        .args
-        .value("pod-selector")
-        .map(LabelSel::parse)
-        .transpose()
-    {
-        Ok(s) => s,
-        Err(e) => {
-            text.push_str(&format!("error: {e}\n"));
-            return Err(());
-        }
-    };
-    let mut fatal: Vec<(Class, Vec<String>)> = Vec::new();
-    let mut warn: Vec<(Class, Vec<String>)> = Vec::new();
-    let mut evict: Vec<(String, String)> = Vec::new();
-    let store = ctx.sim.store();
-    let note = |list: &mut Vec<(Class, Vec<String>)>, c: Class, pod: String| match list
-        .iter_mut()
-        .find(|(k, _)| *k == c)
-    {
-        Some((_, v)) => v.push(pod),
-        None => list.push((c, vec![pod])),
-    };
-    for pod in store.pods_on_node(name) {
-        if pod_sel
-            .as_ref()
-            .is_some_and(|s| !s.matches(pod.metadata.labels()))
-        {
-            continue;
-        }
-        let id = format!("{}/{}", pod.metadata.namespace, pod.metadata.name);
-        if pod
-            .metadata
-            .annotations()
-            .contains_key("kubernetes.io/config.mirror")
-        {
-            continue;
-        }
-        let owner = pod.metadata.controller_ref();
-        if let Some(o) = owner.filter(|o| o.kind == "DaemonSet") {
-            if !pod.is_terminal()
-                && store
-                    .get::<DaemonSet>(&pod.metadata.namespace, &o.name)
-                    .is_some()
-            {
-                if ignore_ds {
-                    note(&mut warn, Class::DaemonSet, id);
-                } else {
-                    note(&mut fatal, Class::DaemonSet, id);
-                }
-                continue;
-            }
-        }
-        if !pod.is_terminal() && pod.spec.volumes.iter().any(|v| v.empty_dir.is_some()) {
-            if emptydir {
-                note(&mut warn, Class::LocalStorage, id.clone());
-            } else {
-                note(&mut fatal, Class::LocalStorage, id);
-                continue;
-            }
-        }
-        if owner.is_none() && !pod.is_terminal() {
-            if force {
-                note(&mut warn, Class::Unmanaged, id.clone());
-            } else {
-                note(&mut fatal, Class::Unmanaged, id);
-                continue;
-            }
-        }
-        evict.push((pod.metadata.namespace.clone(), pod.metadata.name.clone()));
-    }
-    crate::engine::stable_sort::sort_by_key(&mut fatal, |(c, _)| *c);
-    crate::engine::stable_sort::sort_by_key(&mut warn, |(c, _)| *c);
-    if !fatal.is_empty() {
-        let msgs: Vec<String> = fatal
-            .iter()
-            .map(|(c, pods)| format!("cannot delete {}: {}", c.fatal(), pods.join(", ")))
-            .collect();
-        let joined = if msgs.len() == 1 {
-            msgs[0].clone()
-        } else {
-            format!("[{}]", msgs.join(", "))
-        };
-        text.push_str(&format!(
-            "error: unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n"
-        ));
-        for m in msgs {
-            text.push_str(&m);
-            text.push('\n');
-        }
-        return Err(());
-    }
-    if !warn.is_empty() {
-        let parts: Vec<String> = warn
-            .iter()
-            .map(|(c, pods)| format!("{}: {}", c.warning(), pods.join(", ")))
-            .collect();
-        text.push_str(&format!("Warning: {}\n", parts.join("; ")));
-    }
-    let grace: Option<i64> = ctx
-        .args
-        .value("grace-period")
-        .and_then(|g| g.parse::<i64>().ok())
-        .filter(|g| *g >= 0);
-    let timeout = timeout_arg(ctx.args.value("timeout"), ctx.sim.config().settle_limit)
-        .unwrap_or(SimDuration::from_secs(300));
-    let deadline = ctx.sim.now() + timeout;
-    let mut pending: Vec<(String, String, String)> = Vec::new();
-    for (ns, pod) in &evict {
-        text.push_str(&format!("evicting pod {ns}/{pod}\n"));
-        let uid = ctx
-            .sim
-            .store()
-            .get::<Pod>(ns, pod)
-            .map(|p| p.metadata.uid.clone())
-            .unwrap_or_default();
-        // The eviction API refuses while a PodDisruptionBudget allows no disruption; kubectl
-        // retries every 5 s until its timeout.
-        loop {
-            match try_evict(ctx, ns, pod, grace) {
-                Ok(()) => break,
-                Err(msg) => {
-                    text.push_str(&format!(
-                        "error when evicting pods/\"{pod}\" -n \"{ns}\" (will retry after 5s): {msg}\n"
-                    ));
-                    if ctx.sim.now() + SimDuration::from_secs(5) > deadline {
-                        text.push_str(&format!(
-                            "There are pending pods in node \"{name}\" when an error occurred: error when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}\nerror: unable to drain node \"{name}\" due to error: error when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}, continuing command...\nThere are pending nodes to be drained:\n {name}\nerror when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}\n"
-                        ));
-                        return Err(());
-                    }
-                    ctx.sim.advance_by(SimDuration::from_secs(5));
-                }
-            }
-        }
-        pending.push((ns.clone(), pod.clone(), uid));
-    }
-    let mut done: Vec<bool> = vec![false; pending.len()];
-    let mut order: Vec<usize> = Vec::new();
-    let left = SimDuration(deadline.0.saturating_sub(ctx.sim.now().0));
-    let ended = drive(ctx.sim, left, |sim, _| {
-        for (i, (ns, pod, uid)) in pending.iter().enumerate() {
-            if !done[i]
-                && sim
-                    .store()
-                    .get::<Pod>(ns, pod)
-                    .is_none_or(|p| &p.metadata.uid != uid)
-            {
-                done[i] = true;
-                order.push(i);
-            }
-        }
-        done.iter().all(|d| *d)
-    });
-    for i in &order {
-        text.push_str(&format!("pod/{} evicted\n", pending[*i].1));
-    }
-    if ended == Ended::TimedOut {
-        text.push_str(&format!("error: unable to drain node \"{name}\" due to error: global timeout reached: {timeout}, continuing command...\nThere are pending nodes to be drained:\n {name}\n"));
-        return Err(());
-    }
-    text.push_str(&format!("node/{name} drained\n"));
-    Ok(())
-}
-
-/// The eviction subresource: allowed when every matching PodDisruptionBudget permits a
-/// disruption (and then the budget is spent), refused otherwise.
-fn try_evict(ctx: &mut Ctx, ns: &str, pod: &str, grace: Option<i64>) -> Result<(), String> {
-    let Some(p) = ctx.sim.store().get::<Pod>(ns, pod).cloned() else {
-        return Ok(());
-    };
-    let pdbs: Vec<PodDisruptionBudget> = ctx
-        .sim
-        .store()
-        .list_in::<PodDisruptionBudget>(ns)
-        .filter(|b| {
-            b.spec
-                .selector
-                .as_ref()
-                .is_some_and(|s| !s.is_empty() && s.matches(p.metadata.labels()))
-        })
-        .cloned()
-        .collect();
-    if pdbs.len() > 1 {
-        return Err("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.".into());
-    }
-    // Terminal or not-yet-running pods do not count against a budget.
-    let counts = p.status.phase == crate::engine::model::PodPhase::Running;
-    if let Some(mut b) = pdbs.into_iter().next().filter(|_| counts) {
-        if b.status.disruptions_allowed <= 0 {
-            return Err("Cannot evict pod as it would violate the pod's disruption budget.".into());
-        }
-        b.status.disruptions_allowed -= 1;
-        ctx.sim.update_object(Object::PodDisruptionBudget(b));
-    }
-    let key = ObjectKey::new(Kind::Pod, ns, pod);
-    ctx.sim.delete_object(&key, grace, Propagation::Background);
-    Ok(())
 }

@@ -78,6 +78,11 @@ impl<'a> Waiting<'a> {
         std::mem::take(&mut self.printed)
     }
 
+    /// Whether the wait is over already (the first look found the condition true).
+    pub fn is_over(&self) -> bool {
+        self.ended.is_some()
+    }
+
     /// Works on the wait until it is over (`Some`) or `out_of_time` says stop (`None`; call
     /// again to continue). Nothing else may change `sim` in between.
     pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Ended> {
@@ -164,28 +169,124 @@ pub fn drive(
 /// printed while waiting.
 pub type Then = Box<dyn FnOnce(&Sim, Ended, String) -> Output>;
 
-/// A waiting command handed to its caller to work on in pieces (`Ctx::wait`).
-pub struct Deferred {
-    pub waiting: Waiting<'static>,
-    pub then: Then,
+/// A waiting command handed to its caller to work on in pieces (`Ctx::wait`, `Ctx::run_phased`).
+pub enum Deferred {
+    /// One wait, then what the command prints after it.
+    Wait {
+        waiting: Waiting<'static>,
+        then: Then,
+    },
+    /// A command that writes between its waits (`drain`: evictions retried every 5 s while a
+    /// budget refuses, then the wait for the evicted pods).
+    Phased(Box<dyn Phased>),
+}
+
+/// A command with phases of its own: it writes to the cluster, lets time pass, writes
+/// again... Worked in pieces it performs the same operations, in the same order, as in one go.
+pub trait Phased {
+    /// Works on it until it is over (`Some`) or `out_of_time` says stop (`None`; call again).
+    /// In one go (`batch` = `u32::MAX`, never out of time) it is the command's plain loop.
+    fn poll_with(
+        &mut self,
+        sim: &mut Sim,
+        batch: u32,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Option<Output>;
+
+    /// What it has printed so far.
+    fn printed(&self) -> &str;
+
+    /// Stopped now (Ctrl+C), after the work of the current instant: how a replay of a
+    /// history does what it did (see `CutShort`). `sim` may move on a little to reach a point
+    /// such a replay can stop at.
+    fn cut_short(&mut self, sim: &mut Sim) -> CutShort;
+}
+
+/// How a history records a phased command stopped part way, so that replaying it reaches
+/// the same cluster: the command again with `--timeout` set to `timeout` (it then gives up
+/// at `ends_at`, having made the same writes), then `sim advance` from there to the clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CutShort {
+    pub timeout: SimDuration,
+    pub ends_at: SimTime,
+    /// Whether the replayed command gives up with all work of its last instant done (else a
+    /// `sim advance` must follow even when no time is left to move).
+    pub at_rest: bool,
 }
 
 impl Deferred {
-    /// Works on it until its output is ready (`Some`) or `out_of_time` says stop.
-    pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Output> {
-        let ended = self.waiting.poll(sim, out_of_time)?;
-        let then = std::mem::replace(&mut self.then, Box::new(|_, _, text| Output::ok(text)));
-        Some(then(sim, ended, self.waiting.take_printed()))
+    /// What the command has printed so far.
+    pub fn printed(&self) -> &str {
+        match self {
+            Deferred::Wait { waiting, .. } => waiting.printed(),
+            Deferred::Phased(p) => p.printed(),
+        }
     }
 
-    pub fn finish(mut self, sim: &mut Sim) -> Output {
-        let ended = self.waiting.run_to_end(sim);
-        (self.then)(sim, ended, self.waiting.take_printed())
+    /// Works on it until its output is ready (`Some`) or `out_of_time` says stop.
+    pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Output> {
+        match self {
+            Deferred::Wait { waiting, then } => {
+                let ended = waiting.poll(sim, out_of_time)?;
+                let then = std::mem::replace(then, Box::new(|_, _, text| Output::ok(text)));
+                Some(then(sim, ended, waiting.take_printed()))
+            }
+            Deferred::Phased(p) => p.poll_with(sim, BATCH, out_of_time),
+        }
+    }
+
+    pub fn finish(self, sim: &mut Sim) -> Output {
+        match self {
+            Deferred::Wait {
+                mut waiting, then, ..
+            } => {
+                let ended = waiting.run_to_end(sim);
+                then(sim, ended, waiting.take_printed())
+            }
+            Deferred::Phased(mut p) => run_phased_to_end(p.as_mut(), sim),
+        }
     }
 
     /// Stops waiting (Ctrl+C): what was printed so far.
-    pub fn interrupt(mut self) -> String {
-        self.waiting.take_printed()
+    pub fn interrupt(self) -> String {
+        match self {
+            Deferred::Wait { mut waiting, .. } => waiting.take_printed(),
+            Deferred::Phased(p) => p.printed().to_string(),
+        }
+    }
+
+    /// Stops it (Ctrl+C) after the work of the current instant, and says how a history
+    /// records it: `None` when it only moved time (an ordinary `sim advance`), a `CutShort`
+    /// when it wrote on the way. Returns what it printed too.
+    pub fn stop(self, sim: &mut Sim) -> (String, Option<CutShort>) {
+        sim.run_toward(sim.now(), u32::MAX);
+        match self {
+            Deferred::Wait { mut waiting, .. } => (waiting.take_printed(), None),
+            Deferred::Phased(mut p) => {
+                let cut = p.cut_short(sim);
+                (p.printed().to_string(), Some(cut))
+            }
+        }
+    }
+}
+
+fn run_phased_to_end(p: &mut dyn Phased, sim: &mut Sim) -> Output {
+    loop {
+        if let Some(out) = p.poll_with(sim, u32::MAX, &mut || false) {
+            return out;
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// A phased command (see `Phased`): worked to its end now, or handed to the caller when
+    /// it may work on it in pieces (`may_defer`).
+    pub fn run_phased(&mut self, mut phased: Box<dyn Phased>) -> Output {
+        if self.may_defer {
+            self.deferred = Some(Deferred::Phased(phased));
+            return ok("");
+        }
+        run_phased_to_end(phased.as_mut(), self.sim)
     }
 }
 

@@ -7,6 +7,7 @@
 //! printed so far, so the page never freezes. However a job is cut into pieces, the engine
 //! performs the same work and the command prints the same text as in one go.
 
+use super::parse::{parse_script, ScriptLine};
 use super::Output;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
@@ -69,7 +70,7 @@ impl Job {
     /// What the command has printed so far (a watch's rows, a rollout's progress lines).
     pub fn printed(&self) -> &str {
         match &self.work {
-            Work::Kubectl(d) => d.waiting.printed(),
+            Work::Kubectl(d) => d.printed(),
             _ => "",
         }
     }
@@ -122,6 +123,93 @@ impl Job {
             Work::Kubectl(deferred) => deferred.interrupt(),
             _ => String::new(),
         }
+    }
+}
+
+/// A command stopped part way (`Job::stop`) and how a history records it.
+pub struct Stopped {
+    /// What it printed so far.
+    pub printed: String,
+    /// Script lines that, run where the command started, reach the cluster it stopped at,
+    /// each with the clock after it: the time it moved (`sim advance`) for a command that only
+    /// moves time; for one that wrote on the way (`kubectl drain`: cordon, evictions), its own
+    /// line cut short with `--timeout`, then the time from where that gives up.
+    pub replay: Vec<(ScriptLine, SimTime)>,
+}
+
+impl Job {
+    /// Stops the command as `interrupt` does and says how to record it so that a replay
+    /// reaches the same cluster. `line` is the command the job runs.
+    pub fn stop(self, sim: &mut Sim, line: &ScriptLine) -> Stopped {
+        let started = self.started;
+        let (printed, cut) = match self.work {
+            Work::Kubectl(deferred) => deferred.stop(sim),
+            _ => {
+                sim.run_toward(sim.now(), u32::MAX);
+                (String::new(), None)
+            }
+        };
+        let mut replay = Vec::new();
+        let advance_from = match cut {
+            None => started,
+            Some(cut) => {
+                replay.extend(
+                    with_timeout(line, cut.timeout)
+                        .into_iter()
+                        .map(|l| (l, cut.ends_at)),
+                );
+                cut.ends_at
+            }
+        };
+        let rest = sim.now() - advance_from;
+        // A cut-short command may give up with work of its last instant still queued: `sim
+        // advance 0ms` runs it, as the stopped command did.
+        if rest > SimDuration::ZERO || cut.is_some_and(|c| !c.at_rest) {
+            replay.extend(advance_line(rest).map(|l| (l, sim.now())));
+        }
+        Stopped { printed, replay }
+    }
+}
+
+fn advance_line(by: SimDuration) -> Option<ScriptLine> {
+    parse_script(&format!("sim advance {}ms", by.0))
+        .ok()?
+        .into_iter()
+        .next()
+}
+
+/// `line` with its `--timeout` replaced by `timeout` (in milliseconds, exact).
+fn with_timeout(line: &ScriptLine, timeout: SimDuration) -> Option<ScriptLine> {
+    let mut words: Vec<String> = Vec::new();
+    let mut skip_value = false;
+    for w in &line.words {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if w == "--timeout" {
+            skip_value = true;
+            continue;
+        }
+        if w.starts_with("--timeout=") {
+            continue;
+        }
+        words.push(w.clone());
+    }
+    words.push(format!("--timeout={}ms", timeout.0));
+    let text: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+    parse_script(&text.join(" ")).ok()?.into_iter().next()
+}
+
+/// A word as a shell reads it back: bare when it is plain, else in single quotes.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 

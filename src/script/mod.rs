@@ -6,7 +6,7 @@ pub mod parse;
 pub mod session;
 pub mod sim_verbs;
 
-pub use job::{Job, Started};
+pub use job::{Job, Started, Stopped};
 pub use parse::{parse_script, ScriptError, ScriptLine};
 pub use session::{is_command, may_change_cluster, Session, Transcript};
 

@@ -105,6 +105,14 @@ impl Session {
         }
     }
 
+    /// A job was stopped part way with `Job::stop`: its command leaves the history for the
+    /// lines that replay what it did (see `Stopped::replay`).
+    pub fn record_stopped(&mut self, stopped: &super::job::Stopped) {
+        self.history.pop();
+        self.history
+            .extend(stopped.replay.iter().map(|(line, _)| line.clone()));
+    }
+
     /// Runs one line typed at a console (no heredoc).
     pub fn execute_text(&mut self, text: &str) -> Output {
         match parse_script(text) {
