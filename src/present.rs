@@ -4,9 +4,11 @@
 use crate::engine::model::{Node, PersistentVolumeClaim, Pod, PodPhase};
 use crate::engine::Sim;
 
+mod arrivals;
 mod claims;
 mod moves;
 mod usage;
+pub use arrivals::ArrivalOrder;
 pub use claims::{lane_entries, pod_order, LaneEntry};
 pub use moves::{MoveTracker, MOVED_MARK_MS};
 pub use usage::{node_usage, UsageMeter};

@@ -10,7 +10,7 @@ use super::tiles::{
     ClaimTile, TILES_FROM,
 };
 use super::usage::UsageMeters;
-use crate::present::{lane_entries, InspectKind, InspectTarget, LaneEntry, NodeLane};
+use crate::present::{lane_entries, ArrivalOrder, InspectKind, InspectTarget, LaneEntry, NodeLane};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -56,6 +56,13 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         .filter(|(k, _)| !k.contains("kubernetes.io/"))
         .collect();
     let tiles = entries.len() >= TILES_FROM;
+    // Tiles keep the order the lane first showed each pod in (see `ArrivalOrder`).
+    let arrivals = use_mut_ref(ArrivalOrder::default);
+    let entries = if tiles {
+        arrivals.borrow_mut().arrange(entries)
+    } else {
+        entries
+    };
     let drawn = use_paced_count(entries.len());
     let held_back = entries.len() - drawn;
     let counts = tiles.then(|| {
