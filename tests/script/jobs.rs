@@ -136,3 +136,236 @@ fn an_interrupted_watch_records_the_time_it_moved() {
     assert!(t.failures.is_empty(), "{}", t.text);
     assert_eq!(cluster_state(&mut replay), cluster_state(&mut s));
 }
+
+// `kubectl drain`: cordon, evictions (retried every 5 s while a PodDisruptionBudget refuses),
+// then the wait for the evicted pods, all in pieces at the console.
+
+const DEPLOY: &str = include_str!("../../static/examples/web-deployment.yaml");
+
+/// The StatefulSet and the Deployment examples at rest, then `more`: each of kind-worker and
+/// kind-worker2 runs a `web-N` and a `web-deploy-...` pod.
+fn both_examples(more: &str) -> String {
+    format!("kubectl apply -f - <<EOF\n{DEPLOY}EOF\nsim settle\n{more}")
+}
+
+/// A budget for the Deployment's pods, allowing `max_unavailable` of them down.
+fn budget(max_unavailable: u32) -> String {
+    format!(
+        "kubectl apply -f - <<EOF
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web-deploy
+spec:
+  maxUnavailable: {max_unavailable}
+  selector:
+    matchLabels:
+      app: web-deploy
+EOF
+sim settle
+"
+    )
+}
+
+/// kind-worker drained just before: its web-deploy pod's replacement is starting, so the
+/// budget (one down at a time) refuses to evict one from kind-worker2 until it is Ready.
+fn budget_busy() -> String {
+    let budget = budget(1);
+    both_examples(&format!(
+        "{budget}kubectl drain kind-worker --ignore-daemonsets\n"
+    ))
+}
+
+const DRAIN_2: &str = "kubectl drain kind-worker2 --ignore-daemonsets";
+
+/// What `command` prints in one go, on a session set up with `setup`.
+fn output_of(setup: &str, command: &str) -> kubeplay::Output {
+    let mut s = session_with(setup);
+    s.execute(&parse_script(command).unwrap()[0])
+}
+
+#[test]
+fn a_drain_in_pieces_matches_one_go() {
+    let setup = both_examples("");
+    let command = "kubectl drain kind-worker --ignore-daemonsets";
+    assert!(same_both_ways(&setup, command) > 5);
+    let out = output_of(&setup, command);
+    assert!(out.ok, "{}", out.text);
+    for line in [
+        "node/kind-worker cordoned\n",
+        "evicting pod default/web-2\n",
+        "pod/web-2 evicted\n",
+        "node/kind-worker drained\n",
+    ] {
+        assert!(out.text.contains(line), "{line:?} in:\n{}", out.text);
+    }
+}
+
+#[test]
+fn a_drain_a_budget_holds_up_retries_in_pieces_as_in_one_go() {
+    let setup = budget_busy();
+    assert!(same_both_ways(&setup, DRAIN_2) > 5);
+    let out = output_of(&setup, DRAIN_2);
+    assert!(out.ok, "{}", out.text);
+    let retry = "\" -n \"default\" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n";
+    assert!(out.text.contains(retry), "{}", out.text);
+    assert!(
+        out.text.ends_with("node/kind-worker2 drained\n"),
+        "{}",
+        out.text
+    );
+}
+
+#[test]
+fn a_drain_prints_as_it_goes() {
+    let mut s = session_with(&budget_busy());
+    let line = &parse_script(DRAIN_2).unwrap()[0];
+    let Started::Running(mut job) = s.start(line) else {
+        panic!("a held-up drain should run as a job");
+    };
+    // The cordon and the first refusal happen as the command is typed.
+    assert!(job.printed().starts_with("node/kind-worker2 cordoned\n"));
+    assert!(job.printed().contains("(will retry after 5s)"));
+    let mut seen = Vec::new();
+    let out = loop {
+        if let Some(out) = job.poll(&mut s.sim, &mut || true) {
+            break out;
+        }
+        seen.push(job.printed().to_string());
+    };
+    for printed in &seen {
+        assert!(out.text.starts_with(printed.as_str()), "{printed}");
+    }
+    // The evicted pods show as they go, one by one.
+    let evicted = |t: &str| t.matches(" evicted\n").count();
+    assert_eq!(evicted(&out.text), 3, "{}", out.text);
+    assert!(
+        seen.iter().any(|p| (1..3).contains(&evicted(p))),
+        "some evicted lines before the last"
+    );
+    assert!(seen.iter().all(|p| !p.contains("drained")));
+}
+
+#[test]
+fn a_drain_that_times_out_does_so_in_pieces_as_in_one_go() {
+    // While evicting: a budget that allows nothing.
+    let refusing = both_examples(&budget(0));
+    let command = "kubectl drain kind-worker --ignore-daemonsets --timeout=30s";
+    assert!(same_both_ways(&refusing, command) > 5);
+    let out = output_of(&refusing, command);
+    assert!(!out.ok);
+    assert!(
+        out.text.contains("global timeout reached: 30s\n"),
+        "{}",
+        out.text
+    );
+    // While waiting for the evicted pods to go (a 10 s grace period).
+    let command = "kubectl drain kind-worker --ignore-daemonsets --timeout=300ms";
+    assert!(same_both_ways(&both_examples(""), command) > 1);
+    let out = output_of(&both_examples(""), command);
+    assert!(!out.ok);
+    assert!(
+        out.text.ends_with("error: unable to drain node \"kind-worker\" due to error: global timeout reached: 300ms, continuing command...\nThere are pending nodes to be drained:\n kind-worker\n"),
+        "{}",
+        out.text
+    );
+}
+
+#[test]
+fn a_drain_of_several_nodes_finishes_at_once_the_same_both_ways() {
+    // `--timeout` counts per node, so a stopped multi-node drain could not be recorded as
+    // itself: it is worked in one go, as in a script.
+    let command = "kubectl drain kind-worker kind-worker2 --ignore-daemonsets";
+    let setup = both_examples(&budget(1));
+    assert_eq!(same_both_ways(&setup, command), 0);
+    let out = output_of(&setup, command);
+    assert!(out.ok, "{}", out.text);
+    assert!(out.text.contains("(will retry after 5s)"), "{}", out.text);
+    assert!(
+        out.text.ends_with("node/kind-worker2 drained\n"),
+        "{}",
+        out.text
+    );
+}
+
+/// Starts `command`, polls it `polls` times (the smallest pieces), stops it as Ctrl+C does and
+/// records it; the export must replay to the same cluster. Returns what it printed and the
+/// export.
+fn stop_and_replay(setup: &str, command: &str, polls: usize) -> (String, String) {
+    let mut s = session_with(setup);
+    let line = &parse_script(command).unwrap()[0];
+    let Started::Running(mut job) = s.start(line) else {
+        panic!("`{command}` should run as a job");
+    };
+    for _ in 0..polls {
+        if job.poll(&mut s.sim, &mut || true).is_some() {
+            panic!("`{command}` ended after {polls} polls: stop earlier");
+        }
+    }
+    let stopped = job.stop(&mut s.sim, line);
+    assert!(s.sim.is_at_rest(), "stopped between two instants");
+    s.record_stopped(&stopped);
+    let export = s.export_script();
+    let mut replay = Session::new(0);
+    let t = replay.run_script(&export, false);
+    assert_eq!(
+        cluster_state(&mut replay),
+        cluster_state(&mut s),
+        "stopped after {polls} polls, the export does not replay to the same cluster:\n{export}\n{}",
+        t.text
+    );
+    (stopped.printed, export)
+}
+
+/// Stops `command` at several points of its run; returns what each stop had printed.
+fn stopped_along_the_way(setup: &str, command: &str, recorded_as: &str) -> Vec<String> {
+    let total = same_both_ways(setup, command);
+    let mut printed = Vec::new();
+    for polls in [
+        0,
+        1,
+        2,
+        total / 8,
+        total / 4,
+        total / 2,
+        total * 3 / 4,
+        total - 1,
+    ] {
+        let (text, export) = stop_and_replay(setup, command, polls);
+        let drain = export
+            .lines()
+            .filter(|l| l.starts_with("kubectl drain"))
+            .last()
+            .filter(|l| l.starts_with(recorded_as) && l.ends_with("ms"));
+        assert!(
+            drain.is_some(),
+            "the drain is recorded cut short:\n{export}"
+        );
+        printed.push(text);
+    }
+    printed
+}
+
+#[test]
+fn a_stopped_drain_is_recorded_with_the_time_it_ran_and_replays_the_same_cluster() {
+    // Stopped while a budget holds it up (the retries), and later while it waits.
+    let printed = stopped_along_the_way(
+        &budget_busy(),
+        DRAIN_2,
+        "kubectl drain kind-worker2 --ignore-daemonsets --timeout=",
+    );
+    assert!(printed
+        .iter()
+        .any(|p| p.contains("(will retry after 5s)") && !p.contains("evicted")));
+    assert!(printed.iter().any(|p| p.contains(" evicted\n")));
+    // A --timeout of its own is replaced.
+    let printed = stopped_along_the_way(
+        &both_examples(""),
+        "kubectl drain --timeout 2m kind-worker --ignore-daemonsets",
+        "kubectl drain kind-worker --ignore-daemonsets --timeout=",
+    );
+    // All stopped in the wait, the evictions done.
+    assert!(printed
+        .iter()
+        .all(|p| p.contains("evicting pod default/web-2\n") && !p.contains("drained")));
+}

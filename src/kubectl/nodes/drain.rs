@@ -110,9 +110,10 @@ enum Phase {
         node: NodeDrain,
         refused_at: SimTime,
     },
-    /// Every pod evicted; waiting for them to be gone.
+    /// Every pod evicted at `since`; waiting for them to be gone.
     Waiting {
         node: NodeDrain,
+        since: SimTime,
         waiting: Waiting<'static>,
     },
     Over,
@@ -157,9 +158,17 @@ impl Drain {
                     Ok(phase) => self.phase = phase,
                     Err(()) => return Some(self.failed()),
                 },
-                Phase::Waiting { node, mut waiting } => {
+                Phase::Waiting {
+                    node,
+                    since,
+                    mut waiting,
+                } => {
                     if !waiting.is_over() {
-                        self.phase = Phase::Waiting { node, waiting };
+                        self.phase = Phase::Waiting {
+                            node,
+                            since,
+                            waiting,
+                        };
                         return None;
                     }
                     let ended = waiting.run_to_end(sim);
@@ -260,7 +269,11 @@ impl Drain {
         }
         let waiting = Waiting::start(sim, node.deadline() - sim.now(), gone_check(&node))
             .after(std::mem::take(text));
-        Ok(Phase::Waiting { node, waiting })
+        Ok(Phase::Waiting {
+            node,
+            since: sim.now(),
+            waiting,
+        })
     }
 
     /// The node's wait is over: `drained`, or the timeout error.
@@ -361,16 +374,17 @@ impl Phased for Drain {
                 }
             }
             // Replayed with the time it ran as its timeout, the drain's wait ends exactly
-            // now. Stopped before any time passed, it first runs 1 ms (a zero timeout means
-            // "forever").
-            Phase::Waiting { node, .. } => {
+            // now, having run the last instant's work unless its wait had no time left at all
+            // (stopped as it began). Stopped before any time passed, it first runs 1 ms (a
+            // zero timeout means "forever").
+            Phase::Waiting { node, since, .. } => {
                 if sim.now() == node.started {
                     sim.run_toward(node.started + SimDuration(1), u32::MAX);
                 }
                 CutShort {
                     timeout: sim.now() - node.started,
                     ends_at: sim.now(),
-                    at_rest: true,
+                    at_rest: sim.now() > *since,
                 }
             }
             // Never left between two instants (`act` runs these through).
