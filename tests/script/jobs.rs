@@ -334,8 +334,7 @@ fn stopped_along_the_way(setup: &str, command: &str, recorded_as: &str) -> Vec<S
         let (text, export) = stop_and_replay(setup, command, polls);
         let drain = export
             .lines()
-            .filter(|l| l.starts_with("kubectl drain"))
-            .last()
+            .rfind(|l| l.starts_with("kubectl drain"))
             .filter(|l| l.starts_with(recorded_as) && l.ends_with("ms"));
         assert!(
             drain.is_some(),
