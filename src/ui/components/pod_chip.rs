@@ -99,9 +99,12 @@ pub fn pod_title(chip: &PodChip, grace: Option<Grace>, moved_from: Option<&str>)
 
 /// The owner's colour slot as a class (`owner-3`: cluster.css sets `--owner` from it), so a
 /// chip needs no style attribute of its own.
-pub fn owner_class(chip: &PodChip) -> Option<String> {
+pub fn owner_class(chip: &PodChip) -> Option<&'static str> {
+    const CLASSES: [&str; OWNER_HUES as usize] = [
+        "owner-0", "owner-1", "owner-2", "owner-3", "owner-4", "owner-5",
+    ];
     match (&chip.owner_kind, &chip.owner_name) {
-        (Some(k), Some(n)) => Some(format!("owner-{}", owner_hue(k, n))),
+        (Some(k), Some(n)) => Some(CLASSES[owner_hue(k, n) as usize]),
         _ => None,
     }
 }

@@ -112,7 +112,7 @@ pub fn pod_tile(
     let grace = Grace::of(chip, now_ms);
     let class = classes!(
         "tile",
-        format!("tone-{}", pod_tone(chip)),
+        tone_class(pod_tone(chip)),
         (chip.namespace == super::cluster::SYSTEM_NAMESPACE).then_some("system"),
         moved_from.is_some().then_some("moved"),
         chip.owner_kind.is_some().then_some("owned"),
@@ -126,8 +126,22 @@ pub fn pod_tile(
             title={pod_title(chip, grace, moved_from.map(String::as_str))}
             tabindex="0" role="button"
             data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
-            data-phase={chip.phase.to_string()} data-status={chip.status.clone()} data-ready={chip.ready.to_string()}
+            data-phase={chip.phase.as_str().to_string()} data-status={chip.status.clone()}
+            data-ready={if chip.ready { "true" } else { "false" }}
             data-moved-from={moved_from.cloned()} />
+    }
+}
+
+/// `pod_tone`'s class as a static string: a redraw builds hundreds of tiles, and a static
+/// class costs no allocation.
+fn tone_class(tone: &str) -> &'static str {
+    match tone {
+        "ok" => "tone-ok",
+        "warn" => "tone-warn",
+        "bad" => "tone-bad",
+        "done" => "tone-done",
+        "terminating" => "tone-terminating",
+        _ => "tone-pending",
     }
 }
 
