@@ -233,7 +233,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
             }
             Output { text, ok: all_ok }
         });
-        return ctx.wait(waiting, then);
+        return ctx.wait_after_writes(waiting, then);
     }
     Output { text, ok: all_ok }
 }

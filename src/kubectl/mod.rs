@@ -72,7 +72,28 @@ impl Ctx<'_> {
     /// A command that waits for the cluster: worked to its end now, or, when the caller can
     /// work on it in pieces (`may_defer`), handed over (`start`'s `Started::Waiting`).
     pub fn wait(&mut self, waiting: wait::Waiting<'static>, then: wait::Then) -> Output {
-        let deferred = wait::Deferred::Wait { waiting, then };
+        self.defer_or_finish(wait::Deferred::Wait {
+            waiting,
+            then,
+            wrote: false,
+        })
+    }
+
+    /// Like `wait`, for a wait that follows the command's own writes (`delete`'s deletions):
+    /// stopped part way, it is recorded as the command without its wait.
+    pub fn wait_after_writes(
+        &mut self,
+        waiting: wait::Waiting<'static>,
+        then: wait::Then,
+    ) -> Output {
+        self.defer_or_finish(wait::Deferred::Wait {
+            waiting,
+            then,
+            wrote: true,
+        })
+    }
+
+    fn defer_or_finish(&mut self, deferred: wait::Deferred) -> Output {
         if self.may_defer {
             self.deferred = Some(deferred);
             return ok("");
@@ -154,7 +175,10 @@ pub fn run(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Output {
 /// `get -w`, `delete`'s wait) run on its own comes back unfinished, for the caller to work on
 /// in pieces. Worked to its end it prints exactly what `run` prints.
 pub fn start(sim: &mut Sim, args: &[String], stdin: Option<&str>) -> Started {
-    let plain = pipe::split_sequence(args).len() <= 1
+    // A plain command is its own one-element sequence: a trailing `;` makes it a sequence
+    // (whose runner strips the separator).
+    let sequence = pipe::split_sequence(args);
+    let plain = matches!(sequence.as_slice(), [(words, pipe::Cond::Always)] if words.as_slice() == args)
         && !args.iter().any(|a| a == "|" || a.starts_with("$("))
         && pipe::strip_redirects(args).0.len() == args.len();
     if plain {

@@ -175,6 +175,9 @@ pub enum Deferred {
     Wait {
         waiting: Waiting<'static>,
         then: Then,
+        /// The command wrote before waiting (`delete`: the deletions), so a stopped wait is
+        /// recorded as the command without its wait (`Stop::WithoutWait`).
+        wrote: bool,
     },
     /// A command that writes between its waits (`drain`: evictions retried every 5 s while a
     /// budget refuses, then the wait for the evicted pods).
@@ -214,6 +217,18 @@ pub struct CutShort {
     pub at_rest: bool,
 }
 
+/// How a history records a command stopped part way, so that its replay reaches the same
+/// cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// It only moved time: an ordinary `sim advance`.
+    TimeOnly,
+    /// It wrote, then waited (`delete`): the command with `--wait=false`, then the time.
+    WithoutWait,
+    /// It wrote on the way (`drain`): see `CutShort`.
+    Cut(CutShort),
+}
+
 impl Deferred {
     /// What the command has printed so far.
     pub fn printed(&self) -> &str {
@@ -226,7 +241,7 @@ impl Deferred {
     /// Works on it until its output is ready (`Some`) or `out_of_time` says stop.
     pub fn poll(&mut self, sim: &mut Sim, out_of_time: &mut dyn FnMut() -> bool) -> Option<Output> {
         match self {
-            Deferred::Wait { waiting, then } => {
+            Deferred::Wait { waiting, then, .. } => {
                 let ended = waiting.poll(sim, out_of_time)?;
                 let then = std::mem::replace(then, Box::new(|_, _, text| Output::ok(text)));
                 Some(then(sim, ended, waiting.take_printed()))
@@ -247,24 +262,24 @@ impl Deferred {
         }
     }
 
-    /// Stops waiting (Ctrl+C): what was printed so far.
-    pub fn interrupt(self) -> String {
-        match self {
-            Deferred::Wait { mut waiting, .. } => waiting.take_printed(),
-            Deferred::Phased(p) => p.printed().to_string(),
-        }
-    }
-
     /// Stops it (Ctrl+C) after the work of the current instant, and says how a history
-    /// records it: `None` when it only moved time (an ordinary `sim advance`), a `CutShort`
-    /// when it wrote on the way. Returns what it printed too.
-    pub fn stop(self, sim: &mut Sim) -> (String, Option<CutShort>) {
+    /// records it (`Stop`). Returns what it printed too.
+    pub fn stop(self, sim: &mut Sim) -> (String, Stop) {
         sim.run_toward(sim.now(), u32::MAX);
         match self {
-            Deferred::Wait { mut waiting, .. } => (waiting.take_printed(), None),
+            Deferred::Wait {
+                mut waiting, wrote, ..
+            } => {
+                let stop = if wrote {
+                    Stop::WithoutWait
+                } else {
+                    Stop::TimeOnly
+                };
+                (waiting.take_printed(), stop)
+            }
             Deferred::Phased(mut p) => {
                 let cut = p.cut_short(sim);
-                (p.printed().to_string(), Some(cut))
+                (p.printed().to_string(), Stop::Cut(cut))
             }
         }
     }

@@ -1,17 +1,18 @@
 //! Commands that move simulated time, run in pieces.
 //!
 //! `sim advance`, `sim settle` and kubectl's waiting commands (`rollout status`, `kubectl
-//! wait`, `get -w`, `delete`'s wait) can run the engine for a long while on a big cluster. The
-//! CLI and tests run them in one go; the browser console starts them (`Session::start`) and
-//! works on them a few milliseconds per animation frame (`Job::poll`), showing what they
-//! printed so far, so the page never freezes. However a job is cut into pieces, the engine
-//! performs the same work and the command prints the same text as in one go.
+//! wait`, `get -w`, `delete`'s wait, `drain`) can run the engine for a long while on a big
+//! cluster. The CLI and tests run them in one go; the browser console starts them
+//! (`Session::start`) and works on them a few milliseconds per animation frame (`Job::poll`),
+//! showing what they printed so far, so the page never freezes. However a job is cut into
+//! pieces, the engine performs the same work and the command prints the same text as in one
+//! go. Stopped part way (`Job::stop`), it says which script lines replay what it did.
 
 use super::parse::{parse_script, ScriptLine};
 use super::Output;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
-use crate::kubectl::wait::Deferred;
+use crate::kubectl::wait::{Deferred, Stop};
 
 /// Reconciles run between two looks at the caller's clock.
 const BATCH: u32 = 2;
@@ -113,17 +114,6 @@ impl Job {
             Work::Kubectl(deferred) => deferred.finish(sim),
         }
     }
-
-    /// Stops the command where the cluster is (Ctrl+C at a terminal): the work of the current
-    /// instant is finished, so the cluster is at rest and the time the command moved is an
-    /// ordinary `sim advance` (`started()` to the clock). Returns what it printed.
-    pub fn interrupt(self, sim: &mut Sim) -> String {
-        sim.run_toward(sim.now(), u32::MAX);
-        match self.work {
-            Work::Kubectl(deferred) => deferred.interrupt(),
-            _ => String::new(),
-        }
-    }
 }
 
 /// A command stopped part way (`Job::stop`) and how a history records it.
@@ -142,29 +132,40 @@ impl Job {
     /// reaches the same cluster. `line` is the command the job runs.
     pub fn stop(self, sim: &mut Sim, line: &ScriptLine) -> Stopped {
         let started = self.started;
-        let (printed, cut) = match self.work {
+        // Stopping finishes the work of the current instant; a replay must do it too.
+        let was_at_rest = sim.is_at_rest();
+        let (printed, stop) = match self.work {
             Work::Kubectl(deferred) => deferred.stop(sim),
             _ => {
                 sim.run_toward(sim.now(), u32::MAX);
-                (String::new(), None)
+                (String::new(), Stop::TimeOnly)
             }
         };
         let mut replay = Vec::new();
-        let advance_from = match cut {
-            None => started,
-            Some(cut) => {
+        let (advance_from, cut) = match stop {
+            Stop::TimeOnly => (started, None),
+            Stop::WithoutWait => {
+                // Its writes were made when it started; the wait only moved time.
+                replay.extend(without_wait(line).map(|l| (l, started)));
+                (started, None)
+            }
+            Stop::Cut(cut) => {
                 replay.extend(
                     with_timeout(line, cut.timeout)
                         .into_iter()
                         .map(|l| (l, cut.ends_at)),
                 );
-                cut.ends_at
+                (cut.ends_at, Some(cut))
             }
         };
         let rest = sim.now() - advance_from;
-        // A cut-short command may give up with work of its last instant still queued: `sim
-        // advance 0ms` runs it, as the stopped command did.
-        if rest > SimDuration::ZERO || cut.is_some_and(|c| !c.at_rest) {
+        // A command may stop (or, cut short, give up) with work of its last instant still
+        // queued: `sim advance 0ms` runs it, as stopping did.
+        let unfinished = match cut {
+            Some(c) => !c.at_rest,
+            None => !was_at_rest,
+        };
+        if rest > SimDuration::ZERO || unfinished {
             replay.extend(advance_line(rest).map(|l| (l, sim.now())));
         }
         Stopped { printed, replay }
@@ -198,6 +199,29 @@ fn with_timeout(line: &ScriptLine, timeout: SimDuration) -> Option<ScriptLine> {
     words.push(format!("--timeout={}ms", timeout.0));
     let text: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
     parse_script(&text.join(" ")).ok()?.into_iter().next()
+}
+
+/// `line` with `--wait=false` instead of any `--wait` flag; a heredoc body stays with it.
+fn without_wait(line: &ScriptLine) -> Option<ScriptLine> {
+    let mut words: Vec<String> = line
+        .words
+        .iter()
+        .filter(|w| *w != "--wait" && !w.starts_with("--wait="))
+        .cloned()
+        .collect();
+    words.push("--wait=false".into());
+    let quoted: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+    let mut command = quoted.join(" ");
+    if let (Some(_), Some(at)) = (&line.stdin, line.command.find("<<")) {
+        command.push(' ');
+        command.push_str(&line.command[at..]);
+    }
+    Some(ScriptLine {
+        line: line.line,
+        command,
+        words,
+        stdin: line.stdin.clone(),
+    })
 }
 
 /// A word as a shell reads it back: bare when it is plain, else in single quotes.

@@ -4,7 +4,6 @@
 use super::job::{Job, Started};
 use super::parse::{parse_script, ScriptLine};
 use super::{sim_verbs, Output};
-use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
 
 /// The printed record of a script run: `$ command` then its output, per command.
@@ -91,18 +90,6 @@ impl Session {
         let started = self.dispatch(line);
         self.history.push(line.clone());
         started
-    }
-
-    /// A job was stopped part way (`Job::interrupt`): its command leaves the history for the
-    /// time it moved, so an export replays the same cluster.
-    pub fn record_interrupted(&mut self, job_started: SimTime) {
-        self.history.pop();
-        let moved = self.sim.now() - job_started;
-        if moved > SimDuration::ZERO {
-            if let Ok(line) = parse_script(&format!("sim advance {moved}")) {
-                self.history.extend(line);
-            }
-        }
     }
 
     /// A job was stopped part way with `Job::stop`: its command leaves the history for the

@@ -114,8 +114,9 @@ impl AppState {
         let finished = {
             let mut slot = running.borrow_mut();
             let Some(r) = slot.as_mut() else {
+                // Taken by a stop already: this state must forget it too.
                 self.console_job = None;
-                return false;
+                return true;
             };
             let mut session = self.session.borrow_mut();
             r.job.poll(&mut session.sim, &mut || perf_now() >= deadline)
@@ -175,18 +176,28 @@ impl AppState {
         let Some(r) = running.borrow_mut().take() else {
             return false;
         };
-        let started = r.job.started();
-        let printed = {
+        let stopped = {
             let mut session = self.session.borrow_mut();
-            let printed = r.job.interrupt(&mut session.sim);
-            session.record_interrupted(started);
-            printed
+            let stopped = r.job.stop(&mut session.sim, &r.line);
+            session.record_stopped(&stopped);
+            stopped
         };
         if r.record {
-            // The time it moved, as play would have moved it.
-            let clock = self.session.borrow().sim.now().0;
-            Rc::make_mut(&mut self.journal).record_rest(clock);
+            // What replays it: the time it moved, as play would have moved it, and for a
+            // command that wrote on the way (delete, drain) that command cut short.
+            let journal = Rc::make_mut(&mut self.journal);
+            for (line, clock) in &stopped.replay {
+                if line
+                    .words
+                    .starts_with(&["sim".to_string(), "advance".to_string()])
+                {
+                    journal.record_rest(clock.0);
+                } else {
+                    journal.record_command_at(line, clock.0);
+                }
+            }
         }
+        let printed = stopped.printed;
         let mut out = r.before;
         out.text.push_str(&printed);
         if !out.text.is_empty() && !out.text.ends_with('\n') {

@@ -309,7 +309,11 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        let stopped = next.console_busy() && stops_console_job(&action) && next.stop_console_job();
+        if next.console_busy() && stops_console_job(&action) && next.stop_console_job() {
+            // Stopping is a change of its own: the action then applies to the stopped state
+            // (and an action that changes nothing leaves that state, not the running one).
+            return Rc::new(next).reduce(action);
+        }
         match action {
             Action::EditorChanged(text) => {
                 if *next.editor == *text {
@@ -333,11 +337,8 @@ impl Reducible for AppState {
                 next.refresh_view();
             }
             Action::Console(text) => next.run_console(&text, true),
-            Action::InterruptConsole => {
-                if !stopped {
-                    return self;
-                }
-            }
+            // Nothing running (a running command was stopped above).
+            Action::InterruptConsole => return self,
             Action::Advance(d) => {
                 if !next.advance_action(d) {
                     return self;

@@ -205,3 +205,32 @@ async fn the_stop_button_ends_a_running_settle_and_the_page_keeps_the_time_reach
     assert_eq!(text(&root, "[data-testid=sim-time]"), shown);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+fn a_timeline_key_at_the_live_end_stops_a_running_command_for_good() {
+    let state = Rc::new(AppState::fresh())
+        .reduce(Action::Console(BIG.into()))
+        .reduce(Action::Console("sim settle".into()));
+    assert!(state.console_busy());
+    // The slider is already at its end: the key moves nothing, but the command stopped.
+    let end = state.timeline_info().end;
+    let state = state.reduce(Action::Scrub(end));
+    assert!(
+        !state.console_busy(),
+        "the stopped command still counts as running"
+    );
+    let (output, running) = last_entry(&state);
+    assert!(!running && output.ends_with("^C"), "{output}");
+    let state = state.reduce(Action::Frame(16.0));
+    assert!(!state.console_busy());
+    // Play moves time again.
+    let state = state.reduce(Action::SetPlaying(true));
+    let before = state.view.time_ms;
+    let mut clock = 16.0;
+    let mut state = state;
+    for _ in 0..10 {
+        clock += 16.0;
+        state = state.reduce(Action::Frame(clock));
+    }
+    assert!(state.view.time_ms > before, "play is stuck");
+}

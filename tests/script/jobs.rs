@@ -105,22 +105,49 @@ fn commands_in_a_pipe_or_sequence_finish_at_once() {
     }
 }
 
-#[test]
-fn an_interrupted_watch_records_the_time_it_moved() {
-    let mut s = session_with("");
-    let line = &parse_script("kubectl get pods -w").unwrap()[0];
+/// Runs `command` for `polls` of the smallest pieces, stops it, and checks the history
+/// replays to the same cluster. Returns what it printed and the exported history.
+fn stopped_after(setup: &str, command: &str, polls: usize) -> (String, String) {
+    let mut s = session_with(setup);
+    let line = &parse_script(command).unwrap()[0];
     let Started::Running(mut job) = s.start(line) else {
-        panic!("get -w should run as a job");
+        panic!("`{command}` should run as a job");
     };
-    let before = job.started();
-    for _ in 0..40 {
-        assert!(job.poll(&mut s.sim, &mut || true).is_none());
+    for _ in 0..polls {
+        assert!(
+            job.poll(&mut s.sim, &mut || true).is_none(),
+            "`{command}` ended too soon"
+        );
     }
-    let printed = job.interrupt(&mut s.sim);
-    assert!(printed.contains("web-0"), "rows printed so far:\n{printed}");
-    assert!(s.sim.is_at_rest(), "interrupted between two instants");
-    s.record_interrupted(before);
+    let stopped = job.stop(&mut s.sim, line);
+    assert!(s.sim.is_at_rest(), "stopped between two instants");
+    s.record_stopped(&stopped);
     let export = s.export_script();
+    // The export replays to the same cluster.
+    let mut replay = Session::new(0);
+    let t = replay.run_script(&export, true);
+    assert!(t.failures.is_empty(), "{}", t.text);
+    let (got, want) = (cluster_state(&mut replay), cluster_state(&mut s));
+    if got != want {
+        let diff: Vec<String> = got
+            .lines()
+            .zip(want.lines())
+            .filter(|(a, b)| a != b)
+            .take(10)
+            .map(|(a, b)| format!("replay: {a}\n  live: {b}"))
+            .collect();
+        panic!(
+            "`{command}` stopped replays differently:\n{export}\n{}",
+            diff.join("\n")
+        );
+    }
+    (stopped.printed, export)
+}
+
+#[test]
+fn a_stopped_watch_records_the_time_it_moved() {
+    let (printed, export) = stopped_after("", "kubectl get pods -w", 40);
+    assert!(printed.contains("web-0"), "rows printed so far:\n{printed}");
     let last = export.lines().last().unwrap();
     assert!(
         last.starts_with("sim advance "),
@@ -130,11 +157,29 @@ fn an_interrupted_watch_records_the_time_it_moved() {
         !export.contains("get pods -w"),
         "the watch left the history:\n{export}"
     );
-    // The export replays to the same cluster.
-    let mut replay = Session::new(0);
-    let t = replay.run_script(&export, true);
-    assert!(t.failures.is_empty(), "{}", t.text);
-    assert_eq!(cluster_state(&mut replay), cluster_state(&mut s));
+}
+
+#[test]
+fn a_stopped_delete_keeps_its_deletions() {
+    let (printed, export) = stopped_after("sim settle\n", "kubectl delete pod web-1", 3);
+    assert!(printed.contains("pod \"web-1\" deleted"), "{printed}");
+    assert!(
+        export.contains("kubectl delete pod web-1 --wait=false\nsim advance "),
+        "{export}"
+    );
+}
+
+#[test]
+fn a_trailing_separator_is_not_part_of_the_last_word() {
+    let mut s = session_with("sim settle\n");
+    for command in ["kubectl get sts web;", "kubectl get sts web ;"] {
+        let out = s.execute_text(command);
+        assert!(
+            out.ok && out.text.contains(" 3/3 "),
+            "`{command}`: {}",
+            out.text
+        );
+    }
 }
 
 // `kubectl drain`: cordon, evictions (retried every 5 s while a PodDisruptionBudget refuses),
