@@ -23,6 +23,8 @@ mod cluster_tiles;
 mod cluster_view;
 #[path = "browser/console_job.rs"]
 mod console_job;
+#[path = "browser/drain_job.rs"]
+mod drain_job;
 #[path = "browser/editor_console.rs"]
 mod editor_console;
 #[path = "browser/enums.rs"]

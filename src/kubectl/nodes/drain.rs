@@ -20,9 +20,7 @@ use crate::kubectl::selector::LabelSel;
 use crate::kubectl::wait::{timeout_arg, CutShort, Ended, Phased, Waiting};
 use crate::kubectl::Ctx;
 use crate::script::Output;
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 pub const DRAIN_FLAGS: &[Flag] = &[
     b("ignore-daemonsets"),
@@ -292,10 +290,9 @@ impl Drain {
 /// Watches the evicted pods go, printing `pod/<name> evicted` for each as it goes.
 fn gone_check(node: &NodeDrain) -> crate::kubectl::wait::Check<'static> {
     let pending = node.pending.clone();
-    let done = Rc::new(RefCell::new(vec![false; pending.len()]));
+    let mut done = vec![false; pending.len()];
     Box::new(
         move |sim: &Sim, _: Option<&[Change]>, printed: &mut String| {
-            let mut done = done.borrow_mut();
             for (i, (ns, pod, uid)) in pending.iter().enumerate() {
                 if !done[i]
                     && sim
