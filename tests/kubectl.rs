@@ -880,6 +880,9 @@ fn removing_the_last_label_leaves_no_empty_map_behind() {
 #[path = "kubectl/enums.rs"]
 mod enums;
 
+#[path = "kubectl/server_strategy.rs"]
+mod server_strategy;
+
 /// A controller's pod gets the API server's pod defaults and admission like a pod kubectl
 /// creates: `kubectl get pod web-0 -o yaml`'s spec, field for field, as in
 /// reference/v1.36/a-sts-create-orderedready.txt (the node name and the token volume's random

@@ -1023,3 +1023,5 @@ mod highlight;
 mod yaml11;
 #[path = "manifest/enums.rs"]
 mod enums;
+#[path = "manifest/priority.rs"]
+mod priority;

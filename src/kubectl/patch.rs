@@ -5,7 +5,6 @@ use super::apply::{decode_object, Admission};
 use super::args::{o, v, vs, Flag};
 use super::resources::{get, kind_slash_name, not_found, parse_targets};
 use super::{fail, Ctx};
-use crate::engine::model::Object;
 use crate::script::Output;
 use serde_json::Value;
 
@@ -190,17 +189,21 @@ pub fn run(ctx: &mut Ctx) -> Output {
             kind.info().name
         ));
     };
-    Admission::keep_status(&live, &mut new);
-    let same = new.to_json() == live.to_json();
-    if same {
+    // The API server decodes the patched object, defaults it and keeps the stored status (and
+    // for a Service drops what its new type no longer uses), then validates. The stored object
+    // is compared once defaulted too: what the engine wrote itself may lack a default that
+    // decoding fills, which is no change the user made.
+    Admission::prepare_update(&live, &mut new);
+    let mut current = live.clone();
+    Admission::default(&mut current);
+    if new.to_json() == current.to_json() {
         return Output::ok(format!("{label} patched (no change)\n"));
     }
-    if let Err(e) = Admission::validate_update(&live, &new) {
+    if let Err(e) = Admission::validate_update(&current, &new) {
         return fail(e.kubectl_text(None));
     }
     let dry = ctx.args.value("dry-run").is_some_and(|d| d != "none");
     if !dry {
-        let _: Option<&Object> = None;
         ctx.sim.update_object(new);
     }
     Output::ok(format!("{label} patched\n"))

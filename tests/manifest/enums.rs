@@ -126,7 +126,6 @@ fn pod_spec_enums_are_refused_in_upstream_order_and_words() {
       protocol: ICMP
   restartPolicy: Sometimes
   dnsPolicy: Maybe
-  preemptionPolicy: Sometimes
 ");
     assert_eq!(
         create_text(&text),
@@ -136,8 +135,7 @@ fn pod_spec_enums_are_refused_in_upstream_order_and_words() {
          * spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"\n\
          * spec.containers[0].livenessProbe.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\"\n\
          * spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"\n\
-         * spec.dnsPolicy: Unsupported value: \"Maybe\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"\n\
-         * spec.preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"PreemptLowerPriority\", \"Never\""
+         * spec.dnsPolicy: Unsupported value: \"Maybe\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\""
     );
 }
 

@@ -25,6 +25,10 @@ pub fn prepare_for_create(obj: &mut Object) {
         Object::PersistentVolume(v) => v.status = Default::default(),
         Object::Namespace(n) => n.status = Default::default(),
         Object::PodDisruptionBudget(p) => p.status = Default::default(),
+        // svcStrategy.PrepareForCreate: a pasted `status.loadBalancer` is not an address.
+        Object::Service(s) => s.status = Default::default(),
+        // Nodes are the exception: nodeStrategy keeps all fields, status too, on create (the
+        // kubelet registers its node with its status).
         _ => {}
     }
     apply_defaults(obj);
@@ -33,14 +37,19 @@ pub fn prepare_for_create(obj: &mut Object) {
 /// What the API server does to an update of the main resource (apply, replace, patch) before
 /// validating it: the status stays the stored one, because status is written only through the
 /// status subresource (so `status.phase: Bogus` in a replaced or patched pod changes nothing
-/// and is never judged), then the defaults are applied. Same kinds as [`prepare_for_create`].
+/// and is never judged), then the defaults are applied; a Service then loses the fields its new
+/// type no longer uses (`dropTypeDependentFields`). Same kinds as [`prepare_for_create`], plus
+/// Node (whose create keeps the status it is sent).
 pub fn prepare_for_update(live: &Object, new: &mut Object) {
     keep_stored_status(live, new);
     apply_defaults(new);
+    if let (Object::Service(old), Object::Service(n)) = (live, &mut *new) {
+        super::service_update::drop_type_dependent_fields(old, n);
+    }
 }
 
-/// The status half of [`prepare_for_update`], for writes that do not re-default (kubectl
-/// patch of an object the engine wrote itself).
+/// The status half of [`prepare_for_update`]: status is written only through the status
+/// subresource (svcStrategy and nodeStrategy keep it on update too).
 pub fn keep_stored_status(live: &Object, new: &mut Object) {
     macro_rules! keep_status {
         ($($kind:ident),*) => {
@@ -59,7 +68,9 @@ pub fn keep_stored_status(live: &Object, new: &mut Object) {
         PersistentVolumeClaim,
         PersistentVolume,
         Namespace,
-        PodDisruptionBudget
+        PodDisruptionBudget,
+        Service,
+        Node
     );
 }
 
@@ -228,10 +239,13 @@ pub fn default_pod(p: &mut Pod) {
     default_pod_spec(&mut p.spec);
     let spec = &mut p.spec;
     spec.enable_service_links.get_or_insert(true);
-    // Priority admission (no PriorityClass): priority 0, PreemptLowerPriority.
-    spec.priority.get_or_insert(0);
-    spec.preemption_policy
-        .get_or_insert_with(|| "PreemptLowerPriority".into());
+    // Priority admission: the class resolves both (no class: 0, PreemptLowerPriority). An
+    // unknown class resolves nothing; `validate_create` refuses the pod for it.
+    if let Some((priority, policy)) = super::priority::resolve(spec.priority_class_name.as_deref())
+    {
+        spec.priority.get_or_insert(priority);
+        spec.preemption_policy.get_or_insert_with(|| policy.into());
+    }
     // ServiceAccount admission; `serviceAccount` is the deprecated mirror of the name.
     let sa = spec
         .service_account_name

@@ -30,6 +30,8 @@ pub mod gotypes;
 mod json_stream;
 pub mod limits;
 pub mod lines;
+pub mod priority;
+mod service_update;
 pub mod validation;
 pub mod yaml;
 

@@ -23,6 +23,10 @@ use crate::engine::model::Object;
 
 /// `ValidateXxx` for a new object.
 pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
+    // Admission (the Priority plugin) answers before validation does.
+    if let Object::Pod(pod) = obj {
+        super::priority::admit_pod(pod)?;
+    }
     let mut errs = Vec::new();
     meta::validate_object_meta(obj.kind(), obj.meta(), &mut errs);
     validate_spec(obj, &mut errs);

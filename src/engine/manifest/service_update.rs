@@ -1,0 +1,78 @@
+//! `svcStrategy.PrepareForUpdate`'s `dropTypeDependentFields` (pkg/registry/core/service/
+//! strategy.go): a Service is a union discriminated by `type`, so when an update switches to a
+//! type that no longer uses a field the server had filled in, and the user did not change that
+//! field too, the field is cleared (otherwise `type: ClusterIP` after NodePort would be refused
+//! for the `externalTrafficPolicy: Cluster` the server itself defaulted).
+//!
+//! kubeplay's Service model has no healthCheckNodePort, allocateLoadBalancerNodePorts or
+//! loadBalancerClass, so only the fields it stores are handled here.
+
+use crate::engine::model::{Service, ServiceSpec};
+use std::collections::BTreeSet;
+
+fn type_of(spec: &ServiceSpec) -> &str {
+    spec.type_.as_deref().unwrap_or("")
+}
+
+fn needs_cluster_ip(spec: &ServiceSpec) -> bool {
+    type_of(spec) != "ExternalName"
+}
+
+fn needs_node_port(spec: &ServiceSpec) -> bool {
+    matches!(type_of(spec), "NodePort" | "LoadBalancer")
+}
+
+/// `needsExternalTrafficPolicy`.
+fn needs_external_traffic_policy(spec: &ServiceSpec) -> bool {
+    matches!(type_of(spec), "NodePort" | "LoadBalancer")
+}
+
+fn node_ports(spec: &ServiceSpec) -> BTreeSet<i64> {
+    spec.ports
+        .iter()
+        .filter_map(|p| p.node_port)
+        .filter(|n| *n != 0)
+        .collect()
+}
+
+/// Go compares plain strings: an absent field and `""` are the same value.
+fn same_str(a: &Option<String>, b: &Option<String>) -> bool {
+    a.as_deref().unwrap_or("") == b.as_deref().unwrap_or("")
+}
+
+/// Clears what `new`'s type no longer uses, as upstream does on every Service update.
+pub fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
+    let (o, n) = (&old.spec, &mut new.spec);
+    if needs_cluster_ip(o) && !needs_cluster_ip(n) {
+        if same_str(&o.cluster_ip, &n.cluster_ip)
+            && o.cluster_ips.as_deref().unwrap_or(&[]) == n.cluster_ips.as_deref().unwrap_or(&[])
+        {
+            n.cluster_ip = None;
+            n.cluster_ips = None;
+        }
+        if o.ip_families == n.ip_families {
+            n.ip_families = None;
+        }
+        if same_str(&o.ip_family_policy, &n.ip_family_policy) {
+            n.ip_family_policy = None;
+        }
+    }
+    // Users may add, remove or change ports as long as they add no new node port.
+    if needs_node_port(o) && !needs_node_port(n) && node_ports(o).is_superset(&node_ports(n)) {
+        for port in &mut n.ports {
+            port.node_port = None;
+        }
+    }
+    if needs_external_traffic_policy(o)
+        && !needs_external_traffic_policy(n)
+        && same_str(&o.external_traffic_policy, &n.external_traffic_policy)
+    {
+        n.external_traffic_policy = None;
+    }
+    // The load balancer's status goes with the type, at once.
+    if type_of(n) != "LoadBalancer" {
+        if let Some(status) = new.status.as_object_mut() {
+            status.insert("loadBalancer".into(), serde_json::json!({}));
+        }
+    }
+}

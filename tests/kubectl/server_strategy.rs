@@ -1,0 +1,202 @@
+//! What the API server does to a written object besides validating it, through the verbs a
+//! learner uses: a patch is decoded, defaulted and then validated (so a patch that leaves out
+//! a defaulted field is not refused for it), a Service that changes type loses the fields the
+//! server filled in for the old type (`dropTypeDependentFields`), status is not writable
+//! through the main resource (Service status cleared on create, Service and Node status kept
+//! on update), the Priority admission plugin resolves priorityClassName, and the Service
+//! allocators hand out cluster IPs and node ports as the service storage does.
+
+use super::{kubectl, run};
+use kubeplay::Session;
+
+fn ok(s: &mut Session, line: &str) -> String {
+    let o = kubectl(s, line);
+    assert!(o.ok, "{line}\n{}", o.text);
+    o.text
+}
+
+fn out(s: &mut Session, line: &str) -> String {
+    kubectl(s, line).text
+}
+
+fn stdin(s: &mut Session, verb: &str, manifest: &str) -> kubeplay::Output {
+    s.execute_text(&format!("kubectl {verb} -f - <<EOF\n{manifest}EOF"))
+}
+
+#[test]
+fn a_patch_adding_a_container_or_a_probe_gets_the_defaults_before_validation() {
+    let mut s = Session::new(1);
+    ok(&mut s, "kubectl create deployment web --image=nginx");
+    let o = ok(
+        &mut s,
+        r#"kubectl patch deploy web -p '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox","livenessProbe":{"httpGet":{"port":80}}}]}}}}'"#,
+    );
+    assert_eq!(o, "deployment.apps/web patched\n");
+    let sidecar = out(
+        &mut s,
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[1].terminationMessagePolicy}/{.spec.template.spec.containers[1].livenessProbe.httpGet.scheme}/{.spec.template.spec.containers[1].imagePullPolicy}",
+    );
+    assert_eq!(sidecar, "File/HTTP/Always");
+}
+
+#[test]
+fn a_json_patch_removing_a_defaulted_field_is_no_change() {
+    let mut s = Session::new(1);
+    ok(&mut s, "kubectl create deployment web --image=nginx");
+    for path in ["/spec/strategy", "/spec/template/spec/dnsPolicy"] {
+        let o = ok(
+            &mut s,
+            &format!(
+                r#"kubectl patch deploy web --type=json -p '[{{"op":"remove","path":"{path}"}}]'"#
+            ),
+        );
+        assert_eq!(o, "deployment.apps/web patched (no change)\n", "{path}");
+    }
+    let strategy = out(
+        &mut s,
+        "kubectl get deploy web -o jsonpath={.spec.strategy.type}/{.spec.template.spec.dnsPolicy}",
+    );
+    assert_eq!(strategy, "RollingUpdate/ClusterFirst");
+    // A container port added by JSON patch gets its protocol.
+    ok(
+        &mut s,
+        r#"kubectl patch deploy web --type=json -p '[{"op":"add","path":"/spec/template/spec/containers/0/ports","value":[{"containerPort":80}]}]'"#,
+    );
+    let ports = out(
+        &mut s,
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].ports}",
+    );
+    assert_eq!(ports, r#"[{"containerPort":80,"protocol":"TCP"}]"#);
+}
+
+#[test]
+fn a_service_patched_to_node_port_and_back_to_cluster_ip_is_accepted() {
+    let mut s = Session::new(1);
+    ok(&mut s, "kubectl create deployment web --image=nginx");
+    ok(&mut s, "kubectl expose deployment web --port=80");
+    let o = ok(
+        &mut s,
+        r#"kubectl patch svc web -p '{"spec":{"type":"NodePort"}}'"#,
+    );
+    assert_eq!(o, "service/web patched\n");
+    assert_eq!(
+        out(
+            &mut s,
+            "kubectl get svc web -o jsonpath={.spec.externalTrafficPolicy}"
+        ),
+        "Cluster"
+    );
+    ok(
+        &mut s,
+        r#"kubectl patch svc web --type=merge -p '{"spec":{"type":"LoadBalancer"}}'"#,
+    );
+    let o = ok(
+        &mut s,
+        r#"kubectl patch svc web -p '{"spec":{"type":"ClusterIP"}}'"#,
+    );
+    assert_eq!(o, "service/web patched\n");
+    // The server cleared what only NodePort/LoadBalancer use.
+    assert_eq!(
+        out(&mut s, "kubectl get svc web -o jsonpath={.spec.type}/{.spec.externalTrafficPolicy}/{.spec.ports[0].nodePort}"),
+        "ClusterIP//"
+    );
+}
+
+const S2_NODE_PORT: &str = "apiVersion: v1
+kind: Service
+metadata: {name: s2}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80}]
+";
+
+#[test]
+fn re_applying_a_service_as_cluster_ip_drops_the_node_port_fields() {
+    let mut s = Session::new(1);
+    assert!(stdin(&mut s, "apply", S2_NODE_PORT).ok);
+    let o = stdin(
+        &mut s,
+        "apply",
+        &S2_NODE_PORT.replace("NodePort", "ClusterIP"),
+    );
+    assert_eq!(o.text, "service/s2 configured\n");
+    assert_eq!(
+        out(&mut s, "kubectl get svc s2 -o jsonpath={.spec.type}/{.spec.externalTrafficPolicy}/{.spec.ports[0].nodePort}"),
+        "ClusterIP//"
+    );
+    // A user who keeps externalTrafficPolicy in the manifest changed nothing the server
+    // may drop, so validation still refuses it, as upstream.
+    assert!(stdin(&mut s, "apply", S2_NODE_PORT).ok);
+    let o = stdin(
+        &mut s,
+        "replace",
+        &S2_NODE_PORT.replace(
+            "type: NodePort",
+            "type: ClusterIP\n  externalTrafficPolicy: Local",
+        ),
+    );
+    assert!(!o.ok, "{}", o.text);
+    assert!(
+        o.text.contains("spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services"),
+        "{}",
+        o.text
+    );
+}
+
+const LB_WITH_STATUS: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: lb
+spec:
+  type: LoadBalancer
+  selector: {app: x}
+  ports: [{port: 80}]
+status:
+  loadBalancer:
+    ingress:
+    - ip: 1.2.3.4
+";
+
+#[test]
+fn a_service_status_sent_by_the_client_is_dropped_on_create_and_kept_on_patch() {
+    let mut s = Session::new(1);
+    assert!(stdin(&mut s, "apply", LB_WITH_STATUS).ok);
+    let table = out(&mut s, "kubectl get svc lb");
+    assert!(table.contains("<pending>"), "{table}");
+    assert!(!table.contains("1.2.3.4"), "{table}");
+    assert_eq!(
+        out(&mut s, "kubectl get svc lb -o jsonpath={.status}"),
+        r#"{"loadBalancer":{}}"#
+    );
+    let o = ok(
+        &mut s,
+        r#"kubectl patch svc lb -p '{"status":{"loadBalancer":{"ingress":[{"ip":"5.6.7.8"}]}}}'"#,
+    );
+    assert_eq!(o, "service/lb patched (no change)\n");
+    assert!(!out(&mut s, "kubectl get svc lb").contains("5.6.7.8"));
+}
+
+#[test]
+fn a_node_status_patch_changes_nothing() {
+    let mut s = Session::new(1);
+    let o = ok(
+        &mut s,
+        r#"kubectl patch node kind-worker -p '{"status":{"allocatable":{"cpu":"1"}}}'"#,
+    );
+    assert_eq!(o, "node/kind-worker patched (no change)\n");
+    assert_eq!(
+        out(
+            &mut s,
+            "kubectl get node kind-worker -o jsonpath={.status.allocatable.cpu}"
+        ),
+        "4"
+    );
+    let o = ok(
+        &mut s,
+        r#"kubectl patch node kind-worker --type=merge -p '{"status":{"conditions":[{"type":"Ready","status":"False"}]}}'"#,
+    );
+    assert_eq!(o, "node/kind-worker patched (no change)\n");
+    let nodes = run(&mut s, "kubectl get node kind-worker\n");
+    assert!(nodes.contains("kind-worker   Ready"), "{nodes}");
+}
