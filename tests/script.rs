@@ -408,3 +408,29 @@ fn an_exported_session_replays_to_the_same_names_even_with_tricky_heredocs() {
         .get::<kubeplay::engine::model::ConfigMap>("default", "tricky")
         .is_some());
 }
+
+/// `;`, `&&` and `||` join any commands on one line, `sim` verbs included, as a shell does.
+#[test]
+fn sequences_mix_sim_and_kubectl_commands() {
+    let mut s = Session::new(1);
+    let out = s.execute_text(
+        "kubectl create deployment web --image=nginx:1.27; sim settle ; kubectl get deploy web",
+    );
+    assert!(out.ok, "{}", out.text);
+    assert!(
+        out.text
+            .contains("deployment.apps/web created\nsettled after"),
+        "{}",
+        out.text
+    );
+    assert!(out.text.contains("web    1/1"), "{}", out.text);
+    let out = s.execute_text("sim advance 1s;");
+    assert!(
+        out.ok && out.text.starts_with("advanced 1s"),
+        "{}",
+        out.text
+    );
+    let out = s.execute_text("kubectl get pod nope && sim advance 5s || echo missing");
+    assert!(!out.text.contains("advanced"), "{}", out.text);
+    assert!(out.text.ends_with("missing\n"), "{}", out.text);
+}

@@ -31,7 +31,7 @@ pub type Shared = Rc<RefCell<Option<Running>>>;
 pub struct Running {
     job: Job,
     line: ScriptLine,
-    /// Commands typed after it on the same line (`sim settle; kubectl get pods`).
+    /// The input's later lines (a story's fix runs several), waiting for it.
     rest: Vec<ScriptLine>,
     /// Whether the line goes into the journal (not a read at an earlier moment).
     record: bool,

@@ -611,8 +611,24 @@ fn only_reads(words: &[String]) -> bool {
         })
 }
 
+/// Whether a cluster of short flags (`-w`, `-Aw`, `-wA`) holds `-w`. A flag that takes a
+/// value ends the cluster (`-owide` is `-o wide`, `-lapp=web` is `-l app=web`).
+fn short_flags_watch(word: &str) -> bool {
+    let Some(flags) = word.strip_prefix('-').filter(|f| !f.starts_with('-')) else {
+        return false;
+    };
+    for c in flags.chars() {
+        match c {
+            'w' => return true,
+            'o' | 'l' | 'n' | 'L' | 'f' | 'c' | 'p' | 's' | 'k' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn command_only_reads(words: &[String]) -> bool {
-    let watching = words.iter().any(|w| w == "-w" || w.starts_with("--watch"));
+    let watching = words.iter().any(|w| w.starts_with("--watch") || short_flags_watch(w));
     let Some((program, rest)) = words.split_first() else {
         return false;
     };

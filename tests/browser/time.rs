@@ -280,6 +280,21 @@ fn a_change_chained_after_a_read_in_the_past_branches() {
 }
 
 #[wasm_bindgen_test]
+fn a_watch_written_as_combined_short_flags_is_not_a_read_in_the_past() {
+    let (state, _, _, start) = recorded_tab();
+    let mut t = 0.0;
+    let past = state.reduce(Action::Scrub(start + 10_000));
+    let (past, _) = frames(past, &mut t, 10_000);
+    // `-Aw` is `-A -w`: a watch moves time, so at an earlier moment it branches like `-w`.
+    let state = super::finish_console(past.reduce(Action::Console("kubectl get pods -Aw".into())));
+    assert!(
+        state.time.past.is_none(),
+        "the watch ran on the live cluster's branch"
+    );
+    assert!(state.journal.to_script().contains("kubectl get pods -Aw"));
+}
+
+#[wasm_bindgen_test]
 fn lines_that_change_nothing_neither_branch_nor_go_into_the_journal() {
     let (state, _, _, start) = recorded_tab();
     let marks = state.journal.marks().len();
