@@ -24,17 +24,18 @@ struct Move {
     at_ms: u64,
 }
 
-/// Where each (namespace, name) last ran, and the recent moves.
+/// Where each `namespace/name` last ran, and the recent moves.
 #[derive(Clone, Debug, Default)]
 pub struct MoveTracker {
-    seen: BTreeMap<(String, String), Seen>,
+    seen: BTreeMap<String, Seen>,
     /// By the new pod's uid.
     moves: BTreeMap<String, Move>,
     last_ms: u64,
 }
 
 impl MoveTracker {
-    /// Takes in `view` and returns the pods to mark, by uid: the node each came from.
+    /// Takes in `view` and returns the pods to mark, by uid: the node each came from. Called on
+    /// every redraw, so a pod it already knows costs a lookup, no allocation.
     pub fn observe(&mut self, view: &ClusterView) -> BTreeMap<String, String> {
         let now = view.time_ms;
         if now < self.last_ms {
@@ -42,46 +43,61 @@ impl MoveTracker {
             *self = MoveTracker::default();
         }
         self.last_ms = now;
-        // Every pod on a node now, by name (a name can briefly have two pods: one Terminating).
-        let mut current: BTreeMap<(String, String), Vec<(&str, &str)>> = BTreeMap::new();
-        for lane in &view.nodes {
-            for pod in &lane.pods {
-                current
-                    .entry((pod.namespace.clone(), pod.name.clone()))
-                    .or_default()
-                    .push((pod.uid.as_str(), lane.name.as_str()));
-            }
-        }
-        for (key, pods) in current {
-            let known = self.seen.get(&key);
-            // Keep following the pod we know while it is still there.
-            let (uid, node) = match known {
-                Some(s) => pods
-                    .iter()
-                    .find(|(uid, _)| *uid == s.uid)
-                    .copied()
-                    .unwrap_or(pods[0]),
-                None => pods[0],
-            };
-            if let Some(s) = known {
-                if s.uid != uid && s.node != node {
-                    self.moves.insert(
-                        uid.to_string(),
-                        Move {
-                            from: s.node.clone(),
-                            at_ms: now,
-                        },
-                    );
-                }
-            }
-            self.seen.insert(
-                key,
-                Seen {
+        // Every pod on a node now, grouped by name (a name can briefly have two pods: one
+        // Terminating): (namespace, name, uid, node).
+        let mut current: Vec<(&str, &str, &str, &str)> = view
+            .nodes
+            .iter()
+            .flat_map(|lane| {
+                lane.pods.iter().map(|p| {
+                    (
+                        p.namespace.as_str(),
+                        p.name.as_str(),
+                        p.uid.as_str(),
+                        lane.name.as_str(),
+                    )
+                })
+            })
+            .collect();
+        current.sort_unstable();
+        let mut key = String::new();
+        for group in current.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            key.clear();
+            key.push_str(group[0].0);
+            key.push('/');
+            key.push_str(group[0].1);
+            let Some(seen) = self.seen.get_mut(key.as_str()) else {
+                let (_, _, uid, node) = group[0];
+                let seen = Seen {
                     uid: uid.to_string(),
                     node: node.to_string(),
                     at_ms: now,
-                },
-            );
+                };
+                self.seen.insert(key.clone(), seen);
+                continue;
+            };
+            // Keep following the pod we know while it is still there.
+            let (_, _, uid, node) = group
+                .iter()
+                .find(|(_, _, uid, _)| *uid == seen.uid)
+                .copied()
+                .unwrap_or(group[0]);
+            if seen.uid != uid && seen.node != node {
+                self.moves.insert(
+                    uid.to_string(),
+                    Move {
+                        from: seen.node.clone(),
+                        at_ms: now,
+                    },
+                );
+            }
+            if seen.uid != uid {
+                seen.uid = uid.to_string();
+            }
+            if seen.node != node {
+                seen.node = node.to_string();
+            }
+            seen.at_ms = now;
         }
         self.seen
             .retain(|_, s| now.saturating_sub(s.at_ms) < FORGET_MS);
