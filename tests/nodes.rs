@@ -426,3 +426,72 @@ fn pod_gc_keeps_its_quarantine_in_a_long_session() {
     sim.advance_by(secs(1));
     assert!(get(&sim, "web").is_none());
 }
+
+/// `--dry-run=client` on cordon, uncordon and drain prints what kubectl would do, with
+/// ` (dry run)` after each line, and changes nothing (kubectl's drain.go: no cordon patch, and
+/// `deleteOrEvictPodsSimple` only names the pods).
+#[test]
+fn cordon_and_drain_dry_runs_change_nothing() {
+    use kubeplay::Session;
+    let mut s = Session::new(3);
+    let run = |s: &mut Session, cmd: &str| s.execute_text(cmd);
+    run(
+        &mut s,
+        "kubectl create deployment web --image=nginx:1.27 --replicas=4",
+    );
+    run(&mut s, "sim settle");
+    let before = run(&mut s, "kubectl get nodes,pods -o wide").text;
+    let clock = s.sim.now();
+
+    let out = run(&mut s, "kubectl cordon kind-worker --dry-run=client");
+    assert_eq!(out.text, "node/kind-worker cordoned (dry run)\n");
+    let out = run(&mut s, "kubectl uncordon kind-worker --dry-run=server");
+    assert_eq!(
+        out.text,
+        "node/kind-worker already uncordoned (server dry run)\n"
+    );
+
+    let out = run(
+        &mut s,
+        "kubectl drain kind-worker --ignore-daemonsets --dry-run=client",
+    );
+    assert!(out.ok, "{}", out.text);
+    let lines: Vec<&str> = out.text.lines().collect();
+    assert_eq!(lines[0], "node/kind-worker cordoned (dry run)");
+    assert!(lines[1].starts_with("Warning: ignoring DaemonSet-managed Pods: "));
+    let evicting: Vec<&&str> = lines[2..lines.len() - 1].iter().collect();
+    assert!(!evicting.is_empty());
+    assert!(
+        evicting
+            .iter()
+            .all(|l| l.starts_with("evicting pod ") && l.ends_with(" (dry run)")),
+        "{}",
+        out.text
+    );
+    assert_eq!(lines[lines.len() - 1], "node/kind-worker drained (dry run)");
+    // Fatal pods still stop it, as without --dry-run.
+    let out = run(&mut s, "kubectl drain kind-worker --dry-run=client");
+    assert!(!out.ok);
+    assert!(
+        out.text.contains("cannot delete DaemonSet-managed Pods"),
+        "{}",
+        out.text
+    );
+
+    assert_eq!(run(&mut s, "kubectl get nodes,pods -o wide").text, before);
+    assert_eq!(s.sim.now(), clock, "a dry run moves no time");
+
+    // A server dry run is not simulated: said so, nothing drained.
+    let out = run(
+        &mut s,
+        "kubectl drain kind-worker --ignore-daemonsets --dry-run=server",
+    );
+    assert!(!out.ok);
+    assert!(out.text.contains("does not simulate"), "{}", out.text);
+    let out = run(&mut s, "kubectl cordon kind-worker --dry-run=maybe");
+    assert_eq!(
+        out.text,
+        "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+    );
+    assert_eq!(run(&mut s, "kubectl get nodes,pods -o wide").text, before);
+}

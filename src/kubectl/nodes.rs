@@ -57,8 +57,27 @@ fn node_key(name: &str) -> ObjectKey {
     ObjectKey::new(Kind::Node, "", name)
 }
 
-/// Sets `spec.unschedulable`; returns the line kubectl prints.
-fn set_cordon(sim: &mut Sim, name: &str, desired: bool) -> Result<String, String> {
+/// `--dry-run` (kubectl's `GetDryRunStrategy`): the suffix kubectl prints after each line,
+/// or `None` when the command writes for real.
+fn dry_run_suffix(ctx: &Ctx) -> Result<Option<&'static str>, String> {
+    match ctx.args.value("dry-run") {
+        None | Some("none") => Ok(None),
+        Some("client") | Some("true") => Ok(Some(" (dry run)")),
+        Some("server") => Ok(Some(" (server dry run)")),
+        Some(other) => Err(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+/// Sets `spec.unschedulable` (only checks it with `dry`, the `--dry-run` suffix); returns the
+/// line kubectl prints.
+fn set_cordon(
+    sim: &mut Sim,
+    name: &str,
+    desired: bool,
+    dry: Option<&str>,
+) -> Result<String, String> {
     let Some(node) = sim.store().get::<Node>("", name) else {
         return Err(not_found(Kind::Node, name));
     };
@@ -67,8 +86,9 @@ fn set_cordon(sim: &mut Sim, name: &str, desired: bool) -> Result<String, String
     } else {
         ("uncordoned", "already uncordoned")
     };
+    let suffix = dry.unwrap_or("");
     if node.is_unschedulable() == desired {
-        return Ok(format!("node/{name} {already}"));
+        return Ok(format!("node/{name} {already}{suffix}"));
     }
     let live = Object::Node(node.clone());
     let mut new = live.clone();
@@ -77,8 +97,10 @@ fn set_cordon(sim: &mut Sim, name: &str, desired: bool) -> Result<String, String
     }
     // What `update_live` does, on the `Sim` alone (drain cordons as it goes).
     Admission::validate_update(&live, &new).map_err(|e| e.kubectl_text(None))?;
-    sim.update_object(new);
-    Ok(format!("node/{name} {done}"))
+    if dry.is_none() {
+        sim.update_object(new);
+    }
+    Ok(format!("node/{name} {done}{suffix}"))
 }
 
 fn cordon_cmd(ctx: &mut Ctx, desired: bool) -> Output {
@@ -87,10 +109,14 @@ fn cordon_cmd(ctx: &mut Ctx, desired: bool) -> Output {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
+    let dry = match dry_run_suffix(ctx) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
     let mut text = String::new();
     let mut ok = true;
     for n in names {
-        match set_cordon(ctx.sim, &n, desired) {
+        match set_cordon(ctx.sim, &n, desired, dry) {
             Ok(line) => text.push_str(&(line + "\n")),
             Err(e) => {
                 text.push_str(&(e + "\n"));

@@ -8,7 +8,7 @@
 //! part way it is recorded as itself with `--timeout` set to the time it ran (`cut_short`),
 //! which replays to the same cluster.
 
-use super::{node_names, set_cordon};
+use super::{dry_run_suffix, node_names, set_cordon};
 use crate::engine::action::Propagation;
 use crate::engine::model::{DaemonSet, Kind, Object, Pod, PodDisruptionBudget, PodPhase};
 use crate::engine::stable_sort::sort_by_key;
@@ -45,11 +45,22 @@ pub fn run_drain(ctx: &mut Ctx) -> Output {
         Ok(n) => n,
         Err(e) => return crate::kubectl::fail(e),
     };
+    let dry = match dry_run_suffix(ctx) {
+        Ok(d) => d,
+        Err(e) => return crate::kubectl::fail(e),
+    };
+    if dry == Some(SERVER_DRY_RUN) {
+        // The API server would check each eviction against the budgets without making it,
+        // and kubectl would retry refused ones: not simulated, rather than drain for real.
+        return crate::kubectl::fail(
+            "error: kubeplay does not simulate `kubectl drain --dry-run=server`; --dry-run=client shows what drain would cordon and evict",
+        );
+    }
     // `--timeout` applies to each node, so only a one-node drain can be recorded as itself
     // with a shorter timeout when it is stopped: a longer one is worked in one go.
     ctx.may_defer &= names.len() == 1;
     let mut drain = Drain {
-        opts: Opts::of(ctx),
+        opts: Opts::of(ctx, dry),
         nodes: names.into(),
         text: String::new(),
         phase: Phase::NextNode,
@@ -62,8 +73,12 @@ pub fn run_drain(ctx: &mut Ctx) -> Output {
     ctx.run_phased(Box::new(drain))
 }
 
+const SERVER_DRY_RUN: &str = " (server dry run)";
+
 /// The flags, read once.
 struct Opts {
+    /// `--dry-run=client`: the suffix of each line; nothing is written.
+    dry: Option<&'static str>,
     ignore_ds: bool,
     force: bool,
     emptydir: bool,
@@ -73,8 +88,9 @@ struct Opts {
 }
 
 impl Opts {
-    fn of(ctx: &Ctx) -> Opts {
+    fn of(ctx: &Ctx, dry: Option<&'static str>) -> Opts {
         Opts {
+            dry,
             ignore_ds: ctx.args.flag("ignore-daemonsets"),
             force: ctx.args.flag("force"),
             emptydir: ctx.args.flag("delete-emptydir-data") || ctx.args.flag("delete-local-data"),
@@ -195,7 +211,7 @@ impl Drain {
     /// Cordons the node and decides which pods to evict; `Err` when drain stops there.
     fn start_node(&mut self, sim: &mut Sim, name: String) -> Result<NodeDrain, ()> {
         let text = &mut self.text;
-        match set_cordon(sim, &name, true) {
+        match set_cordon(sim, &name, true, self.opts.dry) {
             Ok(line) => text.push_str(&(line + "\n")),
             Err(e) => {
                 text.push_str(&(e + "\n"));
@@ -228,6 +244,15 @@ impl Drain {
     /// when a budget refuses one, `Err` once the timeout would pass before the next try.
     fn evict(&mut self, sim: &mut Sim, mut node: NodeDrain) -> Result<Phase, ()> {
         let text = &mut self.text;
+        // kubectl's `deleteOrEvictPodsSimple` with --dry-run=client: names the pods, evicts
+        // nothing, waits for nothing.
+        if let Some(suffix) = self.opts.dry {
+            for (ns, pod) in &node.evict {
+                text.push_str(&format!("evicting pod {ns}/{pod}{suffix}\n"));
+            }
+            text.push_str(&format!("node/{} drained{suffix}\n", node.name));
+            return Ok(Phase::NextNode);
+        }
         while let Some((ns, pod)) = node.evict.get(node.next).cloned() {
             if node.announced.is_none() {
                 text.push_str(&format!("evicting pod {ns}/{pod}\n"));
