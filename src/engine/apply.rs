@@ -98,7 +98,13 @@ impl Sim {
 
     /// kubeplay's own ceiling, so a typo such as `replicas: 1000000` cannot freeze the tab: a
     /// pod beyond `MAX_PODS` is refused like a ResourceQuota would refuse it.
+    /// Also the Priority admission plugin for a controller's pod: a template naming a class that
+    /// does not exist gets `FailedCreate` `Error creating: pods "web-...-" is forbidden: ...`.
     pub fn check_capacity(&self, obj: &Object) -> Result<(), String> {
+        if let Object::Pod(pod) = obj {
+            crate::engine::manifest::priority::admit_pod(pod)
+                .map_err(|e| format!("Error creating: {}", e.message))?;
+        }
         if obj.kind() == Kind::Pod && self.store.count(Kind::Pod) >= MAX_PODS {
             return Err(format!(
                 "kubeplay: the simulated cluster holds at most {MAX_PODS} pods; scale something down first"
@@ -168,16 +174,9 @@ impl Sim {
         }
         self.admit_storage(&mut obj);
         if let Object::Service(svc) = &mut obj {
-            if svc.spec.cluster_ip.is_none() && svc.spec.type_.as_deref() != Some("ExternalName") {
-                let ip = self.ipam.cluster_ip();
-                svc.spec.cluster_ip = Some(ip.clone());
-                svc.spec.cluster_ips = Some(vec![ip]);
-            } else if svc.spec.is_headless() {
-                svc.spec.cluster_ips = Some(vec!["None".into()]);
-            } else if svc.spec.cluster_ips.is_none() {
-                // The service storage records a requested address in clusterIPs too.
-                svc.spec.cluster_ips = svc.spec.cluster_ip.clone().map(|ip| vec![ip]);
-            }
+            // The service storage: a free cluster IP (a requested one is recorded in clusterIPs
+            // too, `None` for a headless Service) and node ports (service_alloc.rs).
+            self.allocate_for_create(svc);
         }
         let key = ObjectKey::of(&obj);
         self.store.put(obj.clone(), now);
@@ -216,6 +215,10 @@ impl Sim {
                 .metadata
                 .annotations_mut()
                 .insert(DS_TEMPLATE_GENERATION.into(), next.to_string());
+        }
+        if let Object::Service(svc) = &mut obj {
+            // A Service switched to NodePort or LoadBalancer gets its node ports now.
+            self.allocate_node_ports(svc);
         }
         set_type_meta(&mut obj);
         if old == obj {

@@ -17,6 +17,7 @@ pub mod kubelet;
 pub mod manifest;
 pub mod model;
 pub mod scheduler;
+pub mod service_alloc;
 pub mod stable_sort;
 pub mod store;
 pub mod time;

@@ -161,10 +161,6 @@ impl Admission {
     pub fn prepare_update(live: &Object, new: &mut Object) {
         manifest::prepare_for_update(live, new);
     }
-    /// An update that is not re-defaulted (a patch): only the stored status is kept.
-    pub fn keep_status(live: &Object, new: &mut Object) {
-        manifest::keep_stored_status(live, new);
-    }
     pub fn validate_create(doc: Option<&Document>, obj: &Object) -> Result<(), ApiError> {
         manifest::validate_create(obj).map_err(|mut e| {
             if let Some(d) = doc {
@@ -386,6 +382,7 @@ fn write_one(
             }
             Admission::prepare_create(&mut obj);
             Admission::validate_create(Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
+            ctx.sim.admit_service_create(&obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
             if !dry {
                 let key = ctx.sim.create_object(obj);
                 return Ok(format!("{} created{suffix}", kind_slash_name(kind, &key.name)));

@@ -168,6 +168,9 @@ fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
     if let Err(e) = Admission::validate_create(None, &obj) {
         return fail(e.kubectl_text(None));
     }
+    if let Err(e) = ctx.sim.admit_service_create(&obj) {
+        return fail(e.kubectl_text(None));
+    }
     let suffix = dry_suffix(ctx);
     if let Some(o) = ctx
         .args

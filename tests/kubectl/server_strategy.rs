@@ -200,3 +200,139 @@ fn a_node_status_patch_changes_nothing() {
     let nodes = run(&mut s, "kubectl get node kind-worker\n");
     assert!(nodes.contains("kind-worker   Ready"), "{nodes}");
 }
+
+const REQUESTED_IPS: &str = "apiVersion: v1
+kind: Service
+metadata: {name: b}
+spec:
+  clusterIP: \"\"
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: c}
+spec:
+  clusterIP: 10.96.0.23
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: e}
+spec:
+  clusterIPs: [10.96.7.7]
+  ports: [{port: 80}]
+";
+
+#[test]
+fn cluster_ips_are_allocated_reserved_and_never_shared() {
+    let mut s = Session::new(1);
+    ok(&mut s, "kubectl create service clusterip a --tcp=80");
+    assert!(stdin(&mut s, "apply", REQUESTED_IPS).ok);
+    ok(&mut s, "kubectl create service clusterip d --tcp=80");
+    // An empty clusterIP asks for one; clusterIPs alone is honoured.
+    assert_eq!(
+        out(
+            &mut s,
+            "kubectl get svc b -o jsonpath={.spec.clusterIP}/{.spec.clusterIPs[0]}"
+        ),
+        "10.96.0.22/10.96.0.22"
+    );
+    assert_eq!(
+        out(
+            &mut s,
+            "kubectl get svc e -o jsonpath={.spec.clusterIP}/{.spec.clusterIPs[0]}"
+        ),
+        "10.96.7.7/10.96.7.7"
+    );
+    let ips: Vec<String> = ["a", "b", "c", "d", "e", "kubernetes"]
+        .iter()
+        .map(|n| {
+            out(
+                &mut s,
+                &format!("kubectl get svc {n} -o jsonpath={{.spec.clusterIP}}"),
+            )
+        })
+        .collect();
+    let mut unique = ips.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ips.len(), "{ips:?}");
+    // A second Service asking for a held address is refused by the allocator.
+    let o = stdin(
+        &mut s,
+        "apply",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: f}\nspec:\n  clusterIP: 10.96.0.23\n  ports: [{port: 80}]\n",
+    );
+    assert!(!o.ok);
+    assert_eq!(
+        o.text,
+        "The Service \"f\" is invalid: spec.clusterIPs: Invalid value: [\"10.96.0.23\"]: failed to allocate IP 10.96.0.23: provided IP is already allocated\n"
+    );
+}
+
+#[test]
+fn node_port_services_get_a_node_port_from_the_range() {
+    let mut s = Session::new(1);
+    ok(&mut s, "kubectl create deployment web --image=nginx");
+    ok(
+        &mut s,
+        "kubectl expose deployment web --port=80 --type=NodePort",
+    );
+    let port: i64 = out(
+        &mut s,
+        "kubectl get svc web -o jsonpath={.spec.ports[0].nodePort}",
+    )
+    .parse()
+    .expect("a node port");
+    assert!((30000..=32767).contains(&port), "{port}");
+    let table = out(&mut s, "kubectl get svc web");
+    assert!(table.contains(&format!("   80:{port}/TCP   ")), "{table}");
+    let d = out(&mut s, "kubectl describe svc web");
+    assert!(
+        d.contains(&format!(
+            "\nNodePort:                 <unset>  {port}/TCP\n"
+        )),
+        "{d}"
+    );
+    // Patched to LoadBalancer it keeps the port; a ClusterIP Service patched to NodePort
+    // gets one of its own.
+    ok(
+        &mut s,
+        r#"kubectl patch svc web -p '{"spec":{"type":"LoadBalancer"}}'"#,
+    );
+    assert!(out(&mut s, "kubectl get svc web").contains(&format!("80:{port}/TCP")));
+    ok(&mut s, "kubectl create service clusterip other --tcp=81");
+    ok(
+        &mut s,
+        r#"kubectl patch svc other -p '{"spec":{"type":"NodePort"}}'"#,
+    );
+    let other: i64 = out(
+        &mut s,
+        "kubectl get svc other -o jsonpath={.spec.ports[0].nodePort}",
+    )
+    .parse()
+    .expect("a node port");
+    assert!((30000..=32767).contains(&other) && other != port, "{other}");
+}
+
+#[test]
+fn a_template_naming_an_unknown_priority_class_fails_each_pod_create() {
+    let mut s = Session::new(1);
+    let o = stdin(
+        &mut s,
+        "apply",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      priorityClassName: high\n      containers: [{name: c, image: nginx}]\n",
+    );
+    assert!(o.ok, "{}", o.text);
+    ok(&mut s, "sim advance 5s");
+    assert_eq!(
+        out(&mut s, "kubectl get pods"),
+        "No resources found in default namespace.\n"
+    );
+    let events = out(&mut s, "kubectl get events");
+    assert!(
+        events.contains("FailedCreate")
+            && events.contains("is forbidden: no PriorityClass with name high was found"),
+        "{events}"
+    );
+}
