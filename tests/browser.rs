@@ -76,6 +76,31 @@ async fn click(root: &Element, selector: &str) {
     yew::scheduler::flush().await;
 }
 
+/// A `keydown` of `key` (with Ctrl when `ctrl`) on `el`, built in JavaScript (`new
+/// KeyboardEvent(...)`): web-sys's KeyboardEventInit is not among the enabled features.
+async fn keydown(el: &Element, key: &str, ctrl: bool) {
+    use wasm_bindgen::JsValue;
+    let init = js_sys::Object::new();
+    for (name, value) in [
+        ("key", JsValue::from_str(key)),
+        ("ctrlKey", JsValue::from_bool(ctrl)),
+        ("bubbles", JsValue::TRUE),
+        ("cancelable", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&init, &name.into(), &value).unwrap();
+    }
+    let ctor: js_sys::Function =
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"KeyboardEvent".into())
+            .unwrap()
+            .unchecked_into();
+    let args = js_sys::Array::of2(&"keydown".into(), &init);
+    let event: Event = js_sys::Reflect::construct(&ctor, &args)
+        .unwrap()
+        .unchecked_into();
+    el.dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
 /// Waits (real time, animation frames run) until the console has no command running: one
 /// that moves time for a while runs a slice per frame.
 async fn console_done(root: &Element) {

@@ -890,44 +890,12 @@ mod server_strategy;
 #[test]
 fn a_statefulset_pods_spec_reads_as_on_a_real_cluster() {
     let mut s = Session::new(1);
-    let manifest = "kubectl apply -f - <<EOF
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: nginx
-  replicas: 1
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [\"ReadWriteOnce\"]
-      resources:
-        requests:
-          storage: 1Gi
-EOF
-sim settle
-";
-    run(&mut s, manifest);
+    // The tutorial's StatefulSet, as the reference cluster ran it.
+    let manifest = format!(
+        "kubectl apply -f - <<EOF\n{}EOF\nsim settle\n",
+        include_str!("../static/examples/web.yaml")
+    );
+    run(&mut s, &manifest);
     let yaml = kubectl(&mut s, "kubectl get pod web-0 -o yaml").text;
     let spec = &yaml[yaml.find("\nspec:\n").expect("a spec") + 1
         ..yaml.find("\nstatus:\n").expect("a status") + 1];

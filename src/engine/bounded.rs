@@ -21,14 +21,7 @@ impl Sim {
     pub fn run_toward(&mut self, target: SimTime, max_reconciles: u32) -> bool {
         let mut budget = max_reconciles;
         loop {
-            while budget > 0 {
-                let Some((c, k)) = self.queue.pop() else {
-                    break;
-                };
-                self.run_reconcile(c, k);
-                budget -= 1;
-            }
-            if self.queue.len() > 0 {
+            if !self.run_queued(&mut budget) {
                 return false;
             }
             match self.timers.next_due() {
@@ -52,14 +45,7 @@ impl Sim {
     pub fn settle_toward(&mut self, limit: SimTime, max_reconciles: u32) -> Option<bool> {
         let mut budget = max_reconciles;
         loop {
-            while budget > 0 {
-                let Some((c, k)) = self.queue.pop() else {
-                    break;
-                };
-                self.run_reconcile(c, k);
-                budget -= 1;
-            }
-            if self.queue.len() > 0 {
+            if !self.run_queued(&mut budget) {
                 return None;
             }
             if self.pending_work() == 0 {
@@ -78,6 +64,18 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// Runs queued reconciles while `budget` lasts. Returns whether the queue is empty.
+    fn run_queued(&mut self, budget: &mut u32) -> bool {
+        while *budget > 0 {
+            let Some((c, k)) = self.queue.pop() else {
+                break;
+            };
+            self.run_reconcile(c, k);
+            *budget -= 1;
+        }
+        self.queue.len() == 0
     }
 
     /// Whether all work of the current instant is done: nothing queued and no timer due at or

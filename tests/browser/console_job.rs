@@ -8,7 +8,7 @@ use kubeplay::Session;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, HtmlElement};
+use web_sys::{Element, HtmlElement};
 use yew::Reducible;
 
 /// Enough pods that settling takes many frames, however fast the machine.
@@ -123,29 +123,6 @@ fn another_action_stops_a_running_command_where_the_cluster_is() {
     );
 }
 
-/// A `keydown` of Ctrl+`key` on `el`, built in JavaScript (`new KeyboardEvent(...)`).
-async fn ctrl_key(el: &Element, key: &str) {
-    use wasm_bindgen::JsValue;
-    let init = js_sys::Object::new();
-    for (name, value) in [
-        ("key", JsValue::from_str(key)),
-        ("ctrlKey", JsValue::TRUE),
-        ("bubbles", JsValue::TRUE),
-        ("cancelable", JsValue::TRUE),
-    ] {
-        js_sys::Reflect::set(&init, &name.into(), &value).unwrap();
-    }
-    let ctor: js_sys::Function =
-        js_sys::Reflect::get(&web_sys::window().unwrap(), &"KeyboardEvent".into())
-            .unwrap()
-            .unchecked_into();
-    let args = js_sys::Array::of2(&"keydown".into(), &init);
-    let event: Event = js_sys::Reflect::construct(&ctor, &args)
-        .unwrap()
-        .unchecked_into();
-    el.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
-}
 
 async fn submit(root: &Element, line: &str) {
     type_into(root, "[data-testid=console-input]", line).await;
@@ -171,7 +148,7 @@ async fn ctrl_c_in_the_console_stops_a_running_rollout_status() {
         .unwrap_or_default()
         .contains("Waiting for deployment"));
     let input = find(&root, "[data-testid=console-input]");
-    ctrl_key(&input, "c").await;
+    super::keydown(&input, "c", true).await;
     assert!(root
         .query_selector("[data-testid=console-output] [data-running=true]")
         .unwrap()

@@ -376,27 +376,9 @@ fn live(root: &Element) -> bool {
         == Some("true")
 }
 
-/// A `keydown` of `key` on the slider, built in JavaScript (`new KeyboardEvent(...)`).
+/// A `keydown` of `key` on the slider.
 async fn key(root: &Element, key: &str) {
-    use wasm_bindgen::JsValue;
-    let init = js_sys::Object::new();
-    for (name, value) in [
-        ("key", JsValue::from_str(key)),
-        ("bubbles", JsValue::TRUE),
-        ("cancelable", JsValue::TRUE),
-    ] {
-        js_sys::Reflect::set(&init, &name.into(), &value).unwrap();
-    }
-    let ctor: js_sys::Function =
-        js_sys::Reflect::get(&web_sys::window().unwrap(), &"KeyboardEvent".into())
-            .unwrap()
-            .unchecked_into();
-    let args = js_sys::Array::of2(&"keydown".into(), &init);
-    let event: Event = js_sys::Reflect::construct(&ctor, &args)
-        .unwrap()
-        .unchecked_into();
-    slider(root).dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
+    super::keydown(&slider(root), key, false).await;
 }
 
 #[wasm_bindgen_test]
