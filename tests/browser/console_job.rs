@@ -123,7 +123,6 @@ fn another_action_stops_a_running_command_where_the_cluster_is() {
     );
 }
 
-
 async fn submit(root: &Element, line: &str) {
     type_into(root, "[data-testid=console-input]", line).await;
     find(root, "[data-testid=run]")
