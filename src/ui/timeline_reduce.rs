@@ -628,7 +628,9 @@ fn short_flags_watch(word: &str) -> bool {
 }
 
 fn command_only_reads(words: &[String]) -> bool {
-    let watching = words.iter().any(|w| w.starts_with("--watch") || short_flags_watch(w));
+    let watching = words
+        .iter()
+        .any(|w| w.starts_with("--watch") || short_flags_watch(w));
     let Some((program, rest)) = words.split_first() else {
         return false;
     };
