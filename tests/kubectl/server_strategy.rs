@@ -336,3 +336,21 @@ fn a_template_naming_an_unknown_priority_class_fails_each_pod_create() {
         "{events}"
     );
 }
+
+#[test]
+fn a_replaced_or_re_applied_service_keeps_its_address_and_node_port() {
+    let mut s = Session::new(1);
+    let manifest = S2_NODE_PORT.replace("spec:\n", "spec:\n  clusterIP: \"\"\n");
+    assert!(stdin(&mut s, "apply", &manifest).ok);
+    let query = "kubectl get svc s2 -o jsonpath={.spec.clusterIP}/{.spec.ports[0].nodePort}";
+    let before = out(&mut s, query);
+    assert!(
+        before.starts_with("10.96.") && !before.ends_with('/'),
+        "{before}"
+    );
+    assert!(stdin(&mut s, "apply", &manifest).ok);
+    assert_eq!(out(&mut s, query), before);
+    let o = stdin(&mut s, "replace", S2_NODE_PORT);
+    assert_eq!(o.text, "service/s2 replaced\n");
+    assert_eq!(out(&mut s, query), before);
+}

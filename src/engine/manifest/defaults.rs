@@ -38,13 +38,15 @@ pub fn prepare_for_create(obj: &mut Object) {
 /// validating it: the status stays the stored one, because status is written only through the
 /// status subresource (so `status.phase: Bogus` in a replaced or patched pod changes nothing
 /// and is never judged), then the defaults are applied; a Service then loses the fields its new
-/// type no longer uses (`dropTypeDependentFields`). Same kinds as [`prepare_for_create`], plus
+/// type no longer uses (`dropTypeDependentFields`) and keeps the address and node ports the
+/// client left out (`patchAllocatedValues`). Same kinds as [`prepare_for_create`], plus
 /// Node (whose create keeps the status it is sent).
 pub fn prepare_for_update(live: &Object, new: &mut Object) {
     keep_stored_status(live, new);
     apply_defaults(new);
     if let (Object::Service(old), Object::Service(n)) = (live, &mut *new) {
         super::service_update::drop_type_dependent_fields(old, n);
+        super::service_update::patch_allocated_values(old, n);
     }
 }
 

@@ -76,3 +76,40 @@ pub fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
         }
     }
 }
+
+/// The service storage's `patchAllocatedValues` (storage/storage.go, before every update): what
+/// the allocators handed out and the client left out (a re-applied or replaced manifest without
+/// `clusterIP` or `nodePort`, or with `clusterIP: ""`) is copied from the stored Service, so an
+/// update keeps its address and node ports. Node ports are matched by port name.
+pub fn patch_allocated_values(old: &Service, new: &mut Service) {
+    let (o, n) = (&old.spec, &mut new.spec);
+    if needs_cluster_ip(o) && needs_cluster_ip(n) {
+        if n.cluster_ip.as_deref().unwrap_or("").is_empty() {
+            n.cluster_ip = o.cluster_ip.clone();
+        }
+        if n.cluster_ips.as_ref().is_none_or(|ips| ips.is_empty())
+            && o.cluster_ips.as_ref().is_some_and(|ips| !ips.is_empty())
+        {
+            n.cluster_ips = o.cluster_ips.clone();
+        }
+    }
+    if needs_node_port(o) && needs_node_port(n) {
+        let used: BTreeSet<i64> = node_ports(o)
+            .intersection(&node_ports(n))
+            .copied()
+            .collect();
+        for port in &mut n.ports {
+            if port.node_port.unwrap_or(0) != 0 {
+                continue;
+            }
+            let old_port = o
+                .ports
+                .iter()
+                .find(|p| p.name.as_deref().unwrap_or("") == port.name.as_deref().unwrap_or(""))
+                .and_then(|p| p.node_port);
+            if let Some(value) = old_port.filter(|v| !used.contains(v)) {
+                port.node_port = Some(value);
+            }
+        }
+    }
+}
