@@ -83,10 +83,20 @@ async fn a_crowded_lane_draws_a_tile_per_pod_each_named_and_openable() {
     assert_eq!(inspector.get_attribute("data-name"), Some(name));
     click(&root, "[data-testid=inspector-close]").await;
     assert_eq!(count(&root, "[data-testid=inspector]"), 0);
-    // ...and so does Enter on a focused tile.
+    // ...and so does Enter on a focused tile, whose name the caption line shows meanwhile (a
+    // tooltip only follows the mouse).
+    let caption = "[data-node=kind-worker2] [data-testid=tiles-caption]";
+    assert!(text(&root, caption).starts_with("One tile per pod"));
     let other = find(&root, "[data-node=kind-worker2] .tile[data-pod^=fleet-]");
+    other
+        .clone()
+        .unchecked_into::<HtmlElement>()
+        .focus()
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(Some(text(&root, caption)), other.get_attribute("title"));
     js(
-        "arg.focus(); arg.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
+        "arg.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
         &other,
     );
     yew::scheduler::flush().await;

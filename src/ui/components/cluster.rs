@@ -6,10 +6,10 @@
 use super::claim_chip::{Claim, ClaimPlace};
 use super::node_actions::AddNodeForm;
 use super::node_lane::NodeLaneView;
-use super::pod_chip::Chip;
+use super::pod_chip::{pod_title, Chip};
 use super::tiles::{
-    grouped_reasons, lane_inspect_handlers, more_to_come, pod_tile, tiles_hint, use_paced_count,
-    TILES_FROM,
+    grouped_reasons, lane_inspect_handlers, more_to_come, pod_tile, tiles_caption,
+    use_focused_tile, use_paced_count, TILES_FROM,
 };
 use crate::present::InspectTarget;
 use crate::present::{ClaimChip, ClusterView, MoveTracker, PodChip, WaitLine};
@@ -128,6 +128,7 @@ struct PendingProps {
 #[component]
 fn PendingLane(props: &PendingProps) -> Html {
     let drawn = use_paced_count(props.pods.len());
+    let focus = use_focused_tile();
     html! {
         <div class="lane pending-lane" data-testid="pending-lane">
             <div class="lane-head">
@@ -138,7 +139,7 @@ fn PendingLane(props: &PendingProps) -> Html {
             if props.pods.is_empty() {
                 <p class="lane-empty">{"No pods waiting for a node"}</p>
             } else if props.pods.len() >= TILES_FROM {
-                {crowded_pending(props, drawn)}
+                {crowded_pending(props, drawn, focus)}
             } else {
                 <ul class="pods pending" aria-label="Pods waiting for a node">
                     { for props.pods[..drawn].iter().map(|p| html! {
@@ -154,14 +155,30 @@ fn PendingLane(props: &PendingProps) -> Html {
 /// Many pods waiting at once (a big Deployment just applied, or a cluster out of room): a tile
 /// per pod, and each scheduler reason once with how many pods it holds back.
 /// Only the first `drawn` tiles are drawn yet (see `use_paced_count`).
-fn crowded_pending(props: &PendingProps, drawn: usize) -> Html {
+fn crowded_pending(
+    props: &PendingProps,
+    drawn: usize,
+    (focused, onfocusin, onfocusout): (
+        Option<InspectTarget>,
+        Callback<FocusEvent>,
+        Callback<FocusEvent>,
+    ),
+) -> Html {
     let (onclick, onkeydown) = lane_inspect_handlers(&props.on_inspect);
+    let focused_title = focused.and_then(|t| {
+        props
+            .pods
+            .iter()
+            .find(|p| p.namespace == t.namespace && p.name == t.name)
+            .map(|p| pod_title(p, None, None))
+    });
     html! {
         <>
             <p class="tiles-total" data-testid="pending-count">{format!("{} pods", props.pods.len())}</p>
             {grouped_reasons(&props.pods)}
-            {tiles_hint()}
-            <ul class="pods tiles pending" aria-label="Pods waiting for a node" {onclick} {onkeydown}>
+            {tiles_caption(focused_title)}
+            <ul class="pods tiles pending" aria-label="Pods waiting for a node" {onclick} {onkeydown}
+                {onfocusin} {onfocusout}>
                 { for props.pods[..drawn].iter().map(|p| pod_tile(p, None, None, false)) }
             </ul>
             {more_to_come(props.pods.len() - drawn)}

@@ -1,13 +1,13 @@
 //! One node's lane: name, roles, Ready/NotReady, cordon, labels, taints, usage meters, and its
 //! pods in owner-then-ordinal order, each followed by the claims whose volume lives here.
 
-use super::claim_chip::{Claim, ClaimPlace};
+use super::claim_chip::{claim_title, Claim, ClaimPlace};
 use super::cluster::{inspect_handlers, SYSTEM_NAMESPACE};
 use super::node_actions::NodeMenu;
-use super::pod_chip::Chip;
+use super::pod_chip::{pod_title, Chip, Grace};
 use super::tiles::{
-    lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_hint, use_paced_count,
-    ClaimTile, TILES_FROM,
+    lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_caption, use_focused_tile,
+    use_paced_count, ClaimTile, TILES_FROM,
 };
 use super::usage::UsageMeters;
 use crate::present::{lane_entries, ArrivalOrder, InspectKind, InspectTarget, LaneEntry, NodeLane};
@@ -64,6 +64,7 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         entries
     };
     let drawn = use_paced_count(entries.len());
+    let (focused, onfocusin, onfocusout) = use_focused_tile();
     let held_back = entries.len() - drawn;
     let counts = tiles.then(|| {
         status_counts(entries.iter().filter_map(|e| match e {
@@ -121,9 +122,10 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
             } else {
                 if let Some(counts) = counts {
                     {counts}
-                    {tiles_hint()}
+                    {tiles_caption(focused.and_then(|t| focused_title(&entries, &t, props)))}
                 }
-                <ul class={classes!("pods", tiles.then_some("tiles"))} aria-label={pods_label} {onclick} {onkeydown}>
+                <ul class={classes!("pods", tiles.then_some("tiles"))} aria-label={pods_label} {onclick} {onkeydown}
+                    onfocusin={tiles.then_some(onfocusin)} onfocusout={tiles.then_some(onfocusout)}>
                     { for items }
                 </ul>
                 {more_to_come(held_back)}
@@ -187,4 +189,31 @@ fn tile_item(entry: &LaneEntry, props: &LaneProps) -> Html {
             html! { <li key={c.uid.clone()} class="slot">{ for tiles }</li> }
         }
     }
+}
+
+/// The title of the focused tile's pod or claim as this render draws it.
+fn focused_title(
+    entries: &[LaneEntry],
+    target: &InspectTarget,
+    props: &LaneProps,
+) -> Option<String> {
+    let same = |namespace: &str, name: &str| namespace == target.namespace && name == target.name;
+    entries.iter().find_map(|entry| match (entry, target.kind) {
+        (LaneEntry::Pod { pod, .. }, InspectKind::Pod) if same(&pod.namespace, &pod.name) => {
+            let grace = Grace::of(pod, pod.deletion_ms.and(props.now_ms));
+            Some(pod_title(
+                pod,
+                grace,
+                props.moves.get(&pod.uid).map(String::as_str),
+            ))
+        }
+        (LaneEntry::Pod { claims, .. }, InspectKind::Claim) => claims
+            .iter()
+            .find(|c| same(&c.namespace, &c.name))
+            .map(|c| claim_title(c, ClaimPlace::BesidePod)),
+        (LaneEntry::Claim(c), InspectKind::Claim) if same(&c.namespace, &c.name) => {
+            Some(claim_title(c, ClaimPlace::Alone))
+        }
+        _ => None,
+    })
 }

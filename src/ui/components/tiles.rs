@@ -223,9 +223,37 @@ pub fn grouped_reasons(pods: &[PodChip]) -> Html {
     }
 }
 
-/// What the tiles are and how to reach a pod's name.
-pub fn tiles_hint() -> Html {
+/// The tile that has the keyboard focus in a list (its pod or claim), and the list's focusin
+/// and focusout handlers. A tooltip only follows the mouse: the caption line says the focused
+/// tile's name and status for a sighted keyboard user (a screen reader reads the title).
+#[hook]
+pub fn use_focused_tile() -> (
+    Option<InspectTarget>,
+    Callback<FocusEvent>,
+    Callback<FocusEvent>,
+) {
+    let focused = use_state(|| None::<InspectTarget>);
+    let on_focus_in = {
+        let focused = focused.clone();
+        Callback::from(move |e: FocusEvent| focused.set(target_of(e.target_dyn_into::<Element>())))
+    };
+    let on_focus_out = {
+        let focused = focused.clone();
+        Callback::from(move |_: FocusEvent| focused.set(None))
+    };
+    ((*focused).clone(), on_focus_in, on_focus_out)
+}
+
+/// The line above the tiles: what they are and how to reach a pod's name, or the focused
+/// tile's title as it reads now (name, STATUS, readiness...). It keeps its height either way,
+/// so the tiles do not move.
+pub fn tiles_caption(focused_title: Option<String>) -> Html {
+    let class = classes!("tiles-hint", focused_title.is_some().then_some("focused"));
     html! {
-        <p class="tiles-hint">{"One tile per pod — hover or focus a tile for its name; click or Enter opens it."}</p>
+        <p {class} data-testid="tiles-caption" aria-hidden={focused_title.is_some().then_some("true")}>
+            { focused_title.unwrap_or_else(|| {
+                "One tile per pod — hover or focus a tile for its name; click or Enter opens it.".to_string()
+            }) }
+        </p>
     }
 }
