@@ -860,6 +860,9 @@ mod completion;
 #[path = "kubectl/set_resources.rs"]
 mod set_resources;
 
+#[path = "kubectl/taint.rs"]
+mod taint;
+
 /// Go's `omitempty` leaves an empty map out: after the last label or annotation is removed,
 /// `-o yaml` has no `labels: {}` (the API server never writes one back).
 #[test]
