@@ -257,3 +257,36 @@ fn errors_name_every_key_and_come_after_the_other_nodes() {
     );
     assert_eq!(taints(&mut s, "kind-worker"), "c b");
 }
+
+/// `-o` prints through taint's printer (name, JSON/YAML, jsonpath) instead of the line; a
+/// format it has no printer for fails each node before the patch, so nothing is written.
+#[test]
+fn output_flag_prints_the_tainted_node() {
+    let mut s = Session::new(1);
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl taint nodes kind-worker a=1:NoSchedule -o name"
+        ),
+        "node/kind-worker\n"
+    );
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl taint nodes kind-worker b=1:NoSchedule -o jsonpath={.spec.taints[*].key}"
+        ),
+        "b a"
+    );
+    let yaml = ok(
+        &mut s,
+        "kubectl taint nodes kind-worker c=1:NoExecute -o yaml --dry-run=client",
+    );
+    assert!(yaml.starts_with("apiVersion: v1\nkind: Node\n"), "{yaml}");
+    assert!(yaml.contains("key: c"), "{yaml}");
+    assert_eq!(taints(&mut s, "kind-worker"), "b a");
+    assert_eq!(
+        fails(&mut s, "kubectl taint nodes kind-worker c=1:NoSchedule -o wide"),
+        "error: unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"
+    );
+    assert_eq!(taints(&mut s, "kind-worker"), "b a");
+}

@@ -8,6 +8,7 @@ use crate::engine::time::Timestamp;
 use crate::engine::Sim;
 use crate::kubectl::apply::Admission;
 use crate::kubectl::args::{b, o, vs, Flag};
+use crate::kubectl::output::{render_objects, Format};
 use crate::kubectl::resources::not_found;
 use crate::kubectl::selector::LabelSel;
 use crate::kubectl::{fail, Ctx};
@@ -58,6 +59,8 @@ struct TaintCmd {
     overwrite: bool,
     /// kubectl's dry-run suffix; `None` writes for real.
     dry: Option<&'static str>,
+    /// The `-o` printer, or why there is none (kubectl finds out per node, before patching).
+    printer: Result<Format, String>,
 }
 
 /// Why one node was not tainted, as kubectl's visitor returns it.
@@ -224,7 +227,23 @@ fn complete_and_validate(ctx: &Ctx) -> Result<TaintCmd, String> {
         targets,
         overwrite: ctx.args.flag("overwrite"),
         dry,
+        printer: printer(ctx.args.value("output")),
     })
+}
+
+/// taint's PrintFlags: names, JSON/YAML and templates; no table, wide or custom columns.
+fn printer(output: Option<&str>) -> Result<Format, String> {
+    let none_matches = |t: &str| {
+        format!("unable to match a printer suitable for the output format \"{t}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml")
+    };
+    match Format::parse(output) {
+        Ok(Format::Wide | Format::CustomColumns(_)) => Err(none_matches(output.unwrap_or(""))),
+        Ok(format) => Ok(format),
+        Err(e) if e.contains("unable to match a printer") => {
+            Err(none_matches(output.unwrap_or("")))
+        }
+        Err(e) => Err(e.trim_start_matches("error: ").to_string()),
+    }
 }
 
 /// The nodes the builder visits, in the API server's list order (by name) for `-l`/`--all`.
@@ -297,7 +316,7 @@ fn reorganize(
     Ok((operation, taints))
 }
 
-/// updateTaints and the patch for one node; returns the line kubectl prints.
+/// updateTaints, the printer and the patch for one node; returns what kubectl prints.
 fn taint_node(sim: &mut Sim, name: &str, cmd: &TaintCmd) -> Result<String, NodeError> {
     let Some(node) = sim.store().get::<Node>("", name) else {
         return Err(NodeError::Api(not_found(Kind::Node, name)));
@@ -324,6 +343,10 @@ fn taint_node(sim: &mut Sim, name: &str, cmd: &TaintCmd) -> Result<String, NodeE
     }
     let (operation, taints) =
         reorganize(&node.spec.taints, cmd, Timestamp(sim.now())).map_err(NodeError::Plain)?;
+    let format = cmd
+        .printer
+        .as_ref()
+        .map_err(|e| NodeError::Plain(vec![e.clone()]))?;
     let live = Object::Node(node.clone());
     let mut new = live.clone();
     if let Object::Node(n) = &mut new {
@@ -333,10 +356,26 @@ fn taint_node(sim: &mut Sim, name: &str, cmd: &TaintCmd) -> Result<String, NodeE
         Admission::validate_update(&live, &new)
             .map_err(|e| NodeError::Api(e.kubectl_text(None)))?;
         if cmd.dry.is_none() {
-            sim.update_object(new);
+            sim.update_object(new.clone());
         }
     }
-    Ok(format!("node/{name} {operation}{}", cmd.dry.unwrap_or("")))
+    if format.is_table() {
+        return Ok(format!(
+            "node/{name} {operation}{}\n",
+            cmd.dry.unwrap_or("")
+        ));
+    }
+    // A real patch prints what the server returned; a dry run the object it would write.
+    let shown = match cmd.dry {
+        None => sim
+            .store()
+            .get::<Node>("", name)
+            .cloned()
+            .map_or(new, Object::Node),
+        Some(_) => new,
+    };
+    render_objects(format, &[&shown], true, false)
+        .map_err(|e| NodeError::Plain(vec![e.trim_start_matches("error: ").to_string()]))
 }
 
 /// Go's `aggregate.Error()`: one message alone, several (duplicates once) as `[a, b]`.
@@ -394,10 +433,7 @@ pub fn run_taint(ctx: &mut Ctx) -> Output {
     let mut errors = Vec::new();
     for name in nodes {
         match taint_node(ctx.sim, &name, &cmd) {
-            Ok(line) => {
-                text.push_str(&line);
-                text.push('\n');
-            }
+            Ok(printed) => text.push_str(&printed),
             Err(e) => errors.push(e),
         }
     }
