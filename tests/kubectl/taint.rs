@@ -290,3 +290,27 @@ fn output_flag_prints_the_tainted_node() {
     );
     assert_eq!(taints(&mut s, "kind-worker"), "b a");
 }
+
+/// Validate checks the first argument with the RESTMapper: any case of a Node type works,
+/// another kind is refused, and `node/NAME` there is an unknown type (the builder takes
+/// `node/NAME` only after the type).
+#[test]
+fn the_first_argument_must_be_the_node_type() {
+    let mut s = Session::new(1);
+    assert_eq!(
+        fails(&mut s, "kubectl taint node/kind-worker k=v:NoSchedule"),
+        "the server doesn't have a resource type \"node/kind-worker\"\n"
+    );
+    assert_eq!(
+        fails(&mut s, "kubectl taint Pods web k=v:NoSchedule"),
+        "error: invalid resource type pods, only node types are supported\n"
+    );
+    assert_eq!(
+        ok(&mut s, "kubectl taint Nodes kind-worker k=v:NoSchedule"),
+        "node/kind-worker tainted\n"
+    );
+    assert_eq!(
+        ok(&mut s, "kubectl taint no node/kind-worker2 k=v:NoSchedule"),
+        "node/kind-worker2 tainted\n"
+    );
+}

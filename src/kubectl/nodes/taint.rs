@@ -9,7 +9,7 @@ use crate::engine::Sim;
 use crate::kubectl::apply::Admission;
 use crate::kubectl::args::{b, o, vs, Flag};
 use crate::kubectl::output::{render_objects, Format};
-use crate::kubectl::resources::not_found;
+use crate::kubectl::resources::{kind_for, not_found};
 use crate::kubectl::selector::LabelSel;
 use crate::kubectl::{fail, Ctx};
 use crate::script::Output;
@@ -160,6 +160,26 @@ fn conflicts(add: &[Taint], remove: &[Removal]) -> Result<(), String> {
     ))
 }
 
+/// Validate's first check: the first argument must name the Node type (in any case, as
+/// `kubectl explain` splits `type.field`); `node/NAME` is no type at all.
+fn check_resource_type(first: &str) -> Result<(), String> {
+    let resource_type = first.to_lowercase();
+    let base = resource_type.trim_end_matches('.');
+    let base = base.split('.').next().unwrap_or(base);
+    match kind_for(base) {
+        Ok(Kind::Node) => Ok(()),
+        Err(e) if !e.contains("does not simulate") => {
+            // The RESTMapper's NoResourceMatchError: CheckErr prints it without `error: `.
+            Err(format!(
+                "the server doesn't have a resource type \"{base}\""
+            ))
+        }
+        _ => Err(format!(
+            "error: invalid resource type {resource_type}, only node types are supported"
+        )),
+    }
+}
+
 /// Complete and Validate: the arguments split into resources and taint changes, the taints
 /// parsed, the resource type, conflicts and node choice checked.
 fn complete_and_validate(ctx: &Ctx) -> Result<TaintCmd, String> {
@@ -188,20 +208,15 @@ fn complete_and_validate(ctx: &Ctx) -> Result<TaintCmd, String> {
         return Err("error: at least one taint update is required".into());
     }
     let (add, remove) = parse_taints(&taint_args)?;
-    let names: Vec<String> = if let Some(n) = first
-        .strip_prefix("node/")
-        .or_else(|| first.strip_prefix("nodes/"))
-    {
-        std::iter::once(n.to_string())
-            .chain(resources[1..].iter().cloned())
-            .collect()
-    } else if matches!(first.as_str(), "node" | "nodes" | "no") {
-        resources[1..].to_vec()
-    } else {
-        return Err(format!(
-            "error: invalid resource type {first}, only node types are supported"
-        ));
-    };
+    check_resource_type(first)?;
+    // The builder takes `node/NAME` after the type too.
+    let names: Vec<String> = resources[1..]
+        .iter()
+        .map(|r| match r.split_once('/') {
+            Some((t, n)) if matches!(Kind::lookup(t), Some(Kind::Node)) => n.to_string(),
+            _ => r.clone(),
+        })
+        .collect();
     conflicts(&add, &remove)?;
     // validateFlags, then the builder: a selector or --all picks the nodes and the names
     // after the type are not used at all.
