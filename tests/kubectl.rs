@@ -883,6 +883,9 @@ fn removing_the_last_label_leaves_no_empty_map_behind() {
 #[path = "kubectl/enums.rs"]
 mod enums;
 
+#[path = "kubectl/expose.rs"]
+mod expose;
+
 #[path = "kubectl/server_strategy.rs"]
 mod server_strategy;
 

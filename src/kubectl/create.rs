@@ -41,6 +41,7 @@ pub const RUN_FLAGS: &[Flag] = &[
     b("expose"),
 ];
 pub const EXPOSE_FLAGS: &[Flag] = &[
+    vs("labels", 'l'),
     v("port"),
     v("target-port"),
     v("type"),
@@ -400,6 +401,9 @@ pub fn run_run(ctx: &mut Ctx) -> Output {
     )
 }
 
+/// `kubectl expose`, as kubectl v1.32 builds the Service (expose.go `createService`): the
+/// exposed object's selector and labels, every port its containers declare (named `port-N`
+/// when there are several), each targeting the same port unless `--target-port` says.
 pub fn run_expose(ctx: &mut Ctx) -> Output {
     let targets = match super::resources::parse_targets(&ctx.args.positionals) {
         Ok(t) => t,
@@ -412,73 +416,166 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
     let Some(obj) = get(ctx.sim, kind, &ns, &name).cloned() else {
         return fail(not_found(kind, &name));
     };
-    let selector: Map<String, Value> = match &obj {
-        Object::Deployment(d) => d
-            .spec
-            .selector
-            .as_ref()
-            .and_then(|s| s.match_labels.clone()),
-        Object::ReplicaSet(r) => r
-            .spec
-            .selector
-            .as_ref()
-            .and_then(|s| s.match_labels.clone()),
-        Object::StatefulSet(s) => s
-            .spec
-            .selector
-            .as_ref()
-            .and_then(|s| s.match_labels.clone()),
-        Object::Pod(p) => p.metadata.labels.clone(),
-        Object::Service(s) => s.spec.selector.clone(),
-        _ => None,
+    // CanBeExposed: what kubectl's polymorphic helpers know how to read a selector from.
+    if !matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::Pod | Kind::Service
+    ) {
+        let info = kind.info();
+        let group_kind = match info.group {
+            "" => info.name.to_string(),
+            group => format!("{}.{group}", info.name),
+        };
+        return fail(format!("error: cannot expose a {group_kind}"));
     }
-    .unwrap_or_default()
-    .into_iter()
-    .map(|(k, v)| (k, Value::String(v)))
-    .collect();
-    if selector.is_empty() {
-        return fail(format!("error: cannot expose a {}", kind.info().name));
-    }
-    let port: Option<i64> = ctx
-        .args
-        .value("port")
-        .and_then(|p| p.parse().ok())
-        .or_else(|| match &obj {
-            Object::Deployment(d) => d
-                .spec
-                .template
-                .spec
-                .containers
-                .first()
-                .and_then(|c| c.ports.first())
-                .map(|p| p.container_port),
-            Object::Pod(p) => p
-                .spec
-                .containers
-                .first()
-                .and_then(|c| c.ports.first())
-                .map(|p| p.container_port),
-            _ => None,
-        });
-    let Some(port) = port else {
-        return fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+    let usage = |why: &str| {
+        fail(format!(
+            "error: {why}\nSee 'kubectl expose -h' for help and examples"
+        ))
     };
-    let target: Value = ctx
-        .args
-        .value("target-port")
-        .map(|t| {
-            t.parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::String(t.to_string()))
+    let selector = match ctx.args.value("selector") {
+        Some(text) => match parse_pairs(text) {
+            Some(pairs) => pairs,
+            None => return usage(&format!("couldn't parse the selector \"{text}\"")),
+        },
+        None => match exposed_selector(&obj) {
+            Ok(pairs) => pairs,
+            Err(why) => {
+                return usage(&format!(
+                    "couldn't retrieve selectors via --selector flag or introspection: {why}"
+                ))
+            }
+        },
+    };
+    let labels = match ctx.args.value("labels") {
+        Some(text) => match parse_pairs(text) {
+            Some(pairs) => pairs,
+            None => return usage(&format!("couldn't parse the labels \"{text}\"")),
+        },
+        None => obj.meta().labels().clone(),
+    };
+    let ports: Vec<(i64, String)> = match ctx.args.value("port") {
+        Some(p) => match p.parse() {
+            Ok(port) => vec![(port, String::new())],
+            Err(_) => return fail(format!("error: invalid port: {p}")),
+        },
+        None => exposed_ports(&obj),
+    };
+    if ports.is_empty() {
+        return usage("couldn't find port via --port flag or introspection");
+    }
+    let protocol_flag = ctx.args.value("protocol").map(str::to_string);
+    let target_port: Option<Value> = ctx.args.value("target-port").map(|t| {
+        t.parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(t.to_string()))
+    });
+    let several = ports.len() > 1;
+    let service_ports: Vec<Value> = ports
+        .iter()
+        .enumerate()
+        .map(|(i, (port, protocol))| {
+            let protocol = protocol_flag
+                .clone()
+                .or_else(|| Some(protocol.clone()).filter(|p| !p.is_empty()))
+                .unwrap_or_else(|| "TCP".into());
+            let mut p = json!({
+                "port": port,
+                "protocol": protocol,
+                "targetPort": target_port.clone().unwrap_or(Value::from(*port)),
+            });
+            if several {
+                p["name"] = Value::String(format!("port-{}", i + 1));
+            }
+            p
         })
-        .unwrap_or(Value::from(port));
+        .collect();
     let svc_name = ctx.args.value("name").unwrap_or(&name).to_string();
-    let ty = ctx.args.value("type").unwrap_or("ClusterIP").to_string();
-    let _ = Kind::Service;
+    let mut metadata = json!({"name": svc_name});
+    if !labels.is_empty() {
+        metadata["labels"] = json!(labels);
+    }
+    let mut spec = json!({"selector": selector, "ports": service_ports});
+    if let Some(ty) = ctx.args.value("type") {
+        spec["type"] = Value::String(ty.to_string());
+    }
     create_value(
         ctx,
-        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": svc_name},
-            "spec": {"type": ty, "selector": selector, "ports": [{"port": port, "protocol": "TCP", "targetPort": target}]}}),
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}),
         "exposed",
     )
+}
+
+/// `k=v,k2=v2` (kubectl's selector and label flags for expose).
+fn parse_pairs(text: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    text.split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=')?;
+            Some((k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The selector kubectl reads from an exposed object (polymorphichelpers
+/// MapBasedSelectorForObject), or why it cannot.
+fn exposed_selector(obj: &Object) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let (labels, why) = match obj {
+        Object::Pod(p) => (
+            p.metadata.labels.clone(),
+            "the pod has no labels and cannot be exposed",
+        ),
+        Object::Service(s) => (
+            s.spec.selector.clone(),
+            "the service has no pod selector set",
+        ),
+        Object::Deployment(d) => (
+            d.spec
+                .selector
+                .as_ref()
+                .and_then(|s| s.match_labels.clone()),
+            "the deployment has no labels or selectors and cannot be exposed",
+        ),
+        Object::ReplicaSet(r) => (
+            r.spec
+                .selector
+                .as_ref()
+                .and_then(|s| s.match_labels.clone()),
+            "the replica set has no labels or selectors and cannot be exposed",
+        ),
+        _ => (None, "cannot be exposed"),
+    };
+    match labels.filter(|l| !l.is_empty()) {
+        Some(l) => Ok(l.into_iter().collect()),
+        None => Err(why.to_string()),
+    }
+}
+
+/// Every port the exposed object's containers declare (or a Service's ports), with its
+/// protocol (polymorphichelpers PortsForObject / ProtocolsForObject).
+fn exposed_ports(obj: &Object) -> Vec<(i64, String)> {
+    let containers = match obj {
+        Object::Pod(p) => &p.spec.containers,
+        Object::Deployment(d) => &d.spec.template.spec.containers,
+        Object::ReplicaSet(r) => &r.spec.template.spec.containers,
+        Object::Service(s) => {
+            return s
+                .spec
+                .ports
+                .iter()
+                .map(|p| (i64::from(p.port), p.protocol.clone().unwrap_or_default()))
+                .collect()
+        }
+        _ => return Vec::new(),
+    };
+    containers
+        .iter()
+        .flat_map(|c| c.ports.iter())
+        .map(|p| {
+            (
+                i64::from(p.container_port),
+                p.protocol.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
 }

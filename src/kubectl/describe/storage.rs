@@ -116,6 +116,15 @@ pub fn service(w: &mut W, sim: &Sim, s: &Service) {
                 .unwrap_or_else(|| "None".into())
         ),
     );
+    // Set (defaulted to Cluster) only on NodePort and LoadBalancer services.
+    if let Some(policy) = s
+        .spec
+        .external_traffic_policy
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        w.line(0, &format!("External Traffic Policy:\t{policy}"));
+    }
     w.line(
         0,
         &format!(
