@@ -1019,3 +1019,24 @@ fn built_in_services_read_as_on_a_real_cluster() {
         "{dns}"
     );
 }
+
+/// kubectl prints `Priority Class Name:` only for a non-empty class (`len(...) > 0`).
+#[test]
+fn an_empty_priority_class_name_is_not_described() {
+    let mut s = Session::new(1);
+    run(
+        &mut s,
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  priorityClassName: \"\"
+  containers: [{name: c, image: nginx:1.27}]
+EOF
+",
+    );
+    let out = kubectl(&mut s, "kubectl describe pod p").text;
+    assert!(out.contains("Priority:         0\n"), "{out}");
+    assert!(!out.contains("Priority Class Name"), "{out}");
+}

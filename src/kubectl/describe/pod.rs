@@ -411,7 +411,13 @@ pub fn describe_pod(w: &mut W, sim: &Sim, pod: &Pod) {
     w.line(0, &format!("Name:\t{}", m.name));
     w.line(0, &format!("Namespace:\t{}", m.namespace));
     w.line(0, &format!("Priority:\t{}", pod.spec.priority.unwrap_or(0)));
-    if let Some(pc) = &pod.spec.priority_class_name {
+    // kubectl checks `len(PriorityClassName) > 0`.
+    if let Some(pc) = pod
+        .spec
+        .priority_class_name
+        .as_ref()
+        .filter(|pc| !pc.is_empty())
+    {
         w.line(0, &format!("Priority Class Name:\t{pc}"));
     }
     w.line(
@@ -524,7 +530,12 @@ pub fn pod_template(w: &mut W, t: &PodTemplateSpec) {
     }
     containers(w, "Containers", &t.spec.containers, None, "  ");
     volumes(w, &t.spec.volumes, "  ");
-    if let Some(pc) = &t.spec.priority_class_name {
+    if let Some(pc) = t
+        .spec
+        .priority_class_name
+        .as_ref()
+        .filter(|pc| !pc.is_empty())
+    {
         w.line(1, &format!("Priority Class Name:\t{pc}"));
     }
     labels(w, 1, "Node-Selectors", t.spec.node_selector.as_ref());
