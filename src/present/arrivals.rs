@@ -6,6 +6,7 @@
 //! in which the lane first showed each pod: a new pod joins the end of its group.
 
 use super::claims::{pod_order, LaneEntry};
+use crate::engine::stable_sort;
 use std::collections::BTreeMap;
 
 /// When each pod (or lone claim) was first seen in one lane, by uid.
@@ -46,18 +47,27 @@ impl ArrivalOrder {
             );
             self.next
         };
-        entries.sort_by_cached_key(|entry| match entry {
-            LaneEntry::Pod { pod, .. } => {
-                let (namespace, group, ordinal, _name) = pod_order(pod);
-                (namespace, group, ordinal, order_of(&pod.uid))
-            }
-            LaneEntry::Claim(c) => (
-                c.namespace.clone(),
-                AFTER_PODS.to_string(),
-                None,
-                order_of(&c.uid),
-            ),
-        });
+        // Keys in the order given, so new entries are numbered in that order.
+        let mut keyed: Vec<_> = entries
+            .drain(..)
+            .map(|entry| {
+                let key = match &entry {
+                    LaneEntry::Pod { pod, .. } => {
+                        let (namespace, group, ordinal, _name) = pod_order(pod);
+                        (namespace, group, ordinal, order_of(&pod.uid))
+                    }
+                    LaneEntry::Claim(c) => (
+                        c.namespace.clone(),
+                        AFTER_PODS.to_string(),
+                        None,
+                        order_of(&c.uid),
+                    ),
+                };
+                (key, entry)
+            })
+            .collect();
+        stable_sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+        entries.extend(keyed.into_iter().map(|(_, entry)| entry));
         self.seen.retain(|_, s| s.round == round);
         entries
     }

@@ -59,7 +59,7 @@ impl MoveTracker {
                 })
             })
             .collect();
-        current.sort_unstable();
+        crate::engine::stable_sort::sort(&mut current);
         let mut key = String::new();
         for group in current.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             key.clear();

@@ -172,3 +172,39 @@ async fn two_hundred_pods_arriving_at_once_are_drawn_over_a_few_frames() {
     assert_eq!(count(&root, "[data-testid=tiles-more]"), 0);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn claims_in_a_crowded_lane_are_round_tiles_beside_their_pods() {
+    let (root, handle) = mount().await;
+    apply(
+        &root,
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 40\n  podManagementPolicy: Parallel\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      nodeSelector:\n        kubernetes.io/hostname: kind-worker\n      containers:\n      - name: c\n        image: registry.k8s.io/pause:3.10\n        volumeMounts:\n        - {name: data, mountPath: /data}\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n",
+    )
+    .await;
+    run_command(&root, "sim settle").await;
+    let lane = "[data-node=kind-worker] ul.tiles";
+    assert_eq!(count(&root, &format!("{lane} .tile[data-pod^=db-]")), 40);
+    // Each claim is a round tile right after its pod's tile, named by its title.
+    assert_eq!(
+        count(
+            &root,
+            &format!("{lane} .slot > .tile[data-pod^=db-] + .claim-tile[data-claim^=data-db-][data-place=beside-pod]")
+        ),
+        40
+    );
+    let claim = find(&root, &format!("{lane} .claim-tile[data-claim=data-db-7]"));
+    let title = claim.get_attribute("title").unwrap_or_default();
+    assert!(
+        title.starts_with("PersistentVolumeClaim default/data-db-7 — Bound, 1Gi")
+            && title.ends_with("used by db-7"),
+        "title: {title}"
+    );
+    claim.unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+    let inspector = find(&root, "[data-testid=inspector]");
+    assert_eq!(
+        inspector.get_attribute("data-name").as_deref(),
+        Some("data-db-7")
+    );
+    handle.destroy();
+}

@@ -6,8 +6,8 @@ use super::cluster::{inspect_handlers, SYSTEM_NAMESPACE};
 use super::node_actions::NodeMenu;
 use super::pod_chip::{pod_title, Chip, Grace};
 use super::tiles::{
-    lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_caption, use_focused_tile,
-    use_paced_count, ClaimTile, TILES_FROM,
+    claim_tile, lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_caption,
+    use_focused_tile, use_paced_count, TILES_FROM,
 };
 use super::usage::UsageMeters;
 use crate::present::{lane_entries, ArrivalOrder, InspectKind, InspectTarget, LaneEntry, NodeLane};
@@ -177,15 +177,11 @@ fn tile_item(entry: &LaneEntry, props: &LaneProps) -> Html {
                 pod.deletion_ms.and(props.now_ms),
                 true,
             )];
-            tiles.extend(claims.iter().map(|c| html! {
-                <ClaimTile key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::BesidePod} />
-            }));
+            tiles.extend(claims.iter().map(|c| claim_tile(c, ClaimPlace::BesidePod)));
             html! { <li key={claims[0].uid.clone()} class="slot">{ for tiles }</li> }
         }
         LaneEntry::Claim(c) => {
-            let tiles = vec![
-                html! { <ClaimTile key={c.uid.clone()} claim={(*c).clone()} place={ClaimPlace::Alone} /> },
-            ];
+            let tiles = vec![claim_tile(c, ClaimPlace::Alone)];
             html! { <li key={c.uid.clone()} class="slot">{ for tiles }</li> }
         }
     }

@@ -145,28 +145,21 @@ fn tone_class(tone: &str) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ClaimTileProps {
-    pub claim: ClaimChip,
-    pub place: ClaimPlace,
-}
-
-/// A PersistentVolumeClaim in a crowded lane: a tile with a disk's rounded outline.
-#[component]
-pub fn ClaimTile(props: &ClaimTileProps) -> Html {
-    let c = &props.claim;
-    let (status, tone) = claim_status(c);
-    let place = if props.place == ClaimPlace::Alone {
+/// A PersistentVolumeClaim in a crowded lane, keyed by its uid: a round tile, like a disk,
+/// beside its pod's tile or alone where its volume waits. Its title is its name.
+pub fn claim_tile(c: &ClaimChip, place: ClaimPlace) -> Html {
+    let (_, tone) = claim_status(c);
+    let where_ = if place == ClaimPlace::Alone {
         "alone"
     } else {
         "beside-pod"
     };
     html! {
-        <div class={classes!("tile", "claim-tile", format!("tone-{tone}"), place)}
-            title={claim_title(c, props.place)} aria-label={format!("PersistentVolumeClaim {}, {status}", c.name)}
-            tabindex="0" role="button"
+        <div key={c.uid.clone()} class={classes!("tile", "claim-tile", tone_class(tone), where_)}
+            title={claim_title(c, place)} tabindex="0" role="button"
             data-testid="claim" data-claim={c.name.clone()} data-namespace={c.namespace.clone()}
-            data-phase={c.phase.clone()} data-place={place} data-used={(!c.used_by.is_empty()).to_string()} />
+            data-phase={c.phase.clone()} data-place={where_}
+            data-used={if c.used_by.is_empty() { "false" } else { "true" }} />
     }
 }
 
