@@ -246,7 +246,8 @@ fn complete_and_validate(ctx: &Ctx) -> Result<TaintCmd, String> {
     })
 }
 
-/// taint's PrintFlags: names, JSON/YAML and templates; no table, wide or custom columns.
+/// taint's PrintFlags: the operation line without `-o`; names, JSON/YAML and templates with
+/// it; no wide or custom columns.
 fn printer(output: Option<&str>) -> Result<Format, String> {
     let none_matches = |t: &str| {
         format!("unable to match a printer suitable for the output format \"{t}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml")
