@@ -62,7 +62,7 @@ pub fn App() -> Html {
     // Saving is throttled while time moves; a tab that is closed or hidden saves what it has,
     // so a reload during play loses nothing.
     let latest = use_mut_ref(|| None::<(u64, std::rc::Rc<super::journal::Journal>, AttrValue)>);
-    *latest.borrow_mut() = Some((state.seed, state.journal.clone(), state.editor.clone()));
+    *latest.borrow_mut() = Some((state.seed, state.journal_to_keep(), state.editor.clone()));
     use_effect_with((), move |_| {
         let save = move || {
             if let Some((seed, journal, editor)) = latest.borrow().as_ref() {

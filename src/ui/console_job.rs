@@ -10,6 +10,7 @@
 //! one enters it as the time it moved, so a reload replays the same cluster.
 
 use super::{time, AppState, ConsoleEntry, CONSOLE_LIMIT};
+use crate::ui::journal::Journal;
 use crate::present::cluster_view;
 use crate::script::{Job, ScriptLine, Started};
 use crate::Output;
@@ -46,6 +47,26 @@ impl AppState {
     /// Whether a console command is still running.
     pub fn console_busy(&self) -> bool {
         self.console_job.is_some()
+    }
+
+    /// The journal a reload should replay. A tab closed while a command runs keeps that
+    /// command (and the rest of its input), as if it had run to its end: the learner typed it.
+    pub fn journal_to_keep(&self) -> Rc<Journal> {
+        let Some(running) = &self.console_job else {
+            return self.journal.clone();
+        };
+        let slot = running.borrow();
+        let Some(r) = slot.as_ref().filter(|r| r.record) else {
+            return self.journal.clone();
+        };
+        let mut journal = (*self.journal).clone();
+        let clock = self.session.borrow().sim.now().0;
+        for line in std::iter::once(&r.line).chain(&r.rest) {
+            if time::is_cluster_command(&line.words) {
+                journal.record_command_at(line, clock);
+            }
+        }
+        Rc::new(journal)
     }
 
     /// Runs a typed line's commands in order; the first that moves time for a while becomes

@@ -210,3 +210,36 @@ fn a_timeline_key_at_the_live_end_stops_a_running_command_for_good() {
     }
     assert!(state.view.time_ms > before, "play is stuck");
 }
+
+#[wasm_bindgen_test]
+async fn a_tab_closed_while_a_command_runs_keeps_that_command_for_the_reload() {
+    let (root, handle) = mount().await;
+    submit(&root, BIG).await;
+    console_done(&root).await;
+    submit(&root, "sim settle").await;
+    assert!(root
+        .query_selector("[data-testid=console-output] [data-running=true]")
+        .unwrap()
+        .is_some());
+    let window = web_sys::window().unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("pagehide").unwrap())
+        .unwrap();
+    let saved = kubeplay::ui::storage::load().expect("a saved session");
+    assert!(
+        saved.script.contains("kubectl create deployment big")
+            && saved.script.contains("sim settle"),
+        "saved: {}",
+        saved.script
+    );
+    // The reload replays it to the end.
+    let reloaded = AppState::restore(saved.seed, &saved.script, saved.editor);
+    assert!(reloaded.notice.is_none(), "{:?}", reloaded.notice);
+    let mut session = reloaded.with_session(|s| s.clone());
+    let deploy = session.execute_text("kubectl get deployment big").text;
+    assert!(
+        deploy.contains("big    300/300"),
+        "after the reload: {deploy}"
+    );
+    handle.destroy();
+}
