@@ -10,9 +10,9 @@
 //! one enters it as the time it moved, so a reload replays the same cluster.
 
 use super::{time, AppState, ConsoleEntry, CONSOLE_LIMIT};
-use crate::ui::journal::Journal;
 use crate::present::cluster_view;
 use crate::script::{Job, ScriptLine, Started};
+use crate::ui::journal::Journal;
 use crate::Output;
 use std::cell::RefCell;
 use std::rc::Rc;
