@@ -5,8 +5,9 @@
 //
 // Figures are printed (the README Performance table records them); the machine is shared, so
 // frame times vary and only one is a budget: while 500 pods arrive, no task may hold the page
-// for ARRIVAL_TASK_BUDGET_MS. The behavioural checks (pods reach 500, the pause is answered
-// within a bounded number of frames, the clock stops) are asserted.
+// for ARRIVAL_TASK_BUDGET_MS, and no list may draw more than NEW_PER_FRAME new pods in one
+// frame. The behavioural checks (pods reach 500, the pause is answered within a bounded
+// number of frames, the clock stops) are asserted.
 //
 // Run: node tests/e2e/time.mjs   (.ci/test.sh builds dist/ first)
 
@@ -18,9 +19,13 @@ const LONG_WAIT = 180_000;
 // The longest task allowed from the 500-pod apply to all Running. The floor is one engine
 // step: the ReplicaSet's sync that creates all 500 pods at once, as kube-controller-manager
 // does (40-55 ms here). The page draws them in the frames after it (crowded lanes as tiles,
-// at most 150 new per list per frame): 50-75 ms measured. Drawn in the same frame as that
-// step, as before, the arrival held one frame for 110-200 ms.
+// at most NEW_PER_FRAME new pods per list per frame): 50-75 ms measured. Drawing all 500 at
+// once, as before, took a 70-90 ms task of its own, 110-230 ms when it fell in the same frame
+// as that step (it usually did). Timing depends on the shared machine; the count per frame
+// does not, and is checked too.
 const ARRIVAL_TASK_BUDGET_MS = 90;
+// src/ui/components/tiles.rs NEW_PER_FRAME: the most new items a list draws in one frame.
+const NEW_PER_FRAME = 150;
 
 const DEPLOYMENT_500 = `apiVersion: apps/v1
 kind: Deployment
@@ -66,10 +71,12 @@ async function consoleRun(page, command) {
   await consoleDone(page);
 }
 
-/** Starts recording requestAnimationFrame deltas and long tasks in the page. */
-async function startFrameRecorder(page) {
-  await page.evaluate(() => {
-    const rec = { deltas: [], longTasks: [], frames: 0, running: true };
+/** Starts recording requestAnimationFrame deltas and long tasks in the page; with
+ *  `countPods`, also the most new pod elements one list of the cluster view gains in a frame. */
+async function startFrameRecorder(page, { countPods = false } = {}) {
+  await page.evaluate((countPods) => {
+    // mostAdded: the most new pod elements one list gained in one animation frame so far.
+    const rec = { deltas: [], longTasks: [], frames: 0, running: true, mostAdded: 0 };
     window.__rec = rec;
     let last = performance.now();
     const tick = (t) => {
@@ -86,7 +93,34 @@ async function startFrameRecorder(page) {
       });
       rec.observer.observe({ type: 'longtask' });
     } catch { rec.longTasks = null; }
-  });
+    if (countPods) {
+      // New elements only (Yew moving an element it already drew is not a new one), counted
+      // per list and per animation frame (document.timeline.currentTime names the frame
+      // under way, whichever task draws in it).
+      const known = new WeakSet();
+      const perFrame = new Map();
+      const count = (el) => {
+        if (!el.matches('[data-pod]') || known.has(el)) return;
+        known.add(el);
+        const frame = document.timeline.currentTime;
+        if (!perFrame.has(frame)) perFrame.set(frame, new Map());
+        const lists = perFrame.get(frame);
+        const list = el.closest('ul');
+        lists.set(list, (lists.get(list) || 0) + 1);
+        rec.mostAdded = Math.max(rec.mostAdded, lists.get(list));
+      };
+      rec.mutations = new MutationObserver((records) => {
+        for (const m of records) {
+          for (const n of m.addedNodes) {
+            if (n.nodeType !== 1) continue;
+            count(n);
+            n.querySelectorAll('[data-pod]').forEach(count);
+          }
+        }
+      });
+      rec.mutations.observe(document.querySelector('[data-testid="cluster"]'), { childList: true, subtree: true });
+    }
+  }, countPods);
 }
 
 async function stopFrameRecorder(page) {
@@ -94,6 +128,7 @@ async function stopFrameRecorder(page) {
     const rec = window.__rec;
     rec.running = false;
     if (rec.observer) rec.observer.disconnect();
+    if (rec.mutations) rec.mutations.disconnect();
     const d = rec.deltas.slice(1).sort((a, b) => a - b);
     const q = (p) => d.length ? d[Math.min(d.length - 1, Math.floor(p * d.length))] : 0;
     const lt = rec.longTasks || [];
@@ -102,6 +137,7 @@ async function stopFrameRecorder(page) {
       over16: d.filter((x) => x > 17).length,
       longTasks: rec.longTasks === null ? 'n/a' : lt.length,
       longestTask: lt.length ? Math.max(...lt) : 0,
+      mostPodsInAFrame: rec.mostAdded,
     };
   });
 }
@@ -135,7 +171,7 @@ async function measureArrival(page, setup) {
   for (const command of setup) await consoleRun(page, command);
   await applyManifest(page, DEPLOYMENT_500);
   await page.getByTestId('speed').selectOption('1600');
-  await startFrameRecorder(page);
+  await startFrameRecorder(page, { countPods: true });
   await setPlaying(page, true);
   await page.waitForFunction(
     () => document.querySelectorAll('[data-testid="cluster"] [data-pod^="fleet-"][data-phase="Running"]').length >= 500,
@@ -145,6 +181,7 @@ async function measureArrival(page, setup) {
   const r = await stopFrameRecorder(page);
   await setPlaying(page, false);
   report('500 pods, 16x (creation to all Running, then 3 s more)', r);
+  console.log(`most new pod elements one list gained in a frame: ${r.mostPodsInAFrame}`);
   return r;
 }
 
@@ -167,15 +204,17 @@ async function main() {
     // 3 workers take 110 pods each; two more make room for 500.
     let r = await measureArrival(page, ['sim node add kind-worker4', 'sim node add kind-worker5']);
     assert(r.longTasks !== 'n/a', 'this browser does not report long tasks');
-    if (r.longestTask > ARRIVAL_TASK_BUDGET_MS) {
-      // The 2 cores are shared with other builds: a stall of theirs is not the page's. Once
-      // more on a fresh cluster of the same shape; a page that is really over budget is over
-      // it both times.
+    // The 2 cores are shared with other builds: a stall of theirs is not the page's. Up to two
+    // more tries on a fresh cluster of the same shape; a page that is really over budget is
+    // over it every time.
+    for (let retry = 0; retry < 2 && r.longestTask > ARRIVAL_TASK_BUDGET_MS; retry++) {
       console.log(`longest task ${ms(r.longestTask)} is over the budget; measuring once more`);
       r = await measureArrival(page, ['sim reset --workers 5']);
     }
     assert(r.longestTask <= ARRIVAL_TASK_BUDGET_MS,
       `a task held the page for ${ms(r.longestTask)} while 500 pods arrived (budget ${ARRIVAL_TASK_BUDGET_MS} ms)`);
+    assert(r.mostPodsInAFrame <= NEW_PER_FRAME,
+      `one list drew ${r.mostPodsInAFrame} new pods in a frame (at most ${NEW_PER_FRAME}: the rest wait a frame)`);
     console.log(`wasm memory with 500 pods: ${await wasmMemory(page)}`);
     assert(await podCount(page, 'fleet-', 'Running') === 500, 'not 500 Running pods');
     // Crowded lanes draw a tile per pod: every one is on the page and named.

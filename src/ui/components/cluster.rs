@@ -9,7 +9,7 @@ use super::node_lane::NodeLaneView;
 use super::pod_chip::{pod_title, Chip};
 use super::tiles::{
     grouped_reasons, lane_inspect_handlers, more_to_come, pod_tile, tiles_caption,
-    use_focused_tile, use_paced_count, TILES_FROM,
+    use_focused_tile, use_paced, TILES_FROM,
 };
 use crate::present::InspectTarget;
 use crate::present::{ClaimChip, ClusterView, MoveTracker, PodChip, WaitLine};
@@ -127,7 +127,16 @@ struct PendingProps {
 
 #[component]
 fn PendingLane(props: &PendingProps) -> Html {
-    let drawn = use_paced_count(props.pods.len());
+    let keys: Vec<&str> = props.pods.iter().map(|p| p.uid.as_str()).collect();
+    let paced = use_paced(&keys);
+    let drawn = || {
+        props
+            .pods
+            .iter()
+            .zip(&paced.draw)
+            .filter(|(_, shown)| **shown)
+            .map(|(p, _)| p)
+    };
     let focus = use_focused_tile();
     html! {
         <div class="lane pending-lane" data-testid="pending-lane">
@@ -139,14 +148,14 @@ fn PendingLane(props: &PendingProps) -> Html {
             if props.pods.is_empty() {
                 <p class="lane-empty">{"No pods waiting for a node"}</p>
             } else if props.pods.len() >= TILES_FROM {
-                {crowded_pending(props, drawn, focus)}
+                {crowded_pending(props, drawn(), paced.held_back, focus)}
             } else {
                 <ul class="pods pending" aria-label="Pods waiting for a node">
-                    { for props.pods[..drawn].iter().map(|p| html! {
+                    { for drawn().map(|p| html! {
                         <Chip key={p.uid.clone()} chip={p.clone()} show_reason=true on_inspect={props.on_inspect.clone()} />
                     }) }
                 </ul>
-                {more_to_come(props.pods.len() - drawn)}
+                {more_to_come(paced.held_back)}
             }
         </div>
     }
@@ -154,10 +163,11 @@ fn PendingLane(props: &PendingProps) -> Html {
 
 /// Many pods waiting at once (a big Deployment just applied, or a cluster out of room): a tile
 /// per pod, and each scheduler reason once with how many pods it holds back.
-/// Only the first `drawn` tiles are drawn yet (see `use_paced_count`).
-fn crowded_pending(
+/// Only the `drawn` pods have their tiles yet; `held_back` wait a frame (see `use_paced`).
+fn crowded_pending<'a>(
     props: &PendingProps,
-    drawn: usize,
+    drawn: impl Iterator<Item = &'a PodChip>,
+    held_back: usize,
     (focused, onfocusin, onfocusout): (
         Option<InspectTarget>,
         Callback<FocusEvent>,
@@ -179,9 +189,9 @@ fn crowded_pending(
             {tiles_caption(focused_title)}
             <ul class="pods tiles pending" aria-label="Pods waiting for a node" {onclick} {onkeydown}
                 {onfocusin} {onfocusout}>
-                { for props.pods[..drawn].iter().map(|p| pod_tile(p, None, None, false)) }
+                { for drawn.map(|p| pod_tile(p, None, None, false)) }
             </ul>
-            {more_to_come(props.pods.len() - drawn)}
+            {more_to_come(held_back)}
         </>
     }
 }

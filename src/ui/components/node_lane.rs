@@ -7,7 +7,7 @@ use super::node_actions::NodeMenu;
 use super::pod_chip::{pod_title, Chip, Grace};
 use super::tiles::{
     claim_tile, lane_inspect_handlers, more_to_come, pod_tile, status_counts, tiles_caption,
-    use_focused_tile, use_paced_count, TILES_FROM,
+    use_focused_tile, use_paced, TILES_FROM,
 };
 use super::usage::UsageMeters;
 use crate::present::{lane_entries, ArrivalOrder, InspectKind, InspectTarget, LaneEntry, NodeLane};
@@ -63,9 +63,9 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
     } else {
         entries
     };
-    let drawn = use_paced_count(entries.len());
+    let keys: Vec<&str> = entries.iter().map(entry_key).collect();
+    let paced = use_paced(&keys);
     let (focused, onfocusin, onfocusout) = use_focused_tile();
-    let held_back = entries.len() - drawn;
     let counts = tiles.then(|| {
         status_counts(entries.iter().filter_map(|e| match e {
             LaneEntry::Pod { pod, .. } => Some(*pod),
@@ -73,7 +73,12 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         }))
     });
     let draw: fn(&LaneEntry, &LaneProps) -> Html = if tiles { tile_item } else { chip_item };
-    let items: Vec<Html> = entries[..drawn].iter().map(|e| draw(e, props)).collect();
+    let items: Vec<Html> = entries
+        .iter()
+        .zip(&paced.draw)
+        .filter(|(_, shown)| **shown)
+        .map(|(e, _)| draw(e, props))
+        .collect();
     // Tiles share one pair of handlers on their list; chips carry their own.
     let (onclick, onkeydown) = if tiles {
         let (click, key) = lane_inspect_handlers(&props.on_inspect);
@@ -128,7 +133,7 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
                     onfocusin={tiles.then_some(onfocusin)} onfocusout={tiles.then_some(onfocusout)}>
                     { for items }
                 </ul>
-                {more_to_come(held_back)}
+                {more_to_come(paced.held_back)}
             }
         </li>
     }
@@ -212,4 +217,12 @@ fn focused_title(
         }
         _ => None,
     })
+}
+
+/// What identifies an entry while it stays in the lane: its pod's or its lone claim's uid.
+fn entry_key<'a>(entry: &LaneEntry<'a>) -> &'a str {
+    match entry {
+        LaneEntry::Pod { pod, .. } => &pod.uid,
+        LaneEntry::Claim(c) => &c.uid,
+    }
 }

@@ -12,35 +12,98 @@ use super::claim_chip::{claim_status, claim_title, ClaimPlace};
 use super::format::pod_tone;
 use super::pod_chip::{owner_class, pod_title, Grace};
 use crate::present::{ClaimChip, InspectKind, InspectTarget, PodChip};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use web_sys::Element;
 use yew::prelude::*;
 
 /// A lane with at least this many pods (or pods and lone claims) draws tiles.
 pub const TILES_FROM: usize = 40;
 
-/// At most about this many items join a list per animation frame. A ReplicaSet creates its
-/// 500 pods in one step; drawn at once they would hold one frame for a tenth of a second.
+/// At most this many items join a list per animation frame. A ReplicaSet creates its 500 pods
+/// in one step; drawn at once they would hold one frame for a tenth of a second.
 pub const NEW_PER_FRAME: usize = 150;
 
-/// How many of a list's `len` items to draw in this render: those drawn last time plus up to
-/// `NEW_PER_FRAME` more. While some are held back the list draws again on the next animation
-/// frame, whether or not time is playing, until all are there (a few frames for 500).
-#[hook]
-pub fn use_paced_count(len: usize) -> usize {
-    let drawn = use_mut_ref(|| 0usize);
-    let redraw = use_force_update();
-    let limit = len.min(*drawn.borrow() + NEW_PER_FRAME);
-    *drawn.borrow_mut() = limit;
-    let held_back = limit < len;
-    use_effect(move || {
-        let frames = held_back.then(|| FrameLoop::start(move |_| redraw.force_update()));
-        move || drop(frames)
-    });
-    limit
+/// Which items of a list this render draws (`draw[i]` for the item with `keys[i]`), and how
+/// many wait.
+pub struct Paced {
+    pub draw: Vec<bool>,
+    pub held_back: usize,
 }
 
-/// What stands for the items `use_paced_count` holds back, for the frame or two they wait.
+/// What a paced list remembers between renders: the items on the page (by a hash of their
+/// key), the animation frame of the last render and how many items joined in that frame.
+struct PaceMemory {
+    drawn: BTreeSet<u64>,
+    frame: f64,
+    joined: usize,
+}
+
+/// The time of the animation frame under way (`document.timeline.currentTime`): the same for
+/// every render within one frame.
+fn frame_time() -> f64 {
+    let timeline = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| js_sys::Reflect::get(&d, &"timeline".into()).ok());
+    timeline
+        .and_then(|t| js_sys::Reflect::get(&t, &"currentTime".into()).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+/// FNV-1a: a key's stand-in in `PaceMemory` (no string kept per item).
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Paces a list: items already on the page stay; up to `NEW_PER_FRAME` others join per
+/// animation frame, however many times the list renders in it; the rest wait, and the list
+/// draws again on the next frames, whether or not time is playing, until all are there (a
+/// few frames for 500).
+#[hook]
+pub fn use_paced(keys: &[&str]) -> Paced {
+    let memory = use_mut_ref(|| PaceMemory {
+        drawn: BTreeSet::new(),
+        frame: f64::NAN,
+        joined: 0,
+    });
+    let redraw = use_force_update();
+    let frame = frame_time();
+    let mut memory = memory.borrow_mut();
+    // NaN (no timeline) never equals itself: then every render may add a whole batch.
+    if memory.frame != frame {
+        memory.frame = frame;
+        memory.joined = 0;
+    }
+    let mut room = NEW_PER_FRAME.saturating_sub(memory.joined);
+    let mut drawn = BTreeSet::new();
+    let draw: Vec<bool> = keys
+        .iter()
+        .map(|key| {
+            let hash = key_hash(key);
+            let show = memory.drawn.contains(&hash)
+                || room > 0 && {
+                    room -= 1;
+                    memory.joined += 1;
+                    true
+                };
+            if show {
+                drawn.insert(hash);
+            }
+            show
+        })
+        .collect();
+    memory.drawn = drawn;
+    let held_back = draw.iter().filter(|d| !**d).count();
+    use_effect(move || {
+        let frames = (held_back > 0).then(|| FrameLoop::start(move |_| redraw.force_update()));
+        move || drop(frames)
+    });
+    Paced { draw, held_back }
+}
+
+/// What stands for the items `use_paced` holds back, for the frame or two they wait.
 /// Drawn after the list, not in it: every child of a keyed list must have a key, or Yew
 /// compares the list by position and rewrites each tile after an insertion.
 pub fn more_to_come(held_back: usize) -> Html {
