@@ -563,7 +563,7 @@ fn exposed_ports(obj: &Object) -> Vec<(i64, String)> {
                 .spec
                 .ports
                 .iter()
-                .map(|p| (i64::from(p.port), p.protocol.clone().unwrap_or_default()))
+                .map(|p| (p.port, p.protocol.clone().unwrap_or_default()))
                 .collect()
         }
         _ => return Vec::new(),
@@ -571,11 +571,6 @@ fn exposed_ports(obj: &Object) -> Vec<(i64, String)> {
     containers
         .iter()
         .flat_map(|c| c.ports.iter())
-        .map(|p| {
-            (
-                i64::from(p.container_port),
-                p.protocol.clone().unwrap_or_default(),
-            )
-        })
+        .map(|p| (p.container_port, p.protocol.clone().unwrap_or_default()))
         .collect()
 }
