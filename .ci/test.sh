@@ -15,7 +15,10 @@ SIZE_BUDGET_KIB=400
 # The ceiling the download may not grow past while the 400 KiB goal is out of reach (README,
 # Performance): today's size plus a little room. A change that adds more fails the run, so
 # growth is a decision rather than an accident. Lower it when the size comes down.
-SIZE_CEILING_KIB=800
+# Raised from 800 on 2026-11-21 for that session's features (console commands run in pieces,
+# drain/taint/expose/patch fidelity, Service allocators, Priority admission, enum validation,
+# tiles for crowded lanes): about 40 KiB.
+SIZE_CEILING_KIB=840
 
 passed=0
 failed=0
