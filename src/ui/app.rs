@@ -61,12 +61,14 @@ pub fn App() -> Html {
 
     // Saving is throttled while time moves; a tab that is closed or hidden saves what it has,
     // so a reload during play loses nothing.
-    let latest = use_mut_ref(|| None::<(u64, std::rc::Rc<super::journal::Journal>, AttrValue)>);
-    *latest.borrow_mut() = Some((state.seed, state.journal_to_keep(), state.editor.clone()));
+    // The latest state (a cheap handle); what to keep is worked out only when the tab goes.
+    let latest = use_mut_ref(|| None::<UseReducerHandle<AppState>>);
+    *latest.borrow_mut() = Some(state.clone());
     use_effect_with((), move |_| {
         let save = move || {
-            if let Some((seed, journal, editor)) = latest.borrow().as_ref() {
-                storage::save(*seed, &journal.to_script(), editor);
+            if let Some(state) = latest.borrow().as_ref() {
+                let journal = state.journal_to_keep();
+                storage::save(state.seed, &journal.to_script(), &state.editor);
             }
         };
         let listeners = web_sys::window().map(|window| {

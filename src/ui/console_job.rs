@@ -56,13 +56,13 @@ impl AppState {
             return self.journal.clone();
         };
         let slot = running.borrow();
-        let Some(r) = slot.as_ref().filter(|r| r.record) else {
+        let Some(r) = slot.as_ref() else {
             return self.journal.clone();
         };
         let mut journal = (*self.journal).clone();
         let clock = self.session.borrow().sim.now().0;
         for line in std::iter::once(&r.line).chain(&r.rest) {
-            if time::is_cluster_command(&line.words) {
+            if r.record && time::is_cluster_command(&line.words) {
                 journal.record_command_at(line, clock);
             }
         }

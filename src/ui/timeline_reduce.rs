@@ -591,9 +591,14 @@ fn replay_valid_for(journal: &Journal, cursor: Cursor, session: &Session, tl: u6
 /// A line that runs a kubectl or sim command (the only ones that can change the cluster; an
 /// unknown first word is an error that changes nothing).
 pub(super) fn is_cluster_command(words: &[String]) -> bool {
-    words
-        .first()
-        .is_some_and(|w| crate::script::may_change_cluster(w))
+    // Every command of a `;`/`&&`/`||` sequence counts: `echo x; kubectl create ...` writes.
+    crate::kubectl::pipe::split_sequence(words)
+        .iter()
+        .any(|(command, _)| {
+            command
+                .first()
+                .is_some_and(|w| crate::script::may_change_cluster(w))
+        })
 }
 
 /// Commands that only read the cluster: run at an earlier moment, they leave its future alone.

@@ -280,6 +280,19 @@ fn a_change_chained_after_a_read_in_the_past_branches() {
 }
 
 #[wasm_bindgen_test]
+fn a_sequence_that_starts_with_echo_but_writes_goes_into_the_journal() {
+    let state = Rc::new(AppState::fresh()).reduce(Action::Console(
+        "echo making one; kubectl create deployment w --image=nginx:1.27".into(),
+    ));
+    let script = state.journal.to_script();
+    assert!(script.contains("kubectl create deployment w"), "{script}");
+    // A reload replays it.
+    let reloaded = AppState::restore(state.seed, &script, None);
+    let mut session = reloaded.with_session(|s| s.clone());
+    assert!(session.execute_text("kubectl get deployment w").ok);
+}
+
+#[wasm_bindgen_test]
 fn a_watch_written_as_combined_short_flags_is_not_a_read_in_the_past() {
     let (state, _, _, start) = recorded_tab();
     let mut t = 0.0;
