@@ -9,10 +9,12 @@
 //! go. Stopped part way (`Job::stop`), it says which script lines replay what it did.
 
 use super::parse::{parse_script, ScriptLine};
+use super::sequence::Sequence;
 use super::Output;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
 use crate::kubectl::wait::{Deferred, Stop};
+use std::borrow::Cow;
 
 /// Reconciles run between two looks at the caller's clock.
 const BATCH: u32 = 2;
@@ -31,9 +33,20 @@ pub struct Job {
 }
 
 enum Work {
-    Advance { target: SimTime, by: SimDuration },
-    Settle { limit: SimTime },
+    Advance {
+        target: SimTime,
+        by: SimDuration,
+    },
+    Settle {
+        limit: SimTime,
+    },
     Kubectl(Box<Deferred>),
+    /// A command of a `;`/`&&`/`||` line (with its own line), and the rest of that line.
+    Sequence {
+        current: Box<Job>,
+        part: ScriptLine,
+        rest: Box<Sequence>,
+    },
 }
 
 impl Job {
@@ -63,16 +76,30 @@ impl Job {
         }
     }
 
+    pub(super) fn sequence(sim: &Sim, current: Job, part: ScriptLine, rest: Sequence) -> Job {
+        Job {
+            work: Work::Sequence {
+                current: Box::new(current),
+                part,
+                rest: Box::new(rest),
+            },
+            started: sim.now(),
+        }
+    }
+
     /// The clock when the command started.
     pub fn started(&self) -> SimTime {
         self.started
     }
 
     /// What the command has printed so far (a watch's rows, a rollout's progress lines).
-    pub fn printed(&self) -> &str {
+    pub fn printed(&self) -> Cow<'_, str> {
         match &self.work {
-            Work::Kubectl(d) => d.printed(),
-            _ => "",
+            Work::Kubectl(d) => Cow::Borrowed(d.printed()),
+            Work::Sequence { current, rest, .. } => {
+                Cow::Owned(format!("{}{}", rest.printed(), current.printed()))
+            }
+            _ => Cow::Borrowed(""),
         }
     }
 
@@ -97,6 +124,28 @@ impl Job {
                 }
             },
             Work::Kubectl(deferred) => deferred.poll(sim, out_of_time),
+            Work::Sequence {
+                current,
+                part,
+                rest,
+            } => loop {
+                let out = current.poll(sim, out_of_time)?;
+                rest.absorb(sim, part.clone(), out);
+                match rest.run_until_job(sim) {
+                    Some((next, next_part)) => {
+                        **current = next;
+                        *part = next_part;
+                        if out_of_time() {
+                            return None;
+                        }
+                    }
+                    None => {
+                        return Some(
+                            std::mem::replace(rest.as_mut(), Sequence::empty()).into_output(),
+                        )
+                    }
+                }
+            },
         }
     }
 
@@ -112,6 +161,21 @@ impl Job {
                 settled(sim, self.started, quiet)
             }
             Work::Kubectl(deferred) => deferred.finish(sim),
+            Work::Sequence {
+                mut current,
+                mut part,
+                mut rest,
+            } => loop {
+                let out = current.finish(sim);
+                rest.absorb(sim, part, out);
+                match rest.run_until_job(sim) {
+                    Some((next, next_part)) => {
+                        *current = next;
+                        part = next_part;
+                    }
+                    None => return rest.into_output(),
+                }
+            },
         }
     }
 }
@@ -131,6 +195,21 @@ impl Job {
     /// Stops the command as `interrupt` does and says how to record it so that a replay
     /// reaches the same cluster. `line` is the command the job runs.
     pub fn stop(self, sim: &mut Sim, line: &ScriptLine) -> Stopped {
+        if let Work::Sequence {
+            current,
+            part,
+            rest,
+        } = self.work
+        {
+            // The commands that ran, each on its own line, then the one stopped.
+            let (before, mut replay) = rest.into_done();
+            let stopped = current.stop(sim, &part);
+            replay.extend(stopped.replay);
+            return Stopped {
+                printed: before.text + &stopped.printed,
+                replay,
+            };
+        }
         let started = self.started;
         // Stopping finishes the work of the current instant; a replay must do it too.
         let was_at_rest = sim.is_at_rest();
@@ -222,6 +301,12 @@ fn without_wait(line: &ScriptLine) -> Option<ScriptLine> {
         words,
         stdin: line.stdin.clone(),
     })
+}
+
+/// Words as a command line a shell reads back into the same words.
+pub(super) fn shell_words(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+    quoted.join(" ")
 }
 
 /// A word as a shell reads it back: bare when it is plain, else in single quotes.

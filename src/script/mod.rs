@@ -3,6 +3,7 @@
 
 pub mod job;
 pub mod parse;
+mod sequence;
 pub mod session;
 pub mod sim_verbs;
 

@@ -151,68 +151,40 @@ impl Session {
         }
         t
     }
-
     fn dispatch(&mut self, line: &ScriptLine) -> Started {
-        let Some(first) = line.words.first() else {
-            return Started::Done(Output::ok(""));
-        };
-        let sequence = crate::kubectl::pipe::split_sequence(&line.words);
-        if !matches!(sequence.as_slice(), [(words, _)] if *words == line.words) {
-            return Started::Done(self.run_sequence(line, sequence));
-        }
-        Started::Done(match first.as_str() {
-            "kubectl" | "k" => {
-                return match crate::kubectl::start(&mut self.sim, &line.words[1..], line.stdin.as_deref()) {
-                    crate::kubectl::Started::Done(out) => Started::Done(out),
-                    crate::kubectl::Started::Waiting(deferred) => {
-                        Started::Running(Job::kubectl(&self.sim, deferred))
-                    }
-                }
-            }
-            "sim" => return sim_verbs::start(&mut self.sim, &line.words[1..]),
-            "cat" | "echo" => Output::ok(line.stdin.clone().unwrap_or_else(|| line.words[1..].join(" ") + "\n")),
-            other => Output::error(format!(
-                "error: unknown command {other:?}: a script line starts with `kubectl` or `sim` (see `sim --help`)\n"
-            )),
-        })
+        dispatch(&mut self.sim, line)
     }
 }
 
-impl Session {
-    /// `a ; b`, `a && b`, `a || b` on one line, as a shell runs them: each command in turn
-    /// (worked to its end), the next one depending on how the last one ended. A heredoc
-    /// feeds the first command.
-    fn run_sequence(
-        &mut self,
-        line: &ScriptLine,
-        sequence: Vec<(Vec<String>, crate::kubectl::pipe::Cond)>,
-    ) -> Output {
-        use crate::kubectl::pipe::Cond;
-        let mut total = Output::ok("");
-        for (i, (words, cond)) in sequence.into_iter().enumerate() {
-            let runs = match cond {
-                Cond::Always => true,
-                Cond::IfOk => total.ok,
-                Cond::IfFailed => !total.ok,
-            };
-            if !runs {
-                continue;
-            }
-            let part = ScriptLine {
-                line: line.line,
-                command: words.join(" "),
-                words,
-                stdin: if i == 0 { line.stdin.clone() } else { None },
-            };
-            let out = match self.dispatch(&part) {
-                Started::Done(out) => out,
-                Started::Running(job) => job.finish(&mut self.sim),
-            };
-            total.text.push_str(&out.text);
-            total.ok = out.ok;
-        }
-        total
+/// Runs (or starts) one line on the cluster: `kubectl`, `sim`, `cat`/`echo`, or a sequence of
+/// them joined by `;`, `&&`, `||`.
+pub(super) fn dispatch(sim: &mut Sim, line: &ScriptLine) -> Started {
+    let Some(first) = line.words.first() else {
+        return Started::Done(Output::ok(""));
+    };
+    let sequence = crate::kubectl::pipe::split_sequence(&line.words);
+    if !matches!(sequence.as_slice(), [(words, _)] if *words == line.words) {
+        return super::sequence::start(sim, line, sequence);
     }
+    Started::Done(match first.as_str() {
+        "kubectl" | "k" => {
+            return match crate::kubectl::start(sim, &line.words[1..], line.stdin.as_deref()) {
+                crate::kubectl::Started::Done(out) => Started::Done(out),
+                crate::kubectl::Started::Waiting(deferred) => {
+                    Started::Running(Job::kubectl(sim, deferred))
+                }
+            }
+        }
+        "sim" => return sim_verbs::start(sim, &line.words[1..]),
+        "cat" | "echo" => Output::ok(
+            line.stdin
+                .clone()
+                .unwrap_or_else(|| line.words[1..].join(" ") + "\n"),
+        ),
+        other => Output::error(format!(
+            "error: unknown command {other:?}: a script line starts with `kubectl` or `sim` (see `sim --help`)\n"
+        )),
+    })
 }
 
 /// Whether a script line starting with `word` is one `Session` runs (`dispatch` above); any

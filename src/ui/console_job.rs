@@ -241,8 +241,10 @@ impl AppState {
                 return;
             };
             let mut out = r.before.clone();
-            out.text.push_str(r.job.printed());
-            r.shown_len = r.job.printed().len();
+            let printed = r.job.printed();
+            out.text.push_str(&printed);
+            let shown = printed.len();
+            r.shown_len = shown;
             out
         };
         self.set_last_entry(&out, true);

@@ -89,11 +89,10 @@ fn waiting_kubectl_commands_in_pieces_match_one_go() {
 }
 
 #[test]
-fn commands_in_a_pipe_or_sequence_finish_at_once() {
+fn commands_in_a_pipe_or_with_a_redirect_finish_at_once() {
     let mut s = session_with("");
     for command in [
         "kubectl rollout status sts/web | grep web",
-        "kubectl get pods; kubectl rollout status sts/web",
         "kubectl rollout status sts/web >/dev/null",
         "kubectl get pods",
     ] {
@@ -412,4 +411,34 @@ fn a_stopped_drain_is_recorded_with_the_time_it_ran_and_replays_the_same_cluster
     assert!(printed
         .iter()
         .all(|p| p.contains("evicting pod default/web-2\n") && !p.contains("drained")));
+}
+
+#[test]
+fn a_sequence_runs_its_slow_command_in_pieces_and_the_rest_after_it() {
+    assert!(same_both_ways("", "sim advance 30s; kubectl get pods") > 10);
+    assert!(same_both_ways("", "kubectl get pod nope && sim settle || sim advance 20s") > 5);
+    assert!(
+        same_both_ways(
+            "",
+            "kubectl scale sts web --replicas=1 && kubectl rollout status sts/web; echo done"
+        ) > 0
+    );
+}
+
+#[test]
+fn a_stopped_sequence_records_the_commands_that_ran_and_the_time_of_the_one_stopped() {
+    let (printed, export) = stopped_after(
+        "",
+        "kubectl create deployment w --image=nginx:1.27 && sim settle; kubectl get pods",
+        5,
+    );
+    assert!(
+        printed.starts_with("deployment.apps/w created\n"),
+        "{printed}"
+    );
+    assert!(
+        export.contains("kubectl create deployment w --image=nginx:1.27\nsim advance "),
+        "{export}"
+    );
+    assert!(!export.contains("kubectl get pods"), "{export}");
 }
