@@ -11,6 +11,23 @@ use super::manifest::{ApiError, FieldError};
 use super::model::{Object, Service, ServiceSpec};
 use super::Sim;
 use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+/// `--service-cluster-ip-range` (kind's default): the kubernetes Service holds 10.96.0.1.
+pub const SERVICE_CIDR: &str = "10.96.0.0/12";
+const SERVICE_CIDR_BASE: u32 = 0x0A60_0000;
+const SERVICE_CIDR_BITS: u32 = 12;
+
+fn service_cidr_contains(addr: Ipv4Addr) -> bool {
+    u32::from(addr) >> (32 - SERVICE_CIDR_BITS) == SERVICE_CIDR_BASE >> (32 - SERVICE_CIDR_BITS)
+}
+
+/// The IP allocator hands out neither the network address nor the broadcast address
+/// (`firstAddress` / `lastAddress` in ipallocator.go).
+fn service_cidr_usable(addr: Ipv4Addr) -> bool {
+    let host = u32::from(addr) & ((1 << (32 - SERVICE_CIDR_BITS)) - 1);
+    host != 0 && host != (1 << (32 - SERVICE_CIDR_BITS)) - 1
+}
 
 /// `--service-node-port-range` default.
 pub const NODE_PORT_MIN: i64 = 30000;
@@ -72,8 +89,9 @@ impl Sim {
             .collect()
     }
 
-    /// What the allocators refuse before a new Service is stored: an address or a node port
-    /// another Service holds (`failed to allocate IP ...: provided IP is already allocated`).
+    /// What the allocators refuse before a new Service is stored: an address outside the
+    /// service CIDR or held by another Service (`failed to allocate IP ...`), a node port
+    /// outside 30000-32767 or held by another Service.
     pub fn admit_service_create(&self, obj: &Object) -> Result<(), ApiError> {
         let Object::Service(svc) = obj else {
             return Ok(());
@@ -81,32 +99,120 @@ impl Sim {
         let mut spec = svc.spec.clone();
         normalize_cluster_ips(&mut spec);
         let name = &svc.metadata.name;
-        let taken = self.cluster_ips_in_use(None);
-        if let Some(ips) = spec.cluster_ips.as_ref().filter(|_| !spec.is_headless()) {
-            if let Some(ip) = ips.iter().find(|ip| taken.contains(*ip)) {
-                let cause = FieldError::invalid(
-                    "spec.clusterIPs",
-                    render_json(&serde_json::json!(ips)),
-                    &format!("failed to allocate IP {ip}: provided IP is already allocated"),
-                );
-                return Err(ApiError::invalid(svc_kind(), name, vec![cause]));
-            }
+        if type_of(&spec) != "ExternalName" && !spec.is_headless() {
+            self.check_requested_ips(&spec, None)
+                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
         }
         if needs_node_ports(&spec) {
-            let taken = self.node_ports_in_use(None);
-            let mut causes = Vec::new();
-            for (i, port) in spec.ports.iter().enumerate() {
-                if let Some(n) = port.node_port.filter(|n| taken.contains(n)) {
-                    causes.push(FieldError::invalid(
-                        &format!("spec.ports[{i}].nodePort"),
-                        n.to_string(),
-                        "provided port is already allocated",
-                    ));
-                }
+            self.check_requested_node_ports(&spec, None, None)
+                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+        }
+        Ok(())
+    }
+
+    /// The storage's `allocateUpdate`, before an update is validated and stored: the one check
+    /// every Service update (apply, replace, patch) goes through. Only what the update asks the
+    /// allocators for is judged, as upstream: an address when an ExternalName Service gets
+    /// one, and each node port the Service did not already hold. An update that leaves the
+    /// addresses and node ports alone is never refused here.
+    pub fn admit_service_update(&self, live: &Object, new: &Object) -> Result<(), ApiError> {
+        let (Object::Service(old), Object::Service(svc)) = (live, new) else {
+            return Ok(());
+        };
+        let (o, n) = (&old.spec, &svc.spec);
+        let except = Some(old.metadata.uid.as_str());
+        let name = &svc.metadata.name;
+        if type_of(o) == "ExternalName" && type_of(n) != "ExternalName" && !n.is_headless() {
+            self.check_requested_ips(n, except)
+                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+        }
+        if needs_node_ports(n) {
+            let held: BTreeSet<i64> = o.ports.iter().filter_map(|p| p.node_port).collect();
+            self.check_requested_node_ports(n, Some(&held), except)
+                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+        }
+        Ok(())
+    }
+
+    /// `allocIPs` for the addresses a client asked for (an address nobody asked for is picked
+    /// from the free ones, so it cannot fail here). Addresses that do not parse are left to
+    /// validation.
+    fn check_requested_ips(
+        &self,
+        spec: &ServiceSpec,
+        except: Option<&str>,
+    ) -> Result<(), FieldError> {
+        let Some(ips) = spec.cluster_ips.as_ref() else {
+            return Ok(());
+        };
+        let taken = self.cluster_ips_in_use(except);
+        for ip in ips.iter().filter(|ip| !ip.is_empty()) {
+            let Ok(addr) = ip.parse::<Ipv4Addr>() else {
+                continue;
+            };
+            let problem = if !service_cidr_contains(addr) {
+                // The MetaAllocator (MultiCIDRServiceAllocator, locked on since v1.34) finds no
+                // ServiceCIDR holding the address.
+                "the provided network does not match the current range".to_string()
+            } else if !service_cidr_usable(addr) {
+                format!(
+                    "the provided IP ({ip}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
+                )
+            } else if taken.contains(ip) {
+                "provided IP is already allocated".to_string()
+            } else {
+                continue;
+            };
+            return Err(FieldError::invalid(
+                "spec.clusterIPs",
+                render_json(&serde_json::json!(ips)),
+                &format!("failed to allocate IP {ip}: {problem}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `initNodePorts` (create) / `updateNodePorts` (update): each requested node port the
+    /// Service does not already hold goes to the port allocator, which checks the range, then
+    /// that nobody holds it. On create a second port asking for a node port an earlier port
+    /// of another port number took is refused too (upstream allocates it twice); on update it
+    /// is allocated once. The first refusal is the error, as upstream returns at once.
+    fn check_requested_node_ports(
+        &self,
+        spec: &ServiceSpec,
+        held: Option<&BTreeSet<i64>>,
+        except: Option<&str>,
+    ) -> Result<(), FieldError> {
+        let taken = self.node_ports_in_use(except);
+        let mut allocated = BTreeSet::new();
+        let mut by_service_port = std::collections::BTreeMap::new();
+        for (i, port) in spec.ports.iter().enumerate() {
+            let Some(n) = port.node_port.filter(|n| *n != 0) else {
+                continue;
+            };
+            let skip = match held {
+                Some(held) => held.contains(&n) || allocated.contains(&n),
+                None => by_service_port.get(&port.port) == Some(&n),
+            };
+            if skip {
+                continue;
             }
-            if !causes.is_empty() {
-                return Err(ApiError::invalid(svc_kind(), name, causes));
-            }
+            let problem = if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&n) {
+                format!(
+                    "provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}"
+                )
+            } else if taken.contains(&n) || allocated.contains(&n) {
+                "provided port is already allocated".to_string()
+            } else {
+                allocated.insert(n);
+                by_service_port.insert(port.port, n);
+                continue;
+            };
+            return Err(FieldError::invalid(
+                &format!("spec.ports[{i}].nodePort"),
+                n.to_string(),
+                &problem,
+            ));
         }
         Ok(())
     }

@@ -381,8 +381,9 @@ fn write_one(
                 obj.meta_mut().annotations_mut().insert(LAST_APPLIED.into(), last_applied_json(&raw, &ns));
             }
             Admission::prepare_create(&mut obj);
-            Admission::validate_create(Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
+            // The allocators run before validation (the storage's BeginCreate), as upstream.
             ctx.sim.admit_service_create(&obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
+            Admission::validate_create(Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
             if !dry {
                 let key = ctx.sim.create_object(obj);
                 return Ok(format!("{} created{suffix}", kind_slash_name(kind, &key.name)));
@@ -401,6 +402,7 @@ fn write_one(
             let mut new = obj;
             carry_server_fields(&live, &mut new);
             Admission::prepare_update(&live, &mut new);
+            ctx.sim.admit_service_update(&live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
             Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
             if !dry {
                 ctx.sim.update_object(new);
@@ -413,6 +415,7 @@ fn write_one(
                 return Err(format!("error: unable to apply {label}: the merged object is not a valid {}", kind.info().name));
             };
             Admission::prepare_update(&live, &mut new);
+            ctx.sim.admit_service_update(&live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
             Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
             if same_object(&live, &new) {
                 return Ok(format!("{label} unchanged{suffix}"));

@@ -23,6 +23,7 @@ pub const FLAGS: &[Flag] = &[
     b("save-config"),
     o("validate", "strict"),
     v("clusterip"),
+    v("node-port"),
     bs("recursive", 'R'),
     vs("kustomize", 'k'),
 ];
@@ -48,6 +49,7 @@ pub const EXPOSE_FLAGS: &[Flag] = &[
     v("name"),
     v("protocol"),
     v("selector"),
+    v("cluster-ip"),
     o("dry-run", "client"),
     vs("output", 'o'),
 ];
@@ -166,10 +168,11 @@ fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
         ));
     }
     Admission::default(&mut obj);
-    if let Err(e) = Admission::validate_create(None, &obj) {
+    // The allocators run before validation (the storage's BeginCreate), as upstream.
+    if let Err(e) = ctx.sim.admit_service_create(&obj) {
         return fail(e.kubectl_text(None));
     }
-    if let Err(e) = ctx.sim.admit_service_create(&obj) {
+    if let Err(e) = Admission::validate_create(None, &obj) {
         return fail(e.kubectl_text(None));
     }
     let suffix = dry_suffix(ctx);
@@ -296,17 +299,42 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 "externalname" => "ExternalName",
                 _ => return fail(format!("error: unknown command \"{ty}\"\nSee 'kubectl create service -h' for help and examples")),
             };
+            // Each `create service` subcommand has its own flags (create_service.go):
+            // --clusterip only on clusterip, --node-port only on nodeport.
+            for (flag, only) in [("clusterip", "clusterip"), ("node-port", "nodeport")] {
+                if ctx.args.has(flag) && ty != only {
+                    return fail(format!("Error: unknown flag: --{flag}\nSee 'kubectl create service {ty} --help' for usage."));
+                }
+            }
+            let node_port = match ctx.args.value("node-port") {
+                None => 0,
+                Some(text) => match text.parse::<i64>() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        return fail(format!(
+                            "Error: invalid argument \"{text}\" for \"--node-port\" flag: strconv.ParseInt: parsing \"{text}\": invalid syntax\nSee 'kubectl create service nodeport --help' for usage."
+                        ))
+                    }
+                },
+            };
             let mut ports = Vec::new();
             for t in ctx.args.values("tcp") {
                 let (p, tp) = t.split_once(':').unwrap_or((&t, &t));
                 let (Ok(p), Ok(tp)) = (p.parse::<i64>(), tp.parse::<i64>()) else {
                     return fail(format!("error: invalid port {t}"));
                 };
-                ports.push(json!({"name": format!("{p}-{tp}"), "port": p, "targetPort": tp, "protocol": "TCP"}));
+                let mut port = json!({"name": format!("{p}-{tp}"), "port": p, "targetPort": tp, "protocol": "TCP"});
+                // `NodePort: int32(o.NodePort)` on every port; 0 is omitted (allocate one).
+                if node_port != 0 {
+                    port["nodePort"] = json!(node_port);
+                }
+                ports.push(port);
             }
             let mut spec = json!({"type": svc_type, "selector": {"app": n}, "ports": ports});
-            if ctx.args.value("clusterip") == Some("None") {
-                spec["clusterIP"] = json!("None");
+            // `if len(o.ClusterIP) > 0 { service.Spec.ClusterIP = o.ClusterIP }`: the server
+            // allocates that address or refuses it.
+            if let Some(ip) = ctx.args.value("clusterip").filter(|ip| !ip.is_empty()) {
+                spec["clusterIP"] = json!(ip);
             }
             create_value(ctx, json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": n, "labels": {"app": n}}, "spec": spec}), "created")
         }
@@ -498,6 +526,10 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
     let mut spec = json!({"selector": selector, "ports": service_ports});
     if let Some(ty) = ctx.args.value("type") {
         spec["type"] = Value::String(ty.to_string());
+    }
+    // expose.go: `if len(o.ClusterIP) != 0 { service.Spec.ClusterIP = o.ClusterIP }`.
+    if let Some(ip) = ctx.args.value("cluster-ip").filter(|ip| !ip.is_empty()) {
+        spec["clusterIP"] = Value::String(ip.to_string());
     }
     create_value(
         ctx,

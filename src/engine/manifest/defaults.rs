@@ -47,6 +47,7 @@ pub fn prepare_for_update(live: &Object, new: &mut Object) {
     if let (Object::Service(old), Object::Service(n)) = (live, &mut *new) {
         super::service_update::drop_type_dependent_fields(old, n);
         super::service_update::patch_allocated_values(old, n);
+        super::service_update::normalize_cluster_ips_for_update(old, n);
     }
 }
 

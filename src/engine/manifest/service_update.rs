@@ -7,6 +7,7 @@
 //! kubeplay's Service model has no healthCheckNodePort, allocateLoadBalancerNodePorts or
 //! loadBalancerClass, so only the fields it stores are handled here.
 
+use super::errors::{render_json, FieldError};
 use crate::engine::model::{Service, ServiceSpec};
 use std::collections::BTreeSet;
 
@@ -112,4 +113,77 @@ pub fn patch_allocated_values(old: &Service, new: &mut Service) {
             }
         }
     }
+}
+
+/// The service storage's `normalizeClusterIPs(after, before)` for an update (storage.go, after
+/// `patchAllocatedValues`): an old client that sends only `clusterIP` changes both fields, one
+/// that leaves `clusterIPs` out keeps the stored ones. Validation then judges the result, so
+/// `clusterIP: 10.96.0.77` on a Service holding 10.96.0.50 is refused, not half-applied.
+pub fn normalize_cluster_ips_for_update(old: &Service, new: &mut Service) {
+    let (o, n) = (&old.spec, &mut new.spec);
+    let old_ips = o.cluster_ips.as_deref().unwrap_or(&[]);
+    let same_ips = |n: &ServiceSpec| n.cluster_ips.as_deref().unwrap_or(&[]) == old_ips;
+    if !old_ips.is_empty()
+        && n.cluster_ips.as_ref().is_none_or(|ips| ips.is_empty())
+        && same_str(&o.cluster_ip, &n.cluster_ip)
+    {
+        n.cluster_ips = o.cluster_ips.clone();
+    }
+    if same_str(&o.cluster_ip, &n.cluster_ip) {
+        return;
+    }
+    if !o.cluster_ip.as_deref().unwrap_or("").is_empty()
+        && n.cluster_ip.as_deref().unwrap_or("").is_empty()
+    {
+        // A client clearing it: clear the plural on its behalf (validation judges the rest).
+        if same_ips(n) {
+            n.cluster_ips = None;
+        }
+    } else if same_ips(n) {
+        n.cluster_ips = n.cluster_ip.clone().map(|ip| vec![ip]);
+    }
+}
+
+/// `validateUpgradeDowngradeClusterIPs` (pkg/apis/core/validation, part of
+/// `ValidateServiceUpdate`): a Service's addresses are fixed once allocated, unless the update
+/// moves to or from ExternalName. kubeplay's clusters are single-stack, so only the primary
+/// address can be set, and the dual-stack policy messages never apply.
+pub fn cluster_ips_update_errors(old: &Service, new: &Service) -> Vec<FieldError> {
+    let (o, n) = (&old.spec, &new.spec);
+    if type_of(o) == "ExternalName" || type_of(n) == "ExternalName" {
+        return Vec::new();
+    }
+    let headless = |s: &ServiceSpec| s.cluster_ip.as_deref() == Some("None");
+    if headless(o) && headless(n) {
+        return Vec::new();
+    }
+    let old_ips = o.cluster_ips.as_deref().unwrap_or(&[]);
+    let new_ips = n.cluster_ips.as_deref().unwrap_or(&[]);
+    let value = render_json(&serde_json::json!(new_ips));
+    let path = |i: usize| format!("spec.clusterIPs[{i}]");
+    let mut errs = Vec::new();
+    if old_ips.len() == new_ips.len() {
+        for (i, ip) in old_ips.iter().enumerate() {
+            if *ip != new_ips[i] {
+                errs.push(FieldError::invalid(
+                    &path(i),
+                    value.clone(),
+                    "may not change once set",
+                ));
+            }
+        }
+    } else if old_ips.len() > new_ips.len() && new_ips.is_empty() {
+        errs.push(FieldError::invalid(
+            &path(0),
+            value,
+            "primary clusterIP can not be unset",
+        ));
+    } else if !old_ips.is_empty() && !new_ips.is_empty() && old_ips[0] != new_ips[0] {
+        errs.push(FieldError::invalid(
+            &path(0),
+            value,
+            "may not change once set",
+        ));
+    }
+    errs
 }

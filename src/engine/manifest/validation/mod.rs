@@ -111,6 +111,11 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
             storage::validate_claim_update(o, n, &mut errs)
         }
+        (Object::Service(o), Object::Service(n)) => {
+            // `ValidateServiceUpdate`: the fixed addresses first, then `ValidateService`.
+            errs.extend(super::service_update::cluster_ips_update_errors(o, n));
+            validate_spec(new, &mut errs)
+        }
         _ => validate_spec(new, &mut errs),
     }
     finish(new, errs)
