@@ -308,8 +308,92 @@ fn a_drain_that_times_out_does_so_in_pieces_as_in_one_go() {
     assert!(same_both_ways(&both_examples(""), command) > 1);
     let out = output_of(&both_examples(""), command);
     assert!(!out.ok);
+    // Each evicted pod's wait gives up on its own (drain.go `evictPods`): the node's error
+    // is their aggregate, the command's error one line per pod.
+    let web_2 = "error when waiting for pod \"web-2\" in namespace \"default\" to terminate: global timeout reached: 300ms";
+    for part in [
+        format!(
+            "There are pending pods in node \"kind-worker\" when an error occurred: [{web_2}, "
+        ),
+        "\npod/web-2\n".to_string(),
+        "error: unable to drain node \"kind-worker\" due to error: [".to_string(),
+        format!("There are pending nodes to be drained:\n kind-worker\n{web_2}\n"),
+    ] {
+        assert!(out.text.contains(&part), "{part:?} in:\n{}", out.text);
+    }
+}
+
+#[test]
+fn a_drain_evicts_every_pod_at_once_while_a_budget_holds_one_back() {
+    // The budget allows no web-deploy pod down: that one is retried every 5 s on its own,
+    // the node's other pods are evicted and gone meanwhile.
+    let refusing = both_examples(&budget(0));
+    let command = "kubectl drain kind-worker --ignore-daemonsets --timeout=30s";
+    assert!(same_both_ways(&refusing, command) > 5);
+    let out = output_of(&refusing, command);
+    assert!(!out.ok, "{}", out.text);
+    let refused = out
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix("error when evicting pods/\""))
+        .and_then(|l| l.split('"').next())
+        .expect("a refused pod")
+        .to_string();
+    assert!(refused.starts_with("web-deploy-"), "{}", out.text);
+    let retry = format!("error when evicting pods/\"{refused}\" -n \"default\" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n");
+    // Tried at 0, 5, ... 30 s; the next try would come after the timeout: it gives up,
+    // printing its `evicting pod` line once more as kubectl's goroutine does.
+    assert_eq!(out.text.matches(&retry).count(), 7, "{}", out.text);
+    let tries = format!("evicting pod default/{refused}\n");
+    assert_eq!(out.text.matches(&tries).count(), 8, "{}", out.text);
+    // web-2 went long before: evicted in the first round, not held back by the refusal.
+    let first_retry = out.text.find(&retry).unwrap();
+    let web_2_evicting = out.text.find("evicting pod default/web-2\n").unwrap();
+    let web_2_gone = out.text.find("pod/web-2 evicted\n").expect("web-2 gone");
     assert!(
-        out.text.ends_with("error: unable to drain node \"kind-worker\" due to error: global timeout reached: 300ms, continuing command...\nThere are pending nodes to be drained:\n kind-worker\n"),
+        web_2_evicting < first_retry + retry.len() + 40,
+        "{}",
+        out.text
+    );
+    assert!(web_2_gone < out.text.rfind(&retry).unwrap(), "{}", out.text);
+    let error = format!(
+        "error when evicting pods/\"{refused}\" -n \"default\": global timeout reached: 30s"
+    );
+    assert!(
+        out.text.ends_with(&format!("There are pending pods in node \"kind-worker\" when an error occurred: {error}\npod/{refused}\nerror: unable to drain node \"kind-worker\" due to error: {error}, continuing command...\nThere are pending nodes to be drained:\n kind-worker\n{error}\n")),
+        "{}",
+        out.text
+    );
+}
+
+#[test]
+fn a_drain_of_several_nodes_goes_on_past_a_failed_one_the_same_both_ways() {
+    // Both nodes are cordoned first; each fails on its refused web-deploy pod, the other
+    // pods are evicted; the failed nodes are listed once, then one error line per node.
+    let command = "kubectl drain kind-worker kind-worker2 --ignore-daemonsets --timeout=6s";
+    let setup = both_examples(&budget(0));
+    assert_eq!(same_both_ways(&setup, command), 0);
+    let out = output_of(&setup, command);
+    assert!(!out.ok, "{}", out.text);
+    assert!(
+        out.text
+            .starts_with("node/kind-worker cordoned\nnode/kind-worker2 cordoned\n"),
+        "{}",
+        out.text
+    );
+    for line in [
+        "pod/web-0 evicted\n",
+        "error: unable to drain node \"kind-worker\" due to error: error when evicting pods/\"web-deploy-",
+        "error: unable to drain node \"kind-worker2\" due to error: error when evicting pods/\"web-deploy-",
+        "\nThere are pending nodes to be drained:\n kind-worker\n kind-worker2\nerror when evicting pods/\"web-deploy-",
+    ] {
+        assert!(out.text.contains(line), "{line:?} in:\n{}", out.text);
+    }
+    assert_eq!(out.text.matches("There are pending nodes").count(), 1);
+    let last: Vec<&str> = out.text.lines().rev().take(2).collect();
+    assert!(
+        last.iter()
+            .all(|l| l.ends_with("-n \"default\": global timeout reached: 6s")),
         "{}",
         out.text
     );
@@ -324,7 +408,14 @@ fn a_drain_of_several_nodes_finishes_at_once_the_same_both_ways() {
     assert_eq!(same_both_ways(&setup, command), 0);
     let out = output_of(&setup, command);
     assert!(out.ok, "{}", out.text);
-    assert!(out.text.contains("(will retry after 5s)"), "{}", out.text);
+    // kubectl cordons every node before it drains any: kind-worker's evicted web-deploy
+    // pod is replaced on kind-worker3, not on kind-worker2 to be evicted again.
+    assert!(
+        out.text
+            .starts_with("node/kind-worker cordoned\nnode/kind-worker2 cordoned\n"),
+        "{}",
+        out.text
+    );
     assert!(
         out.text.ends_with("node/kind-worker2 drained\n"),
         "{}",

@@ -1,26 +1,35 @@
-//! `kubectl drain` (drain.go / filters.go semantics): cordon, classify every pod first, stop
-//! before evicting anything if one is fatal, evict through the eviction rules that respect
-//! PodDisruptionBudgets (kubectl retries a refused eviction every 5 s until its timeout), then
-//! wait for the evicted pods to be gone. Node after node.
+//! `kubectl drain` (cmd/drain.go `RunDrain`, pkg/drain/drain.go `evictPods` semantics): check
+//! the flags, cordon every node, then node after node list the pods (stop before evicting
+//! anything if one may not go), evict each pod on its own — a pod a PodDisruptionBudget
+//! refuses is retried every 5 s while the others go at once — and wait for the evicted pods
+//! to be gone. A node that fails does not stop the next ones; the failed nodes are listed
+//! at the end.
 //!
-//! The drain is a `Phased` command: run on its own at the console it works in pieces and
-//! prints as it goes; in one go (scripts, the CLI) it is the same loop to its end. Stopped
-//! part way it is recorded as itself with `--timeout` set to the time it ran (`cut_short`),
-//! which replays to the same cluster.
+//! kubectl evicts each pod in its own goroutine, all started together, so every retry falls
+//! on the same 5 s grid: here one "round" of tries per 5 s. The drain is a `Phased` command:
+//! run on its own at the console it works in pieces and prints as it goes; in one go
+//! (scripts, the CLI) it is the same loop to its end. Stopped part way it is recorded as
+//! itself with `--timeout` set to the time it ran (`cut_short`), which replays to the same
+//! cluster.
+
+#[path = "drain/filters.rs"]
+mod filters;
 
 use super::{dry_run_suffix, node_names, set_cordon};
-use crate::engine::action::Propagation;
-use crate::engine::model::{DaemonSet, Kind, Object, Pod, PodDisruptionBudget, PodPhase};
-use crate::engine::stable_sort::sort_by_key;
-use crate::engine::store::{Change, ObjectKey};
+use crate::engine::model::{Kind, Node, Pod};
+use crate::engine::store::Change;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
 use crate::kubectl::args::{b, o, v, vs, Flag};
+use crate::kubectl::resources::not_found;
 use crate::kubectl::selector::LabelSel;
-use crate::kubectl::wait::{timeout_arg, CutShort, Ended, Phased, Waiting};
+use crate::kubectl::wait::{CutShort, Phased, Waiting};
 use crate::kubectl::Ctx;
 use crate::script::Output;
+use filters::{aggregate, pods_for_deletion, try_evict, Filters, ToEvict};
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 pub const DRAIN_FLAGS: &[Flag] = &[
     b("ignore-daemonsets"),
@@ -40,16 +49,25 @@ pub const DRAIN_FLAGS: &[Flag] = &[
 /// kubectl's wait between two tries of a refused eviction.
 const RETRY: SimDuration = SimDuration(5_000);
 
+const SERVER_DRY_RUN: &str = " (server dry run)";
+
 pub fn run_drain(ctx: &mut Ctx) -> Output {
+    let opts = match Opts::of(ctx) {
+        Ok(o) => o,
+        Err(e) => return crate::kubectl::fail(e),
+    };
     let names = match node_names(ctx, &ctx.args.positionals.clone(), "drain") {
         Ok(n) => n,
         Err(e) => return crate::kubectl::fail(e),
     };
-    let dry = match dry_run_suffix(ctx) {
-        Ok(d) => d,
-        Err(e) => return crate::kubectl::fail(e),
-    };
-    if dry == Some(SERVER_DRY_RUN) {
+    // kubectl looks every node up before it writes anything.
+    if let Some(missing) = names
+        .iter()
+        .find(|n| ctx.sim.store().get::<Node>("", n).is_none())
+    {
+        return crate::kubectl::fail(not_found(Kind::Node, missing));
+    }
+    if opts.dry == Some(SERVER_DRY_RUN) {
         // The API server would check each eviction against the budgets without making it,
         // and kubectl would retry refused ones: not simulated, rather than drain for real.
         return crate::kubectl::fail(
@@ -59,277 +77,432 @@ pub fn run_drain(ctx: &mut Ctx) -> Output {
     // `--timeout` applies to each node, so only a one-node drain can be recorded as itself
     // with a shorter timeout when it is stopped: a longer one is worked in one go.
     ctx.may_defer &= names.len() == 1;
+    let mut text = String::new();
+    // RunCordonOrUncordon: every node first; one that cannot be cordoned is still drained.
+    for name in &names {
+        match set_cordon(ctx.sim, name, true, opts.dry) {
+            Ok(line) | Err(line) => text.push_str(&(line + "\n")),
+        }
+    }
+    let timeout = opts
+        .timeout
+        .unwrap_or_else(|| ctx.sim.config().settle_limit);
     let mut drain = Drain {
-        opts: Opts::of(ctx, dry),
+        opts,
+        timeout,
         nodes: names.into(),
-        text: String::new(),
+        text,
+        failed: Vec::new(),
         phase: Phase::NextNode,
     };
-    // The writes of the first instant (cordon, first evictions) happen now, as the command is
-    // typed; only what needs time to pass is handed over.
+    // The writes of the first instant (cordons, first evictions) happen now, as the command
+    // is typed; only what needs time to pass is handed over.
     if let Some(out) = drain.act(ctx.sim) {
         return out;
     }
     ctx.run_phased(Box::new(drain))
 }
 
-const SERVER_DRY_RUN: &str = " (server dry run)";
-
-/// The flags, read once.
+/// The flags, read and checked once, before anything is written.
 struct Opts {
     /// `--dry-run=client`: the suffix of each line; nothing is written.
     dry: Option<&'static str>,
-    ignore_ds: bool,
-    force: bool,
-    emptydir: bool,
-    pod_selector: Option<String>,
+    filters: Filters,
+    pod_selector: Option<LabelSel>,
     grace: Option<i64>,
-    timeout: Option<String>,
+    /// `None`: no `--timeout` (or 0), kubectl waits forever.
+    timeout: Option<SimDuration>,
 }
 
 impl Opts {
-    fn of(ctx: &Ctx, dry: Option<&'static str>) -> Opts {
-        Opts {
-            dry,
-            ignore_ds: ctx.args.flag("ignore-daemonsets"),
-            force: ctx.args.flag("force"),
-            emptydir: ctx.args.flag("delete-emptydir-data") || ctx.args.flag("delete-local-data"),
-            pod_selector: ctx.args.value("pod-selector").map(str::to_string),
-            grace: ctx
-                .args
-                .value("grace-period")
-                .and_then(|g| g.parse::<i64>().ok())
-                .filter(|g| *g >= 0),
-            timeout: ctx.args.value("timeout").map(str::to_string),
-        }
+    fn of(ctx: &Ctx) -> Result<Opts, String> {
+        let flag_error = |flag: &str, value: &str, why: String| {
+            format!("Error: invalid argument \"{value}\" for \"--{flag}\" flag: {why}\nSee 'kubectl drain --help' for usage.")
+        };
+        let timeout = match ctx.args.value("timeout") {
+            None => None,
+            Some(t) => {
+                if let Some(why) = go_duration_error(t) {
+                    return Err(flag_error("timeout", t, why));
+                }
+                // 0 means forever (a negative one too, here).
+                SimDuration::parse(t).ok().filter(|d| d.0 > 0)
+            }
+        };
+        let grace = match ctx.args.value("grace-period") {
+            None => None,
+            Some(g) => match g.parse::<i64>() {
+                Ok(g) => Some(g).filter(|g| *g >= 0),
+                Err(_) => {
+                    return Err(flag_error(
+                        "grace-period",
+                        g,
+                        format!("strconv.ParseInt: parsing \"{g}\": invalid syntax"),
+                    ))
+                }
+            },
+        };
+        let pod_selector = match ctx.args.value("pod-selector") {
+            None | Some("") => None,
+            Some(s) => Some(LabelSel::parse(s).map_err(|_| {
+                "error: --pod-selector=<pod_selector> must be a valid label selector".to_string()
+            })?),
+        };
+        Ok(Opts {
+            dry: dry_run_suffix(ctx)?,
+            filters: Filters {
+                ignore_ds: ctx.args.flag("ignore-daemonsets"),
+                force: ctx.args.flag("force"),
+                emptydir: ctx.args.flag("delete-emptydir-data")
+                    || ctx.args.flag("delete-local-data"),
+            },
+            pod_selector,
+            grace,
+            timeout,
+        })
     }
+}
+
+/// Why Go's `time.ParseDuration` (a `--timeout` flag) refuses `text`, if it does.
+fn go_duration_error(text: &str) -> Option<String> {
+    let invalid = || Some(format!("time: invalid duration {text:?}"));
+    let s = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if s == "0" {
+        return None;
+    }
+    if s.is_empty() {
+        return invalid();
+    }
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let num = &rest[..num_len];
+        if num.is_empty() || num == "." {
+            return invalid();
+        }
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        if unit.is_empty() {
+            return Some(format!("time: missing unit in duration {text:?}"));
+        }
+        if !["ns", "us", "µs", "μs", "ms", "s", "m", "h"].contains(&unit) {
+            return Some(format!("time: unknown unit {unit:?} in duration {text:?}"));
+        }
+        rest = &rest[unit_len..];
+    }
+    None
 }
 
 struct Drain {
     opts: Opts,
+    /// Each node's timeout (kubeplay's settle limit when kubectl would wait forever).
+    timeout: SimDuration,
     /// Nodes not started yet.
     nodes: VecDeque<String>,
-    /// What it printed (while a node's wait runs, the wait holds it).
+    /// What it printed (while a wait runs, the wait holds it).
     text: String,
+    /// Nodes that failed, with their errors.
+    failed: Vec<(String, Vec<String>)>,
     phase: Phase,
 }
 
 enum Phase {
-    /// Cordon the next node and sort its pods.
+    /// List the next node's pods.
     NextNode,
-    /// Evicting the node's pods from `next` on, at this instant.
-    Evicting(NodeDrain),
-    /// A budget refused an eviction at `refused_at`; the next try is 5 s later.
-    Pausing {
-        node: NodeDrain,
-        refused_at: SimTime,
-    },
-    /// Every pod evicted at `since`; waiting for them to be gone.
+    /// A round of tries: every pod not evicted yet, at this instant.
+    Trying(NodeDrain),
+    /// Waiting for the evicted pods to go until `until`: the next round, or the deadline once
+    /// every pod is evicted.
     Waiting {
         node: NodeDrain,
-        since: SimTime,
+        until: SimTime,
         waiting: Waiting<'static>,
     },
+    /// The wait is over early (all evicted pods gone while others are refused, or nothing
+    /// left to happen); time runs on to `until`.
+    Pausing {
+        node: NodeDrain,
+        until: SimTime,
+    },
     Over,
+}
+
+/// A pod evicted, and whether it is gone yet.
+struct Evicted {
+    pod: ToEvict,
+    gone: bool,
 }
 
 /// One node's drain in progress.
 struct NodeDrain {
     name: String,
-    timeout: SimDuration,
     started: SimTime,
-    evict: Vec<(String, String)>,
-    /// The pod being evicted (index into `evict`), and once its `evicting pod` line is out,
-    /// its uid then.
-    next: usize,
-    announced: Option<String>,
-    /// Evicted pods with the uid they had: a pod recreated under the same name is another.
-    pending: Vec<(String, String, String)>,
+    /// Pods to try at the next round (refused so far).
+    refused: Vec<ToEvict>,
+    /// Shared with the wait's check, which marks them gone.
+    evicted: Rc<RefCell<Vec<Evicted>>>,
+    /// The instant of the latest round.
+    round_at: SimTime,
 }
 
 impl NodeDrain {
-    fn deadline(&self) -> SimTime {
-        self.started + self.timeout
+    fn all_gone(&self) -> bool {
+        self.evicted.borrow().iter().all(|e| e.gone)
     }
 }
 
 impl Drain {
+    fn deadline(&self, node: &NodeDrain) -> SimTime {
+        node.started + self.timeout
+    }
+
     /// Does everything that takes no time, up to a point where time must pass (a pause
-    /// before a retry, a wait) or the end (`Some`).
+    /// before a round, a wait) or the end (`Some`).
     fn act(&mut self, sim: &mut Sim) -> Option<Output> {
         loop {
             match std::mem::replace(&mut self.phase, Phase::Over) {
                 Phase::NextNode => {
                     let Some(name) = self.nodes.pop_front() else {
-                        return Some(Output::ok(std::mem::take(&mut self.text)));
+                        return Some(self.finish());
                     };
-                    match self.start_node(sim, name) {
-                        Ok(node) => self.phase = Phase::Evicting(node),
-                        Err(()) => return Some(self.failed()),
+                    if let Some(node) = self.start_node(sim, name) {
+                        self.phase = Phase::Trying(node);
+                    } else {
+                        self.phase = Phase::NextNode;
                     }
                 }
-                Phase::Evicting(node) => match self.evict(sim, node) {
-                    Ok(phase) => self.phase = phase,
-                    Err(()) => return Some(self.failed()),
-                },
+                Phase::Trying(node) => {
+                    if let Err(out) = self.round(sim, node) {
+                        return Some(out);
+                    }
+                }
                 Phase::Waiting {
                     node,
-                    since,
+                    until,
                     mut waiting,
                 } => {
                     if !waiting.is_over() {
                         self.phase = Phase::Waiting {
                             node,
-                            since,
+                            until,
                             waiting,
                         };
                         return None;
                     }
-                    let ended = waiting.run_to_end(sim);
+                    waiting.run_to_end(sim);
                     self.text = waiting.take_printed();
-                    if self.finish_node(&node, ended).is_err() {
-                        return Some(self.failed());
+                    if let Err(out) = self.after_wait(sim, node, until) {
+                        return Some(out);
                     }
-                    self.phase = Phase::NextNode;
                 }
                 phase @ Phase::Pausing { .. } => {
                     self.phase = phase;
                     return None;
                 }
-                Phase::Over => return Some(Output::ok(std::mem::take(&mut self.text))),
+                Phase::Over => return Some(self.finish()),
             }
         }
     }
 
-    fn failed(&mut self) -> Output {
-        Output {
-            text: std::mem::take(&mut self.text),
-            ok: false,
-        }
-    }
-
-    /// Cordons the node and decides which pods to evict; `Err` when drain stops there.
-    fn start_node(&mut self, sim: &mut Sim, name: String) -> Result<NodeDrain, ()> {
-        let text = &mut self.text;
-        match set_cordon(sim, &name, true, self.opts.dry) {
-            Ok(line) => text.push_str(&(line + "\n")),
-            Err(e) => {
-                text.push_str(&(e + "\n"));
-                return Err(());
-            }
-        }
-        let pod_sel = match self.opts.pod_selector.as_deref().map(LabelSel::parse) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => {
-                text.push_str(&format!("error: {e}\n"));
-                return Err(());
+    /// Lists the node's pods; `None` when drain stops there (the errors are recorded).
+    fn start_node(&mut self, sim: &mut Sim, name: String) -> Option<NodeDrain> {
+        let listed = pods_for_deletion(
+            sim,
+            &name,
+            &self.opts.filters,
+            self.opts.pod_selector.as_ref(),
+        );
+        let (pods, warning) = match listed {
+            Ok(l) => l,
+            Err(errors) => {
+                self.node_failed(name, errors);
+                return None;
             }
         };
-        let evict = classify(sim, &name, &self.opts, pod_sel.as_ref(), text)?;
-        let timeout = timeout_arg(self.opts.timeout.as_deref(), sim.config().settle_limit)
-            .unwrap_or(SimDuration::from_secs(300));
-        Ok(NodeDrain {
-            name,
-            timeout,
-            started: sim.now(),
-            evict,
-            next: 0,
-            announced: None,
-            pending: Vec::new(),
-        })
-    }
-
-    /// Evicts the node's pods from `next` on: on to the wait once all are evicted, a pause
-    /// when a budget refuses one, `Err` once the timeout would pass before the next try.
-    fn evict(&mut self, sim: &mut Sim, mut node: NodeDrain) -> Result<Phase, ()> {
-        let text = &mut self.text;
+        self.text.push_str(warning.as_deref().unwrap_or(""));
         // kubectl's `deleteOrEvictPodsSimple` with --dry-run=client: names the pods, evicts
         // nothing, waits for nothing.
         if let Some(suffix) = self.opts.dry {
-            for (ns, pod) in &node.evict {
-                text.push_str(&format!("evicting pod {ns}/{pod}{suffix}\n"));
+            for p in &pods {
+                self.text
+                    .push_str(&format!("evicting pod {}/{}{suffix}\n", p.ns, p.name));
             }
-            text.push_str(&format!("node/{} drained{suffix}\n", node.name));
-            return Ok(Phase::NextNode);
+            self.text
+                .push_str(&format!("node/{name} drained{suffix}\n"));
+            return None;
         }
-        while let Some((ns, pod)) = node.evict.get(node.next).cloned() {
-            if node.announced.is_none() {
-                text.push_str(&format!("evicting pod {ns}/{pod}\n"));
-                // The uid before the first try: the pod that must be gone.
-                let uid = sim
-                    .store()
-                    .get::<Pod>(&ns, &pod)
-                    .map(|p| p.metadata.uid.clone())
-                    .unwrap_or_default();
-                node.announced = Some(uid);
-            }
-            match try_evict(sim, &ns, &pod, self.opts.grace) {
-                Ok(()) => {
-                    let uid = node.announced.take().unwrap_or_default();
-                    node.pending.push((ns, pod, uid));
-                    node.next += 1;
-                }
-                // The eviction API refuses while a PodDisruptionBudget allows no disruption;
-                // kubectl retries every 5 s until its timeout.
-                Err(msg) => {
-                    text.push_str(&format!(
-                        "error when evicting pods/\"{pod}\" -n \"{ns}\" (will retry after 5s): {msg}\n"
-                    ));
-                    if sim.now() + RETRY > node.deadline() {
-                        let (name, timeout) = (&node.name, node.timeout);
-                        text.push_str(&format!(
-                            "There are pending pods in node \"{name}\" when an error occurred: error when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}\nerror: unable to drain node \"{name}\" due to error: error when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}, continuing command...\nThere are pending nodes to be drained:\n {name}\nerror when evicting pods/\"{pod}\" -n \"{ns}\": global timeout reached: {timeout}\n"
-                        ));
-                        return Err(());
-                    }
-                    return Ok(Phase::Pausing {
-                        node,
-                        refused_at: sim.now(),
-                    });
-                }
-            }
-        }
-        let waiting = Waiting::start(sim, node.deadline() - sim.now(), gone_check(&node))
-            .after(std::mem::take(text));
-        Ok(Phase::Waiting {
-            node,
-            since: sim.now(),
-            waiting,
+        Some(NodeDrain {
+            name,
+            started: sim.now(),
+            refused: pods,
+            evicted: Rc::new(RefCell::new(Vec::new())),
+            round_at: sim.now(),
         })
     }
 
-    /// The node's wait is over: `drained`, or the timeout error.
-    fn finish_node(&mut self, node: &NodeDrain, ended: Ended) -> Result<(), ()> {
-        let name = &node.name;
-        if ended == Ended::TimedOut {
-            let timeout = node.timeout;
-            self.text.push_str(&format!("error: unable to drain node \"{name}\" due to error: global timeout reached: {timeout}, continuing command...\nThere are pending nodes to be drained:\n {name}\n"));
-            return Err(());
+    /// Tries every pod not evicted yet, then waits until the next round (or, all evicted,
+    /// for them to go). A refused pod whose next try would come after the deadline gives up
+    /// now (kubectl's goroutine sleeps past the deadline first), and the node with it.
+    fn round(&mut self, sim: &mut Sim, mut node: NodeDrain) -> Result<(), Output> {
+        let mut still = Vec::new();
+        for pod in std::mem::take(&mut node.refused) {
+            let (ns, name) = (&pod.ns, &pod.name);
+            self.text.push_str(&format!("evicting pod {ns}/{name}\n"));
+            match try_evict(sim, ns, name, self.opts.grace) {
+                Ok(()) => node.evicted.borrow_mut().push(Evicted { pod, gone: false }),
+                // The eviction API refuses while a PodDisruptionBudget allows no disruption.
+                Err(msg) => {
+                    self.text.push_str(&format!(
+                        "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {msg}\n"
+                    ));
+                    still.push(pod);
+                }
+            }
         }
-        self.text.push_str(&format!("node/{name} drained\n"));
+        node.refused = still;
+        node.round_at = sim.now();
+        let deadline = self.deadline(&node);
+        if !node.refused.is_empty() && sim.now() + RETRY > deadline {
+            return self.timed_out(sim, node);
+        }
+        let until = if node.refused.is_empty() {
+            deadline
+        } else {
+            sim.now() + RETRY
+        };
+        let waiting = Waiting::start(sim, until - sim.now(), gone_check(&node))
+            .after(std::mem::take(&mut self.text));
+        self.phase = Phase::Waiting {
+            node,
+            until,
+            waiting,
+        };
         Ok(())
+    }
+
+    /// The wait toward `until` is over: the node is drained, the next round or the deadline
+    /// has come, or time must run on to it.
+    fn after_wait(&mut self, sim: &mut Sim, node: NodeDrain, until: SimTime) -> Result<(), Output> {
+        if node.refused.is_empty() && node.all_gone() {
+            self.text.push_str(&format!("node/{} drained\n", node.name));
+            self.phase = Phase::NextNode;
+        } else if sim.now() < until {
+            self.phase = Phase::Pausing { node, until };
+        } else if !node.refused.is_empty() {
+            self.phase = Phase::Trying(node);
+        } else {
+            return self.timed_out(sim, node);
+        }
+        Ok(())
+    }
+
+    /// The node's timeout came with pods refused or not gone yet: each pod's error, as its
+    /// goroutine returns it (the waits notice first: they look every second).
+    fn timed_out(&mut self, sim: &mut Sim, node: NodeDrain) -> Result<(), Output> {
+        let name = node.name.clone();
+        if self.opts.timeout.is_none() {
+            // kubectl would wait forever; kubeplay stops at its settle limit.
+            let limit = self.timeout;
+            self.text.push_str(&format!("(kubeplay: node \"{name}\" still has pods to evict or waiting to go after {limit} of simulated time; kubectl would keep waiting. Pass --timeout to choose how long to wait, or see `sim why`.)\n"));
+            return Err(Output {
+                text: std::mem::take(&mut self.text),
+                ok: false,
+            });
+        }
+        let timeout = self.timeout;
+        let mut errors: Vec<String> = node
+            .evicted
+            .borrow()
+            .iter()
+            .filter(|e| !e.gone)
+            .map(|e| format!("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {timeout}", e.pod.name, e.pod.ns))
+            .collect();
+        for pod in &node.refused {
+            // Woken after the deadline, the goroutine prints its line once more and gives up.
+            self.text
+                .push_str(&format!("evicting pod {}/{}\n", pod.ns, pod.name));
+            errors.push(format!(
+                "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {timeout}",
+                pod.name, pod.ns
+            ));
+        }
+        // `deleteOrEvictPodsSimple` lists the node's pods again and names those still there.
+        let agg = aggregate(&errors);
+        if let Ok((pending, _)) = pods_for_deletion(
+            sim,
+            &name,
+            &self.opts.filters,
+            self.opts.pod_selector.as_ref(),
+        ) {
+            if !pending.is_empty() {
+                self.text.push_str(&format!(
+                    "There are pending pods in node \"{name}\" when an error occurred: {agg}\n"
+                ));
+                for p in pending {
+                    self.text.push_str(&format!("pod/{}\n", p.name));
+                }
+            }
+        }
+        self.node_failed(name, errors);
+        self.phase = Phase::NextNode;
+        Ok(())
+    }
+
+    fn node_failed(&mut self, name: String, errors: Vec<String>) {
+        let agg = aggregate(&errors);
+        self.text.push_str(&format!(
+            "error: unable to drain node \"{name}\" due to error: {agg}, continuing command...\n"
+        ));
+        self.failed.push((name, errors));
+    }
+
+    /// Every node done: the nodes that failed, then the command's error (kubectl's aggregate
+    /// of the nodes' errors: one node's errors one a line each, else one line per node).
+    fn finish(&mut self) -> Output {
+        self.phase = Phase::Over;
+        let mut text = std::mem::take(&mut self.text);
+        if self.failed.is_empty() {
+            return Output::ok(text);
+        }
+        text.push_str("There are pending nodes to be drained:\n");
+        for (name, _) in &self.failed {
+            text.push_str(&format!(" {name}\n"));
+        }
+        let lines: Vec<String> = match self.failed.as_slice() {
+            [(_, errors)] => errors.clone(),
+            nodes => nodes.iter().map(|(_, e)| aggregate(e)).collect(),
+        };
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Output { text, ok: false }
     }
 }
 
-/// Watches the evicted pods go, printing `pod/<name> evicted` for each as it goes.
+/// Watches the evicted pods go, printing `pod/<name> evicted` for each as it goes; done
+/// when all are gone.
 fn gone_check(node: &NodeDrain) -> crate::kubectl::wait::Check<'static> {
-    let pending = node.pending.clone();
-    let mut done = vec![false; pending.len()];
+    let evicted = Rc::clone(&node.evicted);
     Box::new(
         move |sim: &Sim, _: Option<&[Change]>, printed: &mut String| {
-            for (i, (ns, pod, uid)) in pending.iter().enumerate() {
-                if !done[i]
-                    && sim
-                        .store()
-                        .get::<Pod>(ns, pod)
-                        .is_none_or(|p| &p.metadata.uid != uid)
+            let mut evicted = evicted.borrow_mut();
+            for e in evicted.iter_mut().filter(|e| !e.gone) {
+                if sim
+                    .store()
+                    .get::<Pod>(&e.pod.ns, &e.pod.name)
+                    .is_none_or(|p| p.metadata.uid != e.pod.uid)
                 {
-                    done[i] = true;
-                    printed.push_str(&format!("pod/{pod} evicted\n"));
+                    e.gone = true;
+                    printed.push_str(&format!("pod/{} evicted\n", e.pod.name));
                 }
             }
-            done.iter().all(|d| *d)
+            evicted.iter().all(|e| e.gone)
         },
     )
 }
@@ -347,15 +520,17 @@ impl Phased for Drain {
                 return Some(out);
             }
             match &mut self.phase {
-                Phase::Pausing { refused_at, .. } => {
-                    let retry_at = *refused_at + RETRY;
-                    if sim.run_toward(retry_at, batch) {
-                        let Phase::Pausing { node, .. } =
+                Phase::Pausing { until, .. } => {
+                    if sim.run_toward(*until, batch) {
+                        let Phase::Pausing { node, until } =
                             std::mem::replace(&mut self.phase, Phase::Over)
                         else {
                             unreachable!("matched above")
                         };
-                        self.phase = Phase::Evicting(node);
+                        if let Err(out) = self.after_wait(sim, node, until) {
+                            self.phase = Phase::Over;
+                            return Some(out);
+                        }
                     } else if out_of_time() {
                         return None;
                     }
@@ -366,7 +541,7 @@ impl Phased for Drain {
                     } else {
                         waiting.poll(sim, out_of_time)
                     };
-                    // Over: `act` finishes the node.
+                    // Over: `act` goes on.
                     ended?;
                 }
                 _ => {}
@@ -382,198 +557,41 @@ impl Phased for Drain {
     }
 
     fn cut_short(&mut self, sim: &mut Sim) -> CutShort {
-        match &self.phase {
-            // Replayed with a timeout that ends within this pause, the drain gives up right
-            // after the refusal (`now + 5s > deadline`) having tried exactly as often, and the
-            // time since is an advance. At least 1 ms: a zero timeout means "forever".
-            Phase::Pausing { node, refused_at } => {
-                let ran = sim.now() - node.started;
-                let latest = ((*refused_at + RETRY) - node.started).0.saturating_sub(1);
-                CutShort {
-                    timeout: SimDuration(ran.0.clamp(1, latest.max(1))),
-                    ends_at: *refused_at,
+        let node = match &self.phase {
+            Phase::Waiting { node, .. } | Phase::Pausing { node, .. } => node,
+            // Never left between two instants (`act` runs these through).
+            _ => {
+                return CutShort {
+                    timeout: SimDuration(1),
+                    ends_at: sim.now(),
                     at_rest: false,
                 }
             }
-            // Replayed with the time it ran as its timeout, the drain's wait ends exactly
-            // now, having run the last instant's work unless its wait had no time left at all
-            // (stopped as it began). Stopped before any time passed, it first runs 1 ms (a
-            // zero timeout means "forever").
-            Phase::Waiting { node, since, .. } => {
-                if sim.now() == node.started {
-                    sim.run_toward(node.started + SimDuration(1), u32::MAX);
-                }
-                CutShort {
-                    timeout: sim.now() - node.started,
-                    ends_at: sim.now(),
-                    at_rest: sim.now() > *since,
-                }
-            }
-            // Never left between two instants (`act` runs these through).
-            _ => CutShort {
-                timeout: SimDuration(1),
-                ends_at: sim.now(),
-                at_rest: false,
-            },
-        }
-    }
-}
-
-/// Why drain will not evict a pod, or what it warns about.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Class {
-    Unmanaged,
-    DaemonSet,
-    LocalStorage,
-}
-
-impl Class {
-    fn fatal(self) -> &'static str {
-        match self {
-            Class::Unmanaged => {
-                "cannot delete Pods that declare no controller (use --force to override)"
-            }
-            Class::DaemonSet => "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-            Class::LocalStorage => {
-                "Pods with local storage (use --delete-emptydir-data to override)"
-            }
-        }
-    }
-    fn warning(self) -> &'static str {
-        match self {
-            Class::Unmanaged => "deleting Pods that declare no controller",
-            Class::DaemonSet => "ignoring DaemonSet-managed Pods",
-            Class::LocalStorage => "deleting Pods with local storage",
-        }
-    }
-}
-
-/// The pods to evict from the node, after its warnings; `Err` (with kubectl's error printed)
-/// when a pod may not be deleted.
-fn classify(
-    sim: &Sim,
-    name: &str,
-    opts: &Opts,
-    pod_sel: Option<&LabelSel>,
-    text: &mut String,
-) -> Result<Vec<(String, String)>, ()> {
-    let mut fatal: Vec<(Class, Vec<String>)> = Vec::new();
-    let mut warn: Vec<(Class, Vec<String>)> = Vec::new();
-    let mut evict: Vec<(String, String)> = Vec::new();
-    let store = sim.store();
-    let note = |list: &mut Vec<(Class, Vec<String>)>, c: Class, pod: String| match list
-        .iter_mut()
-        .find(|(k, _)| *k == c)
-    {
-        Some((_, v)) => v.push(pod),
-        None => list.push((c, vec![pod])),
-    };
-    for pod in store.pods_on_node(name) {
-        if pod_sel.is_some_and(|s| !s.matches(pod.metadata.labels())) {
-            continue;
-        }
-        let id = format!("{}/{}", pod.metadata.namespace, pod.metadata.name);
-        if pod
-            .metadata
-            .annotations()
-            .contains_key("kubernetes.io/config.mirror")
-        {
-            continue;
-        }
-        let owner = pod.metadata.controller_ref();
-        if let Some(o) = owner.filter(|o| o.kind == "DaemonSet") {
-            if !pod.is_terminal()
-                && store
-                    .get::<DaemonSet>(&pod.metadata.namespace, &o.name)
-                    .is_some()
-            {
-                if opts.ignore_ds {
-                    note(&mut warn, Class::DaemonSet, id);
-                } else {
-                    note(&mut fatal, Class::DaemonSet, id);
-                }
-                continue;
-            }
-        }
-        if !pod.is_terminal() && pod.spec.volumes.iter().any(|v| v.empty_dir.is_some()) {
-            if opts.emptydir {
-                note(&mut warn, Class::LocalStorage, id.clone());
-            } else {
-                note(&mut fatal, Class::LocalStorage, id);
-                continue;
-            }
-        }
-        if owner.is_none() && !pod.is_terminal() {
-            if opts.force {
-                note(&mut warn, Class::Unmanaged, id.clone());
-            } else {
-                note(&mut fatal, Class::Unmanaged, id);
-                continue;
-            }
-        }
-        evict.push((pod.metadata.namespace.clone(), pod.metadata.name.clone()));
-    }
-    sort_by_key(&mut fatal, |(c, _)| *c);
-    sort_by_key(&mut warn, |(c, _)| *c);
-    if !fatal.is_empty() {
-        let msgs: Vec<String> = fatal
-            .iter()
-            .map(|(c, pods)| format!("cannot delete {}: {}", c.fatal(), pods.join(", ")))
-            .collect();
-        let joined = if msgs.len() == 1 {
-            msgs[0].clone()
-        } else {
-            format!("[{}]", msgs.join(", "))
         };
-        text.push_str(&format!(
-            "error: unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n"
-        ));
-        for m in msgs {
-            text.push_str(&m);
-            text.push('\n');
+        if !node.refused.is_empty() {
+            // Replayed with a timeout that ends before the next round, the drain gives up
+            // right after the latest round (`now + 5s > deadline`) having tried exactly as
+            // often, and the time since is an advance. At least 1 ms: no timeout means
+            // "forever".
+            let ran = sim.now() - node.started;
+            let latest = ((node.round_at + RETRY) - node.started).0.saturating_sub(1);
+            return CutShort {
+                timeout: SimDuration(ran.0.clamp(1, latest.max(1))),
+                ends_at: node.round_at,
+                at_rest: false,
+            };
         }
-        return Err(());
-    }
-    if !warn.is_empty() {
-        let parts: Vec<String> = warn
-            .iter()
-            .map(|(c, pods)| format!("{}: {}", c.warning(), pods.join(", ")))
-            .collect();
-        text.push_str(&format!("Warning: {}\n", parts.join("; ")));
-    }
-    Ok(evict)
-}
-
-/// The eviction subresource: allowed when every matching PodDisruptionBudget permits a
-/// disruption (and then the budget is spent), refused otherwise.
-fn try_evict(sim: &mut Sim, ns: &str, pod: &str, grace: Option<i64>) -> Result<(), String> {
-    let Some(p) = sim.store().get::<Pod>(ns, pod).cloned() else {
-        return Ok(());
-    };
-    let pdbs: Vec<PodDisruptionBudget> = sim
-        .store()
-        .list_in::<PodDisruptionBudget>(ns)
-        .filter(|b| {
-            b.spec
-                .selector
-                .as_ref()
-                .is_some_and(|s| !s.is_empty() && s.matches(p.metadata.labels()))
-        })
-        .cloned()
-        .collect();
-    if pdbs.len() > 1 {
-        return Err("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.".into());
-    }
-    // Terminal or not-yet-running pods do not count against a budget.
-    let counts = p.status.phase == PodPhase::Running;
-    if let Some(mut b) = pdbs.into_iter().next().filter(|_| counts) {
-        if b.status.disruptions_allowed <= 0 {
-            return Err("Cannot evict pod as it would violate the pod's disruption budget.".into());
+        // All evicted: replayed with the time it ran as its timeout, the drain's wait ends
+        // exactly now, having run the last instant's work unless its wait had no time left
+        // at all (stopped as it began). Stopped before any time passed, it first runs 1 ms.
+        let (started, since) = (node.started, node.round_at);
+        if sim.now() == started {
+            sim.run_toward(started + SimDuration(1), u32::MAX);
         }
-        b.status.disruptions_allowed -= 1;
-        sim.update_object(Object::PodDisruptionBudget(b));
+        CutShort {
+            timeout: sim.now() - started,
+            ends_at: sim.now(),
+            at_rest: sim.now() > since,
+        }
     }
-    let key = ObjectKey::new(Kind::Pod, ns, pod);
-    sim.delete_object(&key, grace, Propagation::Background);
-    Ok(())
 }
