@@ -863,6 +863,9 @@ mod set_resources;
 #[path = "kubectl/taint.rs"]
 mod taint;
 
+#[path = "kubectl/drain.rs"]
+mod drain;
+
 /// Go's `omitempty` leaves an empty map out: after the last label or annotation is removed,
 /// `-o yaml` has no `labels: {}` (the API server never writes one back).
 #[test]
