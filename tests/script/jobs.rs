@@ -505,6 +505,19 @@ fn a_stopped_drain_is_recorded_with_the_time_it_ran_and_replays_the_same_cluster
 }
 
 #[test]
+fn a_drain_stopped_while_one_pod_is_refused_and_the_others_go_replays_the_same_cluster() {
+    // Each stop falls between two rounds of tries, evicted pods terminating meanwhile.
+    let printed = stopped_along_the_way(
+        &both_examples(&budget(0)),
+        "kubectl drain kind-worker --ignore-daemonsets --timeout=30s",
+        "kubectl drain kind-worker --ignore-daemonsets --timeout=",
+    );
+    assert!(printed.iter().all(|p| p.contains("(will retry after 5s)")));
+    assert!(printed.iter().any(|p| p.contains("pod/web-2 evicted\n")));
+    assert!(printed.iter().any(|p| !p.contains(" evicted\n")));
+}
+
+#[test]
 fn a_sequence_runs_its_slow_command_in_pieces_and_the_rest_after_it() {
     assert!(same_both_ways("", "sim advance 30s; kubectl get pods") > 10);
     assert!(same_both_ways("", "kubectl get pod nope && sim settle || sim advance 20s") > 5);
