@@ -99,6 +99,10 @@ impl Sim {
         let mut spec = svc.spec.clone();
         normalize_cluster_ips(&mut spec);
         let name = &svc.metadata.name;
+        if type_of(&spec) != "ExternalName" {
+            check_cluster_ips_related_fields(&spec)
+                .map_err(|causes| ApiError::invalid(svc_kind(), name, causes))?;
+        }
         if type_of(&spec) != "ExternalName" && !spec.is_headless() {
             self.check_requested_ips(&spec, None)
                 .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
@@ -122,6 +126,10 @@ impl Sim {
         let (o, n) = (&old.spec, &svc.spec);
         let except = Some(old.metadata.uid.as_str());
         let name = &svc.metadata.name;
+        if type_of(n) != "ExternalName" {
+            check_cluster_ips_related_fields(n)
+                .map_err(|causes| ApiError::invalid(svc_kind(), name, causes))?;
+        }
         if type_of(o) == "ExternalName" && type_of(n) != "ExternalName" && !n.is_headless() {
             self.check_requested_ips(n, except)
                 .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
@@ -147,7 +155,7 @@ impl Sim {
         };
         let taken = self.cluster_ips_in_use(except);
         for ip in ips.iter().filter(|ip| !ip.is_empty()) {
-            let Ok(addr) = ip.parse::<Ipv4Addr>() else {
+            let Some(SloppyIp::V4(addr)) = parse_ip_sloppy(ip) else {
                 continue;
             };
             let problem = if !service_cidr_contains(addr) {
@@ -158,7 +166,10 @@ impl Sim {
                 format!(
                     "the provided IP ({ip}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
                 )
-            } else if taken.contains(ip) {
+            } else if taken
+                .iter()
+                .any(|t| matches!(parse_ip_sloppy(t), Some(SloppyIp::V4(held)) if held == addr))
+            {
                 "provided IP is already allocated".to_string()
             } else {
                 continue;
@@ -264,6 +275,104 @@ impl Sim {
             .chain(NODE_PORT_MIN..low)
             .find(|p| !taken.contains(p))
     }
+}
+
+/// The part of `ValidateServiceClusterIPsRelatedFields` that `initIPFamilyFields` runs before
+/// any address is allocated (alloc.go), so a malformed address is refused as such rather
+/// than as an allocation failure. IPv4 single-stack: an IPv6 address is a family this
+/// cluster does not have.
+fn check_cluster_ips_related_fields(spec: &ServiceSpec) -> Result<(), Vec<FieldError>> {
+    let ips = spec.cluster_ips.as_deref().unwrap_or(&[]);
+    let list = render_json(&serde_json::json!(ips));
+    let mut errs = Vec::new();
+    match spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
+        Some(_) if ips.is_empty() => errs.push(FieldError::required("spec.clusterIPs", "")),
+        Some(ip) if ips[0] != ip => errs.push(FieldError::invalid(
+            "spec.clusterIPs",
+            list.clone(),
+            "first value must match `clusterIP`",
+        )),
+        None if !ips.is_empty() => errs.push(FieldError::invalid(
+            "spec.clusterIPs",
+            list.clone(),
+            "must be empty when `clusterIP` is not specified",
+        )),
+        _ => {}
+    }
+    let mut bad_ip = false;
+    for (i, ip) in ips.iter().enumerate() {
+        if i == 0 && ip == "None" {
+            if ips.len() > 1 {
+                bad_ip = true;
+                errs.push(FieldError::invalid(
+                    "spec.clusterIPs",
+                    list.clone(),
+                    "'None' must be the first and only value",
+                ));
+            }
+            continue;
+        }
+        let path = format!("spec.clusterIPs[{i}]");
+        let value = render_json(&serde_json::json!(ip));
+        // parseIP without the strict rules (StrictIPCIDRValidation is alpha, off).
+        if parse_ip_sloppy(ip).is_none() {
+            bad_ip = true;
+            errs.push(FieldError::invalid(
+                &path,
+                value,
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ));
+        }
+    }
+    if ips.len() > 2 {
+        errs.push(FieldError::invalid(
+            "spec.clusterIPs",
+            list.clone(),
+            "may only hold up to 2 values",
+        ));
+    }
+    if errs.is_empty() && !bad_ip {
+        for (i, ip) in ips.iter().enumerate() {
+            if matches!(parse_ip_sloppy(ip), Some(SloppyIp::V6)) {
+                errs.push(FieldError::invalid(
+                    &format!("spec.clusterIPs[{i}]"),
+                    list.clone(),
+                    "IPv6 is not configured on this cluster",
+                ));
+            }
+        }
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(errs)
+    }
+}
+
+enum SloppyIp {
+    V4(Ipv4Addr),
+    V6,
+}
+
+/// Go's `netutils.ParseIPSloppy`: IPv4 octets may have leading zeros, and an IPv4-mapped
+/// IPv6 address is the IPv4 address.
+fn parse_ip_sloppy(ip: &str) -> Option<SloppyIp> {
+    let parts: Vec<&str> = ip.split('.').collect();
+    let octets: Vec<u8> = parts
+        .iter()
+        .filter(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|p| p.parse::<u8>().ok())
+        .collect();
+    if parts.len() == 4 && octets.len() == 4 {
+        return Some(SloppyIp::V4(Ipv4Addr::new(
+            octets[0], octets[1], octets[2], octets[3],
+        )));
+    }
+    let v6 = ip.parse::<std::net::Ipv6Addr>().ok()?;
+    Some(match v6.to_ipv4_mapped() {
+        Some(v4) => SloppyIp::V4(v4),
+        None => SloppyIp::V6,
+    })
 }
 
 fn svc_kind() -> super::model::Kind {

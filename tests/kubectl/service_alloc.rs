@@ -317,3 +317,38 @@ fn create_service_and_expose_take_the_address_and_node_port_flags() {
     );
     assert!(e.starts_with("Error: invalid argument \"abc\" for \"--node-port\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"), "{e}");
 }
+
+#[test]
+fn a_malformed_or_ipv6_cluster_ip_is_refused_before_allocation() {
+    let mut s = Session::new(1);
+    let e = err(
+        &mut s,
+        "kubectl create service clusterip x --tcp=80 --clusterip=bogus",
+    );
+    assert_eq!(
+        e.trim_end(),
+        r#"The Service "x" is invalid: spec.clusterIPs[0]: Invalid value: "bogus": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"#
+    );
+    let e = err(
+        &mut s,
+        "kubectl create service clusterip x --tcp=80 --clusterip=fd00::5",
+    );
+    assert_eq!(
+        e.trim_end(),
+        r#"The Service "x" is invalid: spec.clusterIPs[0]: Invalid value: ["fd00::5"]: IPv6 is not configured on this cluster"#
+    );
+    // On update the same pre-check runs (initIPFamilyFields), before the fixed-address rule.
+    ok(&mut s, "kubectl create service clusterip x --tcp=80");
+    let e = err(
+        &mut s,
+        r#"kubectl patch svc x -p '{"spec":{"clusterIP":"bogus"}}'"#,
+    );
+    assert!(
+        e.contains(r#"spec.clusterIPs[0]: Invalid value: "bogus": must be a valid IP address"#),
+        "{e}"
+    );
+    assert_eq!(
+        out(&mut s, "kubectl get svc -o name"),
+        "service/kubernetes\nservice/x\n"
+    );
+}
