@@ -217,8 +217,9 @@ impl Sim {
                 .insert(DS_TEMPLATE_GENERATION.into(), next.to_string());
         }
         if let Object::Service(svc) = &mut obj {
-            // A Service switched to NodePort or LoadBalancer gets its node ports now.
-            self.allocate_node_ports(svc);
+            // A Service switched to NodePort or LoadBalancer gets its node ports now, one
+            // leaving ExternalName its cluster IP.
+            self.allocate_for_update(svc);
         }
         set_type_meta(&mut obj);
         if old == obj {

@@ -245,6 +245,14 @@ impl Sim {
         self.allocate_node_ports(svc);
     }
 
+    /// What an update asks the allocators for (`allocateUpdate`): a Service leaving
+    /// ExternalName gets an address (the only update that reaches here without one, since
+    /// `patchAllocatedValues` keeps the stored address), one becoming NodePort or
+    /// LoadBalancer gets its node ports.
+    pub(crate) fn allocate_for_update(&mut self, svc: &mut Service) {
+        self.allocate_for_create(svc);
+    }
+
     /// On create and on update (a ClusterIP Service patched to NodePort): every port of a
     /// NodePort or LoadBalancer Service without a node port gets a free one.
     pub(crate) fn allocate_node_ports(&mut self, svc: &mut Service) {

@@ -352,3 +352,30 @@ fn a_malformed_or_ipv6_cluster_ip_is_refused_before_allocation() {
         "service/kubernetes\nservice/x\n"
     );
 }
+
+#[test]
+fn a_service_leaving_external_name_gets_an_address_or_the_one_it_asks_for() {
+    let mut s = Session::new(1);
+    for name in ["ext", "ext2"] {
+        let o = apply(
+            &mut s,
+            &format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: ExternalName\n  externalName: example.com\n"),
+        );
+        assert!(o.ok, "{}", o.text);
+    }
+    ok(
+        &mut s,
+        r#"kubectl patch svc ext -p '{"spec":{"type":"ClusterIP","externalName":null,"ports":[{"port":80}]}}'"#,
+    );
+    let ips = out(
+        &mut s,
+        "kubectl get svc ext -o jsonpath={.spec.clusterIP}/{.spec.clusterIPs[0]}",
+    );
+    let (ip, first) = ips.split_once('/').unwrap_or_default();
+    assert!(ip.starts_with("10.96.") && ip == first, "{ips}");
+    let e = err(
+        &mut s,
+        r#"kubectl patch svc ext2 -p '{"spec":{"type":"ClusterIP","externalName":null,"clusterIP":"10.96.0.1","ports":[{"port":80}]}}'"#,
+    );
+    assert!(e.contains(r#"spec.clusterIPs: Invalid value: ["10.96.0.1"]: failed to allocate IP 10.96.0.1: provided IP is already allocated"#), "{e}");
+}
