@@ -1017,11 +1017,11 @@ fn defaults_are_idempotent_for_every_reference_kind() {
     }
 }
 
-#[path = "manifest/highlight.rs"]
-mod highlight;
-#[path = "manifest/yaml11.rs"]
-mod yaml11;
 #[path = "manifest/enums.rs"]
 mod enums;
+#[path = "manifest/highlight.rs"]
+mod highlight;
 #[path = "manifest/priority.rs"]
 mod priority;
+#[path = "manifest/yaml11.rs"]
+mod yaml11;

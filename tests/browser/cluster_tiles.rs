@@ -68,7 +68,17 @@ async fn a_crowded_lane_draws_a_tile_per_pod_each_named_and_openable() {
         "title: {title}"
     );
     assert_eq!(tile.get_attribute("role").as_deref(), Some("button"));
-    assert_eq!(tile.get_attribute("tabindex").as_deref(), Some("0"));
+    // The lane's tiles are one Tab stop, its first tile; the others are reached by the arrows.
+    assert_eq!(
+        count(&root, "[data-node=kind-worker] .tiles [tabindex=\"0\"]"),
+        1
+    );
+    assert_eq!(
+        find(&root, "[data-node=kind-worker] .tile")
+            .get_attribute("tabindex")
+            .as_deref(),
+        Some("0")
+    );
     // The lane counts its pods per STATUS: the fleet and the node's own system pods.
     let on_worker = count(&root, "[data-node=kind-worker] .tile");
     assert!(on_worker >= 40, "{on_worker} tiles on kind-worker");
@@ -206,5 +216,45 @@ async fn claims_in_a_crowded_lane_are_round_tiles_beside_their_pods() {
         inspector.get_attribute("data-name").as_deref(),
         Some("data-db-7")
     );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn the_arrow_keys_home_and_end_move_between_a_lanes_tiles() {
+    let (root, handle) = mount().await;
+    apply(&root, &deployment("fleet", 150, false)).await;
+    run_command(&root, "sim settle").await;
+    let tiles = root
+        .query_selector_all("[data-node=kind-worker] .tile")
+        .unwrap();
+    let tile = |i: u32| -> Element { tiles.item(i).unwrap().unchecked_into() };
+    let focused = || -> Option<String> {
+        web_sys::window()?
+            .document()?
+            .active_element()?
+            .get_attribute("data-pod")
+    };
+    let press = |el: &Element, key: &str| {
+        js(
+            &format!(
+                "arg.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}}));"
+            ),
+            el,
+        );
+    };
+    tile(0).unchecked_into::<HtmlElement>().focus().unwrap();
+    press(&tile(0), "ArrowRight");
+    assert_eq!(focused(), tile(1).get_attribute("data-pod"));
+    press(&tile(1), "End");
+    let last = tiles.length() - 1;
+    assert_eq!(focused(), tile(last).get_attribute("data-pod"));
+    press(&tile(last), "ArrowDown");
+    assert_eq!(
+        focused(),
+        tile(last).get_attribute("data-pod"),
+        "stays on the last"
+    );
+    press(&tile(last), "Home");
+    assert_eq!(focused(), tile(0).get_attribute("data-pod"));
     handle.destroy();
 }

@@ -187,9 +187,9 @@ fn crowded_pending<'a>(
             <p class="tiles-total" data-testid="pending-count">{format!("{} pods", props.pods.len())}</p>
             {grouped_reasons(&props.pods)}
             {tiles_caption(focused_title)}
-            <ul class="pods tiles pending" aria-label="Pods waiting for a node" {onclick} {onkeydown}
+            <ul class="pods tiles pending" role="group" aria-label="Pods waiting for a node" {onclick} {onkeydown}
                 {onfocusin} {onfocusout}>
-                { for drawn.map(|p| pod_tile(p, None, None, false)) }
+                { for drawn.enumerate().map(|(i, p)| pod_tile(p, None, None, false, i == 0)) }
             </ul>
             {more_to_come(held_back)}
         </>

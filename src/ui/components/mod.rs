@@ -12,9 +12,9 @@ mod inspector;
 pub mod node_actions;
 mod node_lane;
 mod pod_chip;
-mod tiles;
 mod session_file;
 mod stories;
+mod tiles;
 mod timeline;
 mod usage;
 

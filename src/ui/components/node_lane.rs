@@ -72,12 +72,13 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
             LaneEntry::Claim(_) => None,
         }))
     });
-    let draw: fn(&LaneEntry, &LaneProps) -> Html = if tiles { tile_item } else { chip_item };
+    let draw: fn(&LaneEntry, &LaneProps, bool) -> Html = if tiles { tile_item } else { chip_item };
     let items: Vec<Html> = entries
         .iter()
         .zip(&paced.draw)
         .filter(|(_, shown)| **shown)
-        .map(|(e, _)| draw(e, props))
+        .enumerate()
+        .map(|(i, (e, _))| draw(e, props, i == 0))
         .collect();
     // Tiles share one pair of handlers on their list; chips carry their own.
     let (onclick, onkeydown) = if tiles {
@@ -129,7 +130,9 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
                     {counts}
                     {tiles_caption(focused.and_then(|t| focused_title(&entries, &t, props)))}
                 }
-                <ul class={classes!("pods", tiles.then_some("tiles"))} aria-label={pods_label} {onclick} {onkeydown}
+                // Tiles are buttons in a group (one Tab stop), not list items.
+                <ul class={classes!("pods", tiles.then_some("tiles"))} role={tiles.then_some("group")}
+                    aria-label={pods_label} {onclick} {onkeydown}
                     onfocusin={tiles.then_some(onfocusin)} onfocusout={tiles.then_some(onfocusout)}>
                     { for items }
                 </ul>
@@ -141,7 +144,7 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
 
 /// A pod as a chip (with the claims drawn joined to it), or a claim left alone. A slot with a
 /// claim is keyed by the claim: it stays put while its pod goes and comes back.
-fn chip_item(entry: &LaneEntry, props: &LaneProps) -> Html {
+fn chip_item(entry: &LaneEntry, props: &LaneProps, _first: bool) -> Html {
     match entry {
         LaneEntry::Pod { pod, claims } => {
             let now_ms = pod.deletion_ms.and(props.now_ms);
@@ -167,13 +170,14 @@ fn chip_item(entry: &LaneEntry, props: &LaneProps) -> Html {
 
 /// The same entry as a tile: a pod alone is its own list item (one element per pod); a pod
 /// with claims, or a claim alone, sits in a slot like a chip does.
-fn tile_item(entry: &LaneEntry, props: &LaneProps) -> Html {
+fn tile_item(entry: &LaneEntry, props: &LaneProps, first: bool) -> Html {
     match entry {
         LaneEntry::Pod { pod, claims } if claims.is_empty() => pod_tile(
             pod,
             props.moves.get(&pod.uid),
             pod.deletion_ms.and(props.now_ms),
             false,
+            first,
         ),
         LaneEntry::Pod { pod, claims } => {
             let mut tiles = vec![pod_tile(
@@ -181,13 +185,18 @@ fn tile_item(entry: &LaneEntry, props: &LaneProps) -> Html {
                 props.moves.get(&pod.uid),
                 pod.deletion_ms.and(props.now_ms),
                 true,
+                first,
             )];
-            tiles.extend(claims.iter().map(|c| claim_tile(c, ClaimPlace::BesidePod)));
-            html! { <li key={claims[0].uid.clone()} class="slot">{ for tiles }</li> }
+            tiles.extend(
+                claims
+                    .iter()
+                    .map(|c| claim_tile(c, ClaimPlace::BesidePod, false)),
+            );
+            html! { <li key={claims[0].uid.clone()} class="slot" role="none">{ for tiles }</li> }
         }
         LaneEntry::Claim(c) => {
-            let tiles = vec![claim_tile(c, ClaimPlace::Alone)];
-            html! { <li key={c.uid.clone()} class="slot">{ for tiles }</li> }
+            let tiles = vec![claim_tile(c, ClaimPlace::Alone, first)];
+            html! { <li key={c.uid.clone()} class="slot" role="none">{ for tiles }</li> }
         }
     }
 }

@@ -133,8 +133,9 @@ fn target_of(el: Option<Element>) -> Option<InspectTarget> {
     })
 }
 
-/// Click and Enter/Space handlers for a whole list of tiles: two closures per lane instead of
-/// two per pod (a hundred pods arriving at once cost a hundred fewer listeners each).
+/// Click and key handlers for a whole list of tiles (Enter/Space open, the arrows, Home and End
+/// move): two closures per lane instead of two per pod (a hundred pods arriving at once cost a
+/// hundred fewer listeners each).
 pub fn lane_inspect_handlers(
     cb: &Callback<InspectTarget>,
 ) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
@@ -149,7 +150,27 @@ pub fn lane_inspect_handlers(
     let key = {
         let cb = cb.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" && e.key() != " " {
+            let key = e.key();
+            if matches!(
+                key.as_str(),
+                "ArrowRight" | "ArrowDown" | "ArrowLeft" | "ArrowUp" | "Home" | "End"
+            ) {
+                let tile = e
+                    .target_dyn_into::<Element>()
+                    .and_then(|el| el.closest("[data-pod], [data-claim]").ok().flatten());
+                // The tile's own list (Yew delegates events: the current target is the root).
+                let list = tile
+                    .as_ref()
+                    .and_then(|t| t.closest(".tiles").ok().flatten());
+                if let (Some(tile), Some(list)) = (tile, list) {
+                    if let Some(next) = tile_to_focus(&list, &tile, &key) {
+                        e.prevent_default();
+                        let _ = next.focus();
+                    }
+                }
+                return;
+            }
+            if key != "Enter" && key != " " {
                 return;
             }
             if let Some(t) = target_of(e.target_dyn_into::<Element>()) {
@@ -171,6 +192,7 @@ pub fn pod_tile(
     moved_from: Option<&String>,
     now_ms: Option<u64>,
     in_slot: bool,
+    tab_stop: bool,
 ) -> Html {
     let grace = Grace::of(chip, now_ms);
     let class = classes!(
@@ -187,12 +209,38 @@ pub fn pod_tile(
     html! {
         <@{tag} key={chip.uid.clone()} {class} {style}
             title={pod_title(chip, grace, moved_from.map(String::as_str))}
-            tabindex="0" role="button"
+            tabindex={tab_index(tab_stop)} role="button"
             data-pod={chip.name.clone()} data-namespace={chip.namespace.clone()}
             data-phase={chip.phase.as_str().to_string()} data-status={chip.status.clone()}
             data-ready={if chip.ready { "true" } else { "false" }}
             data-moved-from={moved_from.cloned()} />
     }
+}
+
+/// A list of tiles is one Tab stop (its first tile); the arrow keys, Home and End move
+/// between its tiles (`lane_inspect_handlers`), so a hundred pods are not a hundred Tab presses.
+fn tab_index(tab_stop: bool) -> &'static str {
+    if tab_stop {
+        "0"
+    } else {
+        "-1"
+    }
+}
+
+/// The tile the arrow keys, Home or End move to from `from`, among the list's tiles.
+fn tile_to_focus(list: &Element, from: &Element, key: &str) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let tiles = list.query_selector_all("[data-pod], [data-claim]").ok()?;
+    let count = tiles.length();
+    let at = (0..count).find(|i| tiles.item(*i).is_some_and(|n| n.is_same_node(Some(from))))?;
+    let to = match key {
+        "ArrowRight" | "ArrowDown" => (at + 1).min(count - 1),
+        "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        "End" => count - 1,
+        _ => return None,
+    };
+    tiles.item(to)?.dyn_into::<web_sys::HtmlElement>().ok()
 }
 
 /// `pod_tone`'s class as a static string: a redraw builds hundreds of tiles, and a static
@@ -210,7 +258,7 @@ fn tone_class(tone: &str) -> &'static str {
 
 /// A PersistentVolumeClaim in a crowded lane, keyed by its uid: a round tile, like a disk,
 /// beside its pod's tile or alone where its volume waits. Its title is its name.
-pub fn claim_tile(c: &ClaimChip, place: ClaimPlace) -> Html {
+pub fn claim_tile(c: &ClaimChip, place: ClaimPlace, tab_stop: bool) -> Html {
     let (_, tone) = claim_status(c);
     let where_ = if place == ClaimPlace::Alone {
         "alone"
@@ -219,7 +267,7 @@ pub fn claim_tile(c: &ClaimChip, place: ClaimPlace) -> Html {
     };
     html! {
         <div key={c.uid.clone()} class={classes!("tile", "claim-tile", tone_class(tone), where_)}
-            title={claim_title(c, place)} tabindex="0" role="button"
+            title={claim_title(c, place)} tabindex={tab_index(tab_stop)} role="button"
             data-testid="claim" data-claim={c.name.clone()} data-namespace={c.namespace.clone()}
             data-phase={c.phase.clone()} data-place={where_}
             data-used={if c.used_by.is_empty() { "false" } else { "true" }} />
