@@ -306,6 +306,13 @@ pub fn run(ctx: &mut Ctx) -> Output {
                     return fail(format!("Error: unknown flag: --{flag}\nSee 'kubectl create service {ty} --help' for usage."));
                 }
             }
+            // ServiceOptions.Validate: a headless ClusterIP Service may have no ports.
+            if ctx.args.value("clusterip") != Some("None")
+                && ctx.args.values("tcp").is_empty()
+                && svc_type != "ExternalName"
+            {
+                return fail("error: at least one tcp port specifier must be provided");
+            }
             let node_port = match ctx.args.value("node-port") {
                 None => 0,
                 Some(text) => match text.parse::<i64>() {

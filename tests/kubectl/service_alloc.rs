@@ -305,6 +305,16 @@ fn create_service_and_expose_take_the_address_and_node_port_flags() {
         e.contains("failed to allocate IP 10.96.0.99: provided IP is already allocated"),
         "{e}"
     );
+    // ServiceOptions.Validate: ports are required unless the Service is headless.
+    let e = err(&mut s, "kubectl create service clusterip q");
+    assert_eq!(
+        e.trim_end(),
+        "error: at least one tcp port specifier must be provided"
+    );
+    ok(
+        &mut s,
+        "kubectl create service clusterip q --clusterip=None",
+    );
     // Each subcommand has only its own flags.
     let e = err(
         &mut s,
