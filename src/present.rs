@@ -35,6 +35,9 @@ pub struct WaitLine {
     /// The object that waits (`pod/web-2`).
     pub subject: String,
     pub reason: String,
+    /// How many other objects wait for the same reason on the same actor (the cluster view
+    /// says a reason shared by 400 pending pods once).
+    pub others: usize,
 }
 
 /// A PersistentVolumeClaim as the UI shows it.
@@ -190,10 +193,33 @@ pub fn cluster_view(sim: &Sim) -> ClusterView {
             .list::<PersistentVolumeClaim>()
             .map(claim_chip)
             .collect(),
-        waiting: waiting(sim),
+        waiting: grouped(waiting(sim)),
     };
     claims::place_claims(sim, &mut view.nodes, &mut view.claims);
     view
+}
+
+/// Lines of objects that wait for themselves (a pending pod, a pod whose image will not pull)
+/// with the same actor and reason become one line, the first, counting the others; the order
+/// of first appearance stays.
+fn grouped(lines: Vec<WaitLine>) -> Vec<WaitLine> {
+    let mut out: Vec<WaitLine> = Vec::new();
+    let mut seen: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for line in lines {
+        if line.key != line.subject {
+            out.push(line);
+            continue;
+        }
+        let group = (line.component.clone(), line.reason.clone());
+        match seen.get(&group) {
+            Some(&at) => out[at].others += 1,
+            None => {
+                seen.insert(group, out.len());
+                out.push(line);
+            }
+        }
+    }
+    out
 }
 
 /// Every `sim why` line, in (actor, key) order.
@@ -204,6 +230,7 @@ fn waiting(sim: &Sim) -> Vec<WaitLine> {
             component: controller.component().to_string(),
             subject: why.subject.short(),
             reason: why.reason.to_string(),
+            others: 0,
         })
         .collect()
 }

@@ -446,3 +446,24 @@ fn the_node_inspector_lists_the_allocated_requests() {
         ]
     );
 }
+
+/// Four hundred pods that do not fit wait for one reason: the view says it once, with a count,
+/// instead of four hundred identical lines (`sim why` and the inspector keep every one).
+#[test]
+fn many_objects_waiting_for_one_reason_are_one_line_with_a_count() {
+    let mut session = Session::new(1);
+    session.execute_text("kubectl create deployment big --image=nginx:1.27 --replicas=400");
+    session.execute_text("sim advance 10s");
+    let view = cluster_view(&session.sim);
+    let unschedulable: Vec<_> = view
+        .waiting
+        .iter()
+        .filter(|w| w.component == "default-scheduler" && w.key.starts_with("pod/big-"))
+        .collect();
+    assert_eq!(unschedulable.len(), 1, "{unschedulable:?}");
+    let pending = view.pending.len();
+    assert!(pending > 50, "{pending} pending");
+    assert_eq!(unschedulable[0].others + 1, pending);
+    let why = session.execute_text("sim why").text;
+    assert_eq!(why.matches("(default-scheduler)").count(), pending);
+}

@@ -215,6 +215,11 @@ fn WaitingLane(props: &WaitingProps) -> Html {
                 { for props.lines.iter().map(|w| html! {
                     <li class="why-line" data-testid="why-line" data-subject={w.subject.clone()}>
                         <code class="why-key">{&w.key}</code>
+                        if w.others > 0 {
+                            <span class="why-others" data-testid="why-others">
+                                {format!(" and {} more like it", w.others)}
+                            </span>
+                        }
                         <span class="why-component">{format!(" ({})", w.component)}</span>
                         {": "}
                         if w.subject != w.key {
