@@ -17,7 +17,7 @@ SIZE_BUDGET_KIB=400
 # growth is a decision rather than an accident. Lower it when the size comes down.
 # Raised from 800 on 2026-11-21 for that session's features (console commands run in pieces,
 # drain/taint/expose/patch fidelity, Service allocators, Priority admission, enum validation,
-# tiles for crowded lanes): about 40 KiB.
+# tiles for crowded lanes): about 50 KiB.
 SIZE_CEILING_KIB=840
 
 passed=0
