@@ -1,9 +1,10 @@
 //! `kubectl drain` (cmd/drain.go `RunDrain`, pkg/drain/drain.go `evictPods` semantics): check
 //! the flags, cordon every node, then node after node list the pods (stop before evicting
 //! anything if one may not go), evict each pod on its own — a pod a PodDisruptionBudget
-//! refuses is retried every 5 s while the others go at once — and wait for the evicted pods
-//! to be gone. A node that fails does not stop the next ones; the failed nodes are listed
-//! at the end.
+//! refuses (429) is retried every 5 s while the others go at once; any other refusal gives
+//! the pod up — and wait for the evicted pods to be gone. With `--disable-eviction`
+//! (`deletePods`) each pod is simply deleted, no budget asked, and the wait is the same. A
+//! node that fails does not stop the next ones; the failed nodes are listed at the end.
 //!
 //! kubectl evicts each pod in its own goroutine, all started together, so every retry falls
 //! on the same 5 s grid: here one "round" of tries per 5 s. The drain is a `Phased` command:
@@ -26,7 +27,7 @@ use crate::kubectl::selector::LabelSel;
 use crate::kubectl::wait::{CutShort, Phased, Waiting};
 use crate::kubectl::Ctx;
 use crate::script::Output;
-use filters::{aggregate, pods_for_deletion, try_evict, Filters, ToEvict};
+use filters::{aggregate, delete_pod, pods_for_deletion, try_evict, Filters, Refusal, ToEvict};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -110,6 +111,8 @@ struct Opts {
     filters: Filters,
     pod_selector: Option<LabelSel>,
     grace: Option<i64>,
+    /// `--disable-eviction`: plain DELETEs, which no PodDisruptionBudget holds up.
+    disable_eviction: bool,
     /// `None`: no `--timeout` (or 0), kubectl waits forever.
     timeout: Option<SimDuration>,
 }
@@ -158,6 +161,7 @@ impl Opts {
             },
             pod_selector,
             grace,
+            disable_eviction: ctx.args.flag("disable-eviction"),
             timeout,
         })
     }
@@ -232,7 +236,7 @@ enum Phase {
     Over,
 }
 
-/// A pod evicted, and whether it is gone yet.
+/// A pod evicted (or deleted), and whether it is gone yet.
 struct Evicted {
     pod: ToEvict,
     gone: bool,
@@ -244,6 +248,9 @@ struct NodeDrain {
     started: SimTime,
     /// Pods to try at the next round (refused so far).
     refused: Vec<ToEvict>,
+    /// The errors of pods the eviction API refused for good: the node fails once the
+    /// others are done.
+    failed: Vec<String>,
     /// Shared with the wait's check, which marks them gone.
     evicted: Rc<RefCell<Vec<Evicted>>>,
     /// The instant of the latest round.
@@ -340,6 +347,7 @@ impl Drain {
             name,
             started: sim.now(),
             refused: pods,
+            failed: Vec::new(),
             evicted: Rc::new(RefCell::new(Vec::new())),
             round_at: sim.now(),
         })
@@ -352,16 +360,26 @@ impl Drain {
         let mut still = Vec::new();
         for pod in std::mem::take(&mut node.refused) {
             let (ns, name) = (&pod.ns, &pod.name);
+            if self.opts.disable_eviction {
+                // deletePods: a DELETE for each, printing nothing until the pod is gone.
+                delete_pod(sim, ns, name, self.opts.grace);
+                node.evicted.borrow_mut().push(Evicted { pod, gone: false });
+                continue;
+            }
             self.text.push_str(&format!("evicting pod {ns}/{name}\n"));
             match try_evict(sim, ns, name, self.opts.grace) {
                 Ok(()) => node.evicted.borrow_mut().push(Evicted { pod, gone: false }),
-                // The eviction API refuses while a PodDisruptionBudget allows no disruption.
-                Err(msg) => {
+                // 429: a PodDisruptionBudget allows no disruption now.
+                Err(Refusal::Retry(msg)) => {
                     self.text.push_str(&format!(
                         "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {msg}\n"
                     ));
                     still.push(pod);
                 }
+                // Not retried: the goroutine returns the error, printed with the node's.
+                Err(Refusal::Fatal(msg)) => node.failed.push(format!(
+                    "error when evicting pods/\"{name}\" -n \"{ns}\": {msg}"
+                )),
             }
         }
         node.refused = still;
@@ -375,8 +393,9 @@ impl Drain {
         } else {
             sim.now() + RETRY
         };
-        let waiting = Waiting::start(sim, until - sim.now(), gone_check(&node))
-            .after(std::mem::take(&mut self.text));
+        let gone = gone_check(&node, self.opts.disable_eviction);
+        let waiting =
+            Waiting::start(sim, until - sim.now(), gone).after(std::mem::take(&mut self.text));
         self.phase = Phase::Waiting {
             node,
             until,
@@ -389,7 +408,11 @@ impl Drain {
     /// has come, or time must run on to it.
     fn after_wait(&mut self, sim: &mut Sim, node: NodeDrain, until: SimTime) -> Result<(), Output> {
         if node.refused.is_empty() && node.all_gone() {
-            self.text.push_str(&format!("node/{} drained\n", node.name));
+            if node.failed.is_empty() {
+                self.text.push_str(&format!("node/{} drained\n", node.name));
+            } else {
+                self.pods_failed(sim, node.name, node.failed);
+            }
             self.phase = Phase::NextNode;
         } else if sim.now() < until {
             self.phase = Phase::Pausing { node, until };
@@ -415,13 +438,21 @@ impl Drain {
             });
         }
         let timeout = self.timeout;
-        let mut errors: Vec<String> = node
+        if self.opts.disable_eviction {
+            // deletePods waits for all the pods at once (`wait.PollImmediate`'s timeout).
+            let errors = vec!["timed out waiting for the condition".to_string()];
+            self.pods_failed(sim, name, errors);
+            self.phase = Phase::NextNode;
+            return Ok(());
+        }
+        // The pods given up at once returned their errors first.
+        let mut errors = node.failed;
+        errors.extend(node
             .evicted
             .borrow()
             .iter()
             .filter(|e| !e.gone)
-            .map(|e| format!("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {timeout}", e.pod.name, e.pod.ns))
-            .collect();
+            .map(|e| format!("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {timeout}", e.pod.name, e.pod.ns)));
         for pod in &node.refused {
             // Woken after the deadline, the goroutine prints its line once more and gives up.
             self.text
@@ -431,7 +462,14 @@ impl Drain {
                 pod.name, pod.ns
             ));
         }
-        // `deleteOrEvictPodsSimple` lists the node's pods again and names those still there.
+        self.pods_failed(sim, name, errors);
+        self.phase = Phase::NextNode;
+        Ok(())
+    }
+
+    /// The node's pods did not all go: `deleteOrEvictPodsSimple` lists the node's pods again
+    /// and names those still there, then the node fails.
+    fn pods_failed(&mut self, sim: &Sim, name: String, errors: Vec<String>) {
         let agg = aggregate(&errors);
         if let Ok((pending, _)) = pods_for_deletion(
             sim,
@@ -449,8 +487,6 @@ impl Drain {
             }
         }
         self.node_failed(name, errors);
-        self.phase = Phase::NextNode;
-        Ok(())
     }
 
     fn node_failed(&mut self, name: String, errors: Vec<String>) {
@@ -485,10 +521,12 @@ impl Drain {
     }
 }
 
-/// Watches the evicted pods go, printing `pod/<name> evicted` for each as it goes; done
-/// when all are gone.
-fn gone_check(node: &NodeDrain) -> crate::kubectl::wait::Check<'static> {
+/// Watches the evicted pods go, printing `pod/<name> evicted` (`deleted` when they were
+/// deleted: cmd/drain `onPodDeletionOrEvictionFinished`) for each as it goes; done when all
+/// are gone.
+fn gone_check(node: &NodeDrain, deleted: bool) -> crate::kubectl::wait::Check<'static> {
     let evicted = Rc::clone(&node.evicted);
+    let verb = if deleted { "deleted" } else { "evicted" };
     Box::new(
         move |sim: &Sim, _: Option<&[Change]>, printed: &mut String| {
             let mut evicted = evicted.borrow_mut();
@@ -499,7 +537,7 @@ fn gone_check(node: &NodeDrain) -> crate::kubectl::wait::Check<'static> {
                     .is_none_or(|p| p.metadata.uid != e.pod.uid)
                 {
                     e.gone = true;
-                    printed.push_str(&format!("pod/{} evicted\n", e.pod.name));
+                    printed.push_str(&format!("pod/{} {verb}\n", e.pod.name));
                 }
             }
             evicted.iter().all(|e| e.gone)

@@ -142,6 +142,15 @@ pub(super) fn pods_for_deletion(
     Ok((evict, warning))
 }
 
+/// Why the eviction subresource refused a pod.
+pub(super) enum Refusal {
+    /// 429 TooManyRequests (a PodDisruptionBudget allows no disruption now): kubectl tries
+    /// again in 5 s.
+    Retry(String),
+    /// Any other error (500 for a pod under two budgets): kubectl gives the pod up at once.
+    Fatal(String),
+}
+
 /// The eviction subresource: allowed when every matching PodDisruptionBudget permits a
 /// disruption (and then the budget is spent), refused otherwise.
 pub(super) fn try_evict(
@@ -149,7 +158,7 @@ pub(super) fn try_evict(
     ns: &str,
     pod: &str,
     grace: Option<i64>,
-) -> Result<(), String> {
+) -> Result<(), Refusal> {
     let Some(p) = sim.store().get::<Pod>(ns, pod).cloned() else {
         return Ok(());
     };
@@ -165,20 +174,32 @@ pub(super) fn try_evict(
         .cloned()
         .collect();
     if pdbs.len() > 1 {
-        return Err("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.".into());
+        // pkg/registry/core/pod/storage/eviction.go answers this with a 500.
+        return Err(Refusal::Fatal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.".into()));
     }
     // Terminal or not-yet-running pods do not count against a budget.
     let counts = p.status.phase == PodPhase::Running;
     if let Some(mut b) = pdbs.into_iter().next().filter(|_| counts) {
         if b.status.disruptions_allowed <= 0 {
-            return Err("Cannot evict pod as it would violate the pod's disruption budget.".into());
+            return Err(Refusal::Retry(
+                "Cannot evict pod as it would violate the pod's disruption budget.".into(),
+            ));
         }
         b.status.disruptions_allowed -= 1;
         sim.update_object(Object::PodDisruptionBudget(b));
     }
+    delete_pod(sim, ns, pod, grace);
+    Ok(())
+}
+
+/// A plain DELETE of the pod (`--disable-eviction`, and an allowed eviction): no budget is
+/// looked at; a pod already gone is not an error.
+pub(super) fn delete_pod(sim: &mut Sim, ns: &str, pod: &str, grace: Option<i64>) {
+    if sim.store().get::<Pod>(ns, pod).is_none() {
+        return;
+    }
     let key = ObjectKey::new(Kind::Pod, ns, pod);
     sim.delete_object(&key, grace, Propagation::Background);
-    Ok(())
 }
 
 /// kubectl's aggregate error text: the one message, or `[a, b]`.
