@@ -367,6 +367,59 @@ fn a_drain_evicts_every_pod_at_once_while_a_budget_holds_one_back() {
 }
 
 #[test]
+fn a_drain_with_eviction_disabled_deletes_past_a_budget_the_same_in_pieces() {
+    // `--disable-eviction` (drain.go `deletePods`): plain DELETEs, which a budget allowing
+    // nothing does not hold up, then one wait for the pods, printing `deleted`.
+    let refusing = both_examples(&budget(0));
+    let command = "kubectl drain kind-worker --ignore-daemonsets --disable-eviction";
+    assert!(same_both_ways(&refusing, command) > 1);
+    let out = output_of(&refusing, command);
+    assert!(out.ok, "{}", out.text);
+    assert!(!out.text.contains("evict"), "{}", out.text);
+    assert!(out.text.contains("pod/web-2 deleted\n"), "{}", out.text);
+    assert!(out.text.contains("\npod/web-deploy-"), "{}", out.text);
+    assert!(
+        out.text.ends_with(" deleted\nnode/kind-worker drained\n"),
+        "{}",
+        out.text
+    );
+    // Stopped part way, it is recorded with the flag and the time it ran.
+    let printed = stopped_along_the_way(
+        &refusing,
+        command,
+        "kubectl drain kind-worker --ignore-daemonsets --disable-eviction --timeout=",
+    );
+    assert!(printed.iter().all(|p| !p.contains("drained")));
+}
+
+#[test]
+fn a_drain_of_a_pod_under_two_budgets_gives_it_up_at_once_the_same_in_pieces() {
+    // The eviction API answers 500 (not 429): no retry; the node fails once its other pods
+    // are gone.
+    let second = budget(1).replace("name: web-deploy\n", "name: web-deploy-2\n");
+    let setup = both_examples(&format!("{}{second}", budget(1)));
+    let command = "kubectl drain kind-worker --ignore-daemonsets --timeout=30s";
+    assert!(same_both_ways(&setup, command) > 1);
+    let out = output_of(&setup, command);
+    assert!(!out.ok, "{}", out.text);
+    assert!(!out.text.contains("will retry"), "{}", out.text);
+    assert!(out.text.contains("pod/web-2 evicted\n"), "{}", out.text);
+    let error = "\" -n \"default\": This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.\n";
+    assert!(
+        out.text.contains("There are pending pods in node \"kind-worker\" when an error occurred: error when evicting pods/\"web-deploy-"),
+        "{}",
+        out.text
+    );
+    assert!(out.text.ends_with(error), "{}", out.text);
+    let printed = stopped_along_the_way(
+        &setup,
+        command,
+        "kubectl drain kind-worker --ignore-daemonsets --timeout=",
+    );
+    assert!(printed.iter().all(|p| !p.contains("There are pending")));
+}
+
+#[test]
 fn a_drain_of_several_nodes_goes_on_past_a_failed_one_the_same_both_ways() {
     // Both nodes are cordoned first; each fails on its refused web-deploy pod, the other
     // pods are evicted; the failed nodes are listed once, then one error line per node.
