@@ -895,6 +895,9 @@ mod server_strategy;
 #[path = "kubectl/service_alloc.rs"]
 mod service_alloc;
 
+#[path = "kubectl/create_service.rs"]
+mod create_service;
+
 /// A controller's pod gets the API server's pod defaults and admission like a pod kubectl
 /// creates: `kubectl get pod web-0 -o yaml`'s spec, field for field, as in
 /// reference/v1.36/a-sts-create-orderedready.txt (the node name and the token volume's random

@@ -3,6 +3,7 @@
 
 use super::apply::{decode_object, Admission};
 use super::args::{b, bs, o, v, vs, Flag};
+use super::create_service_ports as service_ports;
 use super::resources::{get, kind_for, kind_slash_name, not_found};
 use super::{fail, Ctx};
 use crate::engine::model::{Kind, Object};
@@ -24,6 +25,7 @@ pub const FLAGS: &[Flag] = &[
     o("validate", "strict"),
     v("clusterip"),
     v("node-port"),
+    v("external-name"),
     bs("recursive", 'R'),
     vs("kustomize", 'k'),
 ];
@@ -288,30 +290,44 @@ pub fn run(ctx: &mut Ctx) -> Output {
             let Some(ty) = pos.get(1).cloned() else {
                 return fail("error: Required resource not specified.\nSee 'kubectl create service -h' for help and examples");
             };
-            let n = match need_name(&pos.get(2).cloned()) {
-                Ok(n) => n,
-                Err(o) => return o,
-            };
             let svc_type = match ty.as_str() {
                 "clusterip" => "ClusterIP",
                 "nodeport" => "NodePort",
                 "loadbalancer" => "LoadBalancer",
                 "externalname" => "ExternalName",
-                _ => return fail(format!("error: unknown command \"{ty}\"\nSee 'kubectl create service -h' for help and examples")),
+                // DefaultSubCommandRun → RequireNoArguments quotes every argument it got.
+                _ => return fail(format!("error: unknown command \"{}\"\nSee 'kubectl create service -h' for help and examples", pos[1..].join(" "))),
             };
-            // Each `create service` subcommand has its own flags (create_service.go):
-            // --clusterip only on clusterip, --node-port only on nodeport.
-            for (flag, only) in [("clusterip", "clusterip"), ("node-port", "nodeport")] {
+            // Each `create service` subcommand has its own flags (create_service.go); cobra
+            // refuses a foreign one while parsing, before anything else is looked at.
+            for (flag, only) in [("clusterip", "clusterip"), ("node-port", "nodeport"), ("external-name", "externalname")] {
                 if ctx.args.has(flag) && ty != only {
                     return fail(format!("Error: unknown flag: --{flag}\nSee 'kubectl create service {ty} --help' for usage."));
                 }
             }
+            // `cmd.MarkFlagRequired("external-name")`: cobra checks it before Run (so before NAME).
+            if svc_type == "ExternalName" && !ctx.args.has("external-name") {
+                return fail("error: required flag(s) \"external-name\" not set");
+            }
+            // NameFromCommandArgs: the usage hint names the subcommand's own path.
+            let names = &pos[2..];
+            if names.len() != 1 {
+                return fail(format!(
+                    "error: exactly one NAME is required, got {}\nSee 'kubectl create service {ty} -h' for help and examples",
+                    names.len()
+                ));
+            }
+            let n = names[0].clone();
+            let tcp = service_ports::tcp_specs(&ctx.args.values("tcp"));
             // ServiceOptions.Validate: a headless ClusterIP Service may have no ports.
-            if ctx.args.value("clusterip") != Some("None")
-                && ctx.args.values("tcp").is_empty()
-                && svc_type != "ExternalName"
-            {
+            if ctx.args.value("clusterip") != Some("None") && tcp.is_empty() && svc_type != "ExternalName" {
                 return fail("error: at least one tcp port specifier must be provided");
+            }
+            let external_name = ctx.args.value("external-name").unwrap_or_default().to_string();
+            if svc_type == "ExternalName" {
+                if let Err(e) = service_ports::validate_external_name(&external_name) {
+                    return fail(e);
+                }
             }
             let node_port = match ctx.args.value("node-port") {
                 None => 0,
@@ -325,12 +341,11 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 },
             };
             let mut ports = Vec::new();
-            for t in ctx.args.values("tcp") {
-                let (p, tp) = t.split_once(':').unwrap_or((&t, &t));
-                let (Ok(p), Ok(tp)) = (p.parse::<i64>(), tp.parse::<i64>()) else {
-                    return fail(format!("error: invalid port {t}"));
+            for t in &tcp {
+                let mut port = match service_ports::service_port(t) {
+                    Ok(p) => p,
+                    Err(e) => return fail(format!("error: {e}")),
                 };
-                let mut port = json!({"name": format!("{p}-{tp}"), "port": p, "targetPort": tp, "protocol": "TCP"});
                 // `NodePort: int32(o.NodePort)` on every port; 0 is omitted (allocate one).
                 if node_port != 0 {
                     port["nodePort"] = json!(node_port);
@@ -338,6 +353,10 @@ pub fn run(ctx: &mut Ctx) -> Output {
                 ports.push(port);
             }
             let mut spec = json!({"type": svc_type, "selector": {"app": n}, "ports": ports});
+            // `ExternalName: o.ExternalName`; the empty string is omitted (omitempty).
+            if !external_name.is_empty() {
+                spec["externalName"] = json!(external_name);
+            }
             // `if len(o.ClusterIP) > 0 { service.Spec.ClusterIP = o.ClusterIP }`: the server
             // allocates that address or refuses it.
             if let Some(ip) = ctx.args.value("clusterip").filter(|ip| !ip.is_empty()) {

@@ -11,6 +11,7 @@ mod apply;
 pub mod args;
 pub mod complete;
 mod create;
+mod create_service_ports;
 mod delete;
 mod describe;
 pub mod duration;

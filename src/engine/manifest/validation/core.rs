@@ -15,6 +15,9 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
     {
         errs.push(FieldError::required("spec.ports", ""));
     }
+    if type_ == "ExternalName" {
+        validate_external_name(spec.external_name.as_deref().unwrap_or(""), errs);
+    }
     let mut port_names = BTreeSet::new();
     for (i, port) in spec.ports.iter().enumerate() {
         let p = format!("spec.ports[{i}]");
@@ -85,6 +88,23 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
         validate_labels(sel, "spec.selector", errs);
     }
     validate_traffic_policies(spec, type_, errs);
+}
+
+/// ValidateService's ExternalName case: the CNAME (a trailing dot marks it fully qualified and
+/// is dropped first) is required and must be a DNS-1123 subdomain.
+fn validate_external_name(external_name: &str, errs: &mut Vec<FieldError>) {
+    let cname = external_name.strip_suffix('.').unwrap_or(external_name);
+    if cname.is_empty() {
+        errs.push(FieldError::required("spec.externalName", ""));
+        return;
+    }
+    for msg in names::dns1123_subdomain(cname) {
+        errs.push(FieldError::invalid(
+            "spec.externalName",
+            render_str(cname),
+            &msg,
+        ));
+    }
 }
 
 /// `apiservice.ExternallyAccessible`: reachable from outside the cluster network.
