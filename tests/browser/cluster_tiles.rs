@@ -256,5 +256,23 @@ async fn the_arrow_keys_home_and_end_move_between_a_lanes_tiles() {
     );
     press(&tile(last), "Home");
     assert_eq!(focused(), tile(0).get_attribute("data-pod"));
+    // Leaving the lane and coming back with Tab lands on the tile last focused: the lane's one
+    // Tab stop follows the focus.
+    press(&tile(0), "ArrowRight");
+    press(&tile(1), "ArrowRight");
+    find(&root, "[data-testid=console-input]")
+        .unchecked_into::<HtmlElement>()
+        .focus()
+        .unwrap();
+    yew::scheduler::flush().await;
+    let stops = root
+        .query_selector_all("[data-node=kind-worker] .tiles [tabindex=\"0\"]")
+        .unwrap();
+    assert_eq!(stops.length(), 1);
+    let stop: Element = stops.item(0).unwrap().unchecked_into();
+    assert_eq!(
+        stop.get_attribute("data-pod"),
+        tile(2).get_attribute("data-pod")
+    );
     handle.destroy();
 }

@@ -9,10 +9,10 @@ use super::node_lane::NodeLaneView;
 use super::pod_chip::{pod_title, Chip};
 use super::tiles::{
     grouped_reasons, lane_inspect_handlers, more_to_come, pod_tile, tiles_caption,
-    use_focused_tile, use_paced, TILES_FROM,
+    use_focused_tile, use_paced, TileFocus, TILES_FROM,
 };
-use crate::present::InspectTarget;
 use crate::present::{ClaimChip, ClusterView, MoveTracker, PodChip, WaitLine};
+use crate::present::{InspectKind, InspectTarget};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -168,14 +168,14 @@ fn crowded_pending<'a>(
     props: &PendingProps,
     drawn: impl Iterator<Item = &'a PodChip>,
     held_back: usize,
-    (focused, onfocusin, onfocusout): (
-        Option<InspectTarget>,
-        Callback<FocusEvent>,
-        Callback<FocusEvent>,
-    ),
+    focus: TileFocus,
 ) -> Html {
     let (onclick, onkeydown) = lane_inspect_handlers(&props.on_inspect);
-    let focused_title = focused.and_then(|t| {
+    let drawn: Vec<&PodChip> = drawn.collect();
+    let stop = focus.stop_index(&drawn, |p, t| {
+        t.kind == InspectKind::Pod && p.namespace == t.namespace && p.name == t.name
+    });
+    let focused_title = focus.now.as_ref().and_then(|t| {
         props
             .pods
             .iter()
@@ -188,8 +188,8 @@ fn crowded_pending<'a>(
             {grouped_reasons(&props.pods)}
             {tiles_caption(focused_title)}
             <ul class="pods tiles pending" role="group" aria-label="Pods waiting for a node" {onclick} {onkeydown}
-                {onfocusin} {onfocusout}>
-                { for drawn.enumerate().map(|(i, p)| pod_tile(p, None, None, false, i == 0)) }
+                onfocusin={focus.on_focus_in} onfocusout={focus.on_focus_out}>
+                { for drawn.iter().enumerate().map(|(i, p)| pod_tile(p, None, None, false, i == stop)) }
             </ul>
             {more_to_come(held_back)}
         </>

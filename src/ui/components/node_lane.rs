@@ -65,7 +65,7 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
     };
     let keys: Vec<&str> = entries.iter().map(entry_key).collect();
     let paced = use_paced(&keys);
-    let (focused, onfocusin, onfocusout) = use_focused_tile();
+    let focus = use_focused_tile();
     let counts = tiles.then(|| {
         status_counts(entries.iter().filter_map(|e| match e {
             LaneEntry::Pod { pod, .. } => Some(*pod),
@@ -73,12 +73,17 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
         }))
     });
     let draw: fn(&LaneEntry, &LaneProps, bool) -> Html = if tiles { tile_item } else { chip_item };
-    let items: Vec<Html> = entries
+    let shown: Vec<&LaneEntry> = entries
         .iter()
         .zip(&paced.draw)
         .filter(|(_, shown)| **shown)
+        .map(|(e, _)| e)
+        .collect();
+    let stop = focus.stop_index(&shown, |e, t| entry_holds(e, t));
+    let items: Vec<Html> = shown
+        .iter()
         .enumerate()
-        .map(|(i, (e, _))| draw(e, props, i == 0))
+        .map(|(i, e)| draw(e, props, i == stop))
         .collect();
     // Tiles share one pair of handlers on their list; chips carry their own.
     let (onclick, onkeydown) = if tiles {
@@ -128,12 +133,13 @@ pub fn NodeLaneView(props: &LaneProps) -> Html {
             } else {
                 if let Some(counts) = counts {
                     {counts}
-                    {tiles_caption(focused.and_then(|t| focused_title(&entries, &t, props)))}
+                    {tiles_caption(focus.now.as_ref().and_then(|t| focused_title(&entries, t, props)))}
                 }
                 // Tiles are buttons in a group (one Tab stop), not list items.
                 <ul class={classes!("pods", tiles.then_some("tiles"))} role={tiles.then_some("group")}
                     aria-label={pods_label} {onclick} {onkeydown}
-                    onfocusin={tiles.then_some(onfocusin)} onfocusout={tiles.then_some(onfocusout)}>
+                    onfocusin={tiles.then_some(focus.on_focus_in.clone())}
+                    onfocusout={tiles.then_some(focus.on_focus_out.clone())}>
                     { for items }
                 </ul>
                 {more_to_come(paced.held_back)}
@@ -198,6 +204,22 @@ fn tile_item(entry: &LaneEntry, props: &LaneProps, first: bool) -> Html {
             let tiles = vec![claim_tile(c, ClaimPlace::Alone, first)];
             html! { <li key={c.uid.clone()} class="slot" role="none">{ for tiles }</li> }
         }
+    }
+}
+
+/// Whether an entry draws the tile of `target` (its pod, or one of its claims).
+fn entry_holds(entry: &LaneEntry, target: &InspectTarget) -> bool {
+    let is = |kind: InspectKind, namespace: &str, name: &str| {
+        target.kind == kind && target.namespace == namespace && target.name == name
+    };
+    match entry {
+        LaneEntry::Pod { pod, claims } => {
+            is(InspectKind::Pod, &pod.namespace, &pod.name)
+                || claims
+                    .iter()
+                    .any(|c| is(InspectKind::Claim, &c.namespace, &c.name))
+        }
+        LaneEntry::Claim(c) => is(InspectKind::Claim, &c.namespace, &c.name),
     }
 }
 

@@ -327,25 +327,53 @@ pub fn grouped_reasons(pods: &[PodChip]) -> Html {
     }
 }
 
-/// The tile that has the keyboard focus in a list (its pod or claim), and the list's focusin
-/// and focusout handlers. A tooltip only follows the mouse: the caption line says the focused
-/// tile's name and status for a sighted keyboard user (a screen reader reads the title).
+/// Keyboard focus in a list of tiles: the tile focused now (its pod or claim), the one focused
+/// last (the list's Tab stop: coming back with Tab or Shift+Tab lands where one left), and the
+/// list's focusin and focusout handlers. A tooltip only follows the mouse: the caption line
+/// says the focused tile's name and status for a sighted keyboard user (a screen reader reads
+/// the title).
+pub struct TileFocus {
+    pub now: Option<InspectTarget>,
+    pub last: Option<InspectTarget>,
+    pub on_focus_in: Callback<FocusEvent>,
+    pub on_focus_out: Callback<FocusEvent>,
+}
+
+impl TileFocus {
+    /// Which of a list's drawn items is its Tab stop: the one holding the last focused tile
+    /// (`holds`), else the first.
+    pub fn stop_index<T>(&self, items: &[T], holds: impl Fn(&T, &InspectTarget) -> bool) -> usize {
+        self.last
+            .as_ref()
+            .and_then(|last| items.iter().position(|item| holds(item, last)))
+            .unwrap_or(0)
+    }
+}
+
 #[hook]
-pub fn use_focused_tile() -> (
-    Option<InspectTarget>,
-    Callback<FocusEvent>,
-    Callback<FocusEvent>,
-) {
+pub fn use_focused_tile() -> TileFocus {
     let focused = use_state(|| None::<InspectTarget>);
+    let last = use_state(|| None::<InspectTarget>);
     let on_focus_in = {
-        let focused = focused.clone();
-        Callback::from(move |e: FocusEvent| focused.set(target_of(e.target_dyn_into::<Element>())))
+        let (focused, last) = (focused.clone(), last.clone());
+        Callback::from(move |e: FocusEvent| {
+            let target = target_of(e.target_dyn_into::<Element>());
+            if target.is_some() {
+                last.set(target.clone());
+            }
+            focused.set(target);
+        })
     };
     let on_focus_out = {
         let focused = focused.clone();
         Callback::from(move |_: FocusEvent| focused.set(None))
     };
-    ((*focused).clone(), on_focus_in, on_focus_out)
+    TileFocus {
+        now: (*focused).clone(),
+        last: (*last).clone(),
+        on_focus_in,
+        on_focus_out,
+    }
 }
 
 /// The line above the tiles: what they are and how to reach a pod's name, or the focused
