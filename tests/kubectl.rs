@@ -9,6 +9,18 @@ fn kubectl(s: &mut Session, line: &str) -> kubeplay::Output {
     s.execute_text(line)
 }
 
+/// Runs one line that must succeed; its output.
+fn ok(s: &mut Session, line: &str) -> String {
+    let o = kubectl(s, line);
+    assert!(o.ok, "{line}\n{}", o.text);
+    o.text
+}
+
+/// Runs one line whatever it does; its output.
+fn out(s: &mut Session, line: &str) -> String {
+    kubectl(s, line).text
+}
+
 /// Runs a script and returns the transcript text.
 fn run(s: &mut Session, script: &str) -> String {
     s.run_script(script, false).text

@@ -2,14 +2,8 @@
 //! `externalname` subcommand's required `--external-name`, `--tcp` as a comma-separated,
 //! repeatable list, and the API server's ExternalName checks (ValidateService).
 
-use super::kubectl;
+use super::{kubectl, ok};
 use kubeplay::Session;
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let o = kubectl(s, line);
-    assert!(o.ok, "{line}\n{}", o.text);
-    o.text
-}
 
 fn err(s: &mut Session, line: &str) -> String {
     let o = kubectl(s, line);

@@ -6,18 +6,8 @@
 //! on update), the Priority admission plugin resolves priorityClassName, and the Service
 //! allocators hand out cluster IPs and node ports as the service storage does.
 
-use super::{kubectl, run};
+use super::{ok, out, run};
 use kubeplay::Session;
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let o = kubectl(s, line);
-    assert!(o.ok, "{line}\n{}", o.text);
-    o.text
-}
-
-fn out(s: &mut Session, line: &str) -> String {
-    kubectl(s, line).text
-}
 
 fn stdin(s: &mut Session, verb: &str, manifest: &str) -> kubeplay::Output {
     s.execute_text(&format!("kubectl {verb} -f - <<EOF\n{manifest}EOF"))

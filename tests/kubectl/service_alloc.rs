@@ -5,23 +5,13 @@
 //! `ErrAllocated`), the MetaAllocator's `ErrMismatchedNetwork`, ipallocator's `ErrNotInRange`,
 //! wrapped as `failed to allocate IP <ip>: ...` by the storage's `allocIPs`.
 
-use super::kubectl;
+use super::{kubectl, ok, out};
 use kubeplay::Session;
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let o = kubectl(s, line);
-    assert!(o.ok, "{line}\n{}", o.text);
-    o.text
-}
 
 fn err(s: &mut Session, line: &str) -> String {
     let o = kubectl(s, line);
     assert!(!o.ok, "{line} should fail\n{}", o.text);
     o.text
-}
-
-fn out(s: &mut Session, line: &str) -> String {
-    kubectl(s, line).text
 }
 
 fn apply(s: &mut Session, manifest: &str) -> kubeplay::Output {

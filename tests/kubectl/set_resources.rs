@@ -1,7 +1,7 @@
 //! `kubectl set resources` (v1.32.4 client, set_resources.go): the update message, what it
 //! changes, the rollout it starts, and its errors in kubectl's words.
 
-use super::kubectl;
+use super::{kubectl, ok};
 use kubeplay::Session;
 
 /// A settled cluster with a two-replica nginx Deployment, a bare pod and a Service.
@@ -16,12 +16,6 @@ fn cluster() -> Session {
     );
     assert!(out.failures.is_empty(), "{}", out.text);
     s
-}
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let out = kubectl(s, line);
-    assert!(out.ok, "{line}: {}", out.text);
-    out.text
 }
 
 fn fails(s: &mut Session, line: &str) -> String {

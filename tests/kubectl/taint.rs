@@ -2,14 +2,8 @@
 //! visits (names, `-l`, `--all`), the operation word it prints (reorganizeTaints), the order of
 //! the taints it writes, `--dry-run`, and its errors in kubectl's words.
 
-use super::kubectl;
+use super::{kubectl, ok};
 use kubeplay::Session;
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let out = kubectl(s, line);
-    assert!(out.ok, "{line}: {}", out.text);
-    out.text
-}
 
 fn fails(s: &mut Session, line: &str) -> String {
     let out = kubectl(s, line);
