@@ -9,6 +9,7 @@
 
 use super::errors::{render_json, FieldError};
 use crate::engine::model::{Service, ServiceSpec};
+use crate::engine::service_alloc::needs_node_ports;
 use std::collections::BTreeSet;
 
 fn type_of(spec: &ServiceSpec) -> &str {
@@ -17,15 +18,6 @@ fn type_of(spec: &ServiceSpec) -> &str {
 
 fn needs_cluster_ip(spec: &ServiceSpec) -> bool {
     type_of(spec) != "ExternalName"
-}
-
-fn needs_node_port(spec: &ServiceSpec) -> bool {
-    matches!(type_of(spec), "NodePort" | "LoadBalancer")
-}
-
-/// `needsExternalTrafficPolicy`.
-fn needs_external_traffic_policy(spec: &ServiceSpec) -> bool {
-    matches!(type_of(spec), "NodePort" | "LoadBalancer")
 }
 
 fn node_ports(spec: &ServiceSpec) -> BTreeSet<i64> {
@@ -59,13 +51,14 @@ pub fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
         }
     }
     // Users may add, remove or change ports as long as they add no new node port.
-    if needs_node_port(o) && !needs_node_port(n) && node_ports(o).is_superset(&node_ports(n)) {
+    if needs_node_ports(o) && !needs_node_ports(n) && node_ports(o).is_superset(&node_ports(n)) {
         for port in &mut n.ports {
             port.node_port = None;
         }
     }
-    if needs_external_traffic_policy(o)
-        && !needs_external_traffic_policy(n)
+    // Upstream's `needsExternalTrafficPolicy` is the same test as `needsNodePort`.
+    if needs_node_ports(o)
+        && !needs_node_ports(n)
         && same_str(&o.external_traffic_policy, &n.external_traffic_policy)
     {
         n.external_traffic_policy = None;
@@ -94,7 +87,7 @@ pub fn patch_allocated_values(old: &Service, new: &mut Service) {
             n.cluster_ips = o.cluster_ips.clone();
         }
     }
-    if needs_node_port(o) && needs_node_port(n) {
+    if needs_node_ports(o) && needs_node_ports(n) {
         let used: BTreeSet<i64> = node_ports(o)
             .intersection(&node_ports(n))
             .copied()
