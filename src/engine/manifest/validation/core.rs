@@ -118,6 +118,9 @@ pub fn externally_accessible(spec: &ServiceSpec, type_: &str) -> bool {
                 .is_some_and(|ips| !ips.is_empty()))
 }
 
+/// Both traffic policies' values, in upstream's hand-written order.
+const TRAFFIC_POLICIES: &[&str] = &["Cluster", "Local"];
+
 /// `validateServiceExternalTrafficPolicy` and `validateServiceInternalTrafficFieldsValue`, the
 /// last checks of `ValidateService`. Both are defaulted (to Cluster) where they apply.
 fn validate_traffic_policies(spec: &ServiceSpec, type_: &str, errs: &mut Vec<FieldError>) {
@@ -130,25 +133,20 @@ fn validate_traffic_policies(spec: &ServiceSpec, type_: &str, errs: &mut Vec<Fie
                 "may only be set for externally-accessible services",
             ));
         }
-    } else if external.is_empty() {
-        errs.push(FieldError::required("spec.externalTrafficPolicy", ""));
-    } else if !matches!(external, "Cluster" | "Local") {
-        errs.push(FieldError::not_supported(
+    } else {
+        enums::require_supported(
             "spec.externalTrafficPolicy",
-            render_str(external),
-            &["Cluster", "Local"],
-        ));
+            external,
+            TRAFFIC_POLICIES,
+            errs,
+        );
     }
     match spec.internal_traffic_policy.as_deref() {
         None if matches!(type_, "NodePort" | "LoadBalancer" | "ClusterIP") => {
             errs.push(FieldError::required("spec.internalTrafficPolicy", ""))
         }
-        Some(p) if !matches!(p, "Cluster" | "Local") => errs.push(FieldError::not_supported(
-            "spec.internalTrafficPolicy",
-            render_str(p),
-            &["Cluster", "Local"],
-        )),
-        _ => {}
+        Some(p) => enums::check_supported("spec.internalTrafficPolicy", p, TRAFFIC_POLICIES, errs),
+        None => {}
     }
 }
 
