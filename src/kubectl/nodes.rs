@@ -43,13 +43,16 @@ fn node_names(ctx: &Ctx, args: &[String], usage: &str) -> Result<Vec<String>, St
         .collect())
 }
 
+/// The suffix of a `--dry-run=server` line.
+const SERVER_DRY_RUN: &str = " (server dry run)";
+
 /// `--dry-run` (kubectl's `GetDryRunStrategy`): the suffix kubectl prints after each line,
 /// or `None` when the command writes for real.
 fn dry_run_suffix(ctx: &Ctx) -> Result<Option<&'static str>, String> {
     match ctx.args.value("dry-run") {
         None | Some("none") => Ok(None),
         Some("client") | Some("true") => Ok(Some(" (dry run)")),
-        Some("server") => Ok(Some(" (server dry run)")),
+        Some("server") => Ok(Some(SERVER_DRY_RUN)),
         Some(other) => Err(format!(
             "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
         )),
