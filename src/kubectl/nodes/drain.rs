@@ -16,7 +16,7 @@
 #[path = "drain/filters.rs"]
 mod filters;
 
-use super::{dry_run_suffix, node_names, set_cordon};
+use super::{dry_run_suffix, node_names, set_cordon, SERVER_DRY_RUN};
 use crate::engine::model::{Kind, Node, Pod};
 use crate::engine::store::Change;
 use crate::engine::time::{SimDuration, SimTime};
@@ -49,8 +49,6 @@ pub const DRAIN_FLAGS: &[Flag] = &[
 
 /// kubectl's wait between two tries of a refused eviction.
 const RETRY: SimDuration = SimDuration(5_000);
-
-const SERVER_DRY_RUN: &str = " (server dry run)";
 
 pub fn run_drain(ctx: &mut Ctx) -> Output {
     let opts = match Opts::of(ctx) {
