@@ -9,7 +9,8 @@
 //! Apply...). A finished command enters the journal as it would have run in one go; a stopped
 //! one enters it as the time it moved, so a reload replays the same cluster.
 
-use super::{time, AppState, ConsoleEntry, CONSOLE_LIMIT};
+use super::time::{self, perf_now, FRAME_BUDGET_MS, VIEW_EVERY_MS};
+use super::{AppState, ConsoleEntry, CONSOLE_LIMIT};
 use crate::present::cluster_view;
 use crate::script::{Job, ScriptLine, Started};
 use crate::ui::journal::Journal;
@@ -17,12 +18,8 @@ use crate::Output;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Engine work per frame for a running command (real ms), the rest of the frame is drawing.
-const FRAME_BUDGET_MS: f64 = 8.0;
 /// Work a command gets as soon as it is typed: a short one is over at once, as before.
 const START_BUDGET_MS: f64 = 12.0;
-/// The cluster view is redrawn at most this often while a command runs (real ms).
-const VIEW_EVERY_MS: f64 = 50.0;
 
 /// The running command, shared by the states Yew keeps (like the session): taken out when
 /// it ends.
@@ -274,10 +271,4 @@ impl AppState {
             console.drain(..extra);
         }
     }
-}
-
-fn perf_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }

@@ -33,8 +33,9 @@ const MAX_FRAME_GAP_MS: f64 = 100.0;
 /// How far ahead of the engine play may run, in real milliseconds at the chosen speed: when
 /// the engine cannot keep up, simulated time slows down instead of piling up work.
 const MAX_LEAD_REAL_MS: u64 = 250;
-/// While time keeps moving, the cluster view is refreshed at most this often (real ms).
-const VIEW_EVERY_MS: f64 = 50.0;
+/// While time (or a console command) keeps moving, the cluster view is refreshed at most this
+/// often (real ms).
+pub(super) const VIEW_EVERY_MS: f64 = 50.0;
 /// While playing, the journal is saved at most this often (real milliseconds).
 const SAVE_EVERY_MS: f64 = 1000.0;
 
@@ -106,7 +107,8 @@ pub struct TimelineInfo {
     pub branch_closed_story: Option<usize>,
 }
 
-fn perf_now() -> f64 {
+/// The page's monotonic clock in real milliseconds (0 outside a browser window).
+pub(super) fn perf_now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
