@@ -47,13 +47,8 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
             ));
         }
         if let Some(proto) = &port.protocol {
-            if !matches!(proto.as_str(), "SCTP" | "TCP" | "UDP") {
-                errs.push(FieldError::not_supported(
-                    &format!("{p}.protocol"),
-                    render_str(proto),
-                    &["SCTP", "TCP", "UDP"],
-                ));
-            }
+            let pp = format!("{p}.protocol");
+            enums::check_supported(&pp, proto, enums::PORT_PROTOCOLS, errs);
         }
         if let Some(IntOrString::Int(t)) = &port.target_port {
             if !(1..=65535).contains(t) {
