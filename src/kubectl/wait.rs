@@ -98,7 +98,9 @@ impl<'a> Waiting<'a> {
         }
     }
 
-    fn poll_with(
+    /// `poll` with `batch` reconciles between two looks at the clock (`u32::MAX` and never
+    /// out of time: `run_to_end`), for a `Phased` command that waits inside its own poll.
+    pub fn poll_with(
         &mut self,
         sim: &mut Sim,
         batch: u32,

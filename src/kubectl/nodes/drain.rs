@@ -572,13 +572,8 @@ impl Phased for Drain {
                     }
                 }
                 Phase::Waiting { waiting, .. } => {
-                    let ended = if batch == u32::MAX {
-                        Some(waiting.run_to_end(sim))
-                    } else {
-                        waiting.poll(sim, out_of_time)
-                    };
                     // Over: `act` goes on.
-                    ended?;
+                    waiting.poll_with(sim, batch, out_of_time)?;
                 }
                 _ => {}
             }
