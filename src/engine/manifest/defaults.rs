@@ -53,7 +53,7 @@ pub fn prepare_for_update(live: &Object, new: &mut Object) {
 
 /// The status half of [`prepare_for_update`]: status is written only through the status
 /// subresource (svcStrategy and nodeStrategy keep it on update too).
-pub fn keep_stored_status(live: &Object, new: &mut Object) {
+fn keep_stored_status(live: &Object, new: &mut Object) {
     macro_rules! keep_status {
         ($($kind:ident),*) => {
             match (live, &mut *new) {

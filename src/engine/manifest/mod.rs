@@ -35,7 +35,7 @@ mod service_update;
 pub mod validation;
 pub mod yaml;
 
-pub use defaults::{apply_defaults, keep_stored_status, prepare_for_create, prepare_for_update};
+pub use defaults::{apply_defaults, prepare_for_create, prepare_for_update};
 pub use document::{Document, ManifestError, ManifestErrorKind};
 pub use errors::{ApiError, ErrorType, FieldError, StatusReason};
 pub use lines::LineIndex;
