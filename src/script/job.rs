@@ -276,8 +276,7 @@ fn with_timeout(line: &ScriptLine, timeout: SimDuration) -> Option<ScriptLine> {
         words.push(w.clone());
     }
     words.push(format!("--timeout={}ms", timeout.0));
-    let text: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
-    parse_script(&text.join(" ")).ok()?.into_iter().next()
+    parse_script(&shell_words(&words)).ok()?.into_iter().next()
 }
 
 /// `line` with `--wait=false` instead of any `--wait` flag; a heredoc body stays with it.
@@ -289,8 +288,7 @@ fn without_wait(line: &ScriptLine) -> Option<ScriptLine> {
         .cloned()
         .collect();
     words.push("--wait=false".into());
-    let quoted: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
-    let mut command = quoted.join(" ");
+    let mut command = shell_words(&words);
     if let (Some(_), Some(at)) = (&line.stdin, line.command.find("<<")) {
         command.push(' ');
         command.push_str(&line.command[at..]);
