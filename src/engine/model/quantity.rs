@@ -6,6 +6,9 @@
 //! Exact arithmetic on a decimal mantissa and exponent (no floats), so the text is the one Go
 //! prints, not an approximation.
 
+/// The binary suffixes by power of 1024 (none for 1024^0).
+const BINARY_SUFFIXES: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+
 /// The canonical text, or `None` when `text` is not a quantity (validation reports that) or is
 /// too large to handle exactly (then the text is kept as written).
 pub fn canonical(text: &str) -> Option<String> {
@@ -29,16 +32,12 @@ pub fn canonical(text: &str) -> Option<String> {
     }
     let mut mantissa: i128 = format!("{int_part}{frac_part}").parse().ok()?;
     let mut exp: i32 = -(frac_part.len() as i32);
-    let binary = match suffix {
-        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
-            let power = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-                .iter()
-                .position(|s| *s == suffix)? as u32
-                + 1;
-            mantissa = mantissa.checked_mul(1024i128.checked_pow(power)?)?;
+    let binary = match BINARY_SUFFIXES[1..].iter().position(|s| *s == suffix) {
+        Some(i) => {
+            mantissa = mantissa.checked_mul(1024i128.checked_pow(i as u32 + 1)?)?;
             true
         }
-        _ => {
+        None => {
             exp += decimal_exponent(suffix)?;
             false
         }
@@ -87,13 +86,12 @@ fn integer_value(mantissa: i128, exp: i32) -> Option<i128> {
 }
 
 fn binary_text(mut value: i128) -> String {
-    const SUFFIXES: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
     let mut power = 0;
     while power < 6 && value % 1024 == 0 {
         value /= 1024;
         power += 1;
     }
-    format!("{value}{}", SUFFIXES[power])
+    format!("{value}{}", BINARY_SUFFIXES[power])
 }
 
 fn decimal_text(mut mantissa: i128, mut exp: i32, exponent_form: bool) -> Option<String> {
