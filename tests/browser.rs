@@ -118,6 +118,35 @@ async fn console_done(root: &Element) {
     panic!("the console command did not finish");
 }
 
+/// Real time passes (animation frames run) until `done` holds, or panics after ~10 s.
+pub(crate) async fn wait_until(root: &Element, what: &str, done: impl Fn(&Element) -> bool) {
+    for _ in 0..1000 {
+        yew::scheduler::flush().await;
+        if done(root) {
+            return;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Applies `actions` to the reducer in order.
+pub(crate) fn reduce(state: Rc<AppState>, actions: Vec<Action>) -> Rc<AppState> {
+    actions.into_iter().fold(state, |s, a| s.reduce(a))
+}
+
+/// Animation frames 16 ms apart (the timestamps only pace play; the work budget is real
+/// time) until time stops moving or `max` frames. Returns the state and the frames used.
+pub(crate) fn frames(mut state: Rc<AppState>, clock: &mut f64, max: u32) -> (Rc<AppState>, u32) {
+    let mut n = 0;
+    while state.time_active() && n < max {
+        *clock += 16.0;
+        state = state.reduce(Action::Frame(*clock));
+        n += 1;
+    }
+    (state, n)
+}
+
 /// Types a console command, runs it and waits until it is over.
 async fn run_command(root: &Element, line: &str) {
     type_into(root, "[data-testid=console-input]", line).await;

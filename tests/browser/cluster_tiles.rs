@@ -3,7 +3,7 @@
 //! the lane counts its pods per STATUS, a crowded Pending lane says each scheduler reason once,
 //! and hundreds of pods arriving at once are drawn over a few frames, not in one long one.
 
-use super::{apply, click, count, find, mount, run_command, text};
+use super::{apply, click, count, find, mount, run_command, text, wait_until};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -25,18 +25,6 @@ fn js(body: &str, arg: &JsValue) -> JsValue {
     js_sys::Function::new_with_args("arg", body)
         .call1(&JsValue::NULL, arg)
         .expect("the page function runs")
-}
-
-/// Real time passes (animation frames run) until `done` holds, or panics after ~10 s.
-async fn wait_until(root: &Element, what: &str, done: impl Fn(&Element) -> bool) {
-    for _ in 0..1000 {
-        yew::scheduler::flush().await;
-        if done(root) {
-            return;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,7 @@
 //! Saving and sharing the tab's work (Export / Import of the session file) and the
 //! troubleshooting stories (picker, card, look and fix steps).
 
-use super::{click, count, find, mount, text};
+use super::{click, count, find, mount, reduce, text};
 use kubeplay::ui::session_script::{export_text, ImportStatus};
 use kubeplay::ui::state::{Action, AppState};
 use kubeplay::ui::stories::STORIES;
@@ -10,11 +10,6 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlSelectElement, HtmlTextAreaElement};
-use yew::Reducible;
-
-fn reduce(state: Rc<AppState>, actions: Vec<Action>) -> Rc<AppState> {
-    actions.into_iter().fold(state, |s, a| s.reduce(a))
-}
 
 /// `kubectl get all -A` on a copy of the state's cluster (the state itself stays untouched).
 fn get_all(state: &AppState) -> String {

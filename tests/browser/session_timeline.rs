@@ -1,7 +1,7 @@
 //! Where the session meets the timeline: a branch cut that discards an open story's setup,
 //! and a typed `sim advance` that keeps its timeline mark through a reload and an import.
 
-use super::{click, count, find, mount, type_into};
+use super::{click, count, find, frames, mount, reduce, type_into};
 use kubeplay::engine::time::SimDuration;
 use kubeplay::ui::session_script::export_text;
 use kubeplay::ui::state::{Action, AppState};
@@ -9,21 +9,6 @@ use kubeplay::ui::stories::STORIES;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
 use yew::Reducible;
-
-fn reduce(state: Rc<AppState>, actions: Vec<Action>) -> Rc<AppState> {
-    actions.into_iter().fold(state, |s, a| s.reduce(a))
-}
-
-/// Animation frames until time stops moving (at most `max`).
-fn frames(mut state: Rc<AppState>, clock: &mut f64, max: u32) -> Rc<AppState> {
-    let mut n = 0;
-    while state.time_active() && n < max {
-        *clock += 16.0;
-        state = state.reduce(Action::Frame(*clock));
-        n += 1;
-    }
-    state
-}
 
 fn story(letter: char) -> usize {
     STORIES.iter().position(|s| s.letter == letter).unwrap()
@@ -38,7 +23,7 @@ fn story_then_played(t: &mut f64) -> Rc<AppState> {
             Action::Advance(SimDuration::from_secs(10)),
         ],
     );
-    let state = frames(state, t, 10_000);
+    let (state, _) = frames(state, t, 10_000);
     assert_eq!(state.story, Some(story('c')));
     state
 }
@@ -49,7 +34,7 @@ fn a_cut_before_the_storys_setup_closes_its_card_and_undo_reopens_it() {
     let state = story_then_played(&mut t);
     let start = state.journal.start().tl;
     // The first moment: none of the setup has run there.
-    let past = frames(state.reduce(Action::Scrub(start)), &mut t, 10_000);
+    let (past, _) = frames(state.reduce(Action::Scrub(start)), &mut t, 10_000);
     assert_eq!(past.story, Some(story('c')), "looking back keeps the card");
     let cut = past.reduce(Action::Console("sim node add extra".into()));
     assert!(cut.time.past.is_none(), "the command branched");
@@ -76,7 +61,7 @@ fn a_cut_after_the_storys_setup_keeps_its_card() {
     let state = story_then_played(&mut t);
     let end = state.journal.end().tl;
     // Inside the 10 s played after the setup.
-    let past = frames(state.reduce(Action::Scrub(end - 5_000)), &mut t, 10_000);
+    let (past, _) = frames(state.reduce(Action::Scrub(end - 5_000)), &mut t, 10_000);
     let cut = past.reduce(Action::Console("sim node add extra".into()));
     assert!(cut.time.past.is_none(), "the command branched");
     assert!(cut.timeline_info().branched.is_some());
@@ -119,7 +104,7 @@ fn typed_advance_tab() -> Rc<AppState> {
     // The typed advance runs to its end before the next action (which would stop it).
     let state = super::finish_console(state);
     let state = reduce(state, vec![Action::Advance(SimDuration(700))]);
-    frames(state, &mut t, 10_000)
+    frames(state, &mut t, 10_000).0
 }
 
 #[wasm_bindgen_test]

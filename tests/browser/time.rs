@@ -1,7 +1,7 @@
 //! Simulated time in the playground: bounded stepping over animation frames, pause, the
 //! timeline (scrub back, replay the recorded future, back to live) and branching from the past.
 
-use super::{click, count, find, mount, text};
+use super::{click, count, find, frames, mount, reduce, text, wait_until};
 use kubeplay::present::ClusterView;
 use kubeplay::ui::components::format::clock;
 use kubeplay::ui::journal::Journal;
@@ -25,22 +25,6 @@ spec:
       containers:
       - {name: agent, image: \"agent:IMAGE\"}
 ";
-
-fn reduce(state: Rc<AppState>, actions: Vec<Action>) -> Rc<AppState> {
-    actions.into_iter().fold(state, |s, a| s.reduce(a))
-}
-
-/// Animation frames 16 ms apart (the timestamps only pace play; the work budget is real
-/// time) until time stops moving or `max` frames. Returns the state and the frames used.
-fn frames(mut state: Rc<AppState>, clock: &mut f64, max: u32) -> (Rc<AppState>, u32) {
-    let mut n = 0;
-    while state.time_active() && n < max {
-        *clock += 16.0;
-        state = state.reduce(Action::Frame(*clock));
-        n += 1;
-    }
-    (state, n)
-}
 
 /// What `kubectl` shows of a cluster: every pod as YAML and the events.
 fn observable(session: &Session) -> String {
@@ -365,17 +349,6 @@ fn journal_moments_survive_a_reload() {
     assert_eq!(state.journal.end().clock, start + 7000);
     let (_, replayed) = Journal::replay(state.seed, &state.journal.to_script()).expect("replays");
     assert_eq!(replayed, *state.journal);
-}
-
-async fn wait_until(root: &Element, what: &str, cond: impl Fn(&Element) -> bool) {
-    for _ in 0..500 {
-        if cond(root) {
-            return;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-        yew::scheduler::flush().await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn slider(root: &Element) -> HtmlInputElement {
