@@ -94,6 +94,12 @@ impl Ctx<'_> {
         })
     }
 
+    /// A phased command (see `wait::Phased`): worked to its end now, or handed to the caller
+    /// when it may work on it in pieces (`may_defer`).
+    pub fn run_phased(&mut self, phased: Box<dyn wait::Phased>) -> Output {
+        self.defer_or_finish(wait::Deferred::Phased(phased))
+    }
+
     fn defer_or_finish(&mut self, deferred: wait::Deferred) -> Output {
         if self.may_defer {
             self.deferred = Some(deferred);

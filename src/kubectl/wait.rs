@@ -295,18 +295,6 @@ fn run_phased_to_end(p: &mut dyn Phased, sim: &mut Sim) -> Output {
     }
 }
 
-impl Ctx<'_> {
-    /// A phased command (see `Phased`): worked to its end now, or handed to the caller when
-    /// it may work on it in pieces (`may_defer`).
-    pub fn run_phased(&mut self, mut phased: Box<dyn Phased>) -> Output {
-        if self.may_defer {
-            self.deferred = Some(Deferred::Phased(phased));
-            return ok("");
-        }
-        run_phased_to_end(phased.as_mut(), self.sim)
-    }
-}
-
 /// Parses `--timeout` (`90s`, `5m`; `0` means kubectl's "wait forever", capped here).
 pub fn timeout_arg(text: Option<&str>, default: SimDuration) -> Result<SimDuration, String> {
     match text {
