@@ -53,37 +53,12 @@ fn target_port(text: &str) -> Result<Value, String> {
             Err("must be between 1 and 65535, inclusive".to_string())
         };
     }
-    let errs = port_name_errors(text);
+    let errs = names::iana_svc_name(text);
     if errs.is_empty() {
         Ok(json!(text))
     } else {
         Err(errs.join(","))
     }
-}
-
-/// `validation.IsValidPortName` (an IANA_SVC_NAME), messages in its order.
-fn port_name_errors(name: &str) -> Vec<&'static str> {
-    let mut errs = Vec::new();
-    if name.len() > 15 {
-        errs.push("must be no more than 15 characters");
-    }
-    let charset = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !charset {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)");
-    }
-    if name.contains("--") {
-        errs.push("must not contain consecutive hyphens (--)");
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        errs.push("must not begin or end with a hyphen (-)");
-    }
-    errs
 }
 
 /// `ServiceOptions.Validate` for `externalname`: the client checks the value as typed (a
@@ -121,6 +96,15 @@ mod tests {
         assert_eq!(
             service_port("80:Web").unwrap_err(),
             "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
+        );
+        // apimachinery's wording: no parenthesised hyphens in these two.
+        assert_eq!(
+            service_port("80:a--b").unwrap_err(),
+            "must not contain consecutive hyphens"
+        );
+        assert_eq!(
+            service_port("80:web-").unwrap_err(),
+            "must not begin or end with a hyphen"
         );
     }
 }

@@ -172,6 +172,35 @@ pub fn label_value(value: &str) -> Vec<String> {
     errs
 }
 
+/// `IsValidPortName` (an IANA_SVC_NAME), messages in its order: container port names and
+/// `kubectl create service --tcp` named target ports.
+pub fn iana_svc_name(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    // `^[-a-z0-9]+$`: the empty name fails it too.
+    if port.is_empty()
+        || !port
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_string());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_string());
+    }
+    errs
+}
+
 /// DNS-1123 subdomain check with the API server's message (used by `sim node add`).
 pub fn validate_dns1123_subdomain(name: &str) -> Result<(), String> {
     match dns1123_subdomain(name).into_iter().next() {

@@ -159,7 +159,7 @@ fn validate_container(
     for (i, port) in c.ports.iter().enumerate() {
         let p = format!("{path}.ports[{i}]");
         if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
-            for msg in iana_svc_name(name) {
+            for msg in names::iana_svc_name(name) {
                 errs.push(FieldError::invalid(
                     &format!("{p}.name"),
                     render_str(name),
@@ -327,32 +327,6 @@ fn validate_quantities(q: &BTreeMap<String, Quantity>, path: &str, errs: &mut Ve
             Ok(_) => {}
         }
     }
-}
-
-/// `IsValidPortName` (IANA_SVC_NAME).
-fn iana_svc_name(port: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if port.len() > 15 {
-        errs.push("must be no more than 15 characters".to_string());
-    }
-    if !port
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.push(
-            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
-        );
-    }
-    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)".to_string());
-    }
-    if port.contains("--") {
-        errs.push("must not contain consecutive hyphens".to_string());
-    }
-    if port.starts_with('-') || port.ends_with('-') {
-        errs.push("must not begin or end with a hyphen".to_string());
-    }
-    errs
 }
 
 /// `ValidateTolerations`.
