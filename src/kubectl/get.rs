@@ -11,8 +11,6 @@ use crate::engine::model::{Kind, Object};
 use crate::engine::store::{Change, ChangeType};
 use crate::engine::Sim;
 use crate::script::Output;
-use std::cell::Cell;
-use std::rc::Rc;
 
 pub const FLAGS: &[Flag] = &[
     vs("output", 'o'),
@@ -312,10 +310,8 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, text: String) ->
     let wide = format == Format::Wide;
     let show_labels = ctx.args.flag("show-labels");
     let with_events = ctx.args.flag("output-watch-events");
-    let rows: Rc<Cell<usize>> = Rc::default();
-    let counted = rows.clone();
+    let mut rows = 0usize;
     let now_of = |sim: &crate::engine::Sim| sim.now();
-
     // Kinds whose header is not printed yet (nothing was listed before the watch began).
     let mut need_header: Vec<Kind> = kinds
         .iter()
@@ -418,8 +414,9 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, text: String) ->
                     line = with_event_column(&line, with_header, ev);
                 }
                 printed.push_str(&writer.format(&line));
-                counted.set(counted.get() + 1);
-                if counted.get() >= WATCH_ROW_CAP {
+                rows += 1;
+                // The only way the check ends the wait: `then` reads a `Done` as the cap.
+                if rows >= WATCH_ROW_CAP {
                     return true;
                 }
             }
@@ -428,8 +425,8 @@ fn watch(ctx: &mut Ctx, spec: WatchSpec, mut writer: TabWriter, text: String) ->
     );
     // The listing comes first, as kubectl prints it before watching.
     let waiting = Waiting::start(ctx.sim, timeout, check).after(text);
-    let then = Box::new(move |_: &Sim, _: Ended, mut text: String| {
-        if rows.get() >= WATCH_ROW_CAP {
+    let then = Box::new(move |_: &Sim, ended: Ended, mut text: String| {
+        if ended == Ended::Done {
             text.push_str(&format!(
                 "(kubeplay: stopped watching after {WATCH_ROW_CAP} rows)\n"
             ));
