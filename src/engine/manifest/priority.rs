@@ -10,16 +10,16 @@ use super::errors::{ApiError, StatusReason};
 use crate::engine::model::Pod;
 
 /// `scheduling.SystemCriticalPriority` (2 * HighestUserDefinablePriority).
-pub const SYSTEM_CRITICAL_PRIORITY: i32 = 2_000_000_000;
+const SYSTEM_CRITICAL_PRIORITY: i32 = 2_000_000_000;
 
 /// A PriorityClass: name, value, preemptionPolicy.
-pub struct PriorityClass {
-    pub name: &'static str,
-    pub value: i32,
-    pub preemption_policy: &'static str,
+struct PriorityClass {
+    name: &'static str,
+    value: i32,
+    preemption_policy: &'static str,
 }
 
-pub const SYSTEM_CLASSES: [PriorityClass; 2] = [
+const SYSTEM_CLASSES: [PriorityClass; 2] = [
     PriorityClass {
         name: "system-node-critical",
         value: SYSTEM_CRITICAL_PRIORITY + 1000,
@@ -32,17 +32,15 @@ pub const SYSTEM_CLASSES: [PriorityClass; 2] = [
     },
 ];
 
-/// The class a pod names, `None` when it names one that does not exist.
-pub fn find(name: &str) -> Option<&'static PriorityClass> {
-    SYSTEM_CLASSES.iter().find(|c| c.name == name)
-}
-
 /// `(priority, preemptionPolicy)` the plugin computes for a pod naming `class`; `None` for an
 /// unknown class (refused by [`admit_pod`]). No class: `DefaultPriorityWhenNoDefaultClassExists`.
 pub fn resolve(class: Option<&str>) -> Option<(i32, &'static str)> {
     match class.filter(|c| !c.is_empty()) {
         None => Some((0, "PreemptLowerPriority")),
-        Some(name) => find(name).map(|c| (c.value, c.preemption_policy)),
+        Some(name) => SYSTEM_CLASSES
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (c.value, c.preemption_policy)),
     }
 }
 
