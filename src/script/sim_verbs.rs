@@ -75,8 +75,8 @@ pub fn run(sim: &mut Sim, args: &[String]) -> Output {
 /// Like `run`, but `sim advance` and `sim settle` come back as a `Job` to work on in pieces.
 pub fn start(sim: &mut Sim, args: &[String]) -> Started {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    // `run_verb` prints help for `sim VERB --help` (two words at most).
-    let asks_help = words.iter().any(|w| *w == "--help" || *w == "-h") && words.len() <= 2;
+    // `run_verb` prints the help instead.
+    let asks_help = asks_help(&words);
     match words.as_slice() {
         ["advance", d, ..] if !asks_help => match SimDuration::parse(d) {
             Ok(d) => Started::Running(Job::advance(sim, d)),
@@ -87,9 +87,14 @@ pub fn start(sim: &mut Sim, args: &[String]) -> Started {
     }
 }
 
+/// `sim VERB --help` (two words at most) asks for help.
+fn asks_help(words: &[&str]) -> bool {
+    words.iter().any(|w| *w == "--help" || *w == "-h") && words.len() <= 2
+}
+
 fn run_verb(sim: &mut Sim, args: &[String]) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    if words.is_empty() || words.iter().any(|w| *w == "--help" || *w == "-h") && words.len() <= 2 {
+    if words.is_empty() || asks_help(&words) {
         return match words.first() {
             Some(&"node") => Output::ok(NODE_HELP),
             _ => Output::ok(HELP),
