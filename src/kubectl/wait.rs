@@ -11,7 +11,7 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
 use crate::script::Output;
 
-/// How a drive ended.
+/// How a wait ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ended {
     Done,
@@ -151,20 +151,6 @@ impl<'a> Waiting<'a> {
             self.slice_end = Some(sim.now() + step);
         }
     }
-}
-
-/// Steps `sim` until `check` says done, in one go (see `Waiting`).
-pub fn drive(
-    sim: &mut Sim,
-    timeout: SimDuration,
-    mut check: impl FnMut(&Sim, Option<&[Change]>) -> bool,
-) -> Ended {
-    Waiting::start(
-        sim,
-        timeout,
-        Box::new(move |sim, changes, _| check(sim, changes)),
-    )
-    .run_to_end(sim)
 }
 
 /// What a waiting command prints once its wait is over, given how it ended and what it
