@@ -14,6 +14,7 @@ use crate::engine::action::Propagation;
 use crate::engine::manifest::{self, ApiError, Document};
 use crate::engine::model::{Kind, Object};
 use crate::engine::store::ObjectKey;
+use crate::engine::Sim;
 use crate::script::Output;
 use serde_json::{Map, Value};
 
@@ -171,6 +172,17 @@ impl Admission {
     }
     pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         manifest::validate_update(old, new)
+    }
+    /// Everything a create goes through before it is stored: the allocators first (the
+    /// Service storage's BeginCreate), then validation, as upstream.
+    pub fn check_create(sim: &Sim, doc: Option<&Document>, obj: &Object) -> Result<(), ApiError> {
+        sim.admit_service_create(obj)?;
+        Self::validate_create(doc, obj)
+    }
+    /// The same for an update (the storage's beginUpdate, then validation).
+    pub fn check_update(sim: &Sim, live: &Object, new: &Object) -> Result<(), ApiError> {
+        sim.admit_service_update(live, new)?;
+        Self::validate_update(live, new)
     }
     pub fn error_text(e: &ApiError, verb: &str, source: &str) -> String {
         e.kubectl_text(Some((verb, source)))
@@ -381,9 +393,7 @@ fn write_one(
                 obj.meta_mut().annotations_mut().insert(LAST_APPLIED.into(), last_applied_json(&raw, &ns));
             }
             Admission::prepare_create(&mut obj);
-            // The allocators run before validation (the storage's BeginCreate), as upstream.
-            ctx.sim.admit_service_create(&obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
-            Admission::validate_create(Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
+            Admission::check_create(ctx.sim, Some(doc), &obj).map_err(|e| Admission::error_text(&e, "creating", source))?;
             if !dry {
                 let key = ctx.sim.create_object(obj);
                 return Ok(format!("{} created{suffix}", kind_slash_name(kind, &key.name)));
@@ -402,8 +412,7 @@ fn write_one(
             let mut new = obj;
             carry_server_fields(&live, &mut new);
             Admission::prepare_update(&live, &mut new);
-            ctx.sim.admit_service_update(&live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
-            Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
+            Admission::check_update(ctx.sim, &live, &new).map_err(|e| Admission::error_text(&e, "replacing", source))?;
             if !dry {
                 ctx.sim.update_object(new);
             }
@@ -415,8 +424,7 @@ fn write_one(
                 return Err(format!("error: unable to apply {label}: the merged object is not a valid {}", kind.info().name));
             };
             Admission::prepare_update(&live, &mut new);
-            ctx.sim.admit_service_update(&live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
-            Admission::validate_update(&live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
+            Admission::check_update(ctx.sim, &live, &new).map_err(|e| Admission::error_text(&e, "patching", source))?;
             if same_object(&live, &new) {
                 return Ok(format!("{label} unchanged{suffix}"));
             }

@@ -170,11 +170,7 @@ fn create_value(ctx: &mut Ctx, value: Value, verb: &str) -> Output {
         ));
     }
     Admission::default(&mut obj);
-    // The allocators run before validation (the storage's BeginCreate), as upstream.
-    if let Err(e) = ctx.sim.admit_service_create(&obj) {
-        return fail(e.kubectl_text(None));
-    }
-    if let Err(e) = Admission::validate_create(None, &obj) {
+    if let Err(e) = Admission::check_create(ctx.sim, None, &obj) {
         return fail(e.kubectl_text(None));
     }
     let suffix = dry_suffix(ctx);

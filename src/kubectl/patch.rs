@@ -199,11 +199,7 @@ pub fn run(ctx: &mut Ctx) -> Output {
     if new.to_json() == current.to_json() {
         return Output::ok(format!("{label} patched (no change)\n"));
     }
-    // The allocators run before validation (the storage's beginUpdate), as upstream.
-    if let Err(e) = ctx.sim.admit_service_update(&current, &new) {
-        return fail(e.kubectl_text(None));
-    }
-    if let Err(e) = Admission::validate_update(&current, &new) {
+    if let Err(e) = Admission::check_update(ctx.sim, &current, &new) {
         return fail(e.kubectl_text(None));
     }
     let dry = ctx.args.value("dry-run").is_some_and(|d| d != "none");
