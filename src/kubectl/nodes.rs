@@ -16,16 +16,24 @@ use crate::script::Output;
 
 pub const CORDON_FLAGS: &[Flag] = &[vs("selector", 'l'), o("dry-run", "client")];
 
+/// The names of the nodes `keep` picks, in the API server's list order (by name).
+fn nodes_where(sim: &Sim, keep: impl Fn(&Node) -> bool) -> Vec<String> {
+    sim.store()
+        .list::<Node>()
+        .filter(|n| keep(n))
+        .map(|n| n.metadata.name.clone())
+        .collect()
+}
+
+/// The nodes a `-l` selector picks.
+fn nodes_selected(sim: &Sim, selector: &str) -> Result<Vec<String>, String> {
+    let s = LabelSel::parse(selector).map_err(|e| format!("error: {e}"))?;
+    Ok(nodes_where(sim, |n| s.matches(n.metadata.labels())))
+}
+
 fn node_names(ctx: &Ctx, args: &[String], usage: &str) -> Result<Vec<String>, String> {
     if let Some(sel) = ctx.args.value("selector") {
-        let s = LabelSel::parse(sel).map_err(|e| format!("error: {e}"))?;
-        return Ok(ctx
-            .sim
-            .store()
-            .list::<Node>()
-            .filter(|n| s.matches(n.metadata.labels()))
-            .map(|n| n.metadata.name.clone())
-            .collect());
+        return nodes_selected(ctx.sim, sel);
     }
     if args.is_empty() {
         return Err(format!(

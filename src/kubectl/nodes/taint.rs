@@ -1,7 +1,7 @@
 //! `kubectl taint` as the v1.32 client runs it (pkg/cmd/taint/taint.go and utils.go): Complete,
 //! Validate and RunTaint in that order, so each mistake gets the error kubectl reports first.
 
-use super::dry_run_suffix;
+use super::{dry_run_suffix, nodes_selected, nodes_where};
 use crate::engine::manifest::validation::names as name_rules;
 use crate::engine::model::{Kind, Node, Object, Taint, TaintEffect};
 use crate::engine::time::Timestamp;
@@ -10,7 +10,6 @@ use crate::kubectl::apply::Admission;
 use crate::kubectl::args::{b, o, vs, Flag};
 use crate::kubectl::output::{render_objects, Format};
 use crate::kubectl::resources::{kind_for, not_found};
-use crate::kubectl::selector::LabelSel;
 use crate::kubectl::{fail, Ctx};
 use crate::script::Output;
 
@@ -264,20 +263,10 @@ fn printer(output: Option<&str>) -> Result<Format, String> {
 
 /// The nodes the builder visits, in the API server's list order (by name) for `-l`/`--all`.
 fn resolve(sim: &Sim, targets: &Targets) -> Result<Vec<String>, String> {
-    let listed = |keep: &dyn Fn(&Node) -> bool| -> Vec<String> {
-        sim.store()
-            .list::<Node>()
-            .filter(|n| keep(n))
-            .map(|n| n.metadata.name.clone())
-            .collect()
-    };
     match targets {
         Targets::Names(names) => Ok(names.clone()),
-        Targets::All => Ok(listed(&|_| true)),
-        Targets::Selector(sel) => {
-            let s = LabelSel::parse(sel).map_err(|e| format!("error: {e}"))?;
-            Ok(listed(&|n| s.matches(n.metadata.labels())))
-        }
+        Targets::All => Ok(nodes_where(sim, |_| true)),
+        Targets::Selector(sel) => nodes_selected(sim, sel),
     }
 }
 
