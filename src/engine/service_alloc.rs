@@ -8,7 +8,7 @@
 
 use super::manifest::errors::render_json;
 use super::manifest::{ApiError, FieldError};
-use super::model::{Object, Service, ServiceSpec};
+use super::model::{Kind, Object, Service, ServiceSpec};
 use super::Sim;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -79,13 +79,7 @@ impl Sim {
         self.store
             .list::<Service>()
             .filter(|s| Some(s.metadata.uid.as_str()) != except)
-            .flat_map(|s| {
-                s.spec
-                    .ports
-                    .iter()
-                    .filter_map(|p| p.node_port)
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|s| s.spec.ports.iter().filter_map(|p| p.node_port))
             .collect()
     }
 
@@ -101,15 +95,15 @@ impl Sim {
         let name = &svc.metadata.name;
         if type_of(&spec) != "ExternalName" {
             check_cluster_ips_related_fields(&spec)
-                .map_err(|causes| ApiError::invalid(svc_kind(), name, causes))?;
+                .map_err(|causes| ApiError::invalid(Kind::Service, name, causes))?;
         }
         if type_of(&spec) != "ExternalName" && !spec.is_headless() {
             self.check_requested_ips(&spec, None)
-                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+                .map_err(|cause| ApiError::invalid(Kind::Service, name, vec![cause]))?;
         }
         if needs_node_ports(&spec) {
             self.check_requested_node_ports(&spec, None, None)
-                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+                .map_err(|cause| ApiError::invalid(Kind::Service, name, vec![cause]))?;
         }
         Ok(())
     }
@@ -128,16 +122,16 @@ impl Sim {
         let name = &svc.metadata.name;
         if type_of(n) != "ExternalName" {
             check_cluster_ips_related_fields(n)
-                .map_err(|causes| ApiError::invalid(svc_kind(), name, causes))?;
+                .map_err(|causes| ApiError::invalid(Kind::Service, name, causes))?;
         }
         if type_of(o) == "ExternalName" && type_of(n) != "ExternalName" && !n.is_headless() {
             self.check_requested_ips(n, except)
-                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+                .map_err(|cause| ApiError::invalid(Kind::Service, name, vec![cause]))?;
         }
         if needs_node_ports(n) {
             let held: BTreeSet<i64> = o.ports.iter().filter_map(|p| p.node_port).collect();
             self.check_requested_node_ports(n, Some(&held), except)
-                .map_err(|cause| ApiError::invalid(svc_kind(), name, vec![cause]))?;
+                .map_err(|cause| ApiError::invalid(Kind::Service, name, vec![cause]))?;
         }
         Ok(())
     }
@@ -381,8 +375,4 @@ fn parse_ip_sloppy(ip: &str) -> Option<SloppyIp> {
         Some(v4) => SloppyIp::V4(v4),
         None => SloppyIp::V6,
     })
-}
-
-fn svc_kind() -> super::model::Kind {
-    super::model::Kind::Service
 }
