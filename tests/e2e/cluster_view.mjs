@@ -7,7 +7,7 @@
 // Run: node tests/e2e/cluster_view.mjs   (after `trunk build --release`)
 
 import path from 'node:path';
-import { WAIT, shots, assert, playUntil, step, launch, waitForCluster, consoleDone } from './lib.mjs';
+import { WAIT, shots, assert, playUntil, step, launch, waitForCluster, consoleRun } from './lib.mjs';
 
 /** The usage meter texts of every lane: { node: { cpu, memory, pods } }. */
 async function usage(page) {
@@ -33,15 +33,6 @@ async function layout(page) {
       ready: el.dataset.ready || null,
     }];
   })));
-}
-
-async function consoleRun(page, command) {
-  const before = await page.locator('[data-testid="console-output"] .entry').count();
-  await page.getByTestId('console-input').fill(command);
-  await page.getByTestId('console-input').press('Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .entry').length > n,
-    before, { timeout: WAIT });
-  await consoleDone(page);
 }
 
 async function shot(page, name) {

@@ -87,13 +87,24 @@ export async function playUntil(page, speed, cond, arg) {
   }
 }
 
-/** The text of the newest console entry. */
 /** Waits until no console command is running (one that moves time runs a slice per frame). */
 export async function consoleDone(page) {
   await page.waitForFunction(() => !document.querySelector('[data-testid="console-output"] [data-running="true"]'),
     null, { timeout: WAIT });
 }
 
+/** Types a console command, presses Enter, and waits for its entry (up to `timeout` ms) and
+ *  for it to finish. */
+export async function consoleRun(page, command, { timeout = WAIT } = {}) {
+  const before = await page.locator('[data-testid="console-output"] .entry').count();
+  await page.getByTestId('console-input').fill(command);
+  await page.getByTestId('console-input').press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .entry').length > n,
+    before, { timeout });
+  await consoleDone(page);
+}
+
+/** The text of the newest console entry. */
 export async function lastConsoleEntry(page) {
   await consoleDone(page);
   const entry = page.locator('[data-testid="console-output"] .entry').last();

@@ -12,7 +12,7 @@
 // Run: node tests/e2e/time.mjs   (.ci/test.sh builds dist/ first)
 
 import path from 'node:path';
-import { WAIT, shots, assert, simTime, applyManifest, launch, consoleDone } from './lib.mjs';
+import { WAIT, shots, assert, simTime, applyManifest, launch, consoleRun } from './lib.mjs';
 
 const LONG_WAIT = 180_000;
 
@@ -61,15 +61,6 @@ spec:
       - name: agent
         image: ${image}
 `;
-
-async function consoleRun(page, command) {
-  const before = await page.locator('[data-testid="console-output"] .entry').count();
-  await page.getByTestId('console-input').fill(command);
-  await page.getByTestId('console-input').press('Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-output"] .entry').length > n,
-    before, { timeout: LONG_WAIT });
-  await consoleDone(page);
-}
 
 /** Starts recording requestAnimationFrame deltas and long tasks in the page; with
  *  `countPods`, also the most new pod elements one list of the cluster view gains in a frame. */
@@ -168,7 +159,7 @@ async function setPlaying(page, on) {
 /** Runs `setup` at the console, applies the 500-replica Deployment and plays at 16x from the
  *  apply until all 500 are Running and 3 s more, recording frames; leaves time paused. */
 async function measureArrival(page, setup) {
-  for (const command of setup) await consoleRun(page, command);
+  for (const command of setup) await consoleRun(page, command, { timeout: LONG_WAIT });
   await applyManifest(page, DEPLOYMENT_500);
   await page.getByTestId('speed').selectOption('1600');
   await startFrameRecorder(page, { countPods: true });
@@ -276,7 +267,7 @@ async function main() {
 
   await run('a_100_node_daemonset_rollout_never_freezes_the_page', async () => {
     const t0 = Date.now();
-    await consoleRun(page, 'sim reset --workers 100');
+    await consoleRun(page, 'sim reset --workers 100', { timeout: LONG_WAIT });
     console.log(`sim reset --workers 100 (one console command, synchronous): ${Date.now() - t0} ms`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 101, null, { timeout: LONG_WAIT });
     await applyManifest(page, agent('agent:v1'));
@@ -329,11 +320,11 @@ async function main() {
     await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]').dataset.live === 'false' &&
       !document.querySelector('[data-testid="timeline-status"]').textContent.includes('…'), null, { timeout: LONG_WAIT });
     // Reading the past keeps its future...
-    await consoleRun(page, 'kubectl get ds');
+    await consoleRun(page, 'kubectl get ds', { timeout: LONG_WAIT });
     assert(await page.getByTestId('timeline').getAttribute('data-live') === 'false', 'a read left the earlier moment');
     assert(await page.getByTestId('branch-notice').count() === 0, 'a read branched the timeline');
     // ...changing it branches, and says so.
-    await consoleRun(page, 'kubectl label node kind-worker tier=edge');
+    await consoleRun(page, 'kubectl label node kind-worker tier=edge', { timeout: LONG_WAIT });
     await page.getByTestId('branch-notice').waitFor({ timeout: WAIT });
     const notice = await page.getByTestId('branch-notice').textContent();
     assert(notice.includes('discarded'), `notice: ${notice}`);
@@ -343,7 +334,7 @@ async function main() {
   });
 
   await run('the_top_bar_keeps_the_clock_on_the_first_row', async () => {
-    await consoleRun(page, 'sim reset');
+    await consoleRun(page, 'sim reset', { timeout: LONG_WAIT });
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const width of [375, 768, 1280]) {
