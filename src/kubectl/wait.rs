@@ -24,8 +24,9 @@ pub enum Ended {
 /// its condition came true, large enough to keep long waits cheap.
 const SLICE: SimDuration = SimDuration(200);
 
-/// Reconciles a bounded `Waiting::poll` runs between two looks at its caller's clock.
-const BATCH: u32 = 2;
+/// Reconciles a bounded `Waiting::poll` (or a script `Job::poll`) runs between two looks at
+/// its caller's clock.
+pub const BATCH: u32 = 2;
 
 /// Looks at the cluster while waiting: sees the watch events since its last call (`None` on
 /// the first call, before any time passes, then after every write), may print, and says

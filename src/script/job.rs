@@ -13,11 +13,8 @@ use super::sequence::Sequence;
 use super::Output;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::engine::Sim;
-use crate::kubectl::wait::{Deferred, Stop};
+use crate::kubectl::wait::{Deferred, Stop, BATCH};
 use std::borrow::Cow;
-
-/// Reconciles run between two looks at the caller's clock.
-const BATCH: u32 = 2;
 
 /// How `Session::start` left a command.
 pub enum Started {
