@@ -18,7 +18,7 @@
 #[path = "libyaml.rs"]
 mod libyaml;
 #[path = "yaml11.rs"]
-pub mod yaml11;
+mod yaml11;
 #[path = "yaml_decode.rs"]
 mod yaml_decode;
 
