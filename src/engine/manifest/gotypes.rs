@@ -144,13 +144,12 @@ pub fn unmarshal_error(kind: Kind, keys: &[String], serde_msg: &str) -> String {
     let mut keys = keys;
     let mut map_element: Option<&'static str> = None;
     for (i, key) in keys.iter().enumerate() {
-        let owner = current;
         parent = current;
         current = current.and_then(|c| child_struct(c, key));
         // Go's decoder names a map's field, not the key inside it: a bad value under
         // `data.debug` is reported at `ConfigMap.data` with the map's element type.
         if i + 1 < keys.len() {
-            if let Some(element) = owner.and_then(|o| map_field_element(o, key)) {
+            if let Some(element) = parent.and_then(|p| map_field_element(p, key)) {
                 keys = &keys[..=i];
                 map_element = Some(element);
                 break;
