@@ -101,6 +101,11 @@ async fn keydown(el: &Element, key: &str, ctrl: bool) {
     yew::scheduler::flush().await;
 }
 
+/// Presses `key` on the element `selector` finds (a bubbling keydown, as the keyboard sends).
+pub(crate) async fn press(root: &Element, selector: &str, key: &str) {
+    keydown(&find(root, selector), key, false).await;
+}
+
 /// Waits (real time, animation frames run) until the console has no command running: one
 /// that moves time for a while runs a slice per frame.
 async fn console_done(root: &Element) {

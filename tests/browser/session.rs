@@ -1,7 +1,7 @@
 //! Saving and sharing the tab's work (Export / Import of the session file) and the
 //! troubleshooting stories (picker, card, look and fix steps).
 
-use super::{click, count, find, mount, reduce, text};
+use super::{click, count, find, mount, press, reduce, text};
 use kubeplay::ui::session_script::{export_text, ImportStatus};
 use kubeplay::ui::state::{Action, AppState};
 use kubeplay::ui::stories::STORIES;
@@ -395,23 +395,6 @@ fn focused_testid() -> Option<String> {
         .unwrap()
         .active_element()
         .and_then(|e| e.get_attribute("data-testid"))
-}
-
-/// Presses `key` on the element (a bubbling keydown, as the keyboard sends).
-pub(crate) async fn press(root: &Element, selector: &str, key: &str) {
-    let window = web_sys::window().unwrap();
-    let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"KeyboardEvent".into())
-        .unwrap()
-        .unchecked_into();
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"key".into(), &key.into()).unwrap();
-    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
-    let args = js_sys::Array::of2(&"keydown".into(), &init);
-    let event: Event = js_sys::Reflect::construct(&ctor, &args)
-        .unwrap()
-        .unchecked_into();
-    find(root, selector).dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
 }
 
 #[wasm_bindgen_test]

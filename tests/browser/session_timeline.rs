@@ -75,7 +75,7 @@ async fn a_cut_before_the_setup_closes_the_card_on_screen_and_says_why() {
     super::session::choose(&root, "[data-testid=stories]", &story('c').to_string()).await;
     assert_eq!(count(&root, "[data-testid=story-card]"), 1);
     // Home on the timeline: the first moment, before the setup.
-    super::session::press(&root, "[data-testid=timeline-slider]", "Home").await;
+    super::press(&root, "[data-testid=timeline-slider]", "Home").await;
     // The replay to that moment runs in animation frames; the command waits for nothing (a
     // branch finishes the replay first).
     type_into(&root, "[data-testid=console-input]", "sim node add extra").await;
