@@ -299,7 +299,6 @@ impl Drain {
                         };
                         return None;
                     }
-                    waiting.run_to_end(sim);
                     self.text = waiting.take_printed();
                     if let Err(out) = self.after_wait(sim, node, until) {
                         return Some(out);
