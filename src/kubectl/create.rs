@@ -209,24 +209,10 @@ fn literals(ctx: &Ctx) -> Result<Map<String, Value>, String> {
     Ok(m)
 }
 
+/// Secret `data` values are standard base64 with padding.
 fn base64(input: &str) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = input.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(input.as_bytes())
 }
 
 /// The container name kubectl derives from an image (`registry.k8s.io/nginx-slim:0.24` -> `nginx-slim`).
