@@ -7,7 +7,7 @@ use super::meta::{validate_annotations, validate_labels};
 use super::{affinity, enums, names};
 use crate::engine::model::codec::Codec;
 use crate::engine::model::{
-    Container, HttpGetAction, PodSpec, PodTemplateSpec, Quantity, Toleration,
+    Container, HttpGetAction, PodSpec, PodTemplateSpec, Quantity, TaintEffect, Toleration,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -390,14 +390,10 @@ fn validate_toleration(t: &Toleration, path: &str, errs: &mut Vec<FieldError>) {
             &["Equal", "Exists"],
         )),
     }
+    // `validateTaintEffect` with allowEmpty true (an empty effect tolerates every effect).
     if let Some(effect) = t.effect.as_deref().filter(|e| !e.is_empty()) {
-        if !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.effect"),
-                render_str(effect),
-                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-            ));
-        }
+        let p = format!("{path}.effect");
+        enums::check_supported(&p, effect, TaintEffect::KNOWN, errs);
     }
 }
 
