@@ -16,6 +16,13 @@ fn ok(s: &mut Session, line: &str) -> String {
     o.text
 }
 
+/// Runs one line that must fail; its output.
+fn err(s: &mut Session, line: &str) -> String {
+    let o = kubectl(s, line);
+    assert!(!o.ok, "{line} should fail\n{}", o.text);
+    o.text
+}
+
 /// Runs one line whatever it does; its output.
 fn out(s: &mut Session, line: &str) -> String {
     kubectl(s, line).text

@@ -3,14 +3,8 @@
 //! is drained, a failed node does not stop the next, and without `--timeout` kubectl waits
 //! forever (kubeplay says where it stopped instead of printing a timeout kubectl never has).
 
-use super::{kubectl, run};
+use super::{err, kubectl, run};
 use kubeplay::Session;
-
-fn fails(s: &mut Session, line: &str) -> String {
-    let out = kubectl(s, line);
-    assert!(!out.ok, "{line} should fail: {}", out.text);
-    out.text
-}
 
 fn cordoned_nodes(s: &mut Session) -> String {
     kubectl(
@@ -49,7 +43,7 @@ fn bad_flags_and_unknown_nodes_fail_before_any_node_is_cordoned() {
             "Error from server (NotFound): nodes \"nope\" not found\n",
         ),
     ] {
-        assert_eq!(fails(&mut s, line), expected, "{line}");
+        assert_eq!(err(&mut s, line), expected, "{line}");
         assert_eq!(cordoned_nodes(&mut s), "", "{line} cordoned a node");
     }
 }
@@ -71,7 +65,7 @@ kubectl create deployment web --image=nginx --replicas=4
 sim settle
 ",
     );
-    let text = fails(
+    let text = err(
         &mut s,
         "kubectl drain kind-worker2 kind-worker --ignore-daemonsets",
     );
@@ -106,7 +100,7 @@ X
 sim settle
 ",
     );
-    let text = fails(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
+    let text = err(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
     assert!(
         text.contains("(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n"),
         "{text}"
@@ -224,7 +218,7 @@ fn disable_eviction_times_out_waiting_for_the_pods_as_a_whole() {
     let mut s = Session::new(3);
     two_deployments(&mut s, &budget("a", 3));
     let pods = pods_on_kind_worker(&mut s);
-    let text = fails(
+    let text = err(
         &mut s,
         "kubectl drain kind-worker --ignore-daemonsets --disable-eviction --timeout=100ms",
     );
@@ -250,7 +244,7 @@ fn a_pod_under_two_budgets_fails_the_node_at_once_without_retries() {
         .filter(|n| *n != a)
         .collect();
     let started = s.sim.now();
-    let text = fails(
+    let text = err(
         &mut s,
         "kubectl drain kind-worker --ignore-daemonsets --timeout=30s",
     );

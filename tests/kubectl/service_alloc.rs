@@ -5,14 +5,8 @@
 //! `ErrAllocated`), the MetaAllocator's `ErrMismatchedNetwork`, ipallocator's `ErrNotInRange`,
 //! wrapped as `failed to allocate IP <ip>: ...` by the storage's `allocIPs`.
 
-use super::{kubectl, ok, out};
+use super::{err, kubectl, ok, out};
 use kubeplay::Session;
-
-fn err(s: &mut Session, line: &str) -> String {
-    let o = kubectl(s, line);
-    assert!(!o.ok, "{line} should fail\n{}", o.text);
-    o.text
-}
 
 fn apply(s: &mut Session, manifest: &str) -> kubeplay::Output {
     s.execute_text(&format!("kubectl apply -f - <<EOF\n{manifest}EOF"))
