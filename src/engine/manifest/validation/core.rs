@@ -60,24 +60,11 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
             }
         }
     }
-    if !matches!(
-        type_,
-        "ClusterIP" | "ExternalName" | "LoadBalancer" | "NodePort"
-    ) {
-        errs.push(FieldError::not_supported(
-            "spec.type",
-            render_str(type_),
-            &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
-        ));
-    }
+    // `sets.List(supportedServiceType)`: sorted.
+    let service_types = &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    enums::check_supported("spec.type", type_, service_types, errs);
     if let Some(a) = &spec.session_affinity {
-        if a != "ClientIP" && a != "None" {
-            errs.push(FieldError::not_supported(
-                "spec.sessionAffinity",
-                render_str(a),
-                &["ClientIP", "None"],
-            ));
-        }
+        enums::check_supported("spec.sessionAffinity", a, &["ClientIP", "None"], errs);
     }
     if let Some(sel) = &spec.selector {
         validate_labels(sel, "spec.selector", errs);
