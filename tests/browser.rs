@@ -109,18 +109,12 @@ pub(crate) async fn press(root: &Element, selector: &str, key: &str) {
 /// Waits (real time, animation frames run) until the console has no command running: one
 /// that moves time for a while runs a slice per frame.
 async fn console_done(root: &Element) {
-    for _ in 0..1000 {
-        yew::scheduler::flush().await;
-        if root
-            .query_selector("[data-testid=console-output] [data-running=true]")
+    wait_until(root, "the console command to finish", |r| {
+        r.query_selector("[data-testid=console-output] [data-running=true]")
             .unwrap()
             .is_none()
-        {
-            return;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the console command did not finish");
+    })
+    .await;
 }
 
 /// Real time passes (animation frames run) until `done` holds, or panics after ~10 s.
