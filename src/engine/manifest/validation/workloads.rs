@@ -7,9 +7,9 @@ use super::meta::{
     nonnegative, selector_converts, selector_json, template_labels_mismatch,
     validate_label_selector,
 };
-use super::names;
 use super::pod::validate_template;
 use super::storage::validate_claim_spec;
+use super::{enums, names};
 use crate::engine::model::codec::Codec;
 use crate::engine::model::*;
 use serde_json::{json, Value};
@@ -71,13 +71,7 @@ fn workload_template_rules(
     path: &str,
 ) {
     let rp = spec.restart_policy.as_deref().unwrap_or("");
-    if rp != "Always" {
-        errs.push(FieldError::not_supported(
-            &format!("{path}.restartPolicy"),
-            render_str(rp),
-            &["Always"],
-        ));
-    }
+    enums::check_supported(&format!("{path}.restartPolicy"), rp, &["Always"], errs);
     if spec.active_deadline_seconds.is_some() {
         errs.push(FieldError::forbidden(
             &format!("{path}.activeDeadlineSeconds"),
@@ -136,13 +130,8 @@ pub fn validate_statefulset_spec(s: &StatefulSet, errs: &mut Vec<FieldError>) {
             ("whenScaled", &policy.when_scaled),
         ] {
             let v = v.as_deref().unwrap_or("");
-            if v != "Retain" && v != "Delete" {
-                errs.push(FieldError::not_supported(
-                    &format!("spec.persistentVolumeClaimRetentionPolicy.{field}"),
-                    render_str(v),
-                    &["Retain", "Delete"],
-                ));
-            }
+            let p = format!("spec.persistentVolumeClaimRetentionPolicy.{field}");
+            enums::check_supported(&p, v, &["Retain", "Delete"], errs);
         }
     }
     nonnegative(spec.replicas.unwrap_or(1).into(), "spec.replicas", errs);
