@@ -1,6 +1,7 @@
 //! PersistentVolumeClaim (also as StatefulSet claim templates), PersistentVolume, StorageClass.
 
 use super::super::errors::{render_str, FieldError};
+use super::enums;
 use crate::engine::model::codec::Codec;
 use crate::engine::model::*;
 
@@ -21,13 +22,7 @@ pub fn validate_claim_spec(spec: &PvcSpec, path: &str, errs: &mut Vec<FieldError
         ));
     }
     for mode in &spec.access_modes {
-        if !ACCESS_MODES.contains(&mode.as_str()) {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.accessModes"),
-                render_str(mode),
-                ACCESS_MODES,
-            ));
-        }
+        enums::check_supported(&format!("{path}.accessModes"), mode, ACCESS_MODES, errs);
     }
     let storage = spec
         .resources
@@ -54,13 +49,8 @@ pub fn validate_claim_spec(spec: &PvcSpec, path: &str, errs: &mut Vec<FieldError
         },
     }
     if let Some(mode) = &spec.volume_mode {
-        if mode != "Block" && mode != "Filesystem" {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.volumeMode"),
-                render_str(mode),
-                &["Block", "Filesystem"],
-            ));
-        }
+        let modes = &["Block", "Filesystem"];
+        enums::check_supported(&format!("{path}.volumeMode"), mode, modes, errs);
     }
 }
 
@@ -120,13 +110,7 @@ pub fn validate_pv(pv: &PersistentVolume, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::required("spec.accessModes", ""));
     }
     for mode in &pv.spec.access_modes {
-        if !ACCESS_MODES.contains(&mode.as_str()) {
-            errs.push(FieldError::not_supported(
-                "spec.accessModes",
-                render_str(mode),
-                ACCESS_MODES,
-            ));
-        }
+        enums::check_supported("spec.accessModes", mode, ACCESS_MODES, errs);
     }
     if pv
         .spec
@@ -138,13 +122,8 @@ pub fn validate_pv(pv: &PersistentVolume, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::required("spec.capacity", ""));
     }
     if let Some(p) = &pv.spec.persistent_volume_reclaim_policy {
-        if !matches!(p.as_str(), "Delete" | "Recycle" | "Retain") {
-            errs.push(FieldError::not_supported(
-                "spec.persistentVolumeReclaimPolicy",
-                render_str(p),
-                &["Delete", "Recycle", "Retain"],
-            ));
-        }
+        let policies = &["Delete", "Recycle", "Retain"];
+        enums::check_supported("spec.persistentVolumeReclaimPolicy", p, policies, errs);
     }
     let sources = [
         pv.spec.host_path.is_some(),
@@ -162,21 +141,10 @@ pub fn validate_storage_class(sc: &StorageClass, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::required("provisioner", ""));
     }
     if let Some(p) = &sc.reclaim_policy {
-        if p != "Delete" && p != "Retain" {
-            errs.push(FieldError::not_supported(
-                "reclaimPolicy",
-                render_str(p),
-                &["Delete", "Retain"],
-            ));
-        }
+        enums::check_supported("reclaimPolicy", p, &["Delete", "Retain"], errs);
     }
     if let Some(m) = &sc.volume_binding_mode {
-        if m != "Immediate" && m != "WaitForFirstConsumer" {
-            errs.push(FieldError::not_supported(
-                "volumeBindingMode",
-                render_str(m),
-                &["Immediate", "WaitForFirstConsumer"],
-            ));
-        }
+        let modes = &["Immediate", "WaitForFirstConsumer"];
+        enums::check_supported("volumeBindingMode", m, modes, errs);
     }
 }
