@@ -87,7 +87,7 @@ impl Session {
     /// `Job`: work on it with `Job::poll` and change nothing else in the session until it is
     /// over. Worked to its end it prints what `execute` prints.
     pub fn start(&mut self, line: &ScriptLine) -> Started {
-        let started = self.dispatch(line);
+        let started = dispatch(&mut self.sim, line);
         self.history.push(line.clone());
         started
     }
@@ -150,9 +150,6 @@ impl Session {
             }
         }
         t
-    }
-    fn dispatch(&mut self, line: &ScriptLine) -> Started {
-        dispatch(&mut self.sim, line)
     }
 }
 
