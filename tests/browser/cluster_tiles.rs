@@ -93,11 +93,7 @@ async fn a_crowded_lane_draws_a_tile_per_pod_each_named_and_openable() {
         .unwrap();
     yew::scheduler::flush().await;
     assert_eq!(Some(text(&root, caption)), other.get_attribute("title"));
-    js(
-        "arg.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
-        &other,
-    );
-    yew::scheduler::flush().await;
+    super::keydown(&other, "Enter", false).await;
     assert_eq!(
         find(&root, "[data-testid=inspector]").get_attribute("data-name"),
         other.get_attribute("data-pod")
@@ -222,32 +218,24 @@ async fn the_arrow_keys_home_and_end_move_between_a_lanes_tiles() {
             .active_element()?
             .get_attribute("data-pod")
     };
-    let press = |el: &Element, key: &str| {
-        js(
-            &format!(
-                "arg.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}}));"
-            ),
-            el,
-        );
-    };
     tile(0).unchecked_into::<HtmlElement>().focus().unwrap();
-    press(&tile(0), "ArrowRight");
+    super::keydown(&tile(0), "ArrowRight", false).await;
     assert_eq!(focused(), tile(1).get_attribute("data-pod"));
-    press(&tile(1), "End");
+    super::keydown(&tile(1), "End", false).await;
     let last = tiles.length() - 1;
     assert_eq!(focused(), tile(last).get_attribute("data-pod"));
-    press(&tile(last), "ArrowDown");
+    super::keydown(&tile(last), "ArrowDown", false).await;
     assert_eq!(
         focused(),
         tile(last).get_attribute("data-pod"),
         "stays on the last"
     );
-    press(&tile(last), "Home");
+    super::keydown(&tile(last), "Home", false).await;
     assert_eq!(focused(), tile(0).get_attribute("data-pod"));
     // Leaving the lane and coming back with Tab lands on the tile last focused: the lane's one
     // Tab stop follows the focus.
-    press(&tile(0), "ArrowRight");
-    press(&tile(1), "ArrowRight");
+    super::keydown(&tile(0), "ArrowRight", false).await;
+    super::keydown(&tile(1), "ArrowRight", false).await;
     find(&root, "[data-testid=console-input]")
         .unchecked_into::<HtmlElement>()
         .focus()
