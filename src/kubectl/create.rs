@@ -6,7 +6,7 @@ use super::args::{b, bs, o, v, vs, Flag};
 use super::create_service_ports as service_ports;
 use super::resources::{get, kind_for, kind_slash_name, not_found};
 use super::{fail, Ctx};
-use crate::engine::model::{Kind, Object};
+use crate::engine::model::{Kind, Labels, Object};
 use crate::script::Output;
 use serde_json::{json, Map, Value};
 
@@ -547,7 +547,7 @@ pub fn run_expose(ctx: &mut Ctx) -> Output {
 }
 
 /// `k=v,k2=v2` (kubectl's selector and label flags for expose).
-fn parse_pairs(text: &str) -> Option<std::collections::BTreeMap<String, String>> {
+fn parse_pairs(text: &str) -> Option<Labels> {
     text.split(',')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -559,7 +559,7 @@ fn parse_pairs(text: &str) -> Option<std::collections::BTreeMap<String, String>>
 
 /// The selector kubectl reads from an exposed object (polymorphichelpers
 /// MapBasedSelectorForObject), or why it cannot.
-fn exposed_selector(obj: &Object) -> Result<std::collections::BTreeMap<String, String>, String> {
+fn exposed_selector(obj: &Object) -> Result<Labels, String> {
     let (labels, why) = match obj {
         Object::Pod(p) => (
             p.metadata.labels.clone(),
@@ -585,10 +585,9 @@ fn exposed_selector(obj: &Object) -> Result<std::collections::BTreeMap<String, S
         ),
         _ => (None, "cannot be exposed"),
     };
-    match labels.filter(|l| !l.is_empty()) {
-        Some(l) => Ok(l.into_iter().collect()),
-        None => Err(why.to_string()),
-    }
+    labels
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| why.to_string())
 }
 
 /// Every port the exposed object's containers declare (or a Service's ports), with its
