@@ -86,7 +86,7 @@ fn resolve<'t>(tag: &'t str, input: &str) -> (&'t str, Scalar) {
         }
         match hint {
             b'.' => {
-                if let Some(f) = go_decimal_float(input) {
+                if let Some(f) = yaml_float(input) {
                     return (FLOAT, Scalar::Float(f));
                 }
             }
@@ -101,10 +101,8 @@ fn resolve<'t>(tag: &'t str, input: &str) -> (&'t str, Scalar) {
                 if let Ok(u) = go_parse_uint(&plain) {
                     return (INT, Scalar::Uint(u));
                 }
-                if yaml_style_float(&plain) {
-                    if let Some(f) = plain.parse::<f64>().ok().filter(|f| f.is_finite()) {
-                        return (FLOAT, Scalar::Float(f));
-                    }
+                if let Some(f) = yaml_float(&plain) {
+                    return (FLOAT, Scalar::Float(f));
                 }
                 // `0b`/`-0b` binary: Go's ParseInt with base 0 already reads `0b`. Hex or
                 // octal beyond 64 bits (go-yaml's big.Int case) stays a string here.
@@ -203,9 +201,10 @@ fn yaml_style_float(s: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
-/// Go's `strconv.ParseFloat` for a scalar starting with `.` (only `.5`, `.5e3` forms parse);
-/// out-of-range values are an error there, so they stay strings.
-fn go_decimal_float(s: &str) -> Option<f64> {
+/// A float in `yamlStyleFloat`'s form, read by Go's `strconv.ParseFloat` (for a scalar starting
+/// with `.` only `.5`, `.5e3` forms parse); out-of-range values are an error there, so they
+/// stay strings.
+fn yaml_float(s: &str) -> Option<f64> {
     if !yaml_style_float(s) {
         return None;
     }
