@@ -27,7 +27,9 @@ use crate::kubectl::selector::LabelSel;
 use crate::kubectl::wait::{CutShort, Phased, Waiting};
 use crate::kubectl::Ctx;
 use crate::script::Output;
-use filters::{aggregate, delete_pod, pods_for_deletion, try_evict, Filters, Refusal, ToEvict};
+use filters::{
+    aggregate, delete_pod, pods_for_deletion, try_evict, Filters, Listed, Refusal, ToEvict,
+};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -116,6 +118,11 @@ struct Opts {
 }
 
 impl Opts {
+    /// The node's pods drain would evict now, as these flags pick them.
+    fn pods_on(&self, sim: &Sim, node: &str) -> Listed {
+        pods_for_deletion(sim, node, &self.filters, self.pod_selector.as_ref())
+    }
+
     fn of(ctx: &Ctx) -> Result<Opts, String> {
         let flag_error = |flag: &str, value: &str, why: String| {
             format!("Error: invalid argument \"{value}\" for \"--{flag}\" flag: {why}\nSee 'kubectl drain --help' for usage.")
@@ -315,12 +322,7 @@ impl Drain {
 
     /// Lists the node's pods; `None` when drain stops there (the errors are recorded).
     fn start_node(&mut self, sim: &mut Sim, name: String) -> Option<NodeDrain> {
-        let listed = pods_for_deletion(
-            sim,
-            &name,
-            &self.opts.filters,
-            self.opts.pod_selector.as_ref(),
-        );
+        let listed = self.opts.pods_on(sim, &name);
         let (pods, warning) = match listed {
             Ok(l) => l,
             Err(errors) => {
@@ -468,12 +470,7 @@ impl Drain {
     /// and names those still there, then the node fails.
     fn pods_failed(&mut self, sim: &Sim, name: String, errors: Vec<String>) {
         let agg = aggregate(&errors);
-        if let Ok((pending, _)) = pods_for_deletion(
-            sim,
-            &name,
-            &self.opts.filters,
-            self.opts.pod_selector.as_ref(),
-        ) {
+        if let Ok((pending, _)) = self.opts.pods_on(sim, &name) {
             if !pending.is_empty() {
                 self.text.push_str(&format!(
                     "There are pending pods in node \"{name}\" when an error occurred: {agg}\n"
