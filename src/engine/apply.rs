@@ -61,12 +61,12 @@ impl Sim {
     pub fn apply(&mut self, actor: ControllerId, action: Action) {
         match action {
             Action::Create(obj) => {
-                if self.check_capacity(&obj).is_ok() {
+                if self.admit_controller_create(&obj).is_ok() {
                     self.create_object(obj);
                 }
             }
             Action::CreateAndRecord { object, mut event } => {
-                if let Err(refusal) = self.check_capacity(&object) {
+                if let Err(refusal) = self.admit_controller_create(&object) {
                     event.warning = true;
                     event.reason = "FailedCreate".into();
                     event.message = refusal;
@@ -96,11 +96,12 @@ impl Sim {
         let _ = actor;
     }
 
-    /// kubeplay's own ceiling, so a typo such as `replicas: 1000000` cannot freeze the tab: a
-    /// pod beyond `MAX_PODS` is refused like a ResourceQuota would refuse it.
-    /// Also the Priority admission plugin for a controller's pod: a template naming a class that
-    /// does not exist gets `FailedCreate` `Error creating: pods "web-...-" is forbidden: ...`.
-    pub fn check_capacity(&self, obj: &Object) -> Result<(), String> {
+    /// What refuses a controller's create (the refusal becomes its `FailedCreate` event): the
+    /// Priority admission plugin (a template naming a class that does not exist gets `Error
+    /// creating: pods "web-...-" is forbidden: ...`), then kubeplay's own ceiling, so a typo
+    /// such as `replicas: 1000000` cannot freeze the tab: a pod beyond `MAX_PODS` is refused
+    /// like a ResourceQuota would refuse it.
+    fn admit_controller_create(&self, obj: &Object) -> Result<(), String> {
         if let Object::Pod(pod) = obj {
             crate::engine::manifest::priority::admit_pod(pod)
                 .map_err(|e| format!("Error creating: {}", e.message))?;
