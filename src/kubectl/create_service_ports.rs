@@ -50,7 +50,7 @@ fn target_port(text: &str) -> Result<Value, String> {
         return if (1..=65535).contains(&n) {
             Ok(json!(n))
         } else {
-            Err("must be between 1 and 65535, inclusive".to_string())
+            Err(names::PORT_NUM_RANGE.to_string())
         };
     }
     let errs = names::iana_svc_name(text);

@@ -43,7 +43,7 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
             errs.push(FieldError::invalid(
                 &format!("{p}.port"),
                 render_int(port.port),
-                "must be between 1 and 65535, inclusive",
+                names::PORT_NUM_RANGE,
             ));
         }
         if let Some(proto) = &port.protocol {
@@ -55,7 +55,7 @@ pub fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
                 errs.push(FieldError::invalid(
                     &format!("{p}.targetPort"),
                     render_int(*t),
-                    "must be between 1 and 65535, inclusive",
+                    names::PORT_NUM_RANGE,
                 ));
             }
         }

@@ -172,6 +172,9 @@ pub fn label_value(value: &str) -> Vec<String> {
     errs
 }
 
+/// `IsValidPortNum`'s message (`InclusiveRangeError(1, 65535)`).
+pub const PORT_NUM_RANGE: &str = "must be between 1 and 65535, inclusive";
+
 /// `IsValidPortName` (an IANA_SVC_NAME), messages in its order: container port names and
 /// `kubectl create service --tcp` named target ports.
 pub fn iana_svc_name(port: &str) -> Vec<String> {

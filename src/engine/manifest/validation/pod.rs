@@ -179,7 +179,7 @@ fn validate_container(
             errs.push(FieldError::invalid(
                 &format!("{p}.containerPort"),
                 render_int(port.container_port),
-                "must be between 1 and 65535, inclusive",
+                names::PORT_NUM_RANGE,
             ));
         }
         if let Some(h) = port.host_port.filter(|h| *h != 0) {
@@ -187,7 +187,7 @@ fn validate_container(
                 errs.push(FieldError::invalid(
                     &format!("{p}.hostPort"),
                     render_int(h),
-                    "must be between 1 and 65535, inclusive",
+                    names::PORT_NUM_RANGE,
                 ));
             }
         }
