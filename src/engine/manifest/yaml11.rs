@@ -157,16 +157,13 @@ fn go_parse_uint(s: &str) -> Result<u64, ()> {
     if b.is_empty() {
         return Err(());
     }
-    let (radix, digits) = if b[0] == b'0' && b.len() >= 3 && b[1].eq_ignore_ascii_case(&b'x') {
-        (16, &s[2..])
-    } else if b[0] == b'0' && b.len() >= 3 && b[1].eq_ignore_ascii_case(&b'o') {
-        (8, &s[2..])
-    } else if b[0] == b'0' && b.len() >= 3 && b[1].eq_ignore_ascii_case(&b'b') {
-        (2, &s[2..])
-    } else if b[0] == b'0' {
-        (8, &s[1..])
-    } else {
-        (10, s)
+    // A base prefix counts only with a digit after it (`0x` alone is not a number).
+    let (radix, digits) = match b {
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'x') => (16, &s[2..]),
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'o') => (8, &s[2..]),
+        [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'b') => (2, &s[2..]),
+        [b'0', ..] => (8, &s[1..]),
+        _ => (10, s),
     };
     if digits.is_empty() {
         return if radix == 8 && s == "0" {
