@@ -36,7 +36,8 @@ pub const NODE_PORT_MAX: i64 = 32767;
 /// range): random allocation looks above it first, leaving it for ports users ask for.
 const NODE_PORT_STATIC_BAND: i64 = 86;
 
-fn type_of(spec: &ServiceSpec) -> &str {
+/// The Service's type, ClusterIP when it is left out.
+pub fn type_of(spec: &ServiceSpec) -> &str {
     spec.type_.as_deref().unwrap_or("ClusterIP")
 }
 

@@ -9,12 +9,8 @@
 
 use super::errors::{render_json, FieldError};
 use crate::engine::model::{Service, ServiceSpec};
-use crate::engine::service_alloc::needs_node_ports;
+use crate::engine::service_alloc::{needs_node_ports, type_of};
 use std::collections::BTreeSet;
-
-fn type_of(spec: &ServiceSpec) -> &str {
-    spec.type_.as_deref().unwrap_or("")
-}
 
 fn needs_cluster_ip(spec: &ServiceSpec) -> bool {
     type_of(spec) != "ExternalName"
